@@ -1,0 +1,102 @@
+# nameibench
+#
+#   make               build bin/nameibench (installs missing Debian packages first)
+#   make check         build and run every test, also under AddressSanitizer;
+#                      ends with "N passed, N failed"
+#   make asan          build the AddressSanitizer+UBSan variant (bin/nameibench-asan)
+#   make conformance   a longer differential run against the real kernel:
+#                      make conformance SEED=7 OPS=100000 [STRATEGY=global]
+#   make clean
+
+.DEFAULT_GOAL := all
+.DELETE_ON_ERROR:
+.SUFFIXES:
+MAKEFLAGS += --no-builtin-rules
+
+BUILD    ?= build
+BIN      ?= bin/nameibench
+OPT      ?= -O2
+CFLAGS   := -std=gnu11 $(OPT) -g -Wall -Wextra -Werror -D_GNU_SOURCE $(EXTRA_CFLAGS)
+LDFLAGS  += $(EXTRA_LDFLAGS)
+PYTHON   ?= python3
+
+SEED     ?= 1
+OPS      ?= 100000
+STRATEGY ?= global
+
+# One path walk per strategy: engine/namei.c is compiled once for each.
+STRATEGIES  := global
+ENGINE_SRCS := engine/dcache.c engine/inode.c engine/shmem.c engine/namespace.c \
+               engine/vfs.c engine/engine.c
+RUNNER_SRCS := runners/main.c runners/sh.c
+UNIT_SRCS   := $(wildcard tests/unit/test_*.c)
+
+ENGINE_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(ENGINE_SRCS)) \
+               $(foreach s,$(STRATEGIES),$(BUILD)/engine/namei-$(s).o)
+RUNNER_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(RUNNER_SRCS))
+UNIT_BINS   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+ENGINE_LIB  := $(BUILD)/libnbengine.a
+
+# Library flags come from pkg-config, after scripts/deps.sh has made sure
+# the packages are there: build/config.mk is generated, then make restarts.
+ifeq ($(filter clean help,$(MAKECMDGOALS)),)
+include $(BUILD)/config.mk
+endif
+
+$(BUILD)/config.mk: scripts/deps.sh
+	@mkdir -p $(BUILD)
+	@scripts/deps.sh
+	@{ echo "PKG_CFLAGS := $$(pkg-config --cflags liburcu-memb hwloc)"; \
+	   echo "PKG_LIBS := $$(pkg-config --libs liburcu-memb hwloc) -lpthread"; } > $@.tmp
+	@mv $@.tmp $@
+
+ASAN_CFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+ASAN_BUILD  := build/asan
+ASAN_BIN    := bin/nameibench-asan
+
+.PHONY: all check conformance unit asan clean help
+
+all: $(BIN)
+
+$(BIN): $(RUNNER_OBJS) $(ENGINE_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(PKG_LIBS)
+
+$(ENGINE_LIB): $(ENGINE_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/engine/namei-%.o: engine/namei.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -DNB_STRATEGY_$(shell echo '$*' | tr a-z A-Z) \
+		-MMD -MP -MT $@ -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(ENGINE_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Iengine -MMD -MP -o $@ $< $(ENGINE_LIB) $(LDFLAGS) $(PKG_LIBS)
+
+unit: $(UNIT_BINS)
+
+asan:
+	$(MAKE) BUILD=$(ASAN_BUILD) BIN=$(ASAN_BIN) OPT=-O1 EXTRA_CFLAGS="$(ASAN_CFLAGS)" \
+		EXTRA_LDFLAGS="-fsanitize=address,undefined" $(ASAN_BIN) unit
+
+check: $(BIN) $(UNIT_BINS) asan
+	$(PYTHON) tests/run.py --variant plain=$(BUILD),$(BIN) \
+		--variant asan=$(ASAN_BUILD),$(ASAN_BIN)
+
+conformance: $(BIN)
+	$(PYTHON) tests/conformance/conformance.py --seed $(SEED) --ops $(OPS) --strategy $(STRATEGY) \
+		--nameibench $(BIN)
+
+clean:
+	rm -rf $(BUILD) bin
+
+help:
+	@sed -n '3,9s/^# \{0,1\}//p' Makefile
+
+-include $(ENGINE_OBJS:.o=.d) $(RUNNER_OBJS:.o=.d) $(UNIT_BINS:=.d)

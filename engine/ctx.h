@@ -1,0 +1,26 @@
+/*
+ * A context: what a task's fs_struct is to the kernel, a root and a working
+ * directory, each a counted path.  Private to one thread.
+ */
+#ifndef NB_CTX_H
+#define NB_CTX_H
+
+#include "engine.h"
+#include "namei.h"
+
+struct nb_ctx {
+	struct path root;
+	struct path pwd;
+	const struct nb_strategy *strategy;
+};
+
+/* set_fs_pwd: install @path (whose reference the context takes over). */
+static inline void set_fs_pwd(struct nb_ctx *ctx, const struct path *path)
+{
+	struct path old = ctx->pwd;
+
+	ctx->pwd = *path;
+	path_put(&old);
+}
+
+#endif /* NB_CTX_H */

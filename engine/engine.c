@@ -1,0 +1,135 @@
+/*
+ * Engine lifetime, contexts, the strategy registry, and errno names.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctx.h"
+#include "engine.h"
+#include "rcu.h"
+
+extern const struct nb_strategy nb_strategy_global;
+
+static const struct nb_strategy *const strategies[] = {
+	&nb_strategy_global,
+	NULL,
+};
+
+const struct nb_strategy *const *nb_strategies(void)
+{
+	return strategies;
+}
+
+const struct nb_strategy *nb_strategy_find(const char *name)
+{
+	const struct nb_strategy *const *s;
+
+	for (s = strategies; *s; s++)
+		if (!strcmp((*s)->name, name))
+			return *s;
+	return NULL;
+}
+
+int nb_engine_init(unsigned int hash_bits)
+{
+	int err = dcache_init(hash_bits);
+
+	if (err)
+		return err;
+	err = mnt_init(0);
+	if (err)
+		dcache_exit();
+	return err;
+}
+
+/* Every context must be gone.  Tears the namespace down and waits for RCU. */
+void nb_engine_exit(void)
+{
+	mnt_exit();
+	rcu_barrier();
+	dcache_exit();
+}
+
+void nb_thread_online(void)
+{
+	rcu_register_thread();
+}
+
+void nb_thread_offline(void)
+{
+	rcu_unregister_thread();
+}
+
+struct nb_ctx *nb_ctx_new(const struct nb_strategy *strategy)
+{
+	struct nb_ctx *ctx = calloc(1, sizeof(*ctx));
+
+	if (!ctx)
+		return NULL;
+	ctx->root.mnt = init_mnt_ns.root;
+	ctx->root.dentry = init_mnt_ns.root->mnt_root;
+	path_get(&ctx->root);
+	ctx->pwd = ctx->root;
+	path_get(&ctx->pwd);
+	ctx->strategy = strategy;
+	return ctx;
+}
+
+void nb_ctx_free(struct nb_ctx *ctx)
+{
+	path_put(&ctx->pwd);
+	path_put(&ctx->root);
+	free(ctx);
+}
+
+const struct nb_strategy *nb_ctx_strategy(const struct nb_ctx *ctx)
+{
+	return ctx->strategy;
+}
+
+const char *nb_type_name(enum nb_type type)
+{
+	switch (type) {
+	case NB_DIR:
+		return "dir";
+	case NB_LNK:
+		return "lnk";
+	default:
+		return "reg";
+	}
+}
+
+const char *nb_errno_name(int err)
+{
+	static const struct {
+		int err;
+		const char *name;
+	} names[] = {
+		{ EPERM, "EPERM" }, { ENOENT, "ENOENT" }, { EIO, "EIO" },
+		{ EBADF, "EBADF" }, { ECHILD, "ECHILD" }, { EAGAIN, "EAGAIN" },
+		{ ENOMEM, "ENOMEM" }, { EACCES, "EACCES" }, { EFAULT, "EFAULT" },
+		{ EBUSY, "EBUSY" }, { EEXIST, "EEXIST" }, { EXDEV, "EXDEV" },
+		{ ENOTDIR, "ENOTDIR" }, { EISDIR, "EISDIR" }, { EINVAL, "EINVAL" },
+		{ EMFILE, "EMFILE" }, { ENOSPC, "ENOSPC" }, { EROFS, "EROFS" },
+		{ EMLINK, "EMLINK" }, { ENAMETOOLONG, "ENAMETOOLONG" },
+		{ ENOTEMPTY, "ENOTEMPTY" }, { ELOOP, "ELOOP" }, { ESTALE, "ESTALE" },
+	};
+	size_t i;
+
+	if (err < 0)
+		err = -err;
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		if (names[i].err == err)
+			return names[i].name;
+	return "EUNKNOWN";
+}
+
+void nb_census(struct nb_census *c)
+{
+	c->dentries = dcache_nr_dentry();
+	c->external_names = dcache_nr_external_names();
+	c->inodes = inode_nr_live();
+	c->supers = super_nr_live();
+	c->mounts = mnt_nr_live();
+}

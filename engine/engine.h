@@ -1,0 +1,79 @@
+/*
+ * The engine's public interface.
+ *
+ * One engine per process (the dcache and mount tables are global, as in
+ * the kernel).  Each thread that uses it calls nb_thread_online() first and
+ * nb_thread_offline() when done.  A context (struct nb_ctx) is what a task
+ * is to the kernel: a root and a working directory; contexts are not shared
+ * between threads.
+ *
+ * Operations go through a strategy: a table of functions, one per
+ * synchronization scheme, chosen by name once (nb_strategy_find).  Only the
+ * operation is dispatched through the table; each strategy's path walk is
+ * compiled separately (engine/namei.c built once per strategy), so the
+ * per-component hot path has no indirect calls.
+ *
+ * Errors are negative errno values (-ENOENT); nb_errno_name() gives the
+ * name the scripting interface prints.
+ */
+#ifndef NB_ENGINE_H
+#define NB_ENGINE_H
+
+#include <stdint.h>
+
+struct nb_ctx;
+
+enum nb_type { NB_DIR, NB_REG, NB_LNK };
+
+struct nb_kstat {
+	uint64_t ino;
+	unsigned int dev;
+	enum nb_type type;
+	unsigned int nlink;
+	int64_t size;
+};
+
+/* umount flag: lazy detach (MNT_DETACH) */
+#define NB_UMOUNT_LAZY	0x2
+
+struct nb_strategy {
+	const char *name;
+	const char *summary;
+	int (*stat)(struct nb_ctx *ctx, const char *path, struct nb_kstat *st);
+	int (*lstat)(struct nb_ctx *ctx, const char *path, struct nb_kstat *st);
+	int (*mkdir)(struct nb_ctx *ctx, const char *path);
+	int (*create)(struct nb_ctx *ctx, const char *path);
+	int (*symlink)(struct nb_ctx *ctx, const char *target, const char *path);
+	int (*unlink)(struct nb_ctx *ctx, const char *path);
+	int (*rmdir)(struct nb_ctx *ctx, const char *path);
+	int (*rename)(struct nb_ctx *ctx, const char *oldpath, const char *newpath);
+	int (*mount)(struct nb_ctx *ctx, const char *path);
+	int (*umount)(struct nb_ctx *ctx, const char *path, int flags);
+	int (*chdir)(struct nb_ctx *ctx, const char *path);
+};
+
+/* Engine lifetime.  hash_bits sizes the dcache hash (0: the default, 2^20). */
+int nb_engine_init(unsigned int hash_bits);
+void nb_engine_exit(void);
+
+void nb_thread_online(void);
+void nb_thread_offline(void);
+
+struct nb_ctx *nb_ctx_new(const struct nb_strategy *strategy);
+void nb_ctx_free(struct nb_ctx *ctx);
+const struct nb_strategy *nb_ctx_strategy(const struct nb_ctx *ctx);
+
+/* Strategies, by name; NULL if unknown. */
+const struct nb_strategy *nb_strategy_find(const char *name);
+const struct nb_strategy *const *nb_strategies(void);	/* NULL-terminated */
+
+const char *nb_errno_name(int err);	/* "ENOENT" for -ENOENT or ENOENT */
+const char *nb_type_name(enum nb_type type);
+
+/* Live object counts, for leak checks in tests. */
+struct nb_census {
+	long dentries, external_names, inodes, supers, mounts;
+};
+void nb_census(struct nb_census *c);
+
+#endif /* NB_ENGINE_H */

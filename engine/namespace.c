@@ -1,0 +1,456 @@
+/*
+ * The mount tree (after fs/namespace.c).
+ *
+ * A mount is attached under namespace_sem and, for the instant the tree
+ * and hash change, mount_lock held for writing: lockless walkers that
+ * sampled mount_lock (nd->m_seq) can tell that a crossing they made may
+ * not be one a locked walker could have made.
+ *
+ * References: an attached mount holds one reference to itself (the
+ * namespace's), one to its parent mount and one to its mountpoint dentry.
+ * A path holds one to its mount.  Unmounting detaches at once; the
+ * struct lives on while paths (a working directory, say) still use it, and
+ * its filesystem dies with its last reference.
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "fs.h"
+#include "mount.h"
+
+seqlock_t mount_lock;
+struct mnt_namespace init_mnt_ns;
+
+static pthread_mutex_t namespace_sem = PTHREAD_MUTEX_INITIALIZER;
+static struct hlist_bl_head *mount_hashtable;
+static unsigned int m_hash_mask;
+static _Atomic long nr_mounts;
+
+#define M_HASH_BITS_DEFAULT	12
+
+static struct hlist_bl_head *m_hash(const struct mount *parent, const struct dentry *dentry)
+{
+	uint64_t h = (uint64_t)(uintptr_t)parent * HASH_MUL1 ^
+		     (uint64_t)(uintptr_t)dentry * HASH_MUL2;
+
+	return mount_hashtable + ((h >> 32) & m_hash_mask);
+}
+
+long mnt_nr_live(void)
+{
+	return READ_ONCE(nr_mounts);
+}
+
+/* ---- references ---- */
+
+struct mount *mntget(struct mount *mnt)
+{
+	atomic_fetch_add_explicit(&mnt->mnt_count, 1, memory_order_relaxed);
+	return mnt;
+}
+
+static void mnt_free_rcu(struct rcu_head *head)
+{
+	free(container_of(head, struct mount, mnt_rcu));
+	atomic_fetch_sub_explicit(&nr_mounts, 1, memory_order_relaxed);
+}
+
+/*
+ * cleanup_mnt - the last reference to a detached mount is gone: release
+ * its root and its share of the superblock, which dies with its last mount.
+ */
+static void cleanup_mnt(struct mount *mnt)
+{
+	struct super_block *sb = mnt->mnt_sb;
+
+	dput(mnt->mnt_root);
+	if (atomic_fetch_sub_explicit(&sb->s_active, 1, memory_order_acq_rel) == 1)
+		kill_sb(sb);
+	call_rcu(&mnt->mnt_rcu, mnt_free_rcu);
+}
+
+void mntput(struct mount *mnt)
+{
+	/* acq_rel: the last putter sees every other holder's accesses done */
+	if (atomic_fetch_sub_explicit(&mnt->mnt_count, 1, memory_order_acq_rel) == 1)
+		cleanup_mnt(mnt);
+}
+
+void path_get(const struct path *path)
+{
+	mntget(path->mnt);
+	dget(path->dentry);
+}
+
+void path_put(const struct path *path)
+{
+	dput(path->dentry);
+	mntput(path->mnt);
+}
+
+/* ---- lookup ---- */
+
+/* The mount attached on (@parent, @dentry), if any.  Caller holds RCU or mount_lock. */
+struct mount *__lookup_mnt(const struct mount *parent, const struct dentry *dentry)
+{
+	struct hlist_bl_node *node;
+
+	for (node = hlist_bl_first_rcu(m_hash(parent, dentry)); node;
+	     node = hlist_bl_next_rcu(node)) {
+		struct mount *m = container_of(node, struct mount, mnt_hash);
+
+		if (mnt_parent(m) == parent && mnt_mountpoint(m) == dentry)
+			return m;
+	}
+	return NULL;
+}
+
+/*
+ * legitimize_mnt - turn a mount found under RCU into a counted reference,
+ * valid only if mount_lock did not move since @seq.  The increment must be
+ * visible before we re-read mount_lock: umount publishes the detach (under
+ * mount_lock) and then checks the count, so either it sees our reference
+ * (and says EBUSY) or we see its sequence bump (and back off).  If we lose
+ * against a sync umount, the mount is being torn down by the umounter and
+ * our increment is simply taken back; otherwise it is a normal mntput().
+ */
+static bool legitimize_mnt(struct mount *m, unsigned int seq)
+{
+	if (!m)
+		return !read_seqretry(&mount_lock, seq);
+	/* seq_cst RMW, then a full fence: store-then-check against umount,
+	 * pairs with the write section in umount_tree() and the count check
+	 * in propagate_mount_busy() */
+	atomic_fetch_add_explicit(&m->mnt_count, 1, memory_order_seq_cst);
+	smp_mb();
+	if (likely(!read_seqretry(&mount_lock, seq)))
+		return true;
+	if (READ_ONCE(m->mnt_flags) & MNT_SYNC_UMOUNT)
+		atomic_fetch_sub_explicit(&m->mnt_count, 1, memory_order_relaxed);
+	else
+		mntput(m);
+	return false;
+}
+
+/* lookup_mnt - counted reference to the mount on @path, or NULL. */
+struct mount *lookup_mnt(const struct path *path)
+{
+	struct mount *m;
+	unsigned int seq;
+
+	rcu_read_lock();
+	do {
+		seq = read_seqbegin(&mount_lock);
+		m = __lookup_mnt(path->mnt, path->dentry);
+	} while (!legitimize_mnt(m, seq));
+	rcu_read_unlock();
+	return m;
+}
+
+/*
+ * is_local_mountpoint - is something mounted on @dentry in our namespace?
+ * With a single namespace and no bind mounts, DCACHE_MOUNTED is exact: it
+ * is set at attach and cleared at detach, both under mount_lock.
+ */
+bool is_local_mountpoint(const struct dentry *dentry)
+{
+	return d_mountpoint(dentry);
+}
+
+/* ---- the tree ---- */
+
+static struct mount *alloc_mnt(struct super_block *sb)
+{
+	struct mount *mnt = calloc(1, sizeof(*mnt));
+
+	if (!mnt)
+		return NULL;
+	INIT_HLIST_BL_NODE(&mnt->mnt_hash);
+	atomic_init(&mnt->mnt_parent, mnt);
+	mnt->mnt_root = dget(sb->s_root);
+	atomic_init(&mnt->mnt_mountpoint, mnt->mnt_root);
+	mnt->mnt_sb = sb;
+	atomic_init(&mnt->mnt_flags, 0);
+	atomic_init(&mnt->mnt_ns, NULL);
+	atomic_init(&mnt->mnt_count, 1);
+	INIT_LIST_HEAD(&mnt->mnt_mounts);
+	INIT_LIST_HEAD(&mnt->mnt_child);
+	INIT_LIST_HEAD(&mnt->mnt_list);
+	atomic_fetch_add_explicit(&nr_mounts, 1, memory_order_relaxed);
+	return mnt;
+}
+
+/*
+ * vfs_create_mount - a fresh filesystem and its (not yet attached) mount,
+ * which holds the caller's reference, the superblock's s_active and a
+ * reference to the root dentry.
+ */
+static struct mount *vfs_create_mount(void)
+{
+	struct super_block *sb = sget_anon();
+	struct mount *mnt;
+
+	if (!sb)
+		return NULL;
+	mnt = alloc_mnt(sb);
+	if (!mnt)
+		kill_sb(sb);
+	return mnt;
+}
+
+/* Caller holds namespace_sem and mount_lock for writing. */
+static void attach_mnt(struct mount *mnt, struct mount *parent, struct dentry *mp)
+{
+	mntget(parent);
+	atomic_store_explicit(&mnt->mnt_mountpoint, mp, memory_order_relaxed);
+	/* release: mountpoint and root are set before the mount is reachable
+	 * through mnt_parent or the hash; pairs with mnt_parent()'s acquire */
+	smp_store_release(&mnt->mnt_parent, parent);
+	WRITE_ONCE(mnt->mnt_ns, &init_mnt_ns);
+	list_add_tail(&mnt->mnt_child, &parent->mnt_mounts);
+	list_add_tail(&mnt->mnt_list, &init_mnt_ns.list);
+	hlist_bl_add_head_rcu(&mnt->mnt_hash, m_hash(parent, mp));
+}
+
+static void collect_tree(struct mount *mnt, struct mount ***v, size_t *n, size_t *cap)
+{
+	struct mount *child;
+
+	if (*n == *cap) {
+		*cap = *cap ? 2 * *cap : 16;
+		*v = realloc(*v, *cap * sizeof(**v));
+		if (!*v)
+			abort();	/* no way to unmount half a tree */
+	}
+	(*v)[(*n)++] = mnt;
+	list_for_each_entry(child, &mnt->mnt_mounts, mnt_child)
+		collect_tree(child, v, n, cap);
+}
+
+/*
+ * umount_tree - detach @mnt and everything mounted below it.  Each mount
+ * loses its place in the hash and the tree (its parent becomes itself) in
+ * one mount_lock write section; what the detached mounts held (mountpoint
+ * dentries, the namespace's reference) is released by the caller after
+ * the locks are dropped, through the returned array.
+ * Caller holds namespace_sem and mount_lock for writing.
+ */
+static struct mount **umount_tree(struct mount *mnt, bool sync, size_t *nr,
+				  struct dentry ***mps)
+{
+	struct mount **v = NULL;
+	struct dentry **dv;
+	size_t n = 0, cap = 0, i;
+
+	collect_tree(mnt, &v, &n, &cap);
+	dv = calloc(n, sizeof(*dv));
+	if (!dv)
+		abort();
+	for (i = 0; i < n; i++) {
+		struct mount *p = v[i];
+		struct mount *parent = mnt_parent(p);
+
+		atomic_fetch_or_explicit(&p->mnt_flags,
+					 MNT_UMOUNT | (sync ? MNT_SYNC_UMOUNT : 0),
+					 memory_order_relaxed);
+		WRITE_ONCE(p->mnt_ns, NULL);
+		list_del_init(&p->mnt_list);
+		if (parent != p) {
+			struct dentry *mp = mnt_mountpoint(p);
+
+			__hlist_bl_del(&p->mnt_hash);
+			list_del_init(&p->mnt_child);
+			d_clear_mounted(mp);
+			dv[i] = mp;
+			WRITE_ONCE(p->mnt_mountpoint, p->mnt_root);
+			smp_store_release(&p->mnt_parent, p);
+			/* the child's reference on its parent; never the last,
+			 * the namespace's is still held */
+			atomic_fetch_sub_explicit(&parent->mnt_count, 1, memory_order_relaxed);
+		}
+	}
+	*nr = n;
+	*mps = dv;
+	return v;
+}
+
+/*
+ * release_umounted - drop what umount_tree() detached: first the
+ * mountpoint references, then the namespace's reference to each mount,
+ * submounts before their parents, so that a filesystem is only torn down
+ * once nothing mounted on it still pins its dentries.
+ */
+static void release_umounted(struct mount **v, struct dentry **dv, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (dv[i])
+			dput(dv[i]);
+	while (n--)
+		mntput(v[n]);
+	free(dv);
+	free(v);
+}
+
+/* Busy: anything mounted below, or references beyond @refcnt. */
+static bool propagate_mount_busy(struct mount *mnt, int refcnt)
+{
+	return !list_empty(&mnt->mnt_mounts) || READ_ONCE(mnt->mnt_count) > refcnt;
+}
+
+/*
+ * do_new_mount - mount a fresh filesystem on the directory @path names.
+ * As lock_mount(): the new mount goes on top of whatever is already
+ * mounted there, so stacked mounts are found topmost-first.
+ */
+int do_new_mount(const struct path *path)
+{
+	struct path where = *path;
+	struct mount *mnt, *m;
+	struct dentry *dentry, *p;
+	int err = 0;
+
+	mnt = vfs_create_mount();
+	if (!mnt)
+		return -ENOMEM;
+	path_get(&where);
+	pthread_mutex_lock(&namespace_sem);
+	for (;;) {
+		dentry = where.dentry;
+		if (d_cant_mount(dentry) || !READ_ONCE(where.mnt->mnt_ns)) {
+			err = -ENOENT;
+			goto out;
+		}
+		m = lookup_mnt(&where);
+		if (!m)
+			break;
+		path_put(&where);
+		where.mnt = m;
+		where.dentry = dget(m->mnt_root);
+	}
+	/* d_set_mounted(): no mounting on something already unlinked */
+	write_seqlock(&rename_lock);
+	for (p = d_parent(dentry); !IS_ROOT(p); p = d_parent(p)) {
+		if (d_unhashed(p)) {
+			err = -ENOENT;
+			break;
+		}
+	}
+	if (!err && d_unhashed(dentry) && !IS_ROOT(dentry))
+		err = -ENOENT;
+	write_sequnlock(&rename_lock);
+	if (err)
+		goto out;
+	if (!check_mnt(where.mnt)) {
+		err = -EINVAL;
+		goto out;
+	}
+	/* graft_tree(): a directory can only be covered by a directory */
+	if (!d_is_dir(dentry)) {
+		err = -ENOTDIR;
+		goto out;
+	}
+	d_set_mounted(dentry);
+	write_seqlock(&mount_lock);
+	attach_mnt(mnt, where.mnt, dget(dentry));
+	write_sequnlock(&mount_lock);
+	mnt = NULL;	/* its reference is now the namespace's */
+out:
+	pthread_mutex_unlock(&namespace_sem);
+	path_put(&where);
+	if (mnt)
+		mntput(mnt);
+	return err;
+}
+
+/*
+ * path_umount - unmount the mount whose root @path names (the caller looked
+ * it up with LOOKUP_MOUNTPOINT, so it is the topmost one).  Without
+ * MNT_DETACH the mount must be idle: no submounts and no references but
+ * the namespace's and the caller's.  Consumes nothing.
+ */
+int path_umount(const struct path *path, int flags)
+{
+	struct mount *mnt = path->mnt;
+	struct mount **v = NULL;
+	struct dentry **dv = NULL;
+	size_t n = 0;
+	int err;
+
+	if (!path_mounted(path))
+		return -EINVAL;
+	if (!check_mnt(mnt))
+		return -EINVAL;
+	/*
+	 * MNT_LOCKED: the namespace root.  Linux would remount a real root
+	 * read-only (or detach it with MNT_DETACH); a task chrooted below the
+	 * top of its filesystem, as the conformance tests run the kernel,
+	 * gets EINVAL, because its "/" is not the root of a mount.
+	 */
+	if (READ_ONCE(mnt->mnt_flags) & MNT_NS_ROOT)
+		return -EINVAL;
+
+	pthread_mutex_lock(&namespace_sem);
+	write_seqlock(&mount_lock);
+	err = 0;
+	if (flags & MNT_DETACH) {
+		if (check_mnt(mnt))
+			v = umount_tree(mnt, false, &n, &dv);
+	} else {
+		/* full fence: the sequence bump above is visible before we
+		 * read the count; pairs with the fence in legitimize_mnt() */
+		smp_mb();
+		if (propagate_mount_busy(mnt, 2))
+			err = -EBUSY;
+		else
+			v = umount_tree(mnt, true, &n, &dv);
+	}
+	write_sequnlock(&mount_lock);
+	pthread_mutex_unlock(&namespace_sem);
+	if (v)
+		release_umounted(v, dv, n);
+	return err;
+}
+
+/* ---- setup ---- */
+
+int mnt_init(unsigned int hash_bits)
+{
+	struct mount *root;
+
+	if (!hash_bits)
+		hash_bits = M_HASH_BITS_DEFAULT;
+	mount_hashtable = calloc((size_t)1 << hash_bits, sizeof(*mount_hashtable));
+	if (!mount_hashtable)
+		return -ENOMEM;
+	m_hash_mask = (1u << hash_bits) - 1;
+	seqlock_init(&mount_lock);
+	INIT_LIST_HEAD(&init_mnt_ns.list);
+	root = vfs_create_mount();
+	if (!root)
+		return -ENOMEM;
+	atomic_init(&root->mnt_flags, MNT_NS_ROOT);
+	WRITE_ONCE(root->mnt_ns, &init_mnt_ns);
+	list_add_tail(&root->mnt_list, &init_mnt_ns.list);
+	init_mnt_ns.root = root;
+	return 0;
+}
+
+/* Detach everything and drop the namespace's references. */
+void mnt_exit(void)
+{
+	struct mount **v;
+	struct dentry **dv;
+	size_t n;
+
+	pthread_mutex_lock(&namespace_sem);
+	write_seqlock(&mount_lock);
+	v = umount_tree(init_mnt_ns.root, true, &n, &dv);
+	write_sequnlock(&mount_lock);
+	pthread_mutex_unlock(&namespace_sem);
+	release_umounted(v, dv, n);
+	init_mnt_ns.root = NULL;
+	free(mount_hashtable);
+	mount_hashtable = NULL;
+}

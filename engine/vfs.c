@@ -1,0 +1,320 @@
+/*
+ * Namespace operations once the dentries are found (after the non-walking
+ * half of fs/namei.c): permission-free versions of may_create/may_delete,
+ * the vfs_* entry points that call the filesystem, lock_rename(), and the
+ * slow lookups that consult the filesystem under the directory lock.
+ *
+ * The engine runs as root on a filesystem with no permission bits in play,
+ * so every inode_permission() check of the kernel passes and is left out;
+ * every other check is here, in the kernel's order, because the order
+ * decides which errno a caller sees.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "namei.h"
+
+int getname(struct filename *fn, const char *path)
+{
+	size_t len = strnlen(path, PATH_MAX);
+
+	/* PATH_MAX counts the terminator */
+	if (len == PATH_MAX)
+		return -ENAMETOOLONG;
+	if (!len)
+		return -ENOENT;
+	memcpy(fn->name, path, len);
+	memset(fn->name + len, 0, NB_NAME_PAD);
+	fn->len = (unsigned int)len;
+	return 0;
+}
+
+/* ---- lookups under the directory lock ---- */
+
+/*
+ * lookup_one_qstr_excl - find or create the dentry for @name in @base,
+ * whose inode the caller holds locked exclusively.  Without LOOKUP_CREATE
+ * a negative result is ENOENT; with LOOKUP_EXCL a positive one is EEXIST.
+ */
+struct dentry *lookup_one_qstr_excl(const struct qstr *name, struct dentry *base,
+				    unsigned int flags)
+{
+	struct dentry *dentry = d_lookup(base, name);
+	struct inode *dir = d_inode(base);
+
+	if (!dentry) {
+		struct dentry *old;
+
+		/* don't create a child of a dead directory */
+		if (unlikely(IS_DEADDIR(dir)))
+			return ERR_PTR(-ENOENT);
+		dentry = d_alloc(base, name);
+		if (unlikely(!dentry))
+			return ERR_PTR(-ENOMEM);
+		old = shmem_lookup(dir, dentry);
+		if (unlikely(old)) {
+			dput(dentry);
+			return old;
+		}
+	}
+	if (d_is_negative(dentry) && !(flags & LOOKUP_CREATE)) {
+		dput(dentry);
+		return ERR_PTR(-ENOENT);
+	}
+	if (d_is_positive(dentry) && (flags & LOOKUP_EXCL)) {
+		dput(dentry);
+		return ERR_PTR(-EEXIST);
+	}
+	return dentry;
+}
+
+/*
+ * lookup_slow - a dcache miss during a walk: ask the filesystem, under the
+ * directory lock.  The kernel takes i_rwsem shared and serializes lookups of
+ * one name with d_alloc_parallel(); until the engine grows that (issue #3,
+ * with the concurrent strategies), the lock is exclusive, which gives the
+ * same answers.
+ */
+struct dentry *lookup_slow(const struct qstr *name, struct dentry *dir)
+{
+	struct inode *inode = d_inode(dir);
+	struct dentry *dentry, *old;
+
+	inode_lock(inode);
+	/* don't go there if it's already dead */
+	if (unlikely(IS_DEADDIR(inode))) {
+		dentry = ERR_PTR(-ENOENT);
+		goto out;
+	}
+	dentry = d_lookup(dir, name);
+	if (dentry)
+		goto out;
+	dentry = d_alloc(dir, name);
+	if (unlikely(!dentry)) {
+		dentry = ERR_PTR(-ENOMEM);
+		goto out;
+	}
+	old = shmem_lookup(inode, dentry);
+	if (unlikely(old)) {
+		dput(dentry);
+		dentry = old;
+	}
+out:
+	inode_unlock(inode);
+	return dentry;
+}
+
+/* ---- rename locking ---- */
+
+/*
+ * lock_two_directories - p1 != p2, same filesystem, s_vfs_rename_mutex
+ * held (so no directory changes parent under us).  Lock ancestors first.
+ * Returns the child of the common ancestor on the path to the other one
+ * (the "trap" a rename must not move or replace), NULL if neither is an
+ * ancestor of the other.
+ */
+static struct dentry *lock_two_directories(struct dentry *p1, struct dentry *p2)
+{
+	struct dentry *p = p1, *q = p2, *r;
+
+	while ((r = d_parent(p)) != p2 && r != p)
+		p = r;
+	if (r == p2) {
+		/* p is a child of p2 and an ancestor of p1 or p1 itself */
+		inode_lock(d_inode(p2));
+		inode_lock(d_inode(p1));
+		return p;
+	}
+	/* p is the root of p1's tree; p2 is not on the path from p to p1 */
+	while ((r = d_parent(q)) != p1 && r != p && r != q)
+		q = r;
+	if (r == p1) {
+		/* q is a child of p1 and an ancestor of p2 or p2 itself */
+		inode_lock(d_inode(p1));
+		inode_lock(d_inode(p2));
+		return q;
+	}
+	/* both descend from p */
+	inode_lock(d_inode(p1));
+	inode_lock(d_inode(p2));
+	return NULL;
+}
+
+struct dentry *lock_rename(struct dentry *p1, struct dentry *p2)
+{
+	if (p1 == p2) {
+		inode_lock(d_inode(p1));
+		return NULL;
+	}
+	pthread_mutex_lock(&p1->d_sb->s_vfs_rename_mutex);
+	return lock_two_directories(p1, p2);
+}
+
+void unlock_rename(struct dentry *p1, struct dentry *p2)
+{
+	inode_unlock(d_inode(p1));
+	if (p1 != p2) {
+		inode_unlock(d_inode(p2));
+		pthread_mutex_unlock(&p1->d_sb->s_vfs_rename_mutex);
+	}
+}
+
+/* ---- checks ---- */
+
+/* may_delete: can @victim be removed from @dir, and is it the right type? */
+static int may_delete(struct inode *dir, struct dentry *victim, bool isdir)
+{
+	if (d_is_negative(victim))
+		return -ENOENT;
+	if (isdir) {
+		if (!d_is_dir(victim))
+			return -ENOTDIR;
+		if (IS_ROOT(victim))
+			return -EBUSY;
+	} else if (d_is_dir(victim)) {
+		return -EISDIR;
+	}
+	if (IS_DEADDIR(dir))
+		return -ENOENT;
+	return 0;
+}
+
+static int may_create(struct inode *dir, struct dentry *child)
+{
+	if (d_inode(child))
+		return -EEXIST;
+	if (IS_DEADDIR(dir))
+		return -ENOENT;
+	return 0;
+}
+
+/* ---- operations ---- */
+
+int vfs_mkdir(struct inode *dir, struct dentry *dentry)
+{
+	int error = may_create(dir, dentry);
+
+	return error ? error : shmem_mkdir(dir, dentry);
+}
+
+int vfs_create(struct inode *dir, struct dentry *dentry)
+{
+	int error = may_create(dir, dentry);
+
+	return error ? error : shmem_create(dir, dentry);
+}
+
+int vfs_symlink(struct inode *dir, struct dentry *dentry, const char *target)
+{
+	int error = may_create(dir, dentry);
+
+	return error ? error : shmem_symlink(dir, dentry, target);
+}
+
+int vfs_unlink(struct inode *dir, struct dentry *dentry)
+{
+	struct inode *target = d_inode(dentry);
+	int error = may_delete(dir, dentry, false);
+
+	if (error)
+		return error;
+	inode_lock(target);
+	if (is_local_mountpoint(dentry)) {
+		error = -EBUSY;
+	} else {
+		error = shmem_unlink(dir, dentry);
+		if (!error)
+			dont_mount(dentry);
+	}
+	inode_unlock(target);
+	if (!error)
+		d_delete(dentry);
+	return error;
+}
+
+int vfs_rmdir(struct inode *dir, struct dentry *dentry)
+{
+	struct inode *inode;
+	int error = may_delete(dir, dentry, true);
+
+	if (error)
+		return error;
+	dget(dentry);
+	inode = d_inode(dentry);
+	inode_lock(inode);
+	if (is_local_mountpoint(dentry)) {
+		error = -EBUSY;
+	} else {
+		error = shmem_rmdir(dir, dentry);
+		if (!error) {
+			atomic_fetch_or_explicit(&inode->i_flags, S_DEAD, memory_order_relaxed);
+			dont_mount(dentry);
+		}
+	}
+	inode_unlock(inode);
+	dput(dentry);
+	if (!error)
+		d_delete(dentry);
+	return error;
+}
+
+/*
+ * vfs_rename - the checks and locking of the kernel's vfs_rename() (without
+ * RENAME_EXCHANGE).  Directories are locked ancestors first: the source
+ * when it changes parent, the target when it is replaced.
+ */
+int vfs_rename(struct inode *old_dir, struct dentry *old_dentry,
+	       struct inode *new_dir, struct dentry *new_dentry)
+{
+	bool is_dir = d_is_dir(old_dentry);
+	struct inode *source = d_inode(old_dentry);
+	struct inode *target = d_inode(new_dentry);
+	bool lock_old_subdir;
+	int error;
+
+	if (source == target)
+		return 0;
+	error = may_delete(old_dir, old_dentry, is_dir);
+	if (error)
+		return error;
+	if (!target) {
+		error = may_create(new_dir, new_dentry);
+	} else {
+		error = may_delete(new_dir, new_dentry, is_dir);
+	}
+	if (error)
+		return error;
+
+	dget(new_dentry);
+	lock_old_subdir = new_dir != old_dir;
+	if (is_dir) {
+		if (lock_old_subdir)
+			inode_lock(source);
+		if (target)
+			inode_lock(target);
+	} else {
+		if (target)
+			inode_lock(target);
+		inode_lock(source);
+	}
+
+	error = -EBUSY;
+	if (is_local_mountpoint(old_dentry) || is_local_mountpoint(new_dentry))
+		goto out;
+	error = shmem_rename(old_dir, old_dentry, new_dir, new_dentry);
+	if (error)
+		goto out;
+	if (target) {
+		if (is_dir)
+			atomic_fetch_or_explicit(&target->i_flags, S_DEAD, memory_order_relaxed);
+		dont_mount(new_dentry);
+	}
+	d_move(old_dentry, new_dentry);
+out:
+	if (!is_dir || lock_old_subdir)
+		inode_unlock(source);
+	if (target)
+		inode_unlock(target);
+	dput(new_dentry);
+	return error;
+}

@@ -1,0 +1,72 @@
+/*
+ * nameibench: a benchmark and stress-test suite for pathname-lookup
+ * scalability.  This file dispatches to the subcommands.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "../engine/engine.h"
+#include "nameibench.h"
+
+static const struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+} commands[] = {
+	{ "sh", cmd_sh, "run namespace operations from a script, one result line each" },
+};
+
+void nb_print_strategies(FILE *f, const char *indent)
+{
+	const struct nb_strategy *const *s;
+
+	for (s = nb_strategies(); *s; s++)
+		fprintf(f, "%s%-9s %s\n", indent, (*s)->name, (*s)->summary);
+}
+
+void nb_unknown_strategy(const char *who, const char *name)
+{
+	const struct nb_strategy *const *s;
+
+	fprintf(stderr, "%s: unknown strategy '%s' (known:", who, name);
+	for (s = nb_strategies(); *s; s++)
+		fprintf(stderr, "%s %s", s == nb_strategies() ? "" : ",", (*s)->name);
+	fprintf(stderr, ")\n");
+}
+
+static void usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f,
+		"usage: nameibench COMMAND [ARGS...]\n"
+		"\n"
+		"A user-space reimplementation of the Linux path-lookup engine (dcache,\n"
+		"mounts, path walk) with pluggable synchronization strategies.\n"
+		"\n"
+		"commands:\n");
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "\nstrategies:\n");
+	nb_print_strategies(f, "  ");
+	fprintf(f, "\n'nameibench COMMAND --help' describes a command.\n");
+}
+
+int main(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return 0;
+	}
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "nameibench: unknown command '%s' (see 'nameibench --help')\n", argv[1]);
+	return 2;
+}

@@ -1,0 +1,21 @@
+/*
+ * The nameibench command: one subcommand per file (sh.c, ...), dispatched
+ * by main.c.
+ */
+#ifndef NB_NAMEIBENCH_H
+#define NB_NAMEIBENCH_H
+
+#include <stdio.h>
+
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#endif
+
+int cmd_sh(int argc, char **argv);
+
+/* One line per strategy, "<indent>name  summary". */
+void nb_print_strategies(FILE *f, const char *indent);
+/* "<who>: unknown strategy 'x' (known: a, b, ...)" on standard error. */
+void nb_unknown_strategy(const char *who, const char *name);
+
+#endif /* NB_NAMEIBENCH_H */

@@ -1,0 +1,306 @@
+/*
+ * nameibench sh: the engine's scripting interface.
+ *
+ * Operations, one per line, run in order in one context that starts in an
+ * empty root filesystem with its working directory at "/".  Exactly one
+ * result line per operation; blank lines and comments print nothing.  Other
+ * tools (the conformance tester among them) drive the engine through this
+ * language, so its grammar and output are a stable interface: see
+ * README.md, "The sh language".
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../engine/engine.h"
+#include "nameibench.h"
+
+#define SH_MAX_TOKENS	4
+
+enum sh_op {
+	SH_MKDIR, SH_CREATE, SH_SYMLINK, SH_UNLINK, SH_RMDIR, SH_RENAME,
+	SH_MOUNT, SH_UMOUNT, SH_STAT, SH_LSTAT, SH_CD,
+};
+
+static const struct sh_cmd {
+	const char *name;
+	enum sh_op op;
+	int min_args, max_args;
+	const char *usage;
+} sh_cmds[] = {
+	{ "mkdir",   SH_MKDIR,   1, 1, "mkdir P" },
+	{ "create",  SH_CREATE,  1, 1, "create P" },
+	{ "symlink", SH_SYMLINK, 2, 2, "symlink TARGET P" },
+	{ "unlink",  SH_UNLINK,  1, 1, "unlink P" },
+	{ "rmdir",   SH_RMDIR,   1, 1, "rmdir P" },
+	{ "rename",  SH_RENAME,  2, 2, "rename OLD NEW" },
+	{ "mount",   SH_MOUNT,   1, 1, "mount P" },
+	{ "umount",  SH_UMOUNT,  1, 2, "umount P [lazy]" },
+	{ "stat",    SH_STAT,    1, 1, "stat P" },
+	{ "lstat",   SH_LSTAT,   1, 1, "lstat P" },
+	{ "cd",      SH_CD,      1, 1, "cd P" },
+};
+
+static void sh_usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f,
+		"usage: nameibench sh [--strategy NAME] [FILE]\n"
+		"\n"
+		"Run namespace operations, one per line, from FILE (or standard input)\n"
+		"against a fresh engine: an empty root filesystem, working directory \"/\".\n"
+		"Prints exactly one line per operation: \"ok\", \"err ENAME\" (the Linux\n"
+		"errno name), or for stat/lstat\n"
+		"  ok ino=N dev=N type=dir|reg|lnk nlink=N size=N\n"
+		"Blank lines and lines starting with '#' print nothing.  Paths are single\n"
+		"words; \"\" stands for the empty path.  A malformed line prints\n"
+		"\"err EINVAL\", is reported on standard error, and makes the exit status 2.\n"
+		"\n"
+		"operations:\n");
+	for (i = 0; i < ARRAY_SIZE(sh_cmds); i++)
+		fprintf(f, "  %s\n", sh_cmds[i].usage);
+	fprintf(f,
+		"\n"
+		"options:\n"
+		"  --strategy NAME  synchronization strategy (default: global); one of:\n");
+	nb_print_strategies(f, "                     ");
+	fprintf(f, "  -h, --help       show this help\n");
+}
+
+static const struct sh_cmd *sh_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(sh_cmds); i++)
+		if (!strcmp(sh_cmds[i].name, name))
+			return &sh_cmds[i];
+	return NULL;
+}
+
+/* Split @line in place; returns the token count, or -1 if there are too many. */
+static int sh_tokenize(char *line, char **tok)
+{
+	int n = 0;
+	char *p = line;
+
+	for (;;) {
+		while (*p && isspace((unsigned char)*p))
+			p++;
+		if (!*p)
+			return n;
+		if (n == SH_MAX_TOKENS)
+			return -1;
+		tok[n++] = p;
+		while (*p && !isspace((unsigned char)*p))
+			p++;
+		if (*p)
+			*p++ = '\0';
+	}
+}
+
+/* The token "" is the empty path. */
+static const char *sh_path(const char *tok)
+{
+	return strcmp(tok, "\"\"") ? tok : "";
+}
+
+static void print_result(FILE *out, int err)
+{
+	if (err)
+		fprintf(out, "err %s\n", nb_errno_name(err));
+	else
+		fputs("ok\n", out);
+}
+
+static void print_stat(FILE *out, int err, const struct nb_kstat *st)
+{
+	if (err) {
+		print_result(out, err);
+		return;
+	}
+	fprintf(out, "ok ino=%" PRIu64 " dev=%u type=%s nlink=%u size=%" PRId64 "\n",
+		st->ino, st->dev, nb_type_name(st->type), st->nlink, st->size);
+}
+
+static void sh_exec(struct nb_ctx *ctx, const struct sh_cmd *cmd, char **arg, FILE *out)
+{
+	const struct nb_strategy *s = nb_ctx_strategy(ctx);
+	struct nb_kstat st;
+	int err;
+
+	switch (cmd->op) {
+	case SH_MKDIR:
+		print_result(out, s->mkdir(ctx, sh_path(arg[0])));
+		break;
+	case SH_CREATE:
+		print_result(out, s->create(ctx, sh_path(arg[0])));
+		break;
+	case SH_SYMLINK:
+		print_result(out, s->symlink(ctx, sh_path(arg[0]), sh_path(arg[1])));
+		break;
+	case SH_UNLINK:
+		print_result(out, s->unlink(ctx, sh_path(arg[0])));
+		break;
+	case SH_RMDIR:
+		print_result(out, s->rmdir(ctx, sh_path(arg[0])));
+		break;
+	case SH_RENAME:
+		print_result(out, s->rename(ctx, sh_path(arg[0]), sh_path(arg[1])));
+		break;
+	case SH_MOUNT:
+		print_result(out, s->mount(ctx, sh_path(arg[0])));
+		break;
+	case SH_UMOUNT:
+		print_result(out, s->umount(ctx, sh_path(arg[0]), arg[1] ? NB_UMOUNT_LAZY : 0));
+		break;
+	case SH_STAT:
+		err = s->stat(ctx, sh_path(arg[0]), &st);
+		print_stat(out, err, &st);
+		break;
+	case SH_LSTAT:
+		err = s->lstat(ctx, sh_path(arg[0]), &st);
+		print_stat(out, err, &st);
+		break;
+	case SH_CD:
+		print_result(out, s->chdir(ctx, sh_path(arg[0])));
+		break;
+	}
+}
+
+/*
+ * sh_line - run one line.  Returns 0, or 1 if it was malformed (after
+ * printing "err EINVAL" and the reason).
+ */
+static int sh_line(struct nb_ctx *ctx, char *line, size_t len, long lineno, FILE *out)
+{
+	char *tok[SH_MAX_TOKENS + 1] = { NULL };
+	const struct sh_cmd *cmd;
+	int n;
+
+	if (strlen(line) != len) {
+		fprintf(stderr, "nameibench sh: line %ld: contains a NUL byte\n", lineno);
+		goto malformed;
+	}
+	n = sh_tokenize(line, tok);
+	if (n == 0 || tok[0][0] == '#')
+		return 0;
+	if (n < 0) {
+		fprintf(stderr, "nameibench sh: line %ld: too many words\n", lineno);
+		goto malformed;
+	}
+	cmd = sh_find(tok[0]);
+	if (!cmd) {
+		fprintf(stderr, "nameibench sh: line %ld: unknown operation '%s'\n",
+			lineno, tok[0]);
+		goto malformed;
+	}
+	if (n - 1 < cmd->min_args || n - 1 > cmd->max_args) {
+		fprintf(stderr, "nameibench sh: line %ld: wrong number of arguments, usage: %s\n",
+			lineno, cmd->usage);
+		goto malformed;
+	}
+	if (cmd->op == SH_UMOUNT && tok[2] && strcmp(tok[2], "lazy")) {
+		fprintf(stderr, "nameibench sh: line %ld: umount takes 'lazy' or nothing after "
+			"the path, not '%s'\n", lineno, tok[2]);
+		goto malformed;
+	}
+	sh_exec(ctx, cmd, tok + 1, out);
+	return 0;
+
+malformed:
+	fputs("err EINVAL\n", out);
+	return 1;
+}
+
+int cmd_sh(int argc, char **argv)
+{
+	const struct nb_strategy *strategy = nb_strategy_find("global");
+	const char *file = NULL;
+	struct nb_ctx *ctx;
+	FILE *in = stdin;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	long lineno = 0;
+	int malformed = 0, i, err;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i], *val;
+
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			sh_usage(stdout);
+			return 0;
+		}
+		if (!strcmp(a, "--strategy") || !strncmp(a, "--strategy=", 11)) {
+			if (a[10] == '=') {
+				val = a + 11;
+			} else if (i + 1 < argc) {
+				val = argv[++i];
+			} else {
+				fprintf(stderr, "nameibench sh: --strategy needs a name\n");
+				return 2;
+			}
+			strategy = nb_strategy_find(val);
+			if (!strategy) {
+				nb_unknown_strategy("nameibench sh", val);
+				return 2;
+			}
+			continue;
+		}
+		if (a[0] == '-' && a[1]) {
+			fprintf(stderr, "nameibench sh: unknown option '%s' (see 'nameibench sh --help')\n", a);
+			return 2;
+		}
+		if (file) {
+			fprintf(stderr, "nameibench sh: more than one FILE ('%s' and '%s')\n", file, a);
+			return 2;
+		}
+		file = a;
+	}
+	if (file && strcmp(file, "-")) {
+		in = fopen(file, "r");
+		if (!in) {
+			fprintf(stderr, "nameibench sh: cannot open '%s': %s\n", file, strerror(errno));
+			return 2;
+		}
+	}
+
+	err = nb_engine_init(0);
+	if (err) {
+		fprintf(stderr, "nameibench sh: cannot start the engine: %s\n", nb_errno_name(err));
+		return 1;
+	}
+	nb_thread_online();
+	ctx = nb_ctx_new(strategy);
+	if (!ctx) {
+		fprintf(stderr, "nameibench sh: out of memory\n");
+		return 1;
+	}
+	while ((len = getline(&line, &cap, in)) >= 0) {
+		lineno++;
+		if (len && line[len - 1] == '\n')
+			line[--len] = '\0';
+		malformed |= sh_line(ctx, line, (size_t)len, lineno, stdout);
+	}
+	err = ferror(in) ? errno : 0;
+	free(line);
+	nb_ctx_free(ctx);
+	nb_engine_exit();
+	nb_thread_offline();
+	if (in != stdin)
+		fclose(in);
+	if (err) {
+		fprintf(stderr, "nameibench sh: error reading %s: %s\n",
+			file ? file : "standard input", strerror(err));
+		return 2;
+	}
+	if (fflush(stdout)) {
+		fprintf(stderr, "nameibench sh: error writing results: %s\n", strerror(errno));
+		return 1;
+	}
+	return malformed ? 2 : 0;
+}

@@ -1,0 +1,388 @@
+#!/usr/bin/env python3
+"""Differential conformance: the engine against the real Linux kernel.
+
+Random operation scripts (trees of directories, files and symlinks, loops
+and dangling links, paths with ".", "..", "//", trailing slashes, absolute
+and relative symlinks, 255- and 256-byte names, over-long paths, mounts,
+unmounts, working-directory changes) run through `nameibench sh` and
+through the kernel on a private tmpfs (kernelsh.py); every result line must
+agree: errno names exactly, type, link count and size, and which answers
+name the same object.  A mismatch is shrunk to the shortest script that
+still shows one, and printed.
+
+Before the random corpus, the hand-written edge cases of edge_cases.txt
+run through the engine and, where the kernel is reachable, through the
+kernel too, so the table's expectations are themselves checked against
+Linux.
+
+Output: one line per check, "PASS: ...", "FAIL: ..." or "SKIP: ...", then a
+summary; exit status 1 if anything failed.
+"""
+
+import argparse
+import os
+import random
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, HERE)
+import kernelsh  # noqa: E402
+import shlang  # noqa: E402
+
+
+# ---------------------------------------------------------------- engine runs
+
+class EngineFailed(Exception):
+    """nameibench sh crashed or reported an internal error (a sanitizer, say)."""
+
+
+class Engine:
+    def __init__(self, binary, strategy):
+        self.binary, self.strategy = binary, strategy
+
+    def run(self, lines):
+        p = subprocess.run([self.binary, "sh", "--strategy", self.strategy],
+                           input="\n".join(lines) + "\n", capture_output=True,
+                           text=True, errors="surrogateescape")
+        if p.returncode not in (0, 2):
+            tail = " | ".join(p.stderr.strip().splitlines()[:6])
+            raise EngineFailed("nameibench sh exited with %d: %s" % (p.returncode, tail))
+        return p.stdout.splitlines()
+
+
+# ---------------------------------------------------------------- generator
+
+NAMES = ["a", "b", "c", "a", "b", "a"]
+ODD_NAMES = ["x.y", ".hid", "-", "..."]
+LONG_NAMES = ["n" * 40, "n" * 41, "m" * 255, "m" * 256]
+
+
+class Generator:
+    """Random scripts that keep coming back to the same few names, so that
+    trees grow, renames land on existing targets and lookups mostly find
+    something: paths are often reused from earlier operations (the
+    generator does not know which of them succeeded, and need not)."""
+
+    WEIGHTS = [("mkdir", 18), ("create", 8), ("symlink", 10), ("unlink", 6),
+               ("rmdir", 6), ("rename", 12), ("mount", 3), ("umount", 4),
+               ("stat", 18), ("lstat", 8), ("cd", 5)]
+    MAX_KNOWN = 64
+
+    def __init__(self, rng):
+        self.rng = rng
+        self.ops = [op for op, w in self.WEIGHTS for _ in range(w)]
+        self.known, self.mounted = [], []
+
+    def component(self):
+        r = self.rng.random()
+        if r < 0.08:
+            return ".."
+        if r < 0.13:
+            return "."
+        if r < 0.16:
+            return self.rng.choice(LONG_NAMES)
+        if r < 0.20:
+            return self.rng.choice(ODD_NAMES)
+        return self.rng.choice(NAMES)
+
+    def remember(self, path, where=None):
+        """Keep absolute paths for reuse (relative ones move with cd)."""
+        where = self.known if where is None else where
+        if path.startswith("/") and len(path) < 1024 and path not in where:
+            where.append(path)
+            if len(where) > self.MAX_KNOWN:
+                where.pop(self.rng.randrange(len(where)))
+
+    def fresh_path(self, max_depth=4):
+        rng = self.rng
+        r = rng.random()
+        if r < 0.01:
+            return self.long_path()
+        if r < 0.02:
+            return '""'
+        n = rng.randint(0, max_depth) if rng.random() < 0.5 else rng.randint(1, 2)
+        absolute = rng.random() < 0.55
+        if n == 0:
+            return "/" if absolute else "."
+        sep = lambda: "//" if rng.random() < 0.05 else "/"  # noqa: E731
+        p = "/" if absolute else ""
+        if absolute and rng.random() < 0.05:
+            p = "//"
+        p += sep().join(self.component() for _ in range(n))
+        if rng.random() < 0.10:
+            p += rng.choice(["/", "//"])
+        return p
+
+    def path(self, reuse=0.5):
+        """A path: often one used before, perhaps one level deeper."""
+        rng = self.rng
+        if not self.known or rng.random() >= reuse:
+            return self.fresh_path()
+        p = rng.choice(self.known)
+        r = rng.random()
+        if r < 0.25 and p not in ("/", '""'):
+            p = p.rstrip("/") + "/" + self.component()
+        elif r < 0.30:
+            p += "/"
+        elif r < 0.33:
+            p = p.rstrip("/") + "/."
+        return p
+
+    def long_path(self):
+        """Paths at and around PATH_MAX (4096 bytes with the terminator)."""
+        length = self.rng.choice([4094, 4095, 4096, 5000])
+        body = "./" * ((length - 1) // 2)
+        p = ("/" if self.rng.random() < 0.5 else "") + body
+        return (p + "a" * length)[:length]
+
+    def target(self):
+        """A symlink target: any path, or one of a few classic shapes."""
+        r = self.rng.random()
+        if r < 0.08:
+            return self.rng.choice(NAMES)          # often a loop to itself
+        if r < 0.12:
+            return self.rng.choice(["/", ".", "..", "../..", "a/"])
+        return self.path()
+
+    def op(self):
+        rng = self.rng
+        op = rng.choice(self.ops)
+        if op == "symlink":
+            p = self.path()
+            self.remember(p)
+            return "symlink %s %s" % (self.target(), p)
+        if op == "rename":
+            old, new = self.path(0.85), self.path()
+            self.remember(new)
+            return "rename %s %s" % (old, new)
+        if op == "umount":
+            p = rng.choice(self.mounted) if self.mounted and rng.random() < 0.7 else self.path()
+            return "umount %s%s" % (p, " lazy" if rng.random() < 0.4 else "")
+        if op == "cd" and rng.random() < 0.3:
+            return "cd /"
+        p = self.path(0.8 if op in ("unlink", "rmdir", "stat", "lstat", "cd") else 0.5)
+        if op in ("mkdir", "create"):
+            self.remember(p)
+        elif op == "mount":
+            self.remember(p, self.mounted)
+        return "%s %s" % (op, p)
+
+    def ladder(self):
+        """A chain of symlinks around MAXSYMLINKS (40 per lookup)."""
+        d = "/L%d" % self.rng.randint(0, 9)
+        lines = ["mkdir " + d, "symlink . %s/s0" % d]
+        lines += ["symlink s%d %s/s%d" % (i - 1, d, i) for i in range(1, 42)]
+        for i in (38, 39, 40, 41):
+            lines.append("stat %s/s%d" % (d, i))
+            lines.append("stat %s/s%d/" % (d, i))
+        return lines
+
+    def prelude(self):
+        """A few directories and files to start from."""
+        lines = []
+        for _ in range(self.rng.randint(3, 10)):
+            parent = self.rng.choice(["/"] + [k + "/" for k in self.known])
+            p = parent + self.rng.choice(NAMES)
+            lines.append("%s %s" % ("mkdir" if self.rng.random() < 0.7 else "create", p))
+            self.remember(p)
+        return lines
+
+    def script(self, length):
+        self.known, self.mounted = [], []
+        lines = self.prelude()
+        while len(lines) < length:
+            if self.rng.random() < 0.004:
+                lines += self.ladder()
+            else:
+                lines.append(self.op())
+        return lines
+
+
+# ---------------------------------------------------------------- comparing
+
+def mismatch(engine, kernel, lines):
+    """None if engine and kernel agree on @lines, else (index, reason, e, k)."""
+    k = kernel.run(lines)
+    try:
+        e = engine.run(lines)
+    except EngineFailed as err:
+        return len(lines) - 1, str(err), [], k
+    d = shlang.compare(lines, e, k)
+    return None if d is None else (d[0], d[1], e, k)
+
+
+def shrink(engine, kernel, lines):
+    """Delta debugging (ddmin) on operation lines: a shortest failing script."""
+    d = mismatch(engine, kernel, lines)
+    lines = lines[:d[0] + 1]           # nothing after the first mismatch matters
+    n = 2
+    while len(lines) >= 2:
+        chunk = max(1, len(lines) // n)
+        reduced = False
+        for start in range(0, len(lines), chunk):
+            trial = lines[:start] + lines[start + chunk:]
+            if trial and mismatch(engine, kernel, trial):
+                lines, n, reduced = trial, max(n - 1, 2), True
+                break
+        if not reduced:
+            if chunk == 1:
+                break
+            n = min(len(lines), 2 * n)
+    return lines
+
+
+def report(engine, kernel, lines, out):
+    idx, reason, e, k = mismatch(engine, kernel, lines)
+    print("    shortest script that still disagrees (%d operations):" % len(lines), file=out)
+    for i, line in enumerate(lines):
+        mark = ">>" if i == idx else "  "
+        ea = e[i] if i < len(e) else "(nothing)"
+        ka = k[i] if i < len(k) else "(nothing)"
+        print("    %s %-40s engine: %-45s kernel: %s" % (mark, line, ea, ka), file=out)
+    print("    %s" % reason, file=out)
+
+
+# ---------------------------------------------------------------- edge cases
+
+def parse_edge_cases(path):
+    """Cases of (title, [(op line, expectation)]) from edge_cases.txt."""
+    cases, cur = [], None
+    with open(path) as f:
+        for n, raw in enumerate(f, 1):
+            line = raw.rstrip("\n")
+            if line.startswith("== "):
+                cur = (line[3:].strip(), [])
+                cases.append(cur)
+                continue
+            if not shlang.is_op_line(line):
+                continue
+            if cur is None or "=>" not in line:
+                raise SystemExit("%s:%d: expected '== title' or 'OP ARGS => RESULT'" % (path, n))
+            op, want = line.split("=>", 1)
+            cur[1].append((op.strip(), want.strip()))
+    return cases
+
+
+def check_expectation(want, got, binds):
+    """Does result line @got satisfy @want?  Returns an error text or None."""
+    if want == "*":
+        return None
+    r = shlang.Result(got)
+    words = want.split()
+    if words[0] == "err":
+        return None if got == want else "expected %r" % want
+    if words[0] != "ok" or r.err:
+        return "expected %r" % want
+    for w in words[1:]:
+        key, _, val = w.partition("=")
+        if key in ("id", "dev"):
+            actual = r.ident if key == "id" else r.stat["dev"]
+            names = binds.setdefault(key, {})
+            if names.setdefault(val, actual) != actual:
+                return "%s=%s is not what it was earlier in the case" % (key, val)
+            if any(v == actual for n, v in names.items() if n != val):
+                return "%s=%s is the same as another %s" % (key, val, key)
+        elif str(r.stat.get(key)) != val:
+            return "expected %s=%s" % (key, val)
+    return None
+
+
+def run_edge_case(runner, steps):
+    try:
+        got = runner.run([op for op, _ in steps])
+    except EngineFailed as err:
+        return str(err)
+    binds = {}
+    for i, (op, want) in enumerate(steps):
+        if i >= len(got):
+            return "%s: no result" % op
+        err = check_expectation(want, got[i], binds)
+        if err:
+            return "%s => %s (%s)" % (op, got[i], err)
+    return None
+
+
+# ---------------------------------------------------------------- main
+
+def main():
+    ap = argparse.ArgumentParser(
+        description="Check nameibench's path resolution against the real kernel.")
+    ap.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    ap.add_argument("--ops", type=int, default=5000,
+                    help="operations in the random corpus (default 5000)")
+    ap.add_argument("--script-len", type=int, default=150,
+                    help="operations per random script (default 150)")
+    ap.add_argument("--strategy", default="global", help="engine strategy (default global)")
+    ap.add_argument("--nameibench", default=os.path.join(ROOT, "bin", "nameibench"),
+                    help="the binary to test")
+    ap.add_argument("--edge-cases", default=os.path.join(HERE, "edge_cases.txt"))
+    ap.add_argument("--no-edge-cases", action="store_true")
+    ap.add_argument("--max-reports", type=int, default=3,
+                    help="mismatches to shrink and print (default 3)")
+    args = ap.parse_args()
+
+    if not os.access(args.nameibench, os.X_OK):
+        print("conformance: %s is not built (run make)" % args.nameibench, file=sys.stderr)
+        return 2
+    engine = Engine(args.nameibench, args.strategy)
+    try:
+        kernel = kernelsh.KernelSh()
+    except kernelsh.Unavailable as e:
+        kernel = None
+        print("SKIP: kernel comparison: no private mount namespace here (%s); "
+              "only the engine's answers to the edge-case table are checked" % e)
+
+    failed = 0
+    if not args.no_edge_cases:
+        for title, steps in parse_edge_cases(args.edge_cases):
+            for name, runner in (("engine", engine), ("kernel", kernel)):
+                if runner is None:
+                    continue
+                err = run_edge_case(runner, steps)
+                tag = "%s [%s]" % (title, name if name == "kernel" else args.strategy)
+                if err:
+                    failed += 1
+                    print("FAIL: edge case: %s: %s" % (tag, err))
+                else:
+                    print("PASS: edge case: %s" % tag)
+
+    if kernel is not None:
+        failed += run_corpus(args, engine, kernel)
+        kernel.close()
+    return 1 if failed else 0
+
+
+def run_corpus(args, engine, kernel):
+    rng = random.Random(args.seed)
+    gen = Generator(rng)
+    done = scripts = bad = 0
+    t0 = last = time.monotonic()
+    while done < args.ops:
+        lines = gen.script(min(args.script_len, args.ops - done))
+        scripts += 1
+        done += len(lines)
+        d = mismatch(engine, kernel, lines)
+        if d:
+            bad += 1
+            if bad <= args.max_reports:
+                what = ("makes nameibench fail" if d[1].startswith("nameibench sh exited")
+                        else "disagrees with the kernel")
+                print("FAIL: conformance: script %d (seed %d) %s" % (scripts, args.seed, what))
+                report(engine, kernel, shrink(engine, kernel, lines), sys.stdout)
+                sys.stdout.flush()
+        now = time.monotonic()
+        if now - last > 5:
+            last = now
+            print("conformance: %d/%d operations, %d mismatching scripts, %.0fs"
+                  % (done, args.ops, bad, now - t0), file=sys.stderr)
+    verdict = "FAIL" if bad else "PASS"
+    print("%s: conformance: %d random operations in %d scripts (seed %d, strategy %s): "
+          "%d mismatching scripts" % (verdict, done, scripts, args.seed, args.strategy, bad))
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

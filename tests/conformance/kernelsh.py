@@ -1,0 +1,204 @@
+#!/usr/bin/env python3
+"""Run `nameibench sh` scripts against the real Linux kernel.
+
+Each script runs in a forked child that enters a private mount namespace
+(directly as root, else inside a new user namespace), mounts a fresh tmpfs,
+and chroots into a directory inside it: so "/" is an empty tmpfs directory,
+".." at "/" stays there, and mounts are real tmpfs mounts that vanish with
+the child.  The answers are printed in the sh language, so they can be
+compared line for line with `nameibench sh`.
+
+Standalone use:  python3 tests/conformance/kernelsh.py [SCRIPT]
+(prints what Linux answers; exits 3 if this machine cannot run it).
+"""
+
+import argparse
+import ctypes
+import errno
+import os
+import stat
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import shlang  # noqa: E402
+
+CLONE_NEWNS = 0x00020000
+CLONE_NEWUSER = 0x10000000
+MS_REC = 0x4000
+MS_PRIVATE = 1 << 18
+MNT_DETACH = 2
+
+_libc = ctypes.CDLL(None, use_errno=True)
+_libc.mount.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p,
+                        ctypes.c_ulong, ctypes.c_void_p]
+_libc.umount2.argtypes = [ctypes.c_char_p, ctypes.c_int]
+_libc.unshare.argtypes = [ctypes.c_int]
+
+
+class Unavailable(Exception):
+    """This machine cannot give us a private mount namespace."""
+
+
+def _check(rc, what):
+    if rc != 0:
+        e = ctypes.get_errno()
+        raise OSError(e, "%s: %s" % (what, os.strerror(e)))
+
+
+def _write(path, text):
+    with open(path, "w") as f:
+        f.write(text)
+
+
+def _enter_private_namespace():
+    """Enter a mount namespace of our own, propagating nothing back."""
+    uid, gid = os.geteuid(), os.getegid()
+    if _libc.unshare(CLONE_NEWNS) != 0:
+        # not root: a user namespace gives us the capability inside it
+        _check(_libc.unshare(CLONE_NEWUSER | CLONE_NEWNS), "unshare")
+        _write("/proc/self/setgroups", "deny")
+        _write("/proc/self/uid_map", "0 %d 1" % uid)
+        _write("/proc/self/gid_map", "0 %d 1" % gid)
+    _check(_libc.mount(None, b"/", None, MS_REC | MS_PRIVATE, None),
+           "making / private")
+
+
+def _sandbox(base):
+    """In the child: private namespace, fresh tmpfs, chroot below its top."""
+    _enter_private_namespace()
+    _check(_libc.mount(b"none", base, b"tmpfs", 0, None), "mounting tmpfs")
+    root = os.path.join(base, b"root")
+    os.mkdir(root, 0o755)
+    os.chroot(root)
+    os.chdir(b"/")
+
+
+def _type(mode):
+    if stat.S_ISDIR(mode):
+        return "dir"
+    if stat.S_ISLNK(mode):
+        return "lnk"
+    return "reg"
+
+
+def _errname(e):
+    return "err " + errno.errorcode.get(e, "EUNKNOWN")
+
+
+def _mount_result(rc):
+    return "ok" if rc == 0 else _errname(ctypes.get_errno())
+
+
+def run_op(line):
+    """Run one operation line in the current (sandboxed) process."""
+    try:
+        op, p = shlang.parse_op(line)
+    except ValueError:
+        return "err EINVAL"
+    try:
+        if op == "mkdir":
+            os.mkdir(p[0], 0o755)
+        elif op == "create":
+            os.close(os.open(p[0], os.O_CREAT | os.O_EXCL | os.O_RDONLY, 0o644))
+        elif op == "symlink":
+            os.symlink(p[0], p[1])
+        elif op == "unlink":
+            os.unlink(p[0])
+        elif op == "rmdir":
+            os.rmdir(p[0])
+        elif op == "rename":
+            os.rename(p[0], p[1])
+        elif op == "mount":
+            return _mount_result(_libc.mount(b"none", p[0], b"tmpfs", 0, None))
+        elif op == "umount":
+            return _mount_result(_libc.umount2(p[0], MNT_DETACH if len(p) == 2 else 0))
+        elif op in ("stat", "lstat"):
+            st = os.stat(p[0]) if op == "stat" else os.lstat(p[0])
+            return "ok ino=%d dev=%d type=%s nlink=%d size=%d" % (
+                st.st_ino, st.st_dev, _type(st.st_mode), st.st_nlink, st.st_size)
+        elif op == "cd":
+            os.chdir(p[0])
+    except OSError as e:
+        return _errname(e.errno)
+    return "ok"
+
+
+class KernelSh:
+    """Runs scripts on the real kernel, one sandboxed child per script."""
+
+    def __init__(self):
+        self.base = tempfile.mkdtemp(prefix="nameibench-kernel-").encode()
+        ok, why = self._probe()
+        if not ok:
+            self.close()
+            raise Unavailable(why)
+
+    def close(self):
+        try:
+            os.rmdir(self.base)
+        except OSError:
+            pass
+
+    def _fork(self, body):
+        """Run body() in a sandboxed child; return (ok, text it wrote)."""
+        r, w = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            os.close(r)
+            status = 0
+            try:
+                _sandbox(self.base)
+                out = body()
+            except Exception as e:  # report anything, never return into the caller
+                out, status = "%s" % e, 1
+            os.write(w, out.encode("utf-8", "surrogateescape"))
+            os._exit(status)
+        os.close(w)
+        chunks = []
+        while True:
+            b = os.read(r, 1 << 16)
+            if not b:
+                break
+            chunks.append(b)
+        os.close(r)
+        _, status = os.waitpid(pid, 0)
+        text = b"".join(chunks).decode("utf-8", "surrogateescape")
+        return os.waitstatus_to_exitcode(status) == 0, text
+
+    def _probe(self):
+        return self._fork(lambda: "")
+
+    def run(self, lines):
+        """Run a script (list of lines); return its result lines."""
+        ops = [l for l in lines if shlang.is_op_line(l)]
+
+        def body():
+            return "".join(run_op(l) + "\n" for l in ops)
+
+        ok, text = self._fork(body)
+        if not ok:
+            raise RuntimeError("kernel runner failed: " + text)
+        return text.splitlines()
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("script", nargs="?", help="script file (default: standard input)")
+    args = ap.parse_args()
+    text = open(args.script).read() if args.script else sys.stdin.read()
+    try:
+        k = KernelSh()
+    except Unavailable as e:
+        print("kernelsh: cannot run scripts on this kernel here: %s" % e, file=sys.stderr)
+        return 3
+    try:
+        for line in k.run(text.splitlines()):
+            print(line)
+    finally:
+        k.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,111 @@
+"""The `nameibench sh` language, as the Python tools read and compare it.
+
+A script is a list of lines; each non-blank, non-comment line is one
+operation and produces exactly one result line.  This module parses
+operations (for the kernel runner) and result lines (for comparison), and
+nothing else: it is deliberately independent of the C implementation.
+"""
+
+import re
+
+ARITY = {
+    "mkdir": (1, 1), "create": (1, 1), "symlink": (2, 2), "unlink": (1, 1),
+    "rmdir": (1, 1), "rename": (2, 2), "mount": (1, 1), "umount": (1, 2),
+    "stat": (1, 1), "lstat": (1, 1), "cd": (1, 1),
+}
+
+STAT_RE = re.compile(
+    r"^ok ino=(\d+) dev=(\d+) type=(dir|reg|lnk) nlink=(\d+) size=(-?\d+)$")
+
+
+def is_op_line(line):
+    """True if the line is an operation (prints a result), not blank/comment."""
+    words = line.split()
+    return bool(words) and not words[0].startswith("#")
+
+
+def parse_op(line):
+    """Return (op, [args as bytes]) or raise ValueError for a malformed line."""
+    words = line.split()
+    op, args = words[0], words[1:]
+    if op not in ARITY:
+        raise ValueError("unknown operation %r" % op)
+    lo, hi = ARITY[op]
+    if not lo <= len(args) <= hi:
+        raise ValueError("wrong number of arguments for %s" % op)
+    if op == "umount" and len(args) == 2 and args[1] != "lazy":
+        raise ValueError("umount takes 'lazy' or nothing after the path")
+    paths = [b"" if a == '""' else a.encode("utf-8", "surrogateescape") for a in args]
+    return op, paths
+
+
+class Result:
+    """One result line: ok, err NAME, or a stat answer."""
+
+    __slots__ = ("text", "err", "stat")
+
+    def __init__(self, text):
+        self.text = text
+        self.err = None
+        self.stat = None
+        if text.startswith("err "):
+            self.err = text[4:]
+            return
+        m = STAT_RE.match(text)
+        if m:
+            ino, dev, typ, nlink, size = m.groups()
+            self.stat = {"ino": int(ino), "dev": int(dev), "type": typ,
+                         "nlink": int(nlink), "size": int(size)}
+        elif text != "ok":
+            raise ValueError("not a result line: %r" % text)
+
+    @property
+    def ident(self):
+        return (self.stat["dev"], self.stat["ino"]) if self.stat else None
+
+    def shape(self):
+        """What must match exactly: everything but the identity numbers."""
+        if self.stat:
+            s = self.stat
+            return "ok type=%s nlink=%d size=%d" % (s["type"], s["nlink"], s["size"])
+        return self.text
+
+
+class IdentityMap:
+    """Checks that (dev, ino) identities correspond one-to-one.
+
+    The engine and the kernel number objects differently; what must agree
+    is which answers name the same object (and the same filesystem).
+    """
+
+    def __init__(self):
+        self.fwd, self.back = {}, {}
+        self.dev_fwd, self.dev_back = {}, {}
+
+    @staticmethod
+    def _bind(fwd, back, a, b):
+        if fwd.get(a, b) != b or back.get(b, a) != a:
+            return False
+        fwd[a], back[b] = b, a
+        return True
+
+    def check(self, a, b):
+        """Bind identity a to b; False if that contradicts an earlier binding."""
+        ok_dev = self._bind(self.dev_fwd, self.dev_back, a[0], b[0])
+        return self._bind(self.fwd, self.back, a, b) and ok_dev
+
+
+def compare(ops, left, right):
+    """Compare two runs of the same ops.  Returns None, or (index, reason)."""
+    ids = IdentityMap()
+    if len(left) != len(right):
+        return (min(len(left), len(right)),
+                "%d result lines against %d" % (len(left), len(right)))
+    for i, (a, b) in enumerate(zip(left, right)):
+        ra, rb = Result(a), Result(b)
+        if ra.shape() != rb.shape():
+            return i, "different answers"
+        if ra.ident and not ids.check(ra.ident, rb.ident):
+            return i, ("object identity differs: this object is the same as, or "
+                       "different from, an earlier one on one side only")
+    return None

@@ -1,0 +1,173 @@
+#!/usr/bin/env python3
+"""The nameibench command line: help, bad input, and the sh language's
+contract (one result line per operation, malformed lines, exit status).
+
+Prints "PASS: cli: ..." / "FAIL: cli: ..." per check.
+"""
+
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+NB = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "bin", "nameibench")
+sys.path.insert(0, os.path.join(ROOT, "tests", "conformance"))
+import kernelsh  # noqa: E402
+
+failed = 0
+
+
+def nb(*args, stdin=""):
+    return subprocess.run([NB] + list(args), input=stdin, capture_output=True,
+                          text=True, errors="replace")
+
+
+def check(name, cond, detail=""):
+    global failed
+    if cond:
+        print("PASS: cli: %s" % name)
+    else:
+        failed += 1
+        print("FAIL: cli: %s%s" % (name, (": " + detail) if detail else ""))
+
+
+def one_line_error(p, *words):
+    """Non-zero exit (2), no crash, and one stderr line naming the problem."""
+    lines = p.stderr.strip().splitlines()
+    return (p.returncode == 2 and len(lines) == 1 and
+            all(w in lines[0] for w in words))
+
+
+def describe(p):
+    return "exit %d, stdout %r, stderr %r" % (p.returncode, p.stdout[:200], p.stderr[:300])
+
+
+def test_issue_example():
+    script = "mkdir /a\nsymlink /a /l\nstat /l/\nrmdir /l\n"
+    p = nb("sh", stdin=script)
+    out = p.stdout.splitlines()
+    shape = (len(out) == 4 and out[0] == "ok" and out[1] == "ok" and
+             re.match(r"^ok ino=\d+ dev=\d+ type=dir nlink=2 size=40$", out[2] or "") and
+             out[3] == "err ENOTDIR")
+    check("the issue's example prints ok, ok, a stat of a directory, err ENOTDIR",
+          p.returncode == 0 and shape, describe(p))
+    try:
+        k = kernelsh.KernelSh()
+    except kernelsh.Unavailable as e:
+        print("SKIP: cli: the issue's example against the kernel: %s" % e)
+        return
+    try:
+        kout = k.run(script.splitlines())
+    finally:
+        k.close()
+    same = [re.sub(r"ino=\d+ dev=\d+ ", "", l) for l in out] == \
+           [re.sub(r"ino=\d+ dev=\d+ ", "", l) for l in kout]
+    check("the issue's example answers as Linux does", same, "engine %r, kernel %r" % (out, kout))
+
+
+def test_help():
+    for args in (["--help"], ["help"], ["sh", "--help"]):
+        p = nb(*args)
+        check("%s prints usage and exits 0" % " ".join(args),
+              p.returncode == 0 and p.stdout.startswith("usage: nameibench"), describe(p))
+    p = nb()
+    check("no command prints usage on stderr and exits 2",
+          p.returncode == 2 and "usage: nameibench" in p.stderr, describe(p))
+    p = nb("sh", "--help")
+    check("sh --help lists the global strategy and every operation",
+          "global" in p.stdout and all(op in p.stdout for op in
+                                       ("mkdir P", "symlink TARGET P", "umount P [lazy]", "cd P")),
+          describe(p))
+
+
+def test_bad_invocations():
+    p = nb("frobnicate")
+    check("unknown command: one line naming it, exit 2",
+          one_line_error(p, "unknown command", "frobnicate"), describe(p))
+    p = nb("sh", "--strategy", "nosuch")
+    check("unknown strategy: one line naming it and the known ones, exit 2",
+          one_line_error(p, "unknown strategy", "nosuch", "global"), describe(p))
+    p = nb("sh", "--strategy")
+    check("--strategy without a name: one line, exit 2", one_line_error(p, "--strategy"), describe(p))
+    p = nb("sh", "--bogus")
+    check("unknown option: one line naming it, exit 2", one_line_error(p, "--bogus"), describe(p))
+    p = nb("sh", "/nonexistent/script")
+    check("unreadable file: one line naming it, exit 2",
+          one_line_error(p, "/nonexistent/script", "No such file"), describe(p))
+    p = nb("sh", ROOT)
+    check("a directory as the script: one line, exit 2",
+          one_line_error(p, "Is a directory"), describe(p))
+    p = nb("sh", "a", "b")
+    check("two scripts: one line, exit 2", one_line_error(p, "more than one"), describe(p))
+
+
+def test_malformed_lines():
+    script = ("mkdir /a\n"
+              "frob /a\n"
+              "mkdir\n"
+              "mkdir /a /b\n"
+              "umount /a quickly\n"
+              "rename /a\n"
+              "stat /a\n")
+    p = nb("sh", stdin=script)
+    out = p.stdout.splitlines()
+    err = p.stderr.strip().splitlines()
+    check("malformed lines print err EINVAL and the run goes on",
+          len(out) == 7 and out[0] == "ok" and out[1:6] == ["err EINVAL"] * 5 and
+          out[6].startswith("ok ino="), describe(p))
+    check("each malformed line is reported on stderr with its line number",
+          len(err) == 5 and all("line %d:" % n in e for n, e in zip((2, 3, 4, 5, 6), err)),
+          describe(p))
+    check("a malformed line makes the exit status 2", p.returncode == 2, describe(p))
+    p = nb("sh", stdin="stat /\nstat /\x00x\n")
+    check("a NUL byte in a line is malformed, not truncated",
+          p.returncode == 2 and p.stdout.splitlines()[1:] == ["err EINVAL"] and
+          "NUL" in p.stderr, describe(p))
+
+
+def test_blank_and_comment_lines():
+    p = nb("sh", stdin="\n# a comment\n   \n  # indented comment\nmkdir /a # not a comment\n"
+                        "mkdir\t/b\r\n\nstat /b\n")
+    out = p.stdout.splitlines()
+    check("blank and comment lines print nothing; tabs and CRLF separate words",
+          p.returncode == 2 and out[0] == "err EINVAL" and out[1] == "ok" and len(out) == 3,
+          describe(p))
+
+
+def test_empty_path_token():
+    p = nb("sh", stdin='stat ""\nmkdir ""\nsymlink "" /x\n')
+    check('"" is the empty path: ENOENT', p.stdout.splitlines() == ["err ENOENT"] * 3,
+          describe(p))
+
+
+def test_file_and_stdin_agree():
+    script = "mkdir /d\ncd /d\ncreate f\nstat f\nlstat ../d/f/\n"
+    with tempfile.NamedTemporaryFile("w", suffix=".sh", delete=False) as f:
+        f.write(script)
+    try:
+        a, b, c = nb("sh", f.name), nb("sh", stdin=script), nb("sh", "-", stdin=script)
+    finally:
+        os.unlink(f.name)
+    check("a script file, standard input and '-' give the same output",
+          a.returncode == 0 and a.stdout == b.stdout == c.stdout and
+          a.stdout.splitlines()[-1] == "err ENOTDIR", describe(a))
+
+
+def main():
+    if not os.access(NB, os.X_OK):
+        print("FAIL: cli: %s is not built" % NB)
+        return 1
+    test_issue_example()
+    test_help()
+    test_bad_invocations()
+    test_malformed_lines()
+    test_blank_and_comment_lines()
+    test_empty_path_token()
+    test_file_and_stdin_agree()
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,335 @@
+/*
+ * Namespace operations through a strategy's table: what each one does to
+ * the tree, and what the kernel comparison cannot see: reference counts
+ * and object lifetimes (a lazily unmounted filesystem lives exactly as
+ * long as a working directory inside it), the mount hash, device and
+ * inode numbering, and getname's limits.
+ */
+#include <errno.h>
+
+#include "check.h"
+#include "ctx.h"
+#include "engine.h"
+#include "mount.h"
+
+static const struct nb_strategy *S;
+static struct nb_ctx *ctx;
+static struct nb_census base;
+
+static void census_now(struct nb_census *c)
+{
+	rcu_barrier();
+	nb_census(c);
+}
+
+static void begin(void)
+{
+	ctx = nb_ctx_new(S);
+	census_now(&base);
+}
+
+/* Remove what the test made, then everything must be as before. */
+static void end(void)
+{
+	struct nb_census now;
+
+	nb_ctx_free(ctx);
+	census_now(&now);
+	CHECK_EQ(now.mounts, base.mounts);
+	CHECK_EQ(now.supers, base.supers);
+	CHECK_EQ(now.inodes, base.inodes);
+	CHECK_EQ(now.dentries, base.dentries);
+}
+
+/* A counted reference to the child @name of @parent, or NULL. */
+static struct dentry *child_of(struct dentry *parent, const char *name)
+{
+	char buf[64] = { 0 };
+	size_t len = strlen(name);
+	struct qstr q;
+
+	memcpy(buf, name, len);
+	q.name = buf;
+	q.len = (uint32_t)len;
+	q.hash = full_name_hash(parent, name, (unsigned int)len);
+	return d_lookup(parent, &q);
+}
+
+static struct nb_kstat st(const char *path, int expect_err)
+{
+	struct nb_kstat s;
+
+	memset(&s, 0, sizeof(s));
+	CHECK_EQ(S->stat(ctx, path, &s), expect_err);
+	return s;
+}
+
+static void test_getname_limits(void)
+{
+	struct filename fn;
+	char *p = malloc(PATH_MAX + 1);
+
+	memset(p, 'a', PATH_MAX);
+	p[PATH_MAX - 1] = '\0';			/* 4095 bytes */
+	CHECK_EQ(getname(&fn, p), 0);
+	CHECK_EQ(fn.len, PATH_MAX - 1);
+	CHECK(!memcmp(fn.name + fn.len, "\0\0\0\0\0\0\0\0", NB_NAME_PAD));
+	p[PATH_MAX - 1] = 'a';
+	p[PATH_MAX] = '\0';			/* 4096 bytes */
+	CHECK_EQ(getname(&fn, p), -ENAMETOOLONG);
+	CHECK_EQ(getname(&fn, ""), -ENOENT);
+	free(p);
+}
+
+static void test_create_and_remove_each_type(void)
+{
+	struct nb_kstat s, d;
+
+	begin();
+	CHECK_EQ(S->mkdir(ctx, "/d"), 0);
+	CHECK_EQ(S->create(ctx, "/d/f"), 0);
+	CHECK_EQ(S->symlink(ctx, "f", "/d/l"), 0);
+	s = st("/d/l", 0);
+	CHECK_EQ(s.type, NB_REG);
+	CHECK_EQ(S->lstat(ctx, "/d/l", &s), 0);
+	CHECK_EQ(s.type, NB_LNK);
+	CHECK_EQ(s.size, 1);
+	d = st("/d", 0);
+	CHECK_EQ(d.nlink, 2);
+	CHECK_EQ(d.size, 80);
+	CHECK_EQ(S->unlink(ctx, "/d/l"), 0);
+	CHECK_EQ(S->unlink(ctx, "/d/f"), 0);
+	CHECK_EQ(S->rmdir(ctx, "/d"), 0);
+	st("/d", -ENOENT);
+	end();
+}
+
+static void test_inode_numbers_are_never_reused(void)
+{
+	struct nb_kstat a, b;
+
+	begin();
+	CHECK_EQ(S->create(ctx, "/f"), 0);
+	a = st("/f", 0);
+	CHECK_EQ(S->unlink(ctx, "/f"), 0);
+	CHECK_EQ(S->create(ctx, "/f"), 0);
+	b = st("/f", 0);
+	CHECK(b.ino > a.ino);
+	CHECK_EQ(b.dev, a.dev);
+	CHECK_EQ(S->unlink(ctx, "/f"), 0);
+	end();
+}
+
+static void test_rename_keeps_identity_and_frees_victim(void)
+{
+	struct nb_kstat a, b;
+	struct nb_census mid;
+
+	begin();
+	CHECK_EQ(S->mkdir(ctx, "/a"), 0);
+	CHECK_EQ(S->mkdir(ctx, "/b"), 0);
+	a = st("/a", 0);
+	census_now(&mid);
+	CHECK_EQ(S->rename(ctx, "/a", "/b"), 0);
+	b = st("/b", 0);
+	CHECK_EQ(b.ino, a.ino);
+	st("/a", -ENOENT);
+	census_now(&base);
+	/* the replaced directory died: one dentry and one inode fewer */
+	CHECK_EQ(base.dentries, mid.dentries - 1);
+	CHECK_EQ(base.inodes, mid.inodes - 1);
+	CHECK_EQ(S->rmdir(ctx, "/b"), 0);
+	census_now(&base);
+	end();
+}
+
+static void test_removed_cwd_lives_until_left(void)
+{
+	struct nb_census mid;
+	struct nb_kstat s;
+
+	begin();
+	CHECK_EQ(S->mkdir(ctx, "/gone"), 0);
+	CHECK_EQ(S->chdir(ctx, "/gone"), 0);
+	CHECK_EQ(S->rmdir(ctx, "/gone"), 0);
+	s = st(".", 0);
+	CHECK_EQ(s.nlink, 0);
+	census_now(&mid);
+	CHECK_EQ(mid.dentries, base.dentries + 1);	/* kept by the cwd alone */
+	CHECK_EQ(S->chdir(ctx, "/"), 0);
+	end();
+}
+
+static void test_mount_hash_and_lifetimes(void)
+{
+	struct nb_census mid;
+	struct nb_kstat under, root, again;
+	struct dentry *mp;
+	struct mount *m;
+
+	begin();
+	CHECK_EQ(S->mkdir(ctx, "/m"), 0);
+	under = st("/m", 0);
+	CHECK_EQ(S->mount(ctx, "/m"), 0);
+	root = st("/m", 0);
+	CHECK(root.dev != under.dev);
+	CHECK_EQ(root.ino, 1);
+
+	/* the mount is in the hash under (parent mount, mountpoint) */
+	mp = child_of(ctx->root.dentry, "m");
+	CHECK(mp && d_mountpoint(mp));
+	if (mp) {
+		rcu_read_lock();
+		m = __lookup_mnt(ctx->root.mnt, mp);
+		rcu_read_unlock();
+		CHECK(m && m->mnt_sb->s_dev == root.dev);
+		CHECK(m && mnt_parent(m) == ctx->root.mnt && mnt_mountpoint(m) == mp);
+		dput(mp);
+	}
+
+	/* lazy umount with the cwd inside: detached at once, alive until left */
+	CHECK_EQ(S->mkdir(ctx, "/m/in"), 0);
+	CHECK_EQ(S->chdir(ctx, "/m/in"), 0);
+	CHECK_EQ(S->umount(ctx, "/m", 0), -EBUSY);
+	CHECK_EQ(S->umount(ctx, "/m", NB_UMOUNT_LAZY), 0);
+	again = st("/m", 0);
+	CHECK_EQ(again.ino, under.ino);
+	CHECK_EQ(again.dev, under.dev);
+	census_now(&mid);
+	CHECK_EQ(mid.mounts, base.mounts + 1);
+	CHECK_EQ(mid.supers, base.supers + 1);
+	CHECK_EQ(S->mkdir(ctx, "sub"), 0);		/* the detached tree still works */
+	st("sub", 0);
+	CHECK_EQ(S->chdir(ctx, "/"), 0);		/* last reference: the filesystem dies */
+	census_now(&mid);
+	CHECK_EQ(mid.mounts, base.mounts);
+	CHECK_EQ(mid.supers, base.supers);
+	CHECK_EQ(S->rmdir(ctx, "/m"), 0);
+	end();
+}
+
+static void test_device_numbers_are_reused_lowest_first(void)
+{
+	struct nb_kstat a, b, c, d;
+
+	begin();
+	CHECK_EQ(S->mkdir(ctx, "/x"), 0);
+	CHECK_EQ(S->mkdir(ctx, "/y"), 0);
+	CHECK_EQ(S->mount(ctx, "/x"), 0);
+	CHECK_EQ(S->mount(ctx, "/y"), 0);
+	a = st("/x", 0);
+	b = st("/y", 0);
+	CHECK(a.dev < b.dev);
+	CHECK_EQ(S->umount(ctx, "/x", 0), 0);
+	CHECK_EQ(S->mount(ctx, "/x"), 0);
+	c = st("/x", 0);
+	CHECK_EQ(c.dev, a.dev);			/* as get_anon_bdev: lowest free */
+	CHECK_EQ(S->umount(ctx, "/x", 0), 0);
+	CHECK_EQ(S->umount(ctx, "/y", 0), 0);
+	CHECK_EQ(S->mount(ctx, "/y"), 0);
+	d = st("/y", 0);
+	CHECK_EQ(d.dev, a.dev);
+	CHECK_EQ(S->umount(ctx, "/y", 0), 0);
+	CHECK_EQ(S->rmdir(ctx, "/x"), 0);
+	CHECK_EQ(S->rmdir(ctx, "/y"), 0);
+	end();
+}
+
+static void test_failed_operations_leak_nothing(void)
+{
+	static const char *bad[] = {
+		"/nope/x", "/f/x", "/f/", "/l/", "/l/x", "/a/..", "/", "",
+	};
+	struct nb_kstat s;
+	size_t i;
+
+	begin();
+	CHECK_EQ(S->create(ctx, "/f"), 0);
+	CHECK_EQ(S->symlink(ctx, "l", "/l"), 0);
+	CHECK_EQ(S->mkdir(ctx, "/a"), 0);
+	census_now(&base);
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		S->mkdir(ctx, bad[i]);
+		S->create(ctx, bad[i]);
+		S->rmdir(ctx, bad[i]);
+		S->unlink(ctx, bad[i]);
+		S->rename(ctx, bad[i], "/a");
+		S->rename(ctx, "/a", bad[i]);
+		S->stat(ctx, bad[i], &s);
+		S->chdir(ctx, bad[i]);
+		S->mount(ctx, bad[i]);
+		S->umount(ctx, bad[i], 0);
+	}
+	CHECK_EQ(S->chdir(ctx, "/"), 0);
+	end();
+	ctx = nb_ctx_new(S);
+	CHECK_EQ(S->unlink(ctx, "/f"), 0);
+	CHECK_EQ(S->unlink(ctx, "/l"), 0);
+	CHECK_EQ(S->rmdir(ctx, "/a"), 0);
+	nb_ctx_free(ctx);
+}
+
+/*
+ * Leaves filesystems mounted (stacked, nested, one with a working directory
+ * that was lazily detached) for nb_engine_exit() to tear down, which the
+ * census after it checks.
+ */
+static void test_exit_with_mounts_attached(void)
+{
+	struct nb_ctx *other;
+
+	ctx = nb_ctx_new(S);
+	CHECK_EQ(S->mkdir(ctx, "/keep"), 0);
+	CHECK_EQ(S->mount(ctx, "/keep"), 0);
+	CHECK_EQ(S->mkdir(ctx, "/keep/x"), 0);
+	CHECK_EQ(S->mount(ctx, "/keep/x"), 0);
+	CHECK_EQ(S->mount(ctx, "/keep/x"), 0);
+	CHECK_EQ(S->mount(ctx, "/"), 0);
+	CHECK_EQ(S->mkdir(ctx, "/lazy"), 0);
+	CHECK_EQ(S->mount(ctx, "/lazy"), 0);
+	other = nb_ctx_new(S);
+	CHECK_EQ(S->chdir(other, "/lazy"), 0);
+	CHECK_EQ(S->umount(ctx, "/lazy", NB_UMOUNT_LAZY), 0);
+	nb_ctx_free(other);
+	nb_ctx_free(ctx);
+}
+
+int main(void)
+{
+	const struct nb_strategy *const *s;
+	struct nb_census c;
+
+	nb_thread_online();
+	for (s = nb_strategies(); *s; s++) {
+		static char suite[64];
+
+		S = *s;
+		snprintf(suite, sizeof(suite), "unit/namei[%s]", S->name);
+		check_suite = suite;
+		if (nb_engine_init(16)) {
+			printf("FAIL: %s: engine init\n", suite);
+			return 1;
+		}
+		RUN(test_getname_limits);
+		RUN(test_create_and_remove_each_type);
+		RUN(test_inode_numbers_are_never_reused);
+		RUN(test_rename_keeps_identity_and_frees_victim);
+		RUN(test_removed_cwd_lives_until_left);
+		RUN(test_mount_hash_and_lifetimes);
+		RUN(test_device_numbers_are_reused_lowest_first);
+		RUN(test_failed_operations_leak_nothing);
+		RUN(test_exit_with_mounts_attached);
+		nb_engine_exit();
+		nb_census(&c);
+		check_failures = 0;
+		CHECK_EQ(c.dentries + c.external_names + c.inodes + c.supers + c.mounts, 0);
+		if (check_failures) {
+			check_failed_tests++;
+			printf("FAIL: %s: engine exit frees everything: %s\n", suite, check_first);
+		} else {
+			printf("PASS: %s: engine exit frees everything\n", suite);
+		}
+	}
+	nb_thread_offline();
+	return CHECK_DONE();
+}
