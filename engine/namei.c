@@ -593,16 +593,9 @@ static struct dentry *lookup_open(struct nameidata *nd, bool *created)
 		return ERR_PTR(-ENOENT);
 	dentry = d_lookup(dir, &nd->last);
 	if (!dentry) {
-		struct dentry *res;
-
-		dentry = d_alloc(dir, &nd->last);
-		if (unlikely(!dentry))
-			return ERR_PTR(-ENOMEM);
-		res = shmem_lookup(dir_inode, dentry);
-		if (unlikely(res)) {
-			dput(dentry);
-			return res;
-		}
+		dentry = d_alloc_and_lookup(dir, &nd->last);
+		if (IS_ERR(dentry))
+			return dentry;
 	}
 	if (d_inode(dentry))
 		return dentry;	/* cached positive dentry */
@@ -667,17 +660,23 @@ static int do_open_creat_excl(struct nb_ctx *ctx, const char *pathname)
 
 /* ---- removal ---- */
 
+/* getname() and filename_parentat(): where every removal starts. */
+static int user_path_parent(struct nb_ctx *ctx, const char *pathname, struct filename *name,
+			    struct path *parent, struct qstr *last, int *type)
+{
+	int err = getname(name, pathname);
+
+	return err ? err : filename_parentat(ctx, name, parent, last, type);
+}
+
 static int do_rmdir(struct nb_ctx *ctx, const char *pathname)
 {
 	struct filename name;
 	struct dentry *dentry;
 	struct path path;
 	struct qstr last;
-	int type, err = getname(&name, pathname);
+	int type, err = user_path_parent(ctx, pathname, &name, &path, &last, &type);
 
-	if (err)
-		return err;
-	err = filename_parentat(ctx, &name, &path, &last, &type);
 	if (err)
 		return err;
 	switch (type) {
@@ -711,11 +710,8 @@ static int do_unlinkat(struct nb_ctx *ctx, const char *pathname)
 	struct dentry *dentry;
 	struct path path;
 	struct qstr last;
-	int type, err = getname(&name, pathname);
+	int type, err = user_path_parent(ctx, pathname, &name, &path, &last, &type);
 
-	if (err)
-		return err;
-	err = filename_parentat(ctx, &name, &path, &last, &type);
 	if (err)
 		return err;
 	if (type != LAST_NORM) {

@@ -36,6 +36,7 @@ struct filename {
 int getname(struct filename *fn, const char *path);
 
 /* vfs.c */
+struct dentry *d_alloc_and_lookup(struct dentry *dir, const struct qstr *name);
 struct dentry *lookup_one_qstr_excl(const struct qstr *name, struct dentry *base,
 				    unsigned int flags);
 struct dentry *lookup_slow(const struct qstr *name, struct dentry *dir);

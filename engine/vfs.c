@@ -32,6 +32,24 @@ int getname(struct filename *fn, const char *path)
 /* ---- lookups under the directory lock ---- */
 
 /*
+ * d_alloc_and_lookup - a dcache miss: allocate the dentry and ask the
+ * filesystem, which hashes it (negative, here) or fails.
+ */
+struct dentry *d_alloc_and_lookup(struct dentry *dir, const struct qstr *name)
+{
+	struct dentry *dentry = d_alloc(dir, name), *old;
+
+	if (unlikely(!dentry))
+		return ERR_PTR(-ENOMEM);
+	old = shmem_lookup(d_inode(dir), dentry);
+	if (unlikely(old)) {
+		dput(dentry);
+		return old;
+	}
+	return dentry;
+}
+
+/*
  * lookup_one_qstr_excl - find or create the dentry for @name in @base,
  * whose inode the caller holds locked exclusively.  Without LOOKUP_CREATE
  * a negative result is ENOENT; with LOOKUP_EXCL a positive one is EEXIST.
@@ -43,19 +61,12 @@ struct dentry *lookup_one_qstr_excl(const struct qstr *name, struct dentry *base
 	struct inode *dir = d_inode(base);
 
 	if (!dentry) {
-		struct dentry *old;
-
 		/* don't create a child of a dead directory */
 		if (unlikely(IS_DEADDIR(dir)))
 			return ERR_PTR(-ENOENT);
-		dentry = d_alloc(base, name);
-		if (unlikely(!dentry))
-			return ERR_PTR(-ENOMEM);
-		old = shmem_lookup(dir, dentry);
-		if (unlikely(old)) {
-			dput(dentry);
-			return old;
-		}
+		dentry = d_alloc_and_lookup(base, name);
+		if (IS_ERR(dentry))
+			return dentry;
 	}
 	if (d_is_negative(dentry) && !(flags & LOOKUP_CREATE)) {
 		dput(dentry);
@@ -78,28 +89,14 @@ struct dentry *lookup_one_qstr_excl(const struct qstr *name, struct dentry *base
 struct dentry *lookup_slow(const struct qstr *name, struct dentry *dir)
 {
 	struct inode *inode = d_inode(dir);
-	struct dentry *dentry, *old;
+	struct dentry *dentry;
 
 	inode_lock(inode);
 	/* don't go there if it's already dead */
-	if (unlikely(IS_DEADDIR(inode))) {
+	if (unlikely(IS_DEADDIR(inode)))
 		dentry = ERR_PTR(-ENOENT);
-		goto out;
-	}
-	dentry = d_lookup(dir, name);
-	if (dentry)
-		goto out;
-	dentry = d_alloc(dir, name);
-	if (unlikely(!dentry)) {
-		dentry = ERR_PTR(-ENOMEM);
-		goto out;
-	}
-	old = shmem_lookup(inode, dentry);
-	if (unlikely(old)) {
-		dput(dentry);
-		dentry = old;
-	}
-out:
+	else if (!(dentry = d_lookup(dir, name)))
+		dentry = d_alloc_and_lookup(dir, name);
 	inode_unlock(inode);
 	return dentry;
 }

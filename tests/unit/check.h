@@ -60,4 +60,27 @@ static char check_first[512];
 
 #define CHECK_DONE()	(check_failed_tests ? 1 : 0)
 
+/*
+ * CHECK_EMPTY_CENSUS - after nb_engine_exit(): every dentry, name, inode,
+ * superblock and mount the engine ever allocated has been freed.
+ */
+#define CHECK_EMPTY_CENSUS() do {						\
+	struct nb_census check_c_;						\
+									\
+	nb_census(&check_c_);							\
+	check_failures = 0;							\
+	CHECK_EQ(check_c_.dentries, 0);						\
+	CHECK_EQ(check_c_.external_names, 0);					\
+	CHECK_EQ(check_c_.inodes, 0);						\
+	CHECK_EQ(check_c_.supers, 0);						\
+	CHECK_EQ(check_c_.mounts, 0);						\
+	if (check_failures) {							\
+		check_failed_tests++;						\
+		printf("FAIL: %s: engine exit frees everything: %s\n",		\
+		       check_suite, check_first);				\
+	} else {								\
+		printf("PASS: %s: engine exit frees everything\n", check_suite); \
+	}									\
+} while (0)
+
 #endif /* NB_CHECK_H */

@@ -277,8 +277,6 @@ static void test_lockref_rules(void)
 
 int main(void)
 {
-	struct nb_census c;
-
 	check_suite = "unit/dcache";
 	nb_thread_online();
 	if (nb_engine_init(16)) {
@@ -294,15 +292,7 @@ int main(void)
 	RUN(test_dget_parent_follows_rename);
 	RUN(test_lockref_rules);
 	nb_engine_exit();
-	nb_census(&c);
-	check_failures = 0;
-	CHECK_EQ(c.dentries + c.external_names + c.inodes + c.supers + c.mounts, 0);
-	if (check_failures) {
-		check_failed_tests++;
-		printf("FAIL: unit/dcache: engine exit frees everything: %s\n", check_first);
-	} else {
-		printf("PASS: unit/dcache: engine exit frees everything\n");
-	}
+	CHECK_EMPTY_CENSUS();
 	nb_thread_offline();
 	return CHECK_DONE();
 }
