@@ -27,7 +27,7 @@ STRATEGY ?= global
 # One path walk per strategy: engine/namei.c is compiled once for each.
 STRATEGIES  := global
 ENGINE_SRCS := engine/dcache.c engine/inode.c engine/shmem.c engine/namespace.c \
-               engine/vfs.c engine/engine.c
+               engine/vfs.c engine/engine.c engine/percpu.c engine/rcu.c
 RUNNER_SRCS := runners/main.c runners/sh.c
 UNIT_SRCS   := $(wildcard tests/unit/test_*.c)
 
@@ -43,11 +43,11 @@ ifeq ($(filter clean help,$(MAKECMDGOALS)),)
 include $(BUILD)/config.mk
 endif
 
-$(BUILD)/config.mk: scripts/deps.sh
+$(BUILD)/config.mk: scripts/deps.sh Makefile
 	@mkdir -p $(BUILD)
 	@scripts/deps.sh
-	@{ echo "PKG_CFLAGS := $$(pkg-config --cflags liburcu-memb hwloc)"; \
-	   echo "PKG_LIBS := $$(pkg-config --libs liburcu-memb hwloc) -lpthread"; } > $@.tmp
+	@{ echo "PKG_CFLAGS := $$(pkg-config --cflags liburcu-memb liburcu-qsbr hwloc)"; \
+	   echo "PKG_LIBS := $$(pkg-config --libs liburcu-memb liburcu-qsbr hwloc) -lpthread"; } > $@.tmp
 	@mv $@.tmp $@
 
 ASAN_CFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "census.h"
 #include "dcache.h"
 #include "fs.h"
 
@@ -26,8 +27,6 @@ seqlock_t rename_lock;
 static struct hlist_bl_head *dentry_hashtable;
 static unsigned int d_hash_shift;
 
-static _Atomic long nr_dentry;
-static _Atomic long nr_external_names;
 
 #define D_HASH_BITS_DEFAULT	20	/* a million buckets: a chain per dentry at 1M */
 
@@ -60,16 +59,6 @@ struct hlist_bl_head *d_hash(uint32_t hash)
 	return dentry_hashtable + (hash >> d_hash_shift);
 }
 
-long dcache_nr_dentry(void)
-{
-	return READ_ONCE(nr_dentry);
-}
-
-long dcache_nr_external_names(void)
-{
-	return READ_ONCE(nr_external_names);
-}
-
 /* ---- names ---- */
 
 static struct external_name *external_name(const struct dentry *d)
@@ -83,14 +72,19 @@ static struct external_name *external_name(const struct dentry *d)
 
 static void free_external_name_rcu(struct rcu_head *head)
 {
+	rcu_callback_enter(head);
 	free(container_of(head, struct external_name, rcu));
-	atomic_fetch_sub_explicit(&nr_external_names, 1, memory_order_relaxed);
 }
 
 static void put_external_name(struct external_name *p)
 {
-	if (p && atomic_fetch_sub_explicit(&p->count, 1, memory_order_acq_rel) == 1)
+	if (!p)
+		return;
+	nb_count(NB_CTR_RMW);
+	if (atomic_fetch_sub_explicit(&p->count, 1, memory_order_acq_rel) == 1) {
+		census_add(CENSUS_EXTNAME, -1);
 		call_rcu(&p->rcu, free_external_name_rcu);
+	}
 }
 
 /* Store @len bytes as whole zero-padded words into the inline name. */
@@ -123,7 +117,7 @@ static const char *alloc_name(struct dentry *d, const char *name, unsigned int l
 	atomic_init(&p->count, 1);
 	memset(p->name, 0, padded);
 	memcpy(p->name, name, len);
-	atomic_fetch_add_explicit(&nr_external_names, 1, memory_order_relaxed);
+	census_add(CENSUS_EXTNAME, 1);
 	return p->name;
 }
 
@@ -153,19 +147,20 @@ static struct dentry *__d_alloc(struct super_block *sb, const struct qstr *name)
 	lockref_init(&d->d_lockref, 1);
 	INIT_LIST_HEAD(&d->d_children);
 	INIT_LIST_HEAD(&d->d_sib);
-	atomic_fetch_add_explicit(&nr_dentry, 1, memory_order_relaxed);
+	census_add(CENSUS_DENTRY, 1);
 	return d;
 }
 
 static void __d_free_rcu(struct rcu_head *head)
 {
+	rcu_callback_enter(head);
 	free(container_of(head, struct dentry, d_rcu));
-	atomic_fetch_sub_explicit(&nr_dentry, 1, memory_order_relaxed);
 }
 
 static void d_free(struct dentry *d)
 {
 	put_external_name(external_name(d));
+	census_add(CENSUS_DENTRY, -1);
 	call_rcu(&d->d_rcu, __d_free_rcu);
 }
 
@@ -508,6 +503,7 @@ static void copy_name(struct dentry *dentry, struct dentry *target)
 	struct external_name *tname = external_name(target);
 
 	if (tname) {
+		nb_count(NB_CTR_RMW);
 		atomic_fetch_add_explicit(&tname->count, 1, memory_order_relaxed);
 		smp_store_release(&dentry->d_name, (const char *)tname->name);
 	} else {

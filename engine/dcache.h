@@ -258,8 +258,4 @@ void dput(struct dentry *dentry);
 struct dentry *dget_parent(struct dentry *dentry);
 void shrink_dcache_sb(struct super_block *sb);
 
-/* Statistics for tests: live dentries and external names. */
-long dcache_nr_dentry(void);
-long dcache_nr_external_names(void);
-
 #endif /* NB_DCACHE_H */

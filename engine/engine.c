@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "census.h"
 #include "ctx.h"
 #include "engine.h"
 #include "rcu.h"
@@ -33,8 +34,11 @@ const struct nb_strategy *nb_strategy_find(const char *name)
 
 int nb_engine_init(unsigned int hash_bits)
 {
-	int err = dcache_init(hash_bits);
+	int err = census_init();
 
+	if (err)
+		return err;
+	err = dcache_init(hash_bits);
 	if (err)
 		return err;
 	err = mnt_init(0);
@@ -51,14 +55,47 @@ void nb_engine_exit(void)
 	dcache_exit();
 }
 
-void nb_thread_online(void)
+int nb_thread_start(void)
 {
-	rcu_register_thread();
+	int err = nb_thread_register();
+
+	if (!err)
+		rcu_register_thread();
+	return err;
 }
 
-void nb_thread_offline(void)
+void nb_thread_stop(void)
 {
 	rcu_unregister_thread();
+	nb_thread_unregister();
+}
+
+void nb_thread_idle(void)
+{
+	rcu_thread_offline();
+}
+
+void nb_thread_active(void)
+{
+	rcu_thread_online();
+}
+
+/* ---- the census ---- */
+
+pcpu_t census_pcpu[CENSUS_MAX];
+
+int census_init(void)
+{
+	static pthread_mutex_t once = PTHREAD_MUTEX_INITIALIZER;
+	static bool done;
+	int i, err = 0;
+
+	pthread_mutex_lock(&once);
+	for (i = 0; !done && i < CENSUS_MAX && !err; i++)
+		err = pcpu_alloc(&census_pcpu[i]);
+	done = !err;
+	pthread_mutex_unlock(&once);
+	return err;
 }
 
 struct nb_ctx *nb_ctx_new(const struct nb_strategy *strategy)
@@ -127,9 +164,9 @@ const char *nb_errno_name(int err)
 
 void nb_census(struct nb_census *c)
 {
-	c->dentries = dcache_nr_dentry();
-	c->external_names = dcache_nr_external_names();
-	c->inodes = inode_nr_live();
-	c->supers = super_nr_live();
-	c->mounts = mnt_nr_live();
+	c->dentries = census_read(CENSUS_DENTRY);
+	c->external_names = census_read(CENSUS_EXTNAME);
+	c->inodes = census_read(CENSUS_INODE);
+	c->supers = census_read(CENSUS_SUPER);
+	c->mounts = census_read(CENSUS_MOUNT);
 }

@@ -2,8 +2,10 @@
  * The engine's public interface.
  *
  * One engine per process (the dcache and mount tables are global, as in
- * the kernel).  Each thread that uses it calls nb_thread_online() first and
- * nb_thread_offline() when done.  A context (struct nb_ctx) is what a task
+ * the kernel).  Each thread that uses it calls nb_thread_start() first and
+ * nb_thread_stop() when done; under the QSBR flavor of RCU, a thread that
+ * stops issuing operations for a while brackets the pause with
+ * nb_thread_idle() / nb_thread_active(), or grace periods wait for it.  A context (struct nb_ctx) is what a task
  * is to the kernel: a root and a working directory; contexts are not shared
  * between threads.
  *
@@ -52,12 +54,19 @@ struct nb_strategy {
 	int (*chdir)(struct nb_ctx *ctx, const char *path);
 };
 
-/* Engine lifetime.  hash_bits sizes the dcache hash (0: the default, 2^20). */
+/*
+ * Engine lifetime.  hash_bits sizes the dcache hash (0: the default, 2^20).
+ * The RCU flavor ("memb", the default, or "qsbr") is chosen before init.
+ */
+int nb_rcu_select(const char *flavor);
+const char *nb_rcu_name(void);
 int nb_engine_init(unsigned int hash_bits);
 void nb_engine_exit(void);
 
-void nb_thread_online(void);
-void nb_thread_offline(void);
+int nb_thread_start(void);
+void nb_thread_stop(void);
+void nb_thread_idle(void);
+void nb_thread_active(void);
 
 struct nb_ctx *nb_ctx_new(const struct nb_strategy *strategy);
 void nb_ctx_free(struct nb_ctx *ctx);

@@ -108,11 +108,9 @@ static inline void inode_unlock_shared(struct inode *inode)
 /* inode.c */
 struct inode *new_inode(struct super_block *sb, unsigned int mode);
 void iput(struct inode *inode);
-long inode_nr_live(void);
 
 struct super_block *sget_anon(void);
 void kill_sb(struct super_block *sb);
-long super_nr_live(void);
 
 /* shmem.c: the filesystem's directory operations (i_op) */
 struct dentry *shmem_lookup(struct inode *dir, struct dentry *dentry);

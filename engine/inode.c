@@ -11,11 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "census.h"
 #include "fs.h"
 #include "rcu.h"
 
-static _Atomic long nr_inodes;
-static _Atomic long nr_supers;
 
 /* ---- inodes ---- */
 
@@ -27,6 +26,7 @@ struct inode *new_inode(struct super_block *sb, unsigned int mode)
 		return NULL;
 	inode->i_mode = mode;
 	inode->i_sb = sb;
+	nb_count(NB_CTR_RMW);
 	inode->i_ino = atomic_fetch_add_explicit(&sb->s_next_ino, 1, memory_order_relaxed);
 	atomic_init(&inode->i_flags, 0);
 	/* a directory starts with "." and its entry in the parent: 2 links,
@@ -35,7 +35,7 @@ struct inode *new_inode(struct super_block *sb, unsigned int mode)
 	atomic_init(&inode->i_size, S_ISDIR(mode) ? 2 * BOGO_DIRENT_SIZE : 0);
 	atomic_init(&inode->i_count, 1);
 	init_rwsem(&inode->i_rwsem);
-	atomic_fetch_add_explicit(&nr_inodes, 1, memory_order_relaxed);
+	census_add(CENSUS_INODE, 1);
 	return inode;
 }
 
@@ -47,21 +47,20 @@ static void i_callback(struct rcu_head *head)
 {
 	struct inode *inode = container_of(head, struct inode, i_rcu);
 
+	rcu_callback_enter(head);
 	free((char *)inode->i_link);
 	free(inode);
-	atomic_fetch_sub_explicit(&nr_inodes, 1, memory_order_relaxed);
 }
 
 void iput(struct inode *inode)
 {
+	nb_count(NB_CTR_RMW);
+	nb_count(NB_CTR_REF);
 	/* acq_rel: the last putter sees every other holder's accesses done */
-	if (atomic_fetch_sub_explicit(&inode->i_count, 1, memory_order_acq_rel) == 1)
+	if (atomic_fetch_sub_explicit(&inode->i_count, 1, memory_order_acq_rel) == 1) {
+		census_add(CENSUS_INODE, -1);
 		call_rcu(&inode->i_rcu, i_callback);
-}
-
-long inode_nr_live(void)
-{
-	return READ_ONCE(nr_inodes);
+	}
 }
 
 /* ---- anonymous device numbers ---- */
@@ -77,7 +76,7 @@ static int get_anon_dev(unsigned int *dev)
 	unsigned int i;
 	int ret = -EMFILE;
 
-	pthread_mutex_lock(&dev_lock);
+	mutex_lock(&dev_lock);
 	for (i = 0; i < NB_MAX_DEV / 64; i++) {
 		uint64_t free_bits = ~dev_bitmap[i] & (i == 0 ? ~UINT64_C(1) : ~UINT64_C(0));
 
@@ -90,15 +89,15 @@ static int get_anon_dev(unsigned int *dev)
 			break;
 		}
 	}
-	pthread_mutex_unlock(&dev_lock);
+	mutex_unlock(&dev_lock);
 	return ret;
 }
 
 static void free_anon_dev(unsigned int dev)
 {
-	pthread_mutex_lock(&dev_lock);
+	mutex_lock(&dev_lock);
 	dev_bitmap[dev / 64] &= ~(UINT64_C(1) << (dev % 64));
-	pthread_mutex_unlock(&dev_lock);
+	mutex_unlock(&dev_lock);
 }
 
 /* ---- superblocks ---- */
@@ -130,7 +129,7 @@ struct super_block *sget_anon(void)
 		free(sb);
 		return NULL;
 	}
-	atomic_fetch_add_explicit(&nr_supers, 1, memory_order_relaxed);
+	census_add(CENSUS_SUPER, 1);
 	return sb;
 }
 
@@ -138,9 +137,9 @@ static void super_free_rcu(struct rcu_head *head)
 {
 	struct super_block *sb = container_of(head, struct super_block, s_rcu);
 
+	rcu_callback_enter(head);
 	pthread_mutex_destroy(&sb->s_vfs_rename_mutex);
 	free(sb);
-	atomic_fetch_sub_explicit(&nr_supers, 1, memory_order_relaxed);
 }
 
 /* kill_sb - the last mount is gone: tear the tree down, free the number. */
@@ -148,11 +147,7 @@ void kill_sb(struct super_block *sb)
 {
 	shrink_dcache_sb(sb);
 	free_anon_dev(sb->s_dev);
+	census_add(CENSUS_SUPER, -1);
 	call_rcu(&sb->s_rcu, super_free_rcu);
-}
-
-long super_nr_live(void)
-{
-	return READ_ONCE(nr_supers);
 }
 

@@ -17,6 +17,7 @@
 #define NB_LIST_H
 
 #include "compiler.h"
+#include "percpu.h"
 
 struct list_head {
 	struct list_head *next, *prev;
@@ -125,6 +126,7 @@ static inline void hlist_bl_lock(struct hlist_bl_head *h)
 
 	for (;;) {
 		if (!((uintptr_t)old & LIST_BL_LOCKMASK)) {
+			nb_count(NB_CTR_RMW);
 			/* acquire: pairs with the release in hlist_bl_unlock() */
 			if (atomic_compare_exchange_weak_explicit(&h->first, &old,
 					(struct hlist_bl_node *)((uintptr_t)old | LIST_BL_LOCKMASK),
@@ -141,6 +143,7 @@ static inline void hlist_bl_unlock(struct hlist_bl_head *h)
 {
 	struct hlist_bl_node *cur = READ_ONCE(h->first);
 
+	nb_count(NB_CTR_STORE);
 	/* release: publishes the chain edits made under the lock */
 	atomic_store_explicit(&h->first, bl_ptr(cur), memory_order_release);
 }

@@ -15,11 +15,16 @@
  * as a signed int.  While the lock is held nobody else can change the word
  * (every cmpxchg expects the lock half to be 0), so the owner updates the
  * count with plain relaxed stores.
+ *
+ * Counted: every cmpxchg (NB_CTR_RMW) and every lost one
+ * (NB_CTR_CMPXCHG_FAIL), every operation that had to take the lock
+ * (NB_CTR_LOCK_FALLBACK), and every change of the count (NB_CTR_REF).
  */
 #ifndef NB_LOCKREF_H
 #define NB_LOCKREF_H
 
 #include "compiler.h"
+#include "percpu.h"
 
 #define LOCKREF_RETRIES		100
 #define LOCKREF_DEAD		(-128)
@@ -51,6 +56,7 @@ static inline void lockref_lock(struct lockref *lr)
 
 	for (;;) {
 		if (likely(!(old & LOCKREF_LOCKBIT))) {
+			nb_count(NB_CTR_RMW);
 			/* acquire: pairs with the release in lockref_unlock() */
 			if (atomic_compare_exchange_weak_explicit(&lr->lock_count, &old,
 					old | LOCKREF_LOCKBIT, memory_order_acquire,
@@ -67,6 +73,7 @@ static inline void lockref_unlock(struct lockref *lr)
 {
 	uint64_t w = READ_ONCE(lr->lock_count);
 
+	nb_count(NB_CTR_STORE);
 	/* release: publishes the critical section to the next locker and to
 	 * the next successful cmpxchg (which must observe the lock free) */
 	atomic_store_explicit(&lr->lock_count, w & ~LOCKREF_LOCKBIT, memory_order_release);
@@ -80,6 +87,8 @@ static inline int lockref_count(const struct lockref *lr)
 
 static inline void lockref_set_count_locked(struct lockref *lr, int count)
 {
+	nb_count(NB_CTR_REF);
+	nb_count(NB_CTR_STORE);
 	WRITE_ONCE(lr->lock_count, lockref_word_make(count, LOCKREF_LOCKBIT));
 }
 
@@ -97,14 +106,18 @@ static inline void lockref_set_count_locked(struct lockref *lr, int count)
 		int count = lockref_word_count(old);				\
 		(void)count;							\
 		CODE								\
+		nb_count(NB_CTR_RMW);						\
 		if (likely(atomic_compare_exchange_weak_explicit(&lr->lock_count, \
 				&old, new, memory_order_relaxed,		\
 				memory_order_relaxed))) {			\
+			nb_count(NB_CTR_REF);					\
 			SUCCESS;						\
 		}								\
+		nb_count(NB_CTR_CMPXCHG_FAIL);					\
 		if (!--retry)							\
 			break;							\
 	}									\
+	nb_count(NB_CTR_LOCK_FALLBACK);						\
 } while (0)
 
 static inline void lockref_get(struct lockref *lr)

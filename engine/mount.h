@@ -12,6 +12,13 @@
  * tree and hash are additionally made under mount_lock held for writing,
  * so lockless walkers can validate a crossing against their sample of it
  * (nd->m_seq).  Mounts are freed by RCU.
+ *
+ * Reference counts are per-CPU (mnt_pcp): taking or dropping a reference
+ * touches only the calling thread's slot.  Only an unmounted mount needs
+ * the exact sum, and the protocol that makes that safe is the kernel's:
+ * while mnt_ns is set, the namespace holds a reference that is dropped
+ * only a grace period after mnt_ns is cleared, so a mntput() that sees
+ * mnt_ns set under RCU cannot be the last one.
  */
 #ifndef NB_MOUNT_H
 #define NB_MOUNT_H
@@ -20,12 +27,14 @@
 
 #include "dcache.h"
 #include "list.h"
+#include "percpu.h"
 #include "seqlock.h"
 
 /* mnt_flags */
 #define MNT_UMOUNT		0x1u	/* being (or been) unmounted */
 #define MNT_SYNC_UMOUNT		0x2u	/* unmounted by a non-lazy umount */
-#define MNT_NS_ROOT		0x4u	/* the namespace's root: cannot be unmounted */
+#define MNT_LOCKED		0x4u	/* the namespace's root: cannot be unmounted */
+#define MNT_DOOMED		0x8u	/* the last reference is gone */
 
 /* umount flags */
 #define MNT_DETACH		0x2
@@ -40,7 +49,7 @@ struct mount {
 	struct super_block *mnt_sb;		/* constant */
 	_Atomic unsigned int mnt_flags;
 	_Atomic(struct mnt_namespace *) mnt_ns;	/* NULL once detached */
-	_Atomic int mnt_count;
+	pcpu_t mnt_pcp;				/* the reference count, per CPU */
 	struct list_head mnt_mounts;		/* children, under namespace_sem */
 	struct list_head mnt_child;
 	struct list_head mnt_list;		/* in ns->list */
@@ -84,19 +93,23 @@ static inline bool path_mounted(const struct path *path)
 	return path->mnt->mnt_root == path->dentry;
 }
 
-struct mount *mntget(struct mount *mnt);
+static inline struct mount *mntget(struct mount *mnt)
+{
+	nb_count(NB_CTR_REF);
+	pcpu_add(mnt->mnt_pcp, 1);
+	return mnt;
+}
+
 void mntput(struct mount *mnt);
 void path_get(const struct path *path);
 void path_put(const struct path *path);
 
 struct mount *__lookup_mnt(const struct mount *parent, const struct dentry *dentry);
 struct mount *lookup_mnt(const struct path *path);
+int __legitimize_mnt(struct mount *mnt, unsigned int seq);
 bool is_local_mountpoint(const struct dentry *dentry);
 
 int do_new_mount(const struct path *path);
 int path_umount(const struct path *path, int flags);
-
-/* Statistics for tests. */
-long mnt_nr_live(void);
 
 #endif /* NB_MOUNT_H */

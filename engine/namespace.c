@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "census.h"
 #include "fs.h"
 #include "mount.h"
 
@@ -24,7 +25,6 @@ struct mnt_namespace init_mnt_ns;
 static pthread_mutex_t namespace_sem = PTHREAD_MUTEX_INITIALIZER;
 static struct hlist_bl_head *mount_hashtable;
 static unsigned int m_hash_mask;
-static _Atomic long nr_mounts;
 
 #define M_HASH_BITS_DEFAULT	12
 
@@ -36,23 +36,21 @@ static struct hlist_bl_head *m_hash(const struct mount *parent, const struct den
 	return mount_hashtable + ((h >> 32) & m_hash_mask);
 }
 
-long mnt_nr_live(void)
-{
-	return READ_ONCE(nr_mounts);
-}
-
 /* ---- references ---- */
 
-struct mount *mntget(struct mount *mnt)
+static long mnt_get_count(const struct mount *mnt)
 {
-	atomic_fetch_add_explicit(&mnt->mnt_count, 1, memory_order_relaxed);
-	return mnt;
+	return pcpu_sum(mnt->mnt_pcp);
 }
 
 static void mnt_free_rcu(struct rcu_head *head)
 {
-	free(container_of(head, struct mount, mnt_rcu));
-	atomic_fetch_sub_explicit(&nr_mounts, 1, memory_order_relaxed);
+	struct mount *mnt = container_of(head, struct mount, mnt_rcu);
+
+	rcu_callback_enter(head);
+	/* a legitimize_mnt() that lost against us has taken its count back */
+	pcpu_free(mnt->mnt_pcp);
+	free(mnt);
 }
 
 /*
@@ -64,16 +62,46 @@ static void cleanup_mnt(struct mount *mnt)
 	struct super_block *sb = mnt->mnt_sb;
 
 	dput(mnt->mnt_root);
+	nb_count(NB_CTR_RMW);
 	if (atomic_fetch_sub_explicit(&sb->s_active, 1, memory_order_acq_rel) == 1)
 		kill_sb(sb);
+	census_add(CENSUS_MOUNT, -1);
 	call_rcu(&mnt->mnt_rcu, mnt_free_rcu);
 }
 
+/*
+ * mntput - mntput_no_expire(): while the mount is in the namespace the
+ * namespace holds a reference it only drops a grace period after clearing
+ * mnt_ns, so seeing mnt_ns under RCU means ours is not the last one: a
+ * per-CPU decrement is all it takes.  Otherwise count exactly, under
+ * mount_lock, against __legitimize_mnt().
+ */
 void mntput(struct mount *mnt)
 {
-	/* acq_rel: the last putter sees every other holder's accesses done */
-	if (atomic_fetch_sub_explicit(&mnt->mnt_count, 1, memory_order_acq_rel) == 1)
-		cleanup_mnt(mnt);
+	long count;
+
+	nb_count(NB_CTR_REF);
+	rcu_read_lock();
+	if (likely(READ_ONCE(mnt->mnt_ns))) {
+		pcpu_add(mnt->mnt_pcp, -1);
+		rcu_read_unlock();
+		return;
+	}
+	write_seqlock(&mount_lock);
+	/* if __legitimize_mnt() did not see us take mount_lock, we see its
+	 * increment here; pairs with the fence in __legitimize_mnt() */
+	smp_mb();
+	pcpu_add(mnt->mnt_pcp, -1);
+	count = mnt_get_count(mnt);
+	if (count != 0 || (READ_ONCE(mnt->mnt_flags) & MNT_DOOMED)) {
+		rcu_read_unlock();
+		write_sequnlock(&mount_lock);
+		return;
+	}
+	atomic_fetch_or_explicit(&mnt->mnt_flags, MNT_DOOMED, memory_order_relaxed);
+	rcu_read_unlock();
+	write_sequnlock(&mount_lock);
+	cleanup_mnt(mnt);
 }
 
 void path_get(const struct path *path)
@@ -106,29 +134,52 @@ struct mount *__lookup_mnt(const struct mount *parent, const struct dentry *dent
 }
 
 /*
- * legitimize_mnt - turn a mount found under RCU into a counted reference,
- * valid only if mount_lock did not move since @seq.  The increment must be
- * visible before we re-read mount_lock: umount publishes the detach (under
- * mount_lock) and then checks the count, so either it sees our reference
- * (and says EBUSY) or we see its sequence bump (and back off).  If we lose
- * against a sync umount, the mount is being torn down by the umounter and
- * our increment is simply taken back; otherwise it is a normal mntput().
+ * __legitimize_mnt - turn a mount found under RCU into a counted reference,
+ * valid only if mount_lock did not move since @seq.  Returns 0 with the
+ * reference held, 1 with none, -1 with one the caller must mntput().
+ *
+ * The increment must be visible before we re-read mount_lock: an umount
+ * bumps mount_lock (taking it for writing) before it reads the count, so
+ * either it sees our reference (EBUSY) or we see its bump and back off.
+ * Against a sync umount, or a mount already DOOMED, our increment is simply
+ * taken back: the umounter owns its teardown, and RCU keeps the struct
+ * alive until we are done.
  */
-static bool legitimize_mnt(struct mount *m, unsigned int seq)
+int __legitimize_mnt(struct mount *mnt, unsigned int seq)
 {
-	if (!m)
-		return !read_seqretry(&mount_lock, seq);
-	/* seq_cst RMW, then a full fence: store-then-check against umount,
-	 * pairs with the write section in umount_tree() and the count check
-	 * in propagate_mount_busy() */
-	atomic_fetch_add_explicit(&m->mnt_count, 1, memory_order_seq_cst);
+	if (read_seqretry(&mount_lock, seq))
+		return 1;
+	if (!mnt)
+		return 0;
+	mntget(mnt);
+	/* full fence: the increment is ordered before the re-read of
+	 * mount_lock; pairs with the fence in path_umount() and mntput() */
 	smp_mb();
 	if (likely(!read_seqretry(&mount_lock, seq)))
+		return 0;
+	nb_count(NB_CTR_SEQ_RETRY);
+	if (READ_ONCE(mnt->mnt_flags) & MNT_SYNC_UMOUNT) {
+		pcpu_add(mnt->mnt_pcp, -1);
+		return 1;
+	}
+	write_seqlock(&mount_lock);
+	if (unlikely(READ_ONCE(mnt->mnt_flags) & MNT_DOOMED)) {
+		pcpu_add(mnt->mnt_pcp, -1);
+		write_sequnlock(&mount_lock);
+		return 1;
+	}
+	write_sequnlock(&mount_lock);
+	return -1;
+}
+
+static bool legitimize_mnt(struct mount *mnt, unsigned int seq)
+{
+	int res = __legitimize_mnt(mnt, seq);
+
+	if (likely(!res))
 		return true;
-	if (READ_ONCE(m->mnt_flags) & MNT_SYNC_UMOUNT)
-		atomic_fetch_sub_explicit(&m->mnt_count, 1, memory_order_relaxed);
-	else
-		mntput(m);
+	if (unlikely(res < 0))
+		mntput(mnt);
 	return false;
 }
 
@@ -165,6 +216,10 @@ static struct mount *alloc_mnt(struct super_block *sb)
 
 	if (!mnt)
 		return NULL;
+	if (pcpu_alloc(&mnt->mnt_pcp)) {
+		free(mnt);
+		return NULL;
+	}
 	INIT_HLIST_BL_NODE(&mnt->mnt_hash);
 	atomic_init(&mnt->mnt_parent, mnt);
 	mnt->mnt_root = dget(sb->s_root);
@@ -172,11 +227,11 @@ static struct mount *alloc_mnt(struct super_block *sb)
 	mnt->mnt_sb = sb;
 	atomic_init(&mnt->mnt_flags, 0);
 	atomic_init(&mnt->mnt_ns, NULL);
-	atomic_init(&mnt->mnt_count, 1);
+	pcpu_add(mnt->mnt_pcp, 1);	/* the creator's reference */
 	INIT_LIST_HEAD(&mnt->mnt_mounts);
 	INIT_LIST_HEAD(&mnt->mnt_child);
 	INIT_LIST_HEAD(&mnt->mnt_list);
-	atomic_fetch_add_explicit(&nr_mounts, 1, memory_order_relaxed);
+	census_add(CENSUS_MOUNT, 1);
 	return mnt;
 }
 
@@ -266,7 +321,7 @@ static struct mount **umount_tree(struct mount *mnt, bool sync, size_t *nr,
 			smp_store_release(&p->mnt_parent, p);
 			/* the child's reference on its parent; never the last,
 			 * the namespace's is still held */
-			atomic_fetch_sub_explicit(&parent->mnt_count, 1, memory_order_relaxed);
+			pcpu_add(parent->mnt_pcp, -1);
 		}
 	}
 	*nr = n;
@@ -275,15 +330,18 @@ static struct mount **umount_tree(struct mount *mnt, bool sync, size_t *nr,
 }
 
 /*
- * release_umounted - drop what umount_tree() detached: first the
- * mountpoint references, then the namespace's reference to each mount,
- * submounts before their parents, so that a filesystem is only torn down
- * once nothing mounted on it still pins its dentries.
+ * release_umounted - namespace_unlock(): drop what umount_tree() detached,
+ * once a grace period has passed since mnt_ns was cleared (see mntput()).
+ * First the mountpoint references, then the namespace's reference to each
+ * mount, submounts before their parents, so that a filesystem is only torn
+ * down once nothing mounted on it still pins its dentries.  Called with no
+ * lock held: a QSBR grace period waits for every online thread.
  */
 static void release_umounted(struct mount **v, struct dentry **dv, size_t n)
 {
 	size_t i;
 
+	synchronize_rcu();
 	for (i = 0; i < n; i++)
 		if (dv[i])
 			dput(dv[i]);
@@ -296,7 +354,7 @@ static void release_umounted(struct mount **v, struct dentry **dv, size_t n)
 /* Busy: anything mounted below, or references beyond @refcnt. */
 static bool propagate_mount_busy(struct mount *mnt, int refcnt)
 {
-	return !list_empty(&mnt->mnt_mounts) || READ_ONCE(mnt->mnt_count) > refcnt;
+	return !list_empty(&mnt->mnt_mounts) || mnt_get_count(mnt) > refcnt;
 }
 
 /*
@@ -315,7 +373,7 @@ int do_new_mount(const struct path *path)
 	if (!mnt)
 		return -ENOMEM;
 	path_get(&where);
-	pthread_mutex_lock(&namespace_sem);
+	mutex_lock(&namespace_sem);
 	for (;;) {
 		dentry = where.dentry;
 		if (d_cant_mount(dentry) || !READ_ONCE(where.mnt->mnt_ns)) {
@@ -357,7 +415,7 @@ int do_new_mount(const struct path *path)
 	write_sequnlock(&mount_lock);
 	mnt = NULL;	/* its reference is now the namespace's */
 out:
-	pthread_mutex_unlock(&namespace_sem);
+	mutex_unlock(&namespace_sem);
 	path_put(&where);
 	if (mnt)
 		mntput(mnt);
@@ -388,10 +446,10 @@ int path_umount(const struct path *path, int flags)
 	 * top of its filesystem, as the conformance tests run the kernel,
 	 * gets EINVAL, because its "/" is not the root of a mount.
 	 */
-	if (READ_ONCE(mnt->mnt_flags) & MNT_NS_ROOT)
+	if (READ_ONCE(mnt->mnt_flags) & MNT_LOCKED)
 		return -EINVAL;
 
-	pthread_mutex_lock(&namespace_sem);
+	mutex_lock(&namespace_sem);
 	write_seqlock(&mount_lock);
 	err = 0;
 	if (flags & MNT_DETACH) {
@@ -407,7 +465,7 @@ int path_umount(const struct path *path, int flags)
 			v = umount_tree(mnt, true, &n, &dv);
 	}
 	write_sequnlock(&mount_lock);
-	pthread_mutex_unlock(&namespace_sem);
+	mutex_unlock(&namespace_sem);
 	if (v)
 		release_umounted(v, dv, n);
 	return err;
@@ -430,7 +488,7 @@ int mnt_init(unsigned int hash_bits)
 	root = vfs_create_mount();
 	if (!root)
 		return -ENOMEM;
-	atomic_init(&root->mnt_flags, MNT_NS_ROOT);
+	atomic_init(&root->mnt_flags, MNT_LOCKED);
 	WRITE_ONCE(root->mnt_ns, &init_mnt_ns);
 	list_add_tail(&root->mnt_list, &init_mnt_ns.list);
 	init_mnt_ns.root = root;
@@ -444,11 +502,11 @@ void mnt_exit(void)
 	struct dentry **dv;
 	size_t n;
 
-	pthread_mutex_lock(&namespace_sem);
+	mutex_lock(&namespace_sem);
 	write_seqlock(&mount_lock);
 	v = umount_tree(init_mnt_ns.root, true, &n, &dv);
 	write_sequnlock(&mount_lock);
-	pthread_mutex_unlock(&namespace_sem);
+	mutex_unlock(&namespace_sem);
 	release_umounted(v, dv, n);
 	init_mnt_ns.root = NULL;
 	free(mount_hashtable);

@@ -66,8 +66,10 @@ static inline int read_seqcount_retry(const seqcount_t *s, unsigned int start)
 	return unlikely(READ_ONCE(((seqcount_t *)s)->sequence) != start);
 }
 
+/* Writers are serialized by a lock, so load-then-store is an increment. */
 static inline void write_seqcount_begin(seqcount_t *s)
 {
+	nb_count(NB_CTR_STORE);
 	WRITE_ONCE(s->sequence, READ_ONCE(s->sequence) + 1);
 	/* release fence: the odd count is ordered before the section's stores;
 	 * pairs with the acquire fence in read_seqcount_retry() */
@@ -76,6 +78,7 @@ static inline void write_seqcount_begin(seqcount_t *s)
 
 static inline void write_seqcount_end(seqcount_t *s)
 {
+	nb_count(NB_CTR_STORE);
 	/* release: the section's stores are ordered before the even count;
 	 * pairs with the acquire load in read_seqcount_begin() */
 	atomic_store_explicit(&s->sequence, READ_ONCE(s->sequence) + 1,
@@ -90,6 +93,7 @@ static inline void write_seqcount_end(seqcount_t *s)
  */
 static inline void write_seqcount_invalidate(seqcount_t *s)
 {
+	nb_count(NB_CTR_STORE);
 	atomic_thread_fence(memory_order_release);
 	WRITE_ONCE(s->sequence, READ_ONCE(s->sequence) + 2);
 }

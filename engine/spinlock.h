@@ -9,13 +9,19 @@
  *
  * Lock acquisition is an acquire operation and release a release operation:
  * everything written inside a critical section is visible to the next owner.
+ *
+ * Every atomic read-modify-write and every store to a lock word is counted
+ * (NB_CTR_RMW, NB_CTR_STORE): that is an operation's footprint on shared
+ * memory, which is what limits scaling.
  */
 #ifndef NB_SPINLOCK_H
 #define NB_SPINLOCK_H
 
+#include <pthread.h>
 #include <sched.h>
 
 #include "compiler.h"
+#include "percpu.h"
 
 typedef struct {
 	_Atomic unsigned int locked;
@@ -30,6 +36,7 @@ static inline void spin_lock_init(spinlock_t *l)
 
 static inline int spin_trylock(spinlock_t *l)
 {
+	nb_count(NB_CTR_RMW);
 	/* acquire: pairs with the release in spin_unlock() of the last owner */
 	return !atomic_exchange_explicit(&l->locked, 1, memory_order_acquire);
 }
@@ -44,6 +51,7 @@ static inline void spin_lock(spinlock_t *l)
 
 static inline void spin_unlock(spinlock_t *l)
 {
+	nb_count(NB_CTR_STORE);
 	/* release: publishes the critical section to the next spin_lock() */
 	atomic_store_explicit(&l->locked, 0, memory_order_release);
 }
@@ -81,10 +89,13 @@ static inline void down_read(struct rw_semaphore *s)
 	int c = READ_ONCE(s->count);
 
 	for (;;) {
-		/* acquire: pairs with the release in up_write() */
-		if (c >= 0 && atomic_compare_exchange_weak_explicit(&s->count, &c, c + 1,
-				memory_order_acquire, memory_order_relaxed))
-			return;
+		if (c >= 0) {
+			nb_count(NB_CTR_RMW);
+			/* acquire: pairs with the release in up_write() */
+			if (atomic_compare_exchange_weak_explicit(&s->count, &c, c + 1,
+					memory_order_acquire, memory_order_relaxed))
+				return;
+		}
 		if (c < 0) {
 			rwsem_backoff(&spins);
 			c = READ_ONCE(s->count);
@@ -94,6 +105,7 @@ static inline void down_read(struct rw_semaphore *s)
 
 static inline void up_read(struct rw_semaphore *s)
 {
+	nb_count(NB_CTR_RMW);
 	/* release: orders the reader's loads before a writer's stores */
 	atomic_fetch_sub_explicit(&s->count, 1, memory_order_release);
 }
@@ -105,6 +117,7 @@ static inline void down_write(struct rw_semaphore *s)
 	for (;;) {
 		int c = 0;
 
+		nb_count(NB_CTR_RMW);
 		/* acquire: pairs with the release in up_read()/up_write() */
 		if (atomic_compare_exchange_weak_explicit(&s->count, &c, -1,
 				memory_order_acquire, memory_order_relaxed))
@@ -115,8 +128,22 @@ static inline void down_write(struct rw_semaphore *s)
 
 static inline void up_write(struct rw_semaphore *s)
 {
+	nb_count(NB_CTR_STORE);
 	/* release: publishes the writer's critical section */
 	atomic_store_explicit(&s->count, 0, memory_order_release);
+}
+
+/* pthread mutexes (sleeping locks), counted as one RMW to take, one to release */
+static inline void mutex_lock(pthread_mutex_t *m)
+{
+	nb_count(NB_CTR_RMW);
+	pthread_mutex_lock(m);
+}
+
+static inline void mutex_unlock(pthread_mutex_t *m)
+{
+	nb_count(NB_CTR_RMW);
+	pthread_mutex_unlock(m);
 }
 
 #endif /* NB_SPINLOCK_H */

@@ -143,7 +143,7 @@ struct dentry *lock_rename(struct dentry *p1, struct dentry *p2)
 		inode_lock(d_inode(p1));
 		return NULL;
 	}
-	pthread_mutex_lock(&p1->d_sb->s_vfs_rename_mutex);
+	mutex_lock(&p1->d_sb->s_vfs_rename_mutex);
 	return lock_two_directories(p1, p2);
 }
 
@@ -152,7 +152,7 @@ void unlock_rename(struct dentry *p1, struct dentry *p2)
 	inode_unlock(d_inode(p1));
 	if (p1 != p2) {
 		inode_unlock(d_inode(p2));
-		pthread_mutex_unlock(&p1->d_sb->s_vfs_rename_mutex);
+		mutex_unlock(&p1->d_sb->s_vfs_rename_mutex);
 	}
 }
 

@@ -269,12 +269,13 @@ int cmd_sh(int argc, char **argv)
 		}
 	}
 
-	err = nb_engine_init(0);
+	err = nb_thread_start();
+	if (!err)
+		err = nb_engine_init(0);
 	if (err) {
 		fprintf(stderr, "nameibench sh: cannot start the engine: %s\n", nb_errno_name(err));
 		return 1;
 	}
-	nb_thread_online();
 	ctx = nb_ctx_new(strategy);
 	if (!ctx) {
 		fprintf(stderr, "nameibench sh: out of memory\n");
@@ -290,7 +291,7 @@ int cmd_sh(int argc, char **argv)
 	free(line);
 	nb_ctx_free(ctx);
 	nb_engine_exit();
-	nb_thread_offline();
+	nb_thread_stop();
 	if (in != stdin)
 		fclose(in);
 	if (err) {

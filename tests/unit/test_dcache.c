@@ -278,7 +278,7 @@ static void test_lockref_rules(void)
 int main(void)
 {
 	check_suite = "unit/dcache";
-	nb_thread_online();
+	nb_thread_start();
 	if (nb_engine_init(16)) {
 		printf("FAIL: unit/dcache: engine init\n");
 		return 1;
@@ -293,6 +293,6 @@ int main(void)
 	RUN(test_lockref_rules);
 	nb_engine_exit();
 	CHECK_EMPTY_CENSUS();
-	nb_thread_offline();
+	nb_thread_stop();
 	return CHECK_DONE();
 }

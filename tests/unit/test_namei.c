@@ -298,7 +298,7 @@ int main(void)
 {
 	const struct nb_strategy *const *s;
 
-	nb_thread_online();
+	nb_thread_start();
 	for (s = nb_strategies(); *s; s++) {
 		static char suite[64];
 
@@ -321,6 +321,6 @@ int main(void)
 		nb_engine_exit();
 		CHECK_EMPTY_CENSUS();
 	}
-	nb_thread_offline();
+	nb_thread_stop();
 	return CHECK_DONE();
 }
