@@ -25,7 +25,7 @@ OPS      ?= 100000
 STRATEGY ?= global
 
 # One path walk per strategy: engine/namei.c is compiled once for each.
-STRATEGIES  := global
+STRATEGIES  := global dlock lockref rcuwalk rcufull
 ENGINE_SRCS := engine/dcache.c engine/inode.c engine/shmem.c engine/namespace.c \
                engine/vfs.c engine/engine.c engine/percpu.c engine/rcu.c
 RUNNER_SRCS := runners/main.c runners/sh.c

@@ -392,9 +392,59 @@ void dput(struct dentry *dentry)
 }
 
 /*
+ * dlock_dput - dput() for the dlock strategy: the pre-lockref dcache, where
+ * every count change takes the dentry's spinlock.
+ */
+void dlock_dput(struct dentry *dentry)
+{
+	while (dentry) {
+		d_lock(dentry);
+		if (likely(d_count(dentry) > 1)) {
+			lockref_set_count_locked(&dentry->d_lockref, d_count(dentry) - 1);
+			d_unlock(dentry);
+			return;
+		}
+		dentry = __dentry_kill(dentry);
+	}
+}
+
+struct dentry *dlock_dget(struct dentry *dentry)
+{
+	d_lock(dentry);
+	lockref_set_count_locked(&dentry->d_lockref, d_count(dentry) + 1);
+	d_unlock(dentry);
+	return dentry;
+}
+
+/*
+ * dlock_dget_parent - lock the candidate parent and check it still is one.
+ * d_move() holds the old parent's d_lock while changing d_parent, so under
+ * that lock the link is stable.  RCU keeps the candidate alive between the
+ * load and the lock.
+ */
+struct dentry *dlock_dget_parent(struct dentry *dentry)
+{
+	struct dentry *ret;
+
+	for (;;) {
+		rcu_read_lock();
+		ret = d_parent(dentry);
+		d_lock(ret);
+		if (likely(ret == d_parent(dentry)))
+			break;
+		d_unlock(ret);
+		rcu_read_unlock();
+	}
+	rcu_read_unlock();
+	lockref_set_count_locked(&ret->d_lockref, d_count(ret) + 1);
+	d_unlock(ret);
+	return ret;
+}
+
+/*
  * dget_parent - a counted reference to the parent, stable against a
- * concurrent rename: first optimistically (get_not_zero, then check that
- * d_parent did not move, the d_seq recheck), then under the child's d_lock.
+ * concurrent rename: optimistically (get_not_zero, then check with d_seq
+ * that d_parent did not move), else under the parent's d_lock.
  */
 struct dentry *dget_parent(struct dentry *dentry)
 {
@@ -410,28 +460,10 @@ struct dentry *dget_parent(struct dentry *dentry)
 	if (likely(gotref)) {
 		if (!read_seqcount_retry(&dentry->d_seq, seq))
 			return ret;
+		nb_count(NB_CTR_SEQ_RETRY);
 		dput(ret);
 	}
-
-	/*
-	 * Slow path: lock the candidate parent and check it still is one.
-	 * d_move() holds the old parent's d_lock while changing d_parent, so
-	 * under that lock the link is stable.  RCU keeps the candidate alive
-	 * between the load and the lock.
-	 */
-	for (;;) {
-		rcu_read_lock();
-		ret = d_parent(dentry);
-		d_lock(ret);
-		if (likely(ret == d_parent(dentry)))
-			break;
-		d_unlock(ret);
-		rcu_read_unlock();
-	}
-	rcu_read_unlock();
-	lockref_set_count_locked(&ret->d_lockref, d_count(ret) + 1);
-	d_unlock(ret);
-	return ret;
+	return dlock_dget_parent(dentry);
 }
 
 /* ---- lookup ---- */
@@ -475,18 +507,62 @@ struct dentry *__d_lookup(const struct dentry *parent, const struct qstr *name)
 	return found;
 }
 
-struct dentry *d_lookup(const struct dentry *parent, const struct qstr *name)
+/*
+ * __d_lookup_rcu - RCU-walk's hash lookup: store-free.  Returns a candidate
+ * and, in *seqp, its d_seq sampled before the checks; the caller must
+ * validate the parent (hand over hand) and, before using anything it read
+ * from the child, the child against *seqp.
+ */
+struct dentry *__d_lookup_rcu(const struct dentry *parent, const struct qstr *name,
+			      unsigned int *seqp)
+{
+	struct hlist_bl_node *node;
+
+	for (node = hlist_bl_first_rcu(d_hash(name->hash)); node; node = hlist_bl_next_rcu(node)) {
+		struct dentry *d = container_of(node, struct dentry, d_hash);
+		unsigned int seq = raw_seqcount_begin(&d->d_seq);
+
+		if (d_parent(d) != parent)
+			continue;
+		if (d_unhashed(d))
+			continue;
+		if (READ_ONCE(d->d_hash_len) != name->hash_len)
+			continue;
+		if (!dentry_cmp(READ_ONCE(d->d_name), name->name, name->len))
+			continue;
+		*seqp = seq;
+		return d;
+	}
+	return NULL;
+}
+
+/*
+ * __d_lookup_lockref - the lockref strategy's hash lookup: find a
+ * candidate without taking its lock, take a reference with
+ * lockref_get_not_dead(), then check with d_seq that what we matched
+ * (parent, name, hashed) still held when we got it.
+ */
+struct dentry *__d_lookup_lockref(const struct dentry *parent, const struct qstr *name)
 {
 	struct dentry *d;
 	unsigned int seq;
 
-	do {
-		seq = read_seqbegin(&rename_lock);
-		d = __d_lookup(parent, name);
-		if (d)
-			break;
-	} while (read_seqretry(&rename_lock, seq));
+	rcu_read_lock();
+	d = __d_lookup_rcu(parent, name, &seq);
+	if (d && !lockref_get_not_dead(&d->d_lockref))
+		d = NULL;
+	rcu_read_unlock();
+	if (d && read_seqcount_retry(&d->d_seq, seq)) {
+		nb_count(NB_CTR_SEQ_RETRY);
+		dput(d);
+		d = NULL;
+	}
 	return d;
+}
+
+struct dentry *d_lookup(const struct dentry *parent, const struct qstr *name)
+{
+	return d_lookup_with(__d_lookup, parent, name);
 }
 
 /* ---- rename ---- */

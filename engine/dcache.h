@@ -233,7 +233,6 @@ static inline bool dentry_cmp(const char *cs, const char *ct, unsigned int len)
 
 int dcache_init(unsigned int hash_bits);
 void dcache_exit(void);
-extern seqlock_t rename_lock;
 
 struct hlist_bl_head *d_hash(uint32_t hash);
 
@@ -251,11 +250,39 @@ void dont_mount(struct dentry *dentry);
 bool d_cant_mount(const struct dentry *dentry);
 
 struct dentry *__d_lookup(const struct dentry *parent, const struct qstr *name);
+struct dentry *__d_lookup_lockref(const struct dentry *parent, const struct qstr *name);
+struct dentry *__d_lookup_rcu(const struct dentry *parent, const struct qstr *name,
+			      unsigned int *seqp);
 struct dentry *d_lookup(const struct dentry *parent, const struct qstr *name);
+
+extern seqlock_t rename_lock;
+
+/*
+ * d_lookup_with - a hash lookup that a concurrent rename cannot fool: a
+ * miss is retried while rename_lock moved (the entry may have been on its
+ * way to another chain while we walked this one).  Inline, so that a
+ * constant @lookup becomes a direct call.
+ */
+static inline struct dentry *d_lookup_with(struct dentry *(*lookup)(const struct dentry *,
+								   const struct qstr *),
+					   const struct dentry *parent, const struct qstr *name)
+{
+	for (;;) {
+		unsigned int seq = read_seqbegin(&rename_lock);
+		struct dentry *d = lookup(parent, name);
+
+		if (d || !read_seqretry(&rename_lock, seq))
+			return d;
+		nb_count(NB_CTR_RENAME_RETRY);
+	}
+}
 
 struct dentry *dget(struct dentry *dentry);
 void dput(struct dentry *dentry);
 struct dentry *dget_parent(struct dentry *dentry);
+struct dentry *dlock_dget(struct dentry *dentry);
+void dlock_dput(struct dentry *dentry);
+struct dentry *dlock_dget_parent(struct dentry *dentry);
 void shrink_dcache_sb(struct super_block *sb);
 
 #endif /* NB_DCACHE_H */

@@ -10,10 +10,15 @@
 #include "engine.h"
 #include "rcu.h"
 
-extern const struct nb_strategy nb_strategy_global;
+extern const struct nb_strategy nb_strategy_global, nb_strategy_dlock, nb_strategy_lockref,
+	nb_strategy_rcuwalk, nb_strategy_rcufull;
 
 static const struct nb_strategy *const strategies[] = {
 	&nb_strategy_global,
+	&nb_strategy_dlock,
+	&nb_strategy_lockref,
+	&nb_strategy_rcuwalk,
+	&nb_strategy_rcufull,
 	NULL,
 };
 
@@ -123,6 +128,46 @@ void nb_ctx_free(struct nb_ctx *ctx)
 const struct nb_strategy *nb_ctx_strategy(const struct nb_ctx *ctx)
 {
 	return ctx->strategy;
+}
+
+/* ---- counters ---- */
+
+int nb_counter_count(void)
+{
+	return NB_CTR_MAX;
+}
+
+int nb_op_kind_count(void)
+{
+	return NB_OP_MAX;
+}
+
+const char *nb_counter_label(int counter)
+{
+	return nb_counter_name((enum nb_counter)counter);
+}
+
+const char *nb_op_kind_label(int kind)
+{
+	return nb_op_name((enum nb_op)kind);
+}
+
+uint64_t nb_counter_total(int kind, int counter)
+{
+	uint64_t c[NB_OP_MAX][NB_CTR_MAX], sum = 0;
+	int k;
+
+	nb_counters_sum(c);
+	if (kind >= 0)
+		return c[kind][counter];
+	for (k = 0; k < NB_OP_MAX; k++)
+		sum += c[k][counter];
+	return sum;
+}
+
+void nb_counters_clear(void)
+{
+	nb_counters_reset();
 }
 
 const char *nb_type_name(enum nb_type type)

@@ -38,6 +38,16 @@ struct nb_kstat {
 /* umount flag: lazy detach (MNT_DETACH) */
 #define NB_UMOUNT_LAZY	0x2
 
+/*
+ * An ancestor-walk callback: called for the starting object and then each
+ * ancestor up to the context's root.  @st is NULL for a restart notice:
+ * forget what was seen so far, the walk starts over (under RCU the
+ * callback sees objects without any reference taken, and a failed
+ * validation means some of them may not have been ancestors).  A nonzero
+ * return stops the walk.
+ */
+typedef int (*nb_ancestor_fn)(void *arg, const struct nb_kstat *st);
+
 struct nb_strategy {
 	const char *name;
 	const char *summary;
@@ -52,6 +62,7 @@ struct nb_strategy {
 	int (*mount)(struct nb_ctx *ctx, const char *path);
 	int (*umount)(struct nb_ctx *ctx, const char *path, int flags);
 	int (*chdir)(struct nb_ctx *ctx, const char *path);
+	int (*ancestors)(struct nb_ctx *ctx, const char *path, nb_ancestor_fn fn, void *arg);
 };
 
 /*
@@ -71,6 +82,14 @@ void nb_thread_active(void);
 struct nb_ctx *nb_ctx_new(const struct nb_strategy *strategy);
 void nb_ctx_free(struct nb_ctx *ctx);
 const struct nb_strategy *nb_ctx_strategy(const struct nb_ctx *ctx);
+
+/* Per-thread event counters, summed over threads (see engine/percpu.h). */
+int nb_counter_count(void);
+int nb_op_kind_count(void);
+const char *nb_counter_label(int counter);
+const char *nb_op_kind_label(int kind);
+uint64_t nb_counter_total(int kind, int counter);	/* kind -1: all kinds */
+void nb_counters_clear(void);
 
 /* Strategies, by name; NULL if unknown. */
 const struct nb_strategy *nb_strategy_find(const char *name);

@@ -2,8 +2,8 @@
  * The path walk and the system calls built on it (after fs/namei.c),
  * compiled once per synchronization strategy: the Makefile builds this file
  * with -DNB_STRATEGY_<NAME>, and each object exports one table,
- * nb_strategy_<name>.  Everything else is static, so the per-component hot
- * path of each strategy is its own code with no indirect calls.
+ * nb_strategy_<name>.  Everything else is static, so each strategy's
+ * per-component hot path is its own code, with no indirect calls.
  *
  * The walk is the kernel's, function for function: path_init, then
  * link_path_walk() over every component but the last (walk_component ->
@@ -13,9 +13,35 @@
  * path_resolution(7) on tmpfs, checked against the real kernel by
  * tests/conformance.
  *
- * Strategies in this file:
- *   global - REF-walk with every operation under one mutex: the
- *            correctness baseline, the big-kernel-lock design.
+ * Two walking modes, as in Linux:
+ *
+ * REF-walk holds a counted reference to the dentry and mount it stands on
+ * and takes the next one before dropping the last (hand over hand).
+ *
+ * RCU-walk (LOOKUP_RCU, the rcuwalk and rcufull strategies) takes nothing:
+ * under rcu_read_lock() it samples mount_lock once (nd->m_seq) and, per
+ * component, the child's d_seq (nd->next_seq) before rechecking the
+ * parent's (nd->seq); it reads d_inode once, into nd->inode, and validates
+ * every decision against those samples.  It stores nothing to shared memory.
+ * When a step cannot be completed that way (a dcache miss, a mount crossing
+ * that needs the slow path), try_to_unlazy() legitimizes what the walk holds
+ * (mount count with legitimize_mnt's re-check, lockref_get_not_dead, d_seq
+ * recheck) and the walk goes on in REF-walk; if legitimizing fails, -ECHILD
+ * restarts the whole walk in REF-walk.  -ECHILD never reaches the caller.
+ *
+ * The strategies:
+ *   global  - REF-walk with every operation under one mutex (the
+ *             big-kernel-lock baseline);
+ *   dlock   - REF-walk with a per-dentry spinlock and a plain count: each
+ *             count change takes the dentry's lock (the pre-2013 dcache);
+ *   lockref - REF-walk with lockref: count changes by cmpxchg on the
+ *             {lock, count} word, lookups by lockref_get_not_dead plus a
+ *             d_seq check, dget_parent lockless;
+ *   rcuwalk - RCU-walk with fallback to REF-walk: Linux today; the final
+ *             dentry is legitimized and stat reads it under a reference;
+ *   rcufull - as rcuwalk, but stat and lstat are answered under RCU by a
+ *             callback and validated by the final d_seq and m_seq, touching
+ *             no reference count (the 2024 stat-under-RCU design).
  */
 #include <errno.h>
 #include <pthread.h>
@@ -30,36 +56,109 @@
 # define STRATEGY_NAME		"global"
 # define STRATEGY_SUMMARY	"one lock held across every operation (the big-kernel-lock baseline)"
 # define STRATEGY_TABLE		nb_strategy_global
-
-static pthread_mutex_t global_lock = PTHREAD_MUTEX_INITIALIZER;
-
-static inline void op_begin(void)
-{
-	pthread_mutex_lock(&global_lock);
-}
-
-static inline void op_end(void)
-{
-	pthread_mutex_unlock(&global_lock);
-}
+# define WALK_RCU		0
+# define STAT_UNDER_RCU		0
+#elif defined(NB_STRATEGY_DLOCK)
+# define STRATEGY_NAME		"dlock"
+# define STRATEGY_SUMMARY	"REF-walk, per-dentry spinlock and plain count (pre-2013 Linux)"
+# define STRATEGY_TABLE		nb_strategy_dlock
+# define WALK_RCU		0
+# define STAT_UNDER_RCU		0
+#elif defined(NB_STRATEGY_LOCKREF)
+# define STRATEGY_NAME		"lockref"
+# define STRATEGY_SUMMARY	"REF-walk, lockref {lock,count} cmpxchg (lib/lockref.c)"
+# define STRATEGY_TABLE		nb_strategy_lockref
+# define WALK_RCU		0
+# define STAT_UNDER_RCU		0
+#elif defined(NB_STRATEGY_RCUWALK)
+# define STRATEGY_NAME		"rcuwalk"
+# define STRATEGY_SUMMARY	"RCU-walk, unlazy to REF-walk, -ECHILD restart (Linux today)"
+# define STRATEGY_TABLE		nb_strategy_rcuwalk
+# define WALK_RCU		1
+# define STAT_UNDER_RCU		0
+#elif defined(NB_STRATEGY_RCUFULL)
+# define STRATEGY_NAME		"rcufull"
+# define STRATEGY_SUMMARY	"RCU-walk with stat answered under RCU (2024 proposal)"
+# define STRATEGY_TABLE		nb_strategy_rcufull
+# define WALK_RCU		1
+# define STAT_UNDER_RCU		1
 #else
 # error "build engine/namei.c with -DNB_STRATEGY_<NAME> (see the Makefile)"
+#endif
+
+/* ---- the strategy's REF-walk primitives ---- */
+
+#if defined(NB_STRATEGY_DLOCK)
+/* lock; check; count++; unlock: every step takes the child's spinlock */
+# define ref_lookup(parent, name)	d_lookup_with(__d_lookup, parent, name)
+# define ref_dget(d)			dlock_dget(d)
+# define ref_dput(d)			dlock_dput(d)
+# define ref_dget_parent(d)		dlock_dget_parent(d)
+#elif defined(NB_STRATEGY_LOCKREF)
+/* the {lock,count} word by cmpxchg; the lock only when it is seen held */
+# define ref_lookup(parent, name)	d_lookup_with(__d_lookup_lockref, parent, name)
+# define ref_dget(d)			dget(d)
+# define ref_dput(d)			dput(d)
+# define ref_dget_parent(d)		dget_parent(d)
+#else
+/*
+ * Linux's REF-walk (and what global runs under its lock): __d_lookup()
+ * locks each candidate; a miss goes to lookup_slow(), which looks again.
+ */
+# define ref_lookup(parent, name)	__d_lookup(parent, name)
+# define ref_dget(d)			dget(d)
+# define ref_dput(d)			dput(d)
+# define ref_dget_parent(d)		dget_parent(d)
+#endif
+
+#if defined(NB_STRATEGY_GLOBAL)
+static pthread_mutex_t global_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/*
+ * Under QSBR a thread that blocks while online holds up every grace
+ * period, and the lock holder may be waiting for one (umount): wait offline.
+ */
+static inline void strategy_lock(void)
+{
+	if (nb_rcu_flavor == NB_RCU_QSBR) {
+		rcu_thread_offline();
+		mutex_lock(&global_lock);
+		rcu_thread_online();
+	} else {
+		mutex_lock(&global_lock);
+	}
+}
+
+static inline void strategy_unlock(void)
+{
+	mutex_unlock(&global_lock);
+}
+#else
+static inline void strategy_lock(void)
+{
+}
+
+static inline void strategy_unlock(void)
+{
+}
 #endif
 
 enum { WALK_TRAILING = 1, WALK_MORE = 2, WALK_NOFOLLOW = 4 };
 
 struct nameidata {
-	struct path	path;		/* where we are; counted */
+	struct path	path;		/* where we are (counted in REF-walk) */
 	struct qstr	last;		/* the component being looked at */
-	struct path	root;		/* counted once set (ND_ROOT_GRABBED) */
-	struct inode	*inode;		/* path.dentry's inode */
+	struct path	root;		/* set on first use; counted once ND_ROOT_GRABBED */
+	struct inode	*inode;		/* path.dentry's inode, read once */
 	unsigned int	flags, state;
+	unsigned int	seq, next_seq, m_seq, root_seq;
 	int		last_type;
 	unsigned int	depth;		/* symlinks being walked */
 	int		total_link_count;
 	struct saved {
-		struct path link;	/* counted: keeps the body alive */
+		struct path link;	/* counted in REF-walk: keeps the body alive */
 		const char *name;	/* where to resume after it */
+		unsigned int seq;
 	} stack[MAXSYMLINKS];
 	struct nb_ctx	*ctx;
 };
@@ -76,46 +175,266 @@ static void nd_init(struct nameidata *nd, struct nb_ctx *ctx)
 	nd->ctx = ctx;
 }
 
-/* ---- setup and teardown ---- */
+/* ---- references, for whichever mode the walk is in ---- */
 
-static void set_root(struct nameidata *nd)
+static void walk_path_get(const struct path *path)
 {
-	nd->root = nd->ctx->root;
-	path_get(&nd->root);
-	nd->state |= ND_ROOT_GRABBED;
+	mntget(path->mnt);
+	ref_dget(path->dentry);
 }
 
-static void nd_jump_root(struct nameidata *nd)
+/* Either half may be NULL: what a failed legitimize did not take. */
+static void walk_path_put(const struct path *path)
 {
-	if (!nd->root.mnt)
-		set_root(nd);
-	if (nd->path.mnt)
-		path_put(&nd->path);
-	nd->path = nd->root;
-	path_get(&nd->path);
-	nd->inode = d_inode(nd->path.dentry);
+	if (path->dentry)
+		ref_dput(path->dentry);
+	if (path->mnt)
+		mntput(path->mnt);
+}
+
+static bool in_rcu(const struct nameidata *nd)
+{
+	return WALK_RCU && (nd->flags & LOOKUP_RCU);
+}
+
+static void leave_rcu(struct nameidata *nd)
+{
+	nd->flags &= ~LOOKUP_RCU;
+	nd->seq = nd->next_seq = 0;
+	rcu_read_unlock();
 }
 
 static void put_link(struct nameidata *nd)
 {
 	struct saved *last = nd->stack + --nd->depth;
 
-	path_put(&last->link);
+	if (!in_rcu(nd))
+		walk_path_put(&last->link);
 }
 
 static void terminate_walk(struct nameidata *nd)
 {
-	while (nd->depth)
-		put_link(nd);
-	if (nd->path.mnt) {
-		path_put(&nd->path);
-		nd->path.mnt = NULL;
-		nd->path.dentry = NULL;
+	if (!in_rcu(nd)) {
+		unsigned int i;
+
+		walk_path_put(&nd->path);
+		for (i = 0; i < nd->depth; i++)
+			walk_path_put(&nd->stack[i].link);
+		if (nd->state & ND_ROOT_GRABBED) {
+			walk_path_put(&nd->root);
+			nd->state &= ~ND_ROOT_GRABBED;
+		}
+	} else {
+		leave_rcu(nd);
 	}
-	if (nd->state & ND_ROOT_GRABBED) {
-		path_put(&nd->root);
-		nd->state &= ~ND_ROOT_GRABBED;
+	nd->depth = 0;
+	nd->path.mnt = NULL;
+	nd->path.dentry = NULL;
+}
+
+/* ---- leaving RCU mode ---- */
+
+#if WALK_RCU
+/*
+ * __legitimize_path - take the references REF-walk would hold on @path,
+ * valid only if its dentry is unchanged since @seq and the mount table
+ * since @mseq.  walk_path_put() is needed afterwards either way; what
+ * could not be taken is left NULL.
+ */
+static bool __legitimize_path(struct path *path, unsigned int seq, unsigned int mseq)
+{
+	int res = __legitimize_mnt(path->mnt, mseq);
+
+	if (unlikely(res)) {
+		if (res > 0)
+			path->mnt = NULL;
+		path->dentry = NULL;
+		return false;
 	}
+	if (unlikely(!lockref_get_not_dead(&path->dentry->d_lockref))) {
+		path->dentry = NULL;
+		return false;
+	}
+	return !read_seqcount_retry(&path->dentry->d_seq, seq);
+}
+
+static bool legitimize_path(struct nameidata *nd, struct path *path, unsigned int seq)
+{
+	return __legitimize_path(path, seq, nd->m_seq);
+}
+
+static bool legitimize_links(struct nameidata *nd)
+{
+	unsigned int i;
+
+	for (i = 0; i < nd->depth; i++) {
+		struct saved *last = nd->stack + i;
+
+		if (unlikely(!legitimize_path(nd, &last->link, last->seq))) {
+			nd->depth = i + 1;
+			return false;
+		}
+	}
+	return true;
+}
+
+static bool legitimize_root(struct nameidata *nd)
+{
+	if (!nd->root.mnt)
+		return true;
+	nd->state |= ND_ROOT_GRABBED;
+	return legitimize_path(nd, &nd->root, nd->root_seq);
+}
+
+/*
+ * try_to_unlazy - switch to REF-walk where we stand: legitimize the links,
+ * nd->path and the root.  On failure the nameidata is left for
+ * terminate_walk() and the caller returns -ECHILD.
+ */
+static bool try_to_unlazy(struct nameidata *nd)
+{
+	if (unlikely(!legitimize_links(nd)))
+		goto out1;
+	if (unlikely(!legitimize_path(nd, &nd->path, nd->seq)))
+		goto out;
+	if (unlikely(!legitimize_root(nd)))
+		goto out;
+	leave_rcu(nd);
+	return true;
+
+out1:
+	nd->path.mnt = NULL;
+	nd->path.dentry = NULL;
+out:
+	leave_rcu(nd);
+	nb_count(NB_CTR_SEQ_RETRY);
+	return false;
+}
+
+/*
+ * try_to_unlazy_next - as try_to_unlazy(), with the next dentry (sampled
+ * at nd->next_seq) legitimized too.  Its d_seq check also validates the
+ * parent: we checked the parent's seq after sampling the child's.
+ */
+static bool try_to_unlazy_next(struct nameidata *nd, struct dentry *dentry)
+{
+	int res;
+
+	if (unlikely(!legitimize_links(nd)))
+		goto out2;
+	res = __legitimize_mnt(nd->path.mnt, nd->m_seq);
+	if (unlikely(res)) {
+		if (res > 0)
+			goto out2;
+		goto out1;
+	}
+	if (unlikely(!lockref_get_not_dead(&nd->path.dentry->d_lockref)))
+		goto out1;
+	if (unlikely(!lockref_get_not_dead(&dentry->d_lockref)))
+		goto out;
+	if (read_seqcount_retry(&dentry->d_seq, nd->next_seq))
+		goto out_dput;
+	if (unlikely(!legitimize_root(nd)))
+		goto out_dput;
+	leave_rcu(nd);
+	return true;
+
+out2:
+	nd->path.mnt = NULL;
+out1:
+	nd->path.dentry = NULL;
+out:
+	leave_rcu(nd);
+	nb_count(NB_CTR_SEQ_RETRY);
+	return false;
+out_dput:
+	leave_rcu(nd);
+	ref_dput(dentry);
+	nb_count(NB_CTR_SEQ_RETRY);
+	return false;
+}
+#endif /* WALK_RCU */
+
+/*
+ * unlazy - try_to_unlazy() in the middle of a walk, counted.  Returns
+ * false if the walk must restart from the top in REF-walk.
+ */
+static bool unlazy(struct nameidata *nd)
+{
+#if WALK_RCU
+	if (!try_to_unlazy(nd))
+		return false;
+	nb_count(NB_CTR_UNLAZY);
+#else
+	(void)nd;
+#endif
+	return true;
+}
+
+#if WALK_RCU
+static bool unlazy_next(struct nameidata *nd, struct dentry *dentry)
+{
+	if (!try_to_unlazy_next(nd, dentry))
+		return false;
+	nb_count(NB_CTR_UNLAZY);
+	return true;
+}
+#endif
+
+/*
+ * complete_walk - end of a successful walk: if still in RCU mode,
+ * legitimize the result (the root is no longer needed).
+ */
+static int complete_walk(struct nameidata *nd)
+{
+#if WALK_RCU
+	if (in_rcu(nd)) {
+		nd->root.mnt = NULL;
+		if (!try_to_unlazy(nd))
+			return -ECHILD;
+		nb_count(NB_CTR_RCU_DONE);
+	}
+#else
+	(void)nd;
+#endif
+	return 0;
+}
+
+/* ---- setup ---- */
+
+static void set_root(struct nameidata *nd)
+{
+	nd->root = nd->ctx->root;
+	if (in_rcu(nd)) {
+		nd->root_seq = read_seqcount_begin(&nd->root.dentry->d_seq);
+	} else {
+		walk_path_get(&nd->root);
+		nd->state |= ND_ROOT_GRABBED;
+	}
+}
+
+static int nd_jump_root(struct nameidata *nd)
+{
+	if (!nd->root.mnt)
+		set_root(nd);
+	if (in_rcu(nd)) {
+		struct dentry *d = nd->root.dentry;
+
+		nd->path = nd->root;
+		nd->inode = d_inode(d);
+		nd->seq = nd->root_seq;
+		if (read_seqcount_retry(&d->d_seq, nd->seq)) {
+			nb_count(NB_CTR_SEQ_RETRY);
+			return -ECHILD;
+		}
+	} else {
+		if (nd->path.mnt)
+			walk_path_put(&nd->path);
+		nd->path = nd->root;
+		walk_path_get(&nd->path);
+		nd->inode = d_inode(nd->path.dentry);
+	}
+	return 0;
 }
 
 static const char *path_init(struct nameidata *nd, const struct filename *name,
@@ -124,13 +443,23 @@ static const char *path_init(struct nameidata *nd, const struct filename *name,
 	const char *s = name->name;
 
 	nd->flags = flags;
+	if (in_rcu(nd)) {
+		rcu_read_lock();
+		nb_count(NB_CTR_RCU_WALK);
+	}
+	/* one sample of the mount table for the whole walk */
+	nd->m_seq = read_seqbegin(&mount_lock);
 	if (*s == '/') {
-		nd_jump_root(nd);
-		return s;
+		int err = nd_jump_root(nd);
+
+		return err ? ERR_PTR(err) : s;
 	}
 	nd->path = nd->ctx->pwd;
-	path_get(&nd->path);
 	nd->inode = d_inode(nd->path.dentry);
+	if (in_rcu(nd))
+		nd->seq = read_seqcount_begin(&nd->path.dentry->d_seq);
+	else
+		walk_path_get(&nd->path);
 	return s;
 }
 
@@ -138,17 +467,64 @@ static const char *path_init(struct nameidata *nd, const struct filename *name,
 
 static struct dentry *lookup_fast(struct nameidata *nd)
 {
-	/*
-	 * No rename_lock retry: a false negative from a concurrent rename
-	 * falls back to lookup_slow(), which looks again under the lock.
-	 */
-	return __d_lookup(nd->path.dentry, &nd->last);
+	struct dentry *dentry, *parent = nd->path.dentry;
+
+	if (in_rcu(nd)) {
+		dentry = __d_lookup_rcu(parent, &nd->last, &nd->next_seq);
+		if (unlikely(!dentry)) {
+			/* a miss needs the filesystem: continue in REF-walk */
+			if (!unlazy(nd))
+				return ERR_PTR(-ECHILD);
+			return NULL;
+		}
+		/* the parent had no changes while we looked (hand over hand) */
+		if (read_seqcount_retry(&parent->d_seq, nd->seq)) {
+			nb_count(NB_CTR_SEQ_RETRY);
+			return ERR_PTR(-ECHILD);
+		}
+		return dentry;
+	}
+	return ref_lookup(parent, &nd->last);
 }
 
+#if WALK_RCU
 /*
- * traverse_mounts - step onto whatever is mounted on @path, topmost first.
- * On entry path->mnt is borrowed from the nameidata; on return, if we
- * moved, path->mnt is a counted reference of its own.
+ * __follow_mount_rcu - skip to the top of the mount pile in RCU mode; the
+ * crossing is valid only while mount_lock still reads nd->m_seq.
+ */
+static bool __follow_mount_rcu(struct nameidata *nd, struct path *path)
+{
+	struct dentry *dentry = path->dentry;
+	unsigned int flags = d_flags(dentry);
+
+	if (likely(!(flags & DCACHE_MOUNTED)))
+		return true;
+	for (;;) {
+		if (flags & DCACHE_MOUNTED) {
+			struct mount *mounted = __lookup_mnt(path->mnt, dentry);
+
+			if (mounted) {
+				path->mnt = mounted;
+				dentry = path->dentry = mounted->mnt_root;
+				nd->next_seq = read_seqcount_begin(&dentry->d_seq);
+				flags = d_flags(dentry);
+				/* makes sure that non-RCU pathwalk could reach this state */
+				if (read_seqretry(&mount_lock, nd->m_seq))
+					return false;
+				continue;
+			}
+			if (read_seqretry(&mount_lock, nd->m_seq))
+				return false;
+		}
+		return true;
+	}
+}
+#endif
+
+/*
+ * traverse_mounts - REF-walk: step onto whatever is mounted on @path,
+ * topmost first.  On entry path->mnt is borrowed from the nameidata; if
+ * we moved, it is a counted reference of its own.
  */
 static int traverse_mounts(struct path *path)
 {
@@ -160,11 +536,11 @@ static int traverse_mounts(struct path *path)
 
 		if (!mounted)
 			break;
-		dput(path->dentry);
+		ref_dput(path->dentry);
 		if (need_mntput)
 			mntput(path->mnt);
 		path->mnt = mounted;
-		path->dentry = dget(mounted->mnt_root);
+		path->dentry = ref_dget(mounted->mnt_root);
 		flags = d_flags(path->dentry);
 		need_mntput = true;
 	}
@@ -179,9 +555,24 @@ static int handle_mounts(struct nameidata *nd, struct dentry *dentry, struct pat
 
 	path->mnt = nd->path.mnt;
 	path->dentry = dentry;
+#if WALK_RCU
+	if (in_rcu(nd)) {
+		unsigned int seq = nd->next_seq;
+
+		if (likely(__follow_mount_rcu(nd, path)))
+			return 0;
+		/* *path and nd->next_seq might have been clobbered */
+		nb_count(NB_CTR_SEQ_RETRY);
+		path->mnt = nd->path.mnt;
+		path->dentry = dentry;
+		nd->next_seq = seq;
+		if (!unlazy_next(nd, dentry))
+			return -ECHILD;
+	}
+#endif
 	ret = traverse_mounts(path);
 	if (unlikely(ret)) {
-		dput(path->dentry);
+		ref_dput(path->dentry);
 		if (path->mnt != nd->path.mnt)
 			mntput(path->mnt);
 	}
@@ -194,14 +585,20 @@ static const char *pick_link(struct nameidata *nd, struct path *link, struct ino
 	const char *res;
 
 	if (unlikely(nd->total_link_count++ >= MAXSYMLINKS)) {
-		path_put(link);
+		if (!in_rcu(nd))
+			walk_path_put(link);
 		return ERR_PTR(-ELOOP);
 	}
 	last = nd->stack + nd->depth++;
 	last->link = *link;
+	last->seq = nd->next_seq;
+	/* the body lives as long as the inode: RCU or our reference keeps it */
 	res = inode->i_link;
 	if (*res == '/') {
-		nd_jump_root(nd);
+		int err = nd_jump_root(nd);
+
+		if (unlikely(err))
+			return ERR_PTR(err);
 		while (*++res == '/')
 			;
 	}
@@ -213,8 +610,10 @@ static const char *pick_link(struct nameidata *nd, struct path *link, struct ino
 }
 
 /*
- * step_into - move onto @dentry (whose reference we consume), crossing
- * mounts; a symlink that must be followed is pushed and its body returned.
+ * step_into - move onto @dentry (sampled at nd->next_seq in RCU mode; a
+ * counted reference we consume in REF-walk), crossing mounts.  A symlink
+ * that must be followed is pushed and its body returned.  The inode is
+ * read here, once, and kept in the nameidata.
  */
 static const char *step_into(struct nameidata *nd, int flags, struct dentry *dentry)
 {
@@ -228,28 +627,47 @@ static const char *step_into(struct nameidata *nd, int flags, struct dentry *den
 	if (likely(!d_is_symlink(path.dentry)) ||
 	    ((flags & WALK_TRAILING) && !(nd->flags & LOOKUP_FOLLOW)) ||
 	    (flags & WALK_NOFOLLOW)) {
-		dput(nd->path.dentry);
-		if (nd->path.mnt != path.mnt)
-			mntput(nd->path.mnt);
+		/* not a symlink or should not follow */
+		if (in_rcu(nd)) {
+			if (read_seqcount_retry(&path.dentry->d_seq, nd->next_seq)) {
+				nb_count(NB_CTR_SEQ_RETRY);
+				return ERR_PTR(-ECHILD);
+			}
+			if (unlikely(!inode))
+				return ERR_PTR(-ENOENT);
+		} else {
+			ref_dput(nd->path.dentry);
+			if (nd->path.mnt != path.mnt)
+				mntput(nd->path.mnt);
+		}
 		nd->path = path;
 		nd->inode = inode;
+		nd->seq = nd->next_seq;
 		return NULL;
 	}
-	if (path.mnt == nd->path.mnt)
+	if (in_rcu(nd)) {
+		/* make sure that d_is_symlink above matches inode */
+		if (read_seqcount_retry(&path.dentry->d_seq, nd->next_seq)) {
+			nb_count(NB_CTR_SEQ_RETRY);
+			return ERR_PTR(-ECHILD);
+		}
+	} else if (path.mnt == nd->path.mnt) {
 		mntget(path.mnt);
+	}
 	return pick_link(nd, &path, inode);
 }
 
-/*
- * choose_mountpoint - where ".." goes from the root of mount @m: up the
- * mount tree to the first mountpoint that is not itself a mount's root,
- * unless we reach @root first.  Under mount_lock, so the links are stable.
- */
-static bool choose_mountpoint(struct mount *m, const struct path *root, struct path *path)
-{
-	bool found = false;
+/* ---- ".." ---- */
 
-	read_seqlock_excl(&mount_lock);
+/*
+ * choose_mountpoint_rcu - where ".." goes from the root of mount @m: up
+ * the mount tree to the first mountpoint that is not itself a mount's
+ * root, unless we reach @root first.  The caller validates against
+ * mount_lock.
+ */
+static bool choose_mountpoint_rcu(struct mount *m, const struct path *root,
+				  struct path *path, unsigned int *seqp)
+{
 	while (mnt_has_parent(m)) {
 		struct dentry *mountpoint = mnt_mountpoint(m);
 
@@ -257,15 +675,86 @@ static bool choose_mountpoint(struct mount *m, const struct path *root, struct p
 		if (unlikely(root->dentry == mountpoint && root->mnt == m))
 			break;
 		if (mountpoint != m->mnt_root) {
-			path->mnt = mntget(m);
-			path->dentry = dget(mountpoint);
-			found = true;
-			break;
+			path->mnt = m;
+			path->dentry = mountpoint;
+			*seqp = read_seqcount_begin(&mountpoint->d_seq);
+			return true;
 		}
 	}
-	read_sequnlock_excl(&mount_lock);
+	return false;
+}
+
+/* REF-walk's choose_mountpoint: the RCU answer, legitimized, retried. */
+static bool choose_mountpoint(struct mount *m, const struct path *root, struct path *path)
+{
+	bool found;
+
+	rcu_read_lock();
+	for (;;) {
+		unsigned int seq, mseq = read_seqbegin(&mount_lock);
+
+		found = choose_mountpoint_rcu(m, root, path, &seq);
+		if (unlikely(!found)) {
+			if (!read_seqretry(&mount_lock, mseq))
+				break;
+		} else {
+			int res = __legitimize_mnt(path->mnt, mseq);
+
+			if (likely(!res)) {
+				if (lockref_get_not_dead(&path->dentry->d_lockref)) {
+					if (!read_seqcount_retry(&path->dentry->d_seq, seq))
+						break;
+					ref_dput(path->dentry);
+				}
+				mntput(path->mnt);
+			} else if (res < 0) {
+				mntput(path->mnt);
+			}
+			nb_count(NB_CTR_SEQ_RETRY);
+		}
+	}
+	rcu_read_unlock();
 	return found;
 }
+
+#if WALK_RCU
+static struct dentry *follow_dotdot_rcu(struct nameidata *nd)
+{
+	struct dentry *parent, *old;
+
+	if (path_equal(&nd->path, &nd->root))
+		goto in_root;
+	if (unlikely(nd->path.dentry == nd->path.mnt->mnt_root)) {
+		struct path path;
+		unsigned int seq;
+
+		if (!choose_mountpoint_rcu(nd->path.mnt, &nd->root, &path, &seq))
+			goto in_root;
+		nd->path = path;
+		nd->inode = d_inode(path.dentry);
+		nd->seq = seq;
+		/* makes sure that non-RCU pathwalk could reach this state */
+		if (read_seqretry(&mount_lock, nd->m_seq))
+			goto echild;
+		/* we know that mountpoint was pinned */
+	}
+	old = nd->path.dentry;
+	parent = d_parent(old);
+	nd->next_seq = read_seqcount_begin(&parent->d_seq);
+	/* makes sure that non-RCU pathwalk could reach this state */
+	if (read_seqcount_retry(&old->d_seq, nd->seq))
+		goto echild;
+	return parent;
+in_root:
+	if (read_seqretry(&mount_lock, nd->m_seq))
+		goto echild;
+	nd->next_seq = nd->seq;
+	return nd->path.dentry;
+echild:
+	nb_count(NB_CTR_SEQ_RETRY);
+	return ERR_PTR(-ECHILD);
+}
+#endif
 
 static struct dentry *follow_dotdot(struct nameidata *nd)
 {
@@ -276,15 +765,15 @@ static struct dentry *follow_dotdot(struct nameidata *nd)
 
 		if (!choose_mountpoint(nd->path.mnt, &nd->root, &path))
 			goto in_root;
-		path_put(&nd->path);
+		walk_path_put(&nd->path);
 		nd->path = path;
 		nd->inode = d_inode(path.dentry);
 	}
 	/* mounts are whole filesystems, so the parent is always connected */
-	return dget_parent(nd->path.dentry);
+	return ref_dget_parent(nd->path.dentry);
 
 in_root:
-	return dget(nd->path.dentry);
+	return ref_dget(nd->path.dentry);
 }
 
 static const char *handle_dots(struct nameidata *nd, int type)
@@ -295,7 +784,14 @@ static const char *handle_dots(struct nameidata *nd, int type)
 		return NULL;
 	if (!nd->root.mnt)
 		set_root(nd);
-	parent = follow_dotdot(nd);
+#if WALK_RCU
+	if (in_rcu(nd))
+		parent = follow_dotdot_rcu(nd);
+	else
+#endif
+		parent = follow_dotdot(nd);
+	if (IS_ERR(parent))
+		return ERR_CAST(parent);
 	/* a ".." that lands on a mounted-on directory enters the mount */
 	return step_into(nd, WALK_NOFOLLOW, parent);
 }
@@ -315,6 +811,8 @@ static const char *walk_component(struct nameidata *nd, int flags)
 		return handle_dots(nd, nd->last_type);
 	}
 	dentry = lookup_fast(nd);
+	if (IS_ERR(dentry))
+		return ERR_CAST(dentry);
 	if (unlikely(!dentry)) {
 		dentry = lookup_slow(&nd->last, nd->path.dentry);
 		if (IS_ERR(dentry))
@@ -397,8 +895,12 @@ OK:
 			name = link;
 			continue;
 		}
-		if (unlikely(!d_can_lookup(nd->path.dentry)))
+		if (unlikely(!d_can_lookup(nd->path.dentry))) {
+			/* only a stable answer is ENOTDIR */
+			if (in_rcu(nd) && !unlazy(nd))
+				return -ECHILD;
 			return -ENOTDIR;
+		}
 	}
 }
 
@@ -412,21 +914,70 @@ static const char *lookup_last(struct nameidata *nd)
 
 static int handle_lookup_down(struct nameidata *nd)
 {
-	dget(nd->path.dentry);
+	if (!in_rcu(nd))
+		ref_dget(nd->path.dentry);
+	nd->next_seq = nd->seq;
 	return (int)PTR_ERR(step_into(nd, WALK_NOFOLLOW, nd->path.dentry));
 }
 
-/* Returns 0 with a counted *path, or an error. */
+static void generic_fillattr(const struct inode *inode, struct nb_kstat *st)
+{
+	st->ino = inode->i_ino;
+	st->dev = inode->i_sb->s_dev;
+	st->type = S_ISDIR(inode->i_mode) ? NB_DIR : S_ISLNK(inode->i_mode) ? NB_LNK : NB_REG;
+	st->nlink = inode_nlink(inode);
+	st->size = READ_ONCE(((struct inode *)inode)->i_size);
+}
+
+#if STAT_UNDER_RCU
+/*
+ * stat_under_rcu - the stat callback at the end of an RCU walk: fill the
+ * answer from the inode the walk read, then check that the dentry and the
+ * mount table are still what the walk saw.  If they are, the answer is one
+ * a REF-walk could have given, and no reference was ever taken.  Returns
+ * 0, or -ECHILD to redo the lookup in REF-walk.
+ */
+static int stat_under_rcu(struct nameidata *nd, struct nb_kstat *st)
+{
+	if ((nd->flags & LOOKUP_DIRECTORY) && !d_can_lookup(nd->path.dentry))
+		return -ECHILD;		/* let REF-walk give the stable ENOTDIR */
+	generic_fillattr(nd->inode, st);
+	if (read_seqcount_retry(&nd->path.dentry->d_seq, nd->seq) ||
+	    read_seqretry(&mount_lock, nd->m_seq)) {
+		nb_count(NB_CTR_SEQ_RETRY);
+		return -ECHILD;
+	}
+	nb_count(NB_CTR_RCU_DONE);
+	return 0;
+}
+#endif
+
+/*
+ * path_lookupat - the whole walk.  Returns 0 with a counted *path; or, when
+ * @st is given and the walk can answer stat under RCU, 1 with *st filled
+ * and no reference held.
+ */
 static int path_lookupat(struct nameidata *nd, const struct filename *name,
-			 unsigned int flags, struct path *path)
+			 unsigned int flags, struct path *path, struct nb_kstat *st)
 {
 	const char *s = path_init(nd, name, flags);
 	int err;
 
 	while (!(err = link_path_walk(s, nd)) && (s = lookup_last(nd)) != NULL)
 		;
+#if STAT_UNDER_RCU
+	if (!err && st && in_rcu(nd)) {
+		err = stat_under_rcu(nd, st);
+		terminate_walk(nd);
+		return err ? err : 1;
+	}
+#else
+	(void)st;
+#endif
 	if (!err && (nd->flags & LOOKUP_MOUNTPOINT))
 		err = handle_lookup_down(nd);
+	if (!err)
+		err = complete_walk(nd);
 	if (!err && (nd->flags & LOOKUP_DIRECTORY))
 		if (!d_can_lookup(nd->path.dentry))
 			err = -ENOTDIR;
@@ -439,8 +990,25 @@ static int path_lookupat(struct nameidata *nd, const struct filename *name,
 	return err;
 }
 
-static int filename_lookup(struct nb_ctx *ctx, const char *pathname, unsigned int flags,
-			   struct path *path)
+/*
+ * first_mode - how every walk starts: RCU-walk where the strategy has it.
+ * A walk that returns -ECHILD is redone once in REF-walk (restart_walk).
+ */
+static unsigned int first_mode(unsigned int flags)
+{
+	return WALK_RCU ? flags | LOOKUP_RCU : flags;
+}
+
+static bool restart_walk(int err)
+{
+	if (!WALK_RCU || err != -ECHILD)
+		return false;
+	nb_count(NB_CTR_ECHILD);
+	return true;
+}
+
+static int filename_lookup_stat(struct nb_ctx *ctx, const char *pathname, unsigned int flags,
+				struct path *path, struct nb_kstat *st)
 {
 	struct filename name;
 	struct nameidata nd;
@@ -449,7 +1017,35 @@ static int filename_lookup(struct nb_ctx *ctx, const char *pathname, unsigned in
 	if (err)
 		return err;
 	nd_init(&nd, ctx);
-	return path_lookupat(&nd, &name, flags, path);
+	err = path_lookupat(&nd, &name, first_mode(flags), path, st);
+	if (restart_walk(err)) {
+		nd_init(&nd, ctx);
+		err = path_lookupat(&nd, &name, flags, path, st);
+	}
+	return err;
+}
+
+static int filename_lookup(struct nb_ctx *ctx, const char *pathname, unsigned int flags,
+			   struct path *path)
+{
+	return filename_lookup_stat(ctx, pathname, flags, path, NULL);
+}
+
+static int path_parentat(struct nameidata *nd, const struct filename *name, unsigned int flags,
+			 struct path *parent)
+{
+	const char *s = path_init(nd, name, flags);
+	int err = link_path_walk(s, nd);
+
+	if (!err)
+		err = complete_walk(nd);
+	if (!err) {
+		*parent = nd->path;
+		nd->path.mnt = NULL;
+		nd->path.dentry = NULL;
+	}
+	terminate_walk(nd);
+	return err;
 }
 
 /* Walk to the parent of the last component; *last points into @name. */
@@ -457,46 +1053,33 @@ static int filename_parentat(struct nb_ctx *ctx, const struct filename *name,
 			     struct path *parent, struct qstr *last, int *type)
 {
 	struct nameidata nd;
-	const char *s;
 	int err;
 
 	nd_init(&nd, ctx);
-	s = path_init(&nd, name, 0);
-	err = link_path_walk(s, &nd);
+	err = path_parentat(&nd, name, first_mode(0), parent);
+	if (restart_walk(err)) {
+		nd_init(&nd, ctx);
+		err = path_parentat(&nd, name, 0, parent);
+	}
 	if (!err) {
-		*parent = nd.path;
 		*last = nd.last;
 		*type = nd.last_type;
-		nd.path.mnt = NULL;
-		nd.path.dentry = NULL;
 	}
-	terminate_walk(&nd);
 	return err;
 }
 
 /* ---- stat ---- */
 
-static void generic_fillattr(const struct path *path, struct nb_kstat *st)
-{
-	struct inode *inode = d_inode(path->dentry);
-
-	st->ino = inode->i_ino;
-	st->dev = inode->i_sb->s_dev;
-	st->type = S_ISDIR(inode->i_mode) ? NB_DIR : S_ISLNK(inode->i_mode) ? NB_LNK : NB_REG;
-	st->nlink = inode_nlink(inode);
-	st->size = READ_ONCE(inode->i_size);
-}
-
 static int vfs_statx(struct nb_ctx *ctx, const char *pathname, unsigned int flags,
 		     struct nb_kstat *st)
 {
 	struct path path;
-	int err = filename_lookup(ctx, pathname, flags, &path);
+	int err = filename_lookup_stat(ctx, pathname, flags, &path, st);
 
 	if (err)
-		return err;
-	generic_fillattr(&path, st);
-	path_put(&path);
+		return err > 0 ? 0 : err;	/* > 0: answered under RCU */
+	generic_fillattr(d_inode(path.dentry), st);
+	walk_path_put(&path);
 	return 0;
 }
 
@@ -519,7 +1102,7 @@ static struct dentry *filename_create(struct nb_ctx *ctx, const struct filename 
 		return ERR_PTR(err);
 	/* yucky last component or no last component at all? (foo/., foo/.., /////) */
 	if (unlikely(type != LAST_NORM)) {
-		path_put(path);
+		walk_path_put(path);
 		return ERR_PTR(-EEXIST);
 	}
 	/* a trailing slash suppresses creation unless a directory is wanted */
@@ -529,7 +1112,7 @@ static struct dentry *filename_create(struct nb_ctx *ctx, const struct filename 
 	dentry = lookup_one_qstr_excl(&last, path->dentry, create_flags);
 	if (IS_ERR(dentry)) {
 		inode_unlock(d_inode(path->dentry));
-		path_put(path);
+		walk_path_put(path);
 	}
 	return dentry;
 }
@@ -538,7 +1121,7 @@ static void done_path_create(struct path *path, struct dentry *dentry)
 {
 	dput(dentry);
 	inode_unlock(d_inode(path->dentry));
-	path_put(path);
+	walk_path_put(path);
 }
 
 static int do_mkdirat(struct nb_ctx *ctx, const char *pathname)
@@ -610,24 +1193,27 @@ static struct dentry *lookup_open(struct nameidata *nd, bool *created)
 
 static const char *open_last_lookups(struct nameidata *nd, bool *created)
 {
-	struct dentry *dir = nd->path.dentry;
-	struct dentry *dentry;
+	struct dentry *dir, *dentry;
 
 	if (nd->last_type != LAST_NORM) {
 		if (nd->depth)
 			put_link(nd);
 		return handle_dots(nd, nd->last_type);
 	}
+	/* the create side of things needs the directory lock: REF-walk */
+	if (in_rcu(nd) && !unlazy(nd))
+		return ERR_PTR(-ECHILD);
 	/* trailing slashes? */
 	if (unlikely(nd->last.name[nd->last.len]))
 		return ERR_PTR(-EISDIR);
+	dir = nd->path.dentry;
 	inode_lock(d_inode(dir));
 	dentry = lookup_open(nd, created);
 	inode_unlock(d_inode(dir));
 	if (IS_ERR(dentry))
 		return ERR_CAST(dentry);
 	if (*created) {
-		dput(nd->path.dentry);
+		ref_dput(nd->path.dentry);
 		nd->path.dentry = dentry;
 		return NULL;
 	}
@@ -636,25 +1222,40 @@ static const char *open_last_lookups(struct nameidata *nd, bool *created)
 	return step_into(nd, WALK_TRAILING, dentry);
 }
 
+static int path_openat_creat_excl(struct nameidata *nd, const struct filename *name,
+				  unsigned int flags)
+{
+	bool created = false;
+	const char *s = path_init(nd, name, flags);
+	int err;
+
+	while (!(err = link_path_walk(s, nd)) &&
+	       (s = open_last_lookups(nd, &created)) != NULL)
+		;
+	/* do_open(): O_EXCL on something that exists */
+	if (!err && !created) {
+		err = complete_walk(nd);
+		if (!err)
+			err = -EEXIST;
+	}
+	terminate_walk(nd);
+	return err;
+}
+
 static int do_open_creat_excl(struct nb_ctx *ctx, const char *pathname)
 {
 	struct filename name;
 	struct nameidata nd;
-	bool created = false;
-	const char *s;
 	int err = getname(&name, pathname);
 
 	if (err)
 		return err;
 	nd_init(&nd, ctx);
-	s = path_init(&nd, &name, 0);
-	while (!(err = link_path_walk(s, &nd)) &&
-	       (s = open_last_lookups(&nd, &created)) != NULL)
-		;
-	/* do_open(): O_EXCL on something that exists */
-	if (!err && !created)
-		err = -EEXIST;
-	terminate_walk(&nd);
+	err = path_openat_creat_excl(&nd, &name, first_mode(0));
+	if (restart_walk(err)) {
+		nd_init(&nd, ctx);
+		err = path_openat_creat_excl(&nd, &name, 0);
+	}
 	return err;
 }
 
@@ -700,7 +1301,7 @@ static int do_rmdir(struct nb_ctx *ctx, const char *pathname)
 	}
 	inode_unlock(d_inode(path.dentry));
 exit:
-	path_put(&path);
+	walk_path_put(&path);
 	return err;
 }
 
@@ -732,7 +1333,7 @@ static int do_unlinkat(struct nb_ctx *ctx, const char *pathname)
 	}
 	inode_unlock(d_inode(path.dentry));
 exit:
-	path_put(&path);
+	walk_path_put(&path);
 	return err;
 }
 
@@ -800,9 +1401,9 @@ exit4:
 exit3:
 	unlock_rename(new_path.dentry, old_path.dentry);
 exit2:
-	path_put(&new_path);
+	walk_path_put(&new_path);
 exit1:
-	path_put(&old_path);
+	walk_path_put(&old_path);
 	return err;
 }
 
@@ -816,7 +1417,7 @@ static int do_mount(struct nb_ctx *ctx, const char *pathname)
 	if (err)
 		return err;
 	err = do_new_mount(&path);
-	path_put(&path);
+	walk_path_put(&path);
 	return err;
 }
 
@@ -828,7 +1429,7 @@ static int do_umount(struct nb_ctx *ctx, const char *pathname, int flags)
 	if (err)
 		return err;
 	err = path_umount(&path, (flags & NB_UMOUNT_LAZY) ? MNT_DETACH : 0);
-	path_put(&path);
+	walk_path_put(&path);
 	return err;
 }
 
@@ -843,66 +1444,228 @@ static int do_chdir(struct nb_ctx *ctx, const char *pathname)
 	return 0;
 }
 
+/* ---- the ancestor walk ---- */
+
+/*
+ * From the 2025 discussion of a bpf path iterator and vfs_walk_ancestors():
+ * visit an object and each of its ancestors up to a root, crossing mounts
+ * upward the way ".." does.  REF-walk offers a step-by-step iterator
+ * (path_walk_parent); RCU-walk takes a callback, which sees each ancestor
+ * with no reference taken, and is told to start over if validation fails.
+ */
+
+static void ancestor_fill(const struct inode *inode, struct nb_kstat *st)
+{
+	generic_fillattr(inode, st);
+}
+
+/*
+ * path_walk_parent - the REF-walk iterator's step: replace the counted
+ * @path with its parent.  Returns false at @root or at the top.
+ */
+static bool path_walk_parent(struct path *path, const struct path *root)
+{
+	struct dentry *parent;
+
+	if (path_equal(path, root))
+		return false;
+	if (unlikely(path->dentry == path->mnt->mnt_root)) {
+		struct path p;
+
+		if (!choose_mountpoint(path->mnt, root, &p))
+			return false;
+		walk_path_put(path);
+		*path = p;
+	}
+	if (unlikely(IS_ROOT(path->dentry)))
+		return false;
+	parent = ref_dget_parent(path->dentry);
+	ref_dput(path->dentry);
+	path->dentry = parent;
+	return true;
+}
+
+static void walk_ancestors_ref(const struct path *start, const struct path *root,
+			       nb_ancestor_fn fn, void *arg)
+{
+	struct path p = *start;
+	struct nb_kstat st;
+
+	walk_path_get(&p);
+	do {
+		ancestor_fill(d_inode(p.dentry), &st);
+		if (fn(arg, &st))
+			break;
+	} while (path_walk_parent(&p, root));
+	walk_path_put(&p);
+}
+
+#if WALK_RCU
+/*
+ * walk_ancestors_rcu - the same walk taking nothing: each step samples the
+ * parent's d_seq before rechecking the child's (hand over hand, upward),
+ * each object's inode is validated against its d_seq before the callback
+ * sees it, and mount crossings against one sample of mount_lock.  Returns
+ * -ECHILD if the walk must be redone in REF-walk.
+ */
+static int walk_ancestors_rcu(const struct path *start, const struct path *root,
+			      nb_ancestor_fn fn, void *arg)
+{
+	struct path p = *start;	/* the caller holds a reference to start */
+	unsigned int m_seq, seq;
+	struct inode *inode;
+	struct nb_kstat st;
+
+	rcu_read_lock();
+	nb_count(NB_CTR_RCU_WALK);
+	m_seq = read_seqbegin(&mount_lock);
+	seq = read_seqcount_begin(&p.dentry->d_seq);
+	inode = d_inode(p.dentry);
+	for (;;) {
+		struct dentry *parent;
+		unsigned int pseq;
+
+		ancestor_fill(inode, &st);
+		if (read_seqcount_retry(&p.dentry->d_seq, seq))
+			goto restart;
+		if (fn(arg, &st))
+			break;
+		if (path_equal(&p, root))
+			break;
+		if (unlikely(p.dentry == p.mnt->mnt_root)) {
+			struct path mp;
+
+			if (!choose_mountpoint_rcu(p.mnt, root, &mp, &pseq))
+				break;
+			if (read_seqretry(&mount_lock, m_seq))
+				goto restart;
+			p = mp;
+			seq = pseq;
+		}
+		if (unlikely(IS_ROOT(p.dentry)))
+			break;
+		parent = d_parent(p.dentry);
+		pseq = read_seqcount_begin(&parent->d_seq);
+		/* the child still had this parent when we sampled the parent */
+		if (read_seqcount_retry(&p.dentry->d_seq, seq))
+			goto restart;
+		p.dentry = parent;
+		seq = pseq;
+		inode = d_inode(parent);
+	}
+	if (read_seqretry(&mount_lock, m_seq))
+		goto restart;
+	rcu_read_unlock();
+	nb_count(NB_CTR_RCU_DONE);
+	return 0;
+restart:
+	rcu_read_unlock();
+	nb_count(NB_CTR_SEQ_RETRY);
+	return -ECHILD;
+}
+#endif
+
+static int do_ancestors(struct nb_ctx *ctx, const char *pathname, nb_ancestor_fn fn, void *arg)
+{
+	struct path path;
+	int err = filename_lookup(ctx, pathname, LOOKUP_FOLLOW, &path);
+
+	if (err)
+		return err;
+#if WALK_RCU
+	if (walk_ancestors_rcu(&path, &ctx->root, fn, arg) == -ECHILD) {
+		nb_count(NB_CTR_ECHILD);
+		fn(arg, NULL);		/* the restart notice */
+		walk_ancestors_ref(&path, &ctx->root, fn, arg);
+	}
+#else
+	walk_ancestors_ref(&path, &ctx->root, fn, arg);
+#endif
+	walk_path_put(&path);
+	return 0;
+}
+
 /* ---- the strategy's table ---- */
+
+/*
+ * Every operation: charged to its kind in the counters, under the
+ * strategy's lock (global only), and followed by a quiescent state (QSBR).
+ */
+#define OP_BEGIN(kind)	enum nb_op prev_op_ = nb_op_enter(kind); strategy_lock()
+#define OP_END()	do {						\
+	strategy_unlock();						\
+	nb_op_leave(prev_op_);						\
+	rcu_quiescent_state();						\
+} while (0)
 
 static int op_stat(struct nb_ctx *ctx, const char *path, struct nb_kstat *st)
 {
 	int err;
+	OP_BEGIN(NB_OP_STAT);
 
-	op_begin();
 	err = vfs_statx(ctx, path, LOOKUP_FOLLOW, st);
-	op_end();
+	OP_END();
 	return err;
 }
 
 static int op_lstat(struct nb_ctx *ctx, const char *path, struct nb_kstat *st)
 {
 	int err;
+	OP_BEGIN(NB_OP_LSTAT);
 
-	op_begin();
 	err = vfs_statx(ctx, path, 0, st);
-	op_end();
+	OP_END();
 	return err;
 }
 
-#define DEFINE_OP1(opname, fn)						\
+#define DEFINE_OP1(opname, kind, fn)					\
 static int opname(struct nb_ctx *ctx, const char *a)			\
 {									\
 	int err;							\
+	OP_BEGIN(kind);							\
 									\
-	op_begin();							\
 	err = fn(ctx, a);						\
-	op_end();							\
+	OP_END();							\
 	return err;							\
 }
 
-#define DEFINE_OP2(opname, fn)						\
+#define DEFINE_OP2(opname, kind, fn)					\
 static int opname(struct nb_ctx *ctx, const char *a, const char *b)	\
 {									\
 	int err;							\
+	OP_BEGIN(kind);							\
 									\
-	op_begin();							\
 	err = fn(ctx, a, b);						\
-	op_end();							\
+	OP_END();							\
 	return err;							\
 }
 
-DEFINE_OP1(op_mkdir, do_mkdirat)
-DEFINE_OP1(op_create, do_open_creat_excl)
-DEFINE_OP1(op_unlink, do_unlinkat)
-DEFINE_OP1(op_rmdir, do_rmdir)
-DEFINE_OP1(op_mount, do_mount)
-DEFINE_OP1(op_chdir, do_chdir)
-DEFINE_OP2(op_symlink, do_symlinkat)
-DEFINE_OP2(op_rename, do_renameat2)
+DEFINE_OP1(op_mkdir, NB_OP_MKDIR, do_mkdirat)
+DEFINE_OP1(op_create, NB_OP_CREATE, do_open_creat_excl)
+DEFINE_OP1(op_unlink, NB_OP_UNLINK, do_unlinkat)
+DEFINE_OP1(op_rmdir, NB_OP_RMDIR, do_rmdir)
+DEFINE_OP1(op_mount, NB_OP_MOUNT, do_mount)
+DEFINE_OP1(op_chdir, NB_OP_CHDIR, do_chdir)
+DEFINE_OP2(op_symlink, NB_OP_SYMLINK, do_symlinkat)
+DEFINE_OP2(op_rename, NB_OP_RENAME, do_renameat2)
 
 static int op_umount(struct nb_ctx *ctx, const char *path, int flags)
 {
 	int err;
+	OP_BEGIN(NB_OP_UMOUNT);
 
-	op_begin();
 	err = do_umount(ctx, path, flags);
-	op_end();
+	OP_END();
+	return err;
+}
+
+static int op_ancestors(struct nb_ctx *ctx, const char *path, nb_ancestor_fn fn, void *arg)
+{
+	int err;
+	OP_BEGIN(NB_OP_ANCESTORS);
+
+	err = do_ancestors(ctx, path, fn, arg);
+	OP_END();
 	return err;
 }
 
@@ -920,4 +1683,5 @@ const struct nb_strategy STRATEGY_TABLE = {
 	.mount		= op_mount,
 	.umount		= op_umount,
 	.chdir		= op_chdir,
+	.ancestors	= op_ancestors,
 };

@@ -17,6 +17,7 @@
 #define LOOKUP_FOLLOW		0x0001	/* follow a trailing symlink */
 #define LOOKUP_DIRECTORY	0x0002	/* the result must be a directory */
 #define LOOKUP_PARENT		0x0010	/* inside link_path_walk, not at the last component */
+#define LOOKUP_RCU		0x0040	/* RCU-walk mode */
 #define LOOKUP_MOUNTPOINT	0x0080	/* umount: step onto what is mounted on the result */
 #define LOOKUP_CREATE		0x0200	/* lookup_one_qstr_excl: a negative result is wanted */
 #define LOOKUP_EXCL		0x0400	/* ... and a positive one is EEXIST */

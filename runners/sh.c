@@ -22,7 +22,7 @@
 
 enum sh_op {
 	SH_MKDIR, SH_CREATE, SH_SYMLINK, SH_UNLINK, SH_RMDIR, SH_RENAME,
-	SH_MOUNT, SH_UMOUNT, SH_STAT, SH_LSTAT, SH_CD,
+	SH_MOUNT, SH_UMOUNT, SH_STAT, SH_LSTAT, SH_CD, SH_ANCESTORS, SH_COUNTERS,
 };
 
 static const struct sh_cmd {
@@ -42,6 +42,8 @@ static const struct sh_cmd {
 	{ "stat",    SH_STAT,    1, 1, "stat P" },
 	{ "lstat",   SH_LSTAT,   1, 1, "lstat P" },
 	{ "cd",      SH_CD,      1, 1, "cd P" },
+	{ "ancestors", SH_ANCESTORS, 1, 1, "ancestors P" },
+	{ "counters", SH_COUNTERS, 0, 0, "counters" },
 };
 
 static void sh_usage(FILE *f)
@@ -56,6 +58,9 @@ static void sh_usage(FILE *f)
 		"Prints exactly one line per operation: \"ok\", \"err ENAME\" (the Linux\n"
 		"errno name), or for stat/lstat\n"
 		"  ok ino=N dev=N type=dir|reg|lnk nlink=N size=N\n"
+		"ancestors prints \"ok\" and the inode numbers of P and of each ancestor up to\n"
+		"\"/\", crossing mounts upward as \"..\" does; counters prints \"ok\" and, for\n"
+		"each kind of operation run so far, KIND.COUNTER=N pairs (see README.md).\n"
 		"Blank lines and lines starting with '#' print nothing.  Paths are single\n"
 		"words; \"\" stands for the empty path.  A malformed line prints\n"
 		"\"err EINVAL\", is reported on standard error, and makes the exit status 2.\n"
@@ -68,7 +73,9 @@ static void sh_usage(FILE *f)
 		"options:\n"
 		"  --strategy NAME  synchronization strategy (default: global); one of:\n");
 	nb_print_strategies(f, "                     ");
-	fprintf(f, "  -h, --help       show this help\n");
+	fprintf(f,
+		"  --rcu-flavor F   liburcu flavor: memb (default) or qsbr\n"
+		"  -h, --help       show this help\n");
 }
 
 static const struct sh_cmd *sh_find(const char *name)
@@ -126,6 +133,70 @@ static void print_stat(FILE *out, int err, const struct nb_kstat *st)
 		st->ino, st->dev, nb_type_name(st->type), st->nlink, st->size);
 }
 
+/* ancestors: the inode numbers seen, reset by a restart notice */
+struct ancestor_list {
+	uint64_t *ino;
+	size_t n, cap;
+	int nomem;
+};
+
+static int collect_ancestor(void *arg, const struct nb_kstat *st)
+{
+	struct ancestor_list *l = arg;
+
+	if (!st) {
+		l->n = 0;
+		return 0;
+	}
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 64;
+		uint64_t *p = realloc(l->ino, cap * sizeof(*p));
+
+		if (!p) {
+			l->nomem = 1;
+			return 1;	/* stop the walk */
+		}
+		l->ino = p;
+		l->cap = cap;
+	}
+	l->ino[l->n++] = st->ino;
+	return 0;
+}
+
+static void print_ancestors(FILE *out, struct nb_ctx *ctx, const char *path)
+{
+	struct ancestor_list l = { NULL, 0, 0, 0 };
+	int err = nb_ctx_strategy(ctx)->ancestors(ctx, path, collect_ancestor, &l);
+	size_t i;
+
+	if (!err && l.nomem)
+		err = -ENOMEM;
+	if (err) {
+		print_result(out, err);
+	} else {
+		fputs("ok", out);
+		for (i = 0; i < l.n; i++)
+			fprintf(out, " %" PRIu64, l.ino[i]);
+		fputc('\n', out);
+	}
+	free(l.ino);
+}
+
+static void print_counters(FILE *out)
+{
+	int k, c;
+
+	fputs("ok", out);
+	for (k = 0; k < nb_op_kind_count(); k++) {
+		if (!nb_counter_total(k, 0))
+			continue;	/* counter 0 is "ops" */
+		for (c = 0; c < nb_counter_count(); c++)
+			fprintf(out, " %s.%s=%" PRIu64, nb_op_kind_label(k), nb_counter_label(c),
+				nb_counter_total(k, c));
+	}
+	fputc('\n', out);
+}
+
 static void sh_exec(struct nb_ctx *ctx, const struct sh_cmd *cmd, char **arg, FILE *out)
 {
 	const struct nb_strategy *s = nb_ctx_strategy(ctx);
@@ -167,6 +238,12 @@ static void sh_exec(struct nb_ctx *ctx, const struct sh_cmd *cmd, char **arg, FI
 		break;
 	case SH_CD:
 		print_result(out, s->chdir(ctx, sh_path(arg[0])));
+		break;
+	case SH_ANCESTORS:
+		print_ancestors(out, ctx, sh_path(arg[0]));
+		break;
+	case SH_COUNTERS:
+		print_counters(out);
 		break;
 	}
 }
@@ -247,6 +324,22 @@ int cmd_sh(int argc, char **argv)
 			strategy = nb_strategy_find(val);
 			if (!strategy) {
 				nb_unknown_strategy("nameibench sh", val);
+				return 2;
+			}
+			continue;
+		}
+		if (!strcmp(a, "--rcu-flavor") || !strncmp(a, "--rcu-flavor=", 13)) {
+			if (a[12] == '=') {
+				val = a + 13;
+			} else if (i + 1 < argc) {
+				val = argv[++i];
+			} else {
+				fprintf(stderr, "nameibench sh: --rcu-flavor needs memb or qsbr\n");
+				return 2;
+			}
+			if (nb_rcu_select(val)) {
+				fprintf(stderr, "nameibench sh: unknown RCU flavor '%s' (known: memb, qsbr)\n",
+					val);
 				return 2;
 			}
 			continue;
