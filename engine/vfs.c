@@ -82,9 +82,10 @@ struct dentry *lookup_one_qstr_excl(const struct qstr *name, struct dentry *base
 /*
  * lookup_slow - a dcache miss during a walk: ask the filesystem, under the
  * directory lock.  The kernel takes i_rwsem shared and serializes lookups of
- * one name with d_alloc_parallel(); until the engine grows that (issue #3,
- * with the concurrent strategies), the lock is exclusive, which gives the
- * same answers.
+ * one name with d_alloc_parallel().  Here the lock is exclusive: the same
+ * answers, and no duplicate negative dentries (which a shared lock without
+ * d_alloc_parallel would allow, letting a later lookup find a stale negative
+ * twin of a name created in between); misses in one directory serialize.
  */
 struct dentry *lookup_slow(const struct qstr *name, struct dentry *dir)
 {

@@ -8,13 +8,32 @@
 #include "../engine/engine.h"
 #include "nameibench.h"
 
+static int cmd_strategies(int argc, char **argv);
+
 static const struct command {
 	const char *name;
 	int (*fn)(int argc, char **argv);
 	const char *summary;
 } commands[] = {
 	{ "sh", cmd_sh, "run namespace operations from a script, one result line each" },
+	{ "strategies", cmd_strategies, "list the synchronization strategies, one per line" },
 };
+
+static int cmd_strategies(int argc, char **argv)
+{
+	(void)argv;
+	if (argc > 1) {
+		if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+			printf("usage: nameibench strategies\n\n"
+			       "Print each strategy's name and a summary, one per line.\n");
+			return 0;
+		}
+		fprintf(stderr, "nameibench strategies: takes no arguments ('%s')\n", argv[1]);
+		return 2;
+	}
+	nb_print_strategies(stdout, "");
+	return 0;
+}
 
 void nb_print_strategies(FILE *f, const char *indent)
 {

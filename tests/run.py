@@ -18,26 +18,33 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def suites(variant, build, nameibench):
+def suites(variant, build, nameibench, units_only):
     """The suites of one build variant, each named "variant/suite"."""
     py = sys.executable
     units = sorted(glob.glob(os.path.join(build, "tests", "test_*")))
     units = [u for u in units if os.access(u, os.X_OK) and not u.endswith(".d")]
     out = [(os.path.basename(u), [u]) for u in units]
-    out.append(("cli", [py, os.path.join(ROOT, "tests", "test_cli.py"), nameibench]))
-    out.append(("conformance", [py, os.path.join(ROOT, "tests", "conformance", "conformance.py"),
-                                "--seed", "1", "--ops", "6000", "--nameibench", nameibench]))
+    if not units_only:
+        out.append(("cli", [py, os.path.join(ROOT, "tests", "test_cli.py"), nameibench]))
+        out.append(("conformance", [py, os.path.join(ROOT, "tests", "conformance",
+                                                     "conformance.py"),
+                                    "--seed", "1", "--ops", "6000", "--strategy", "all",
+                                    "--nameibench", nameibench]))
     return [("%s/%s" % (variant, name), argv) for name, argv in out]
 
 
 def parse_variant(text):
-    """NAME=BUILD_DIR,BINARY"""
+    """NAME=BUILD_DIR,BINARY[,units]"""
     try:
         name, rest = text.split("=", 1)
-        build, binary = rest.split(",", 1)
-    except ValueError:
-        raise argparse.ArgumentTypeError("expected NAME=BUILD_DIR,BINARY, got %r" % text)
-    return name, os.path.abspath(build), os.path.abspath(binary)
+        fields = rest.split(",")
+        build, binary = fields[0], fields[1]
+        units_only = fields[2:] == ["units"]
+        if len(fields) > 3 or (len(fields) == 3 and not units_only):
+            raise ValueError
+    except (ValueError, IndexError):
+        raise argparse.ArgumentTypeError("expected NAME=BUILD_DIR,BINARY[,units], got %r" % text)
+    return name, os.path.abspath(build), os.path.abspath(binary), units_only
 
 
 def run_suite(name, argv, counts, verbose):
@@ -65,21 +72,21 @@ def run_suite(name, argv, counts, verbose):
 def main():
     ap = argparse.ArgumentParser(description="Run all nameibench tests.")
     ap.add_argument("--variant", action="append", type=parse_variant, default=[],
-                    metavar="NAME=BUILD_DIR,BINARY",
+                    metavar="NAME=BUILD_DIR,BINARY[,units]",
                     help="a build to test: its unit tests under BUILD_DIR/tests and its "
-                         "nameibench binary; repeat for several (default: "
-                         "plain=build,bin/nameibench)")
+                         "nameibench binary (with ',units': the unit tests only); repeat "
+                         "for several (default: plain=build,bin/nameibench)")
     ap.add_argument("-v", "--verbose", action="store_true", help="print every PASS line too")
     args = ap.parse_args()
     variants = args.variant or [parse_variant("plain=%s,%s" % (
         os.path.join(ROOT, "build"), os.path.join(ROOT, "bin", "nameibench")))]
     counts = {"PASS": 0, "FAIL": 0, "SKIP": 0}
-    for variant, build, binary in variants:
+    for variant, build, binary, units_only in variants:
         if not os.access(binary, os.X_OK):
             counts["FAIL"] += 1
             print("FAIL: %s: %s is not built" % (variant, binary))
             continue
-        for name, argv in suites(variant, build, binary):
+        for name, argv in suites(variant, build, binary, units_only):
             run_suite(name, argv, counts, args.verbose)
     skipped = " (%d skipped)" % counts["SKIP"] if counts["SKIP"] else ""
     print("%d passed, %d failed%s" % (counts["PASS"], counts["FAIL"], skipped))

@@ -155,6 +155,59 @@ def test_file_and_stdin_agree():
           a.stdout.splitlines()[-1] == "err ENOTDIR", describe(a))
 
 
+def counters(out_line):
+    """The pairs of a counters line, as a dict."""
+    words = out_line.split()
+    return dict(w.split("=", 1) for w in words[1:]) if words and words[0] == "ok" else None
+
+
+def test_counters_footprint():
+    script = "mkdir /a\nmkdir /a/b\nstat /a/b\ncounters\n"
+    full = nb("sh", "--strategy", "rcufull", stdin=script)
+    c = counters(full.stdout.splitlines()[-1])
+    check("rcufull answers stat with zero reference-count operations and no shared writes",
+          c is not None and c.get("stat.ops") == "1" and c.get("stat.ref_ops") == "0" and
+          c.get("stat.shared_rmw") == "0" and c.get("stat.shared_stores") == "0" and
+          c.get("stat.rcu_completed") == "1", describe(full))
+    lr = nb("sh", "--strategy", "lockref", stdin=script)
+    c = counters(lr.stdout.splitlines()[-1])
+    check("lockref's stat takes and drops references (a get and a put per step)",
+          c is not None and int(c.get("stat.ref_ops", 0)) >= 6 and
+          int(c.get("stat.shared_rmw", 0)) > 0 and c.get("stat.rcu_walks") == "0",
+          describe(lr))
+    rw = nb("sh", "--strategy", "rcuwalk", stdin=script)
+    c = counters(rw.stdout.splitlines()[-1])
+    check("rcuwalk's stat walks under RCU and legitimizes only the final dentry",
+          c is not None and c.get("stat.rcu_walks") == "1" and c.get("stat.unlazy") == "0" and
+          c.get("stat.ref_ops") == "4", describe(rw))
+
+
+def test_ancestors():
+    script = ("mkdir /a\nmkdir /a/b\ncreate /a/b/f\nmount /a/b\nmkdir /a/b/x\n"
+              "stat /a/b/x\nstat /a\nstat /\nancestors /a/b/x\nancestors /nope\n")
+    for strategy in ("global", "rcufull"):
+        p = nb("sh", "--strategy", strategy, stdin=script)
+        out = p.stdout.splitlines()
+        inos = [re.search(r"ino=(\d+)", l).group(1) for l in out[5:8]]
+        # x, the mount's root (ino 1 of its own fs), then from the mountpoint's parent up
+        check("ancestors crosses a mount upward as '..' does [%s]" % strategy,
+              len(out) == 10 and out[8] == "ok %s 1 %s %s" % (inos[0], inos[1], inos[2]) and
+              out[9] == "err ENOENT", describe(p))
+
+
+def test_rcu_flavor_and_strategies():
+    p = nb("sh", "--strategy", "rcufull", "--rcu-flavor", "qsbr", stdin="mkdir /a\nstat /a\n")
+    check("--rcu-flavor qsbr runs", p.returncode == 0 and p.stdout.startswith("ok\nok ino="),
+          describe(p))
+    p = nb("sh", "--rcu-flavor", "bogus")
+    check("unknown RCU flavor: one line naming it, exit 2",
+          one_line_error(p, "bogus", "memb", "qsbr"), describe(p))
+    p = nb("strategies")
+    names = [l.split()[0] for l in p.stdout.splitlines()]
+    check("strategies lists the five strategies",
+          names == ["global", "dlock", "lockref", "rcuwalk", "rcufull"], describe(p))
+
+
 def main():
     if not os.access(NB, os.X_OK):
         print("FAIL: cli: %s is not built" % NB)
@@ -166,6 +219,9 @@ def main():
     test_blank_and_comment_lines()
     test_empty_path_token()
     test_file_and_stdin_agree()
+    test_counters_footprint()
+    test_ancestors()
+    test_rcu_flavor_and_strategies()
     return 1 if failed else 0
 
 

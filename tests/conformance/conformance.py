@@ -203,9 +203,11 @@ class Generator:
 
 # ---------------------------------------------------------------- comparing
 
-def mismatch(engine, kernel, lines):
-    """None if engine and kernel agree on @lines, else (index, reason, e, k)."""
-    k = kernel.run(lines)
+def mismatch(engine, kernel, lines, k=None):
+    """None if engine and kernel agree on @lines, else (index, reason, e, k).
+    @k: the kernel's answers, if already known."""
+    if k is None:
+        k = kernel.run(lines)
     try:
         e = engine.run(lines)
     except EngineFailed as err:
@@ -307,6 +309,14 @@ def run_edge_case(runner, steps):
 
 # ---------------------------------------------------------------- main
 
+def strategies_of(binary, spec):
+    """The strategies named by --strategy: a comma list, or "all"."""
+    if spec != "all":
+        return spec.split(",")
+    out = subprocess.run([binary, "strategies"], capture_output=True, text=True, check=True)
+    return [line.split()[0] for line in out.stdout.splitlines() if line.strip()]
+
+
 def main():
     ap = argparse.ArgumentParser(
         description="Check nameibench's path resolution against the real kernel.")
@@ -315,19 +325,20 @@ def main():
                     help="operations in the random corpus (default 5000)")
     ap.add_argument("--script-len", type=int, default=150,
                     help="operations per random script (default 150)")
-    ap.add_argument("--strategy", default="global", help="engine strategy (default global)")
+    ap.add_argument("--strategy", default="global",
+                    help="engine strategies to check: NAME, A,B,... or all (default global)")
     ap.add_argument("--nameibench", default=os.path.join(ROOT, "bin", "nameibench"),
                     help="the binary to test")
     ap.add_argument("--edge-cases", default=os.path.join(HERE, "edge_cases.txt"))
     ap.add_argument("--no-edge-cases", action="store_true")
     ap.add_argument("--max-reports", type=int, default=3,
-                    help="mismatches to shrink and print (default 3)")
+                    help="mismatches to shrink and print, per strategy (default 3)")
     args = ap.parse_args()
 
     if not os.access(args.nameibench, os.X_OK):
         print("conformance: %s is not built (run make)" % args.nameibench, file=sys.stderr)
         return 2
-    engine = Engine(args.nameibench, args.strategy)
+    engines = [Engine(args.nameibench, s) for s in strategies_of(args.nameibench, args.strategy)]
     try:
         kernel = kernelsh.KernelSh()
     except kernelsh.Unavailable as e:
@@ -337,51 +348,57 @@ def main():
 
     failed = 0
     if not args.no_edge_cases:
+        runners = [(e.strategy, e) for e in engines] + ([("kernel", kernel)] if kernel else [])
         for title, steps in parse_edge_cases(args.edge_cases):
-            for name, runner in (("engine", engine), ("kernel", kernel)):
-                if runner is None:
-                    continue
+            for name, runner in runners:
                 err = run_edge_case(runner, steps)
-                tag = "%s [%s]" % (title, name if name == "kernel" else args.strategy)
                 if err:
                     failed += 1
-                    print("FAIL: edge case: %s: %s" % (tag, err))
+                    print("FAIL: edge case: %s [%s]: %s" % (title, name, err))
                 else:
-                    print("PASS: edge case: %s" % tag)
+                    print("PASS: edge case: %s [%s]" % (title, name))
 
     if kernel is not None:
-        failed += run_corpus(args, engine, kernel)
+        failed += run_corpus(args, engines, kernel)
         kernel.close()
     return 1 if failed else 0
 
 
-def run_corpus(args, engine, kernel):
+def run_corpus(args, engines, kernel):
+    """The random corpus: each script once on the kernel, then on every engine."""
     rng = random.Random(args.seed)
     gen = Generator(rng)
-    done = scripts = bad = 0
+    done = scripts = 0
+    bad = {e.strategy: 0 for e in engines}
     t0 = last = time.monotonic()
     while done < args.ops:
         lines = gen.script(min(args.script_len, args.ops - done))
         scripts += 1
         done += len(lines)
-        d = mismatch(engine, kernel, lines)
-        if d:
-            bad += 1
-            if bad <= args.max_reports:
+        k = kernel.run(lines)
+        for engine in engines:
+            d = mismatch(engine, kernel, lines, k)
+            if not d:
+                continue
+            bad[engine.strategy] += 1
+            if bad[engine.strategy] <= args.max_reports:
                 what = ("makes nameibench fail" if d[1].startswith("nameibench sh exited")
                         else "disagrees with the kernel")
-                print("FAIL: conformance: script %d (seed %d) %s" % (scripts, args.seed, what))
+                print("FAIL: conformance: script %d (seed %d) %s [%s]"
+                      % (scripts, args.seed, what, engine.strategy))
                 report(engine, kernel, shrink(engine, kernel, lines), sys.stdout)
                 sys.stdout.flush()
         now = time.monotonic()
         if now - last > 5:
             last = now
             print("conformance: %d/%d operations, %d mismatching scripts, %.0fs"
-                  % (done, args.ops, bad, now - t0), file=sys.stderr)
-    verdict = "FAIL" if bad else "PASS"
-    print("%s: conformance: %d random operations in %d scripts (seed %d, strategy %s): "
-          "%d mismatching scripts" % (verdict, done, scripts, args.seed, args.strategy, bad))
-    return 1 if bad else 0
+                  % (done, args.ops, sum(bad.values()), now - t0), file=sys.stderr)
+    for engine in engines:
+        n = bad[engine.strategy]
+        print("%s: conformance: %d random operations in %d scripts (seed %d, strategy %s): "
+              "%d mismatching scripts" % ("FAIL" if n else "PASS", done, scripts, args.seed,
+                                          engine.strategy, n))
+    return 1 if any(bad.values()) else 0
 
 
 if __name__ == "__main__":
