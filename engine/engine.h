@@ -48,6 +48,17 @@ struct nb_kstat {
  */
 typedef int (*nb_ancestor_fn)(void *arg, const struct nb_kstat *st);
 
+/*
+ * The REF-walk ancestor iterator: ancestor_first() resolves the path and
+ * yields it; each ancestor_next() steps to the parent (returns 0 at the
+ * root, having released everything); ancestor_stop() abandons a walk early.
+ * Between steps the iterator holds a counted reference to where it is.
+ */
+struct nb_ancestor_iter {
+	struct nb_ctx *ctx;
+	void *mnt, *dentry;
+};
+
 struct nb_strategy {
 	const char *name;
 	const char *summary;
@@ -63,6 +74,10 @@ struct nb_strategy {
 	int (*umount)(struct nb_ctx *ctx, const char *path, int flags);
 	int (*chdir)(struct nb_ctx *ctx, const char *path);
 	int (*ancestors)(struct nb_ctx *ctx, const char *path, nb_ancestor_fn fn, void *arg);
+	int (*ancestor_first)(struct nb_ctx *ctx, const char *path, struct nb_ancestor_iter *it,
+			      struct nb_kstat *st);
+	int (*ancestor_next)(struct nb_ancestor_iter *it, struct nb_kstat *st);
+	void (*ancestor_stop)(struct nb_ancestor_iter *it);
 };
 
 /*

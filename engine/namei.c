@@ -1454,11 +1454,6 @@ static int do_chdir(struct nb_ctx *ctx, const char *pathname)
  * with no reference taken, and is told to start over if validation fails.
  */
 
-static void ancestor_fill(const struct inode *inode, struct nb_kstat *st)
-{
-	generic_fillattr(inode, st);
-}
-
 /*
  * path_walk_parent - the REF-walk iterator's step: replace the counted
  * @path with its parent.  Returns false at @root or at the top.
@@ -1493,7 +1488,7 @@ static void walk_ancestors_ref(const struct path *start, const struct path *root
 
 	walk_path_get(&p);
 	do {
-		ancestor_fill(d_inode(p.dentry), &st);
+		generic_fillattr(d_inode(p.dentry), &st);
 		if (fn(arg, &st))
 			break;
 	} while (path_walk_parent(&p, root));
@@ -1525,7 +1520,7 @@ static int walk_ancestors_rcu(const struct path *start, const struct path *root,
 		struct dentry *parent;
 		unsigned int pseq;
 
-		ancestor_fill(inode, &st);
+		generic_fillattr(inode, &st);
 		if (read_seqcount_retry(&p.dentry->d_seq, seq))
 			goto restart;
 		if (fn(arg, &st))
@@ -1585,6 +1580,46 @@ static int do_ancestors(struct nb_ctx *ctx, const char *pathname, nb_ancestor_fn
 	return 0;
 }
 
+/* The iterator API over path_walk_parent(): the path lives in the iterator. */
+static int do_ancestor_first(struct nb_ctx *ctx, const char *pathname, struct nb_ancestor_iter *it,
+			     struct nb_kstat *st)
+{
+	struct path path;
+	int err = filename_lookup(ctx, pathname, LOOKUP_FOLLOW, &path);
+
+	if (err)
+		return err;
+	it->ctx = ctx;
+	it->mnt = path.mnt;
+	it->dentry = path.dentry;
+	generic_fillattr(d_inode(path.dentry), st);
+	return 0;
+}
+
+static int do_ancestor_next(struct nb_ancestor_iter *it, struct nb_kstat *st)
+{
+	struct path path = { .mnt = it->mnt, .dentry = it->dentry };
+
+	if (!path_walk_parent(&path, &it->ctx->root)) {
+		walk_path_put(&path);
+		it->mnt = it->dentry = NULL;
+		return 0;
+	}
+	it->mnt = path.mnt;
+	it->dentry = path.dentry;
+	generic_fillattr(d_inode(path.dentry), st);
+	return 1;
+}
+
+static void do_ancestor_stop(struct nb_ancestor_iter *it)
+{
+	struct path path = { .mnt = it->mnt, .dentry = it->dentry };
+
+	if (path.mnt)
+		walk_path_put(&path);
+	it->mnt = it->dentry = NULL;
+}
+
 /* ---- the strategy's table ---- */
 
 /*
@@ -1592,6 +1627,8 @@ static int do_ancestors(struct nb_ctx *ctx, const char *pathname, nb_ancestor_fn
  * strategy's lock (global only), and followed by a quiescent state (QSBR).
  */
 #define OP_BEGIN(kind)	enum nb_op prev_op_ = nb_op_enter(kind); strategy_lock()
+/* a later step of the same operation (the ancestor iterator) */
+#define OP_CONTINUE(kind) enum nb_op prev_op_ = nb_op_switch(kind); strategy_lock()
 #define OP_END()	do {						\
 	strategy_unlock();						\
 	nb_op_leave(prev_op_);						\
@@ -1669,6 +1706,35 @@ static int op_ancestors(struct nb_ctx *ctx, const char *path, nb_ancestor_fn fn,
 	return err;
 }
 
+static int op_ancestor_first(struct nb_ctx *ctx, const char *path, struct nb_ancestor_iter *it,
+			     struct nb_kstat *st)
+{
+	int err;
+	OP_BEGIN(NB_OP_ANCESTORS);
+
+	err = do_ancestor_first(ctx, path, it, st);
+	OP_END();
+	return err;
+}
+
+static int op_ancestor_next(struct nb_ancestor_iter *it, struct nb_kstat *st)
+{
+	int more;
+	OP_CONTINUE(NB_OP_ANCESTORS);
+
+	more = do_ancestor_next(it, st);
+	OP_END();
+	return more;
+}
+
+static void op_ancestor_stop(struct nb_ancestor_iter *it)
+{
+	OP_CONTINUE(NB_OP_ANCESTORS);
+
+	do_ancestor_stop(it);
+	OP_END();
+}
+
 const struct nb_strategy STRATEGY_TABLE = {
 	.name		= STRATEGY_NAME,
 	.summary	= STRATEGY_SUMMARY,
@@ -1684,4 +1750,7 @@ const struct nb_strategy STRATEGY_TABLE = {
 	.umount		= op_umount,
 	.chdir		= op_chdir,
 	.ancestors	= op_ancestors,
+	.ancestor_first	= op_ancestor_first,
+	.ancestor_next	= op_ancestor_next,
+	.ancestor_stop	= op_ancestor_stop,
 };

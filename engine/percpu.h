@@ -69,11 +69,19 @@ static inline void nb_count(enum nb_counter ctr)
 }
 
 /* Charge what follows to @op; returns the previous kind (to restore). */
-static inline enum nb_op nb_op_enter(enum nb_op op)
+static inline enum nb_op nb_op_switch(enum nb_op op)
 {
 	enum nb_op prev = nb_self->op;
 
 	nb_self->op = op;
+	return prev;
+}
+
+/* ... and count one operation of that kind. */
+static inline enum nb_op nb_op_enter(enum nb_op op)
+{
+	enum nb_op prev = nb_op_switch(op);
+
 	nb_count(NB_CTR_OPS);
 	return prev;
 }

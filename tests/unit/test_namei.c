@@ -269,6 +269,50 @@ static void test_failed_operations_leak_nothing(void)
 	nb_ctx_free(ctx);
 }
 
+static int collect_ino(void *arg, const struct nb_kstat *st)
+{
+	uint64_t *v = arg;
+
+	if (!st)
+		v[0] = 0;
+	else if (v[0] < 15)
+		v[++v[0]] = st->ino;
+	return 0;
+}
+
+/* The REF-walk iterator and the callback walk visit the same objects. */
+static void test_ancestor_iterator(void)
+{
+	uint64_t cb[16] = { 0 }, it_inos[16] = { 0 };
+	struct nb_ancestor_iter it;
+	struct nb_kstat st;
+	int more;
+
+	begin();
+	CHECK_EQ(S->mkdir(ctx, "/a"), 0);
+	CHECK_EQ(S->mkdir(ctx, "/a/m"), 0);
+	CHECK_EQ(S->mount(ctx, "/a/m"), 0);
+	CHECK_EQ(S->mkdir(ctx, "/a/m/b"), 0);
+	CHECK_EQ(S->create(ctx, "/a/m/b/f"), 0);
+	CHECK_EQ(S->ancestors(ctx, "/a/m/b/f", collect_ino, cb), 0);
+	CHECK_EQ(cb[0], 5);	/* f, b, the mount's root, a, / */
+	CHECK_EQ(S->ancestor_first(ctx, "/a/m/b/f", &it, &st), 0);
+	for (more = 1; more && it_inos[0] < 15; more = S->ancestor_next(&it, &st))
+		it_inos[++it_inos[0]] = st.ino;
+	CHECK(!memcmp(cb, it_inos, sizeof(cb)));
+	CHECK_EQ(S->ancestor_first(ctx, "/nope", &it, &st), -ENOENT);
+	/* abandoned half way: the reference it holds is dropped */
+	CHECK_EQ(S->ancestor_first(ctx, "/a/m/b/f", &it, &st), 0);
+	CHECK_EQ(S->ancestor_next(&it, &st), 1);
+	S->ancestor_stop(&it);
+	CHECK_EQ(S->unlink(ctx, "/a/m/b/f"), 0);
+	CHECK_EQ(S->rmdir(ctx, "/a/m/b"), 0);
+	CHECK_EQ(S->umount(ctx, "/a/m", 0), 0);
+	CHECK_EQ(S->rmdir(ctx, "/a/m"), 0);
+	CHECK_EQ(S->rmdir(ctx, "/a"), 0);
+	end();
+}
+
 /*
  * Leaves filesystems mounted (stacked, nested, one with a working directory
  * that was lazily detached) for nb_engine_exit() to tear down, which the
@@ -317,6 +361,7 @@ int main(void)
 		RUN(test_mount_hash_and_lifetimes);
 		RUN(test_device_numbers_are_reused_lowest_first);
 		RUN(test_failed_operations_leak_nothing);
+		RUN(test_ancestor_iterator);
 		RUN(test_exit_with_mounts_attached);
 		nb_engine_exit();
 		CHECK_EMPTY_CENSUS();
