@@ -27,8 +27,9 @@ STRATEGY ?= global
 # One path walk per strategy: engine/namei.c is compiled once for each.
 STRATEGIES  := global dlock lockref rcuwalk rcufull
 ENGINE_SRCS := engine/dcache.c engine/inode.c engine/shmem.c engine/namespace.c \
-               engine/vfs.c engine/engine.c engine/percpu.c engine/rcu.c
-RUNNER_SRCS := runners/main.c runners/sh.c
+               engine/vfs.c engine/engine.c engine/percpu.c engine/rcu.c engine/kernel.c
+RUNNER_SRCS := runners/main.c runners/sh.c runners/args.c runners/topo.c runners/topology.c \
+               runners/workload.c runners/bench.c runners/results.c runners/run.c
 UNIT_SRCS   := $(wildcard tests/unit/test_*.c)
 
 ENGINE_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(ENGINE_SRCS)) \
@@ -62,7 +63,7 @@ all: $(BIN)
 
 $(BIN): $(RUNNER_OBJS) $(ENGINE_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(PKG_LIBS)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(PKG_LIBS) -lm
 
 $(ENGINE_LIB): $(ENGINE_OBJS)
 	@rm -f $@
@@ -70,7 +71,20 @@ $(ENGINE_LIB): $(ENGINE_OBJS)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -I$(BUILD) -MMD -MP -c -o $@ $<
+
+# What the result files say about the build; rewritten only when it changes.
+$(BUILD)/buildinfo.h: FORCE
+	@mkdir -p $(@D)
+	@{ echo '#define NB_GIT_COMMIT "'"$$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)"'"'; \
+	   echo "#define NB_GIT_DIRTY $$(test -z "$$(git status --porcelain 2>/dev/null)" && echo 0 || echo 1)"; \
+	   echo '#define NB_CFLAGS "$(subst ",,$(CFLAGS))"'; \
+	   echo '#define NB_URCU_VERSION "'"$$(pkg-config --modversion liburcu-memb)"'"'; } > $@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+
+$(BUILD)/runners/results.o: $(BUILD)/buildinfo.h
+
+.PHONY: FORCE
 
 $(BUILD)/engine/namei-%.o: engine/namei.c
 	@mkdir -p $(@D)
@@ -79,7 +93,7 @@ $(BUILD)/engine/namei-%.o: engine/namei.c
 
 $(BUILD)/tests/%: tests/unit/%.c $(ENGINE_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Iengine -MMD -MP -o $@ $< $(ENGINE_LIB) $(LDFLAGS) $(PKG_LIBS)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Iengine -MMD -MP -o $@ $< $(ENGINE_LIB) $(LDFLAGS) $(PKG_LIBS) -lm
 
 unit: $(UNIT_BINS)
 

@@ -34,6 +34,8 @@ const struct nb_strategy *nb_strategy_find(const char *name)
 	for (s = strategies; *s; s++)
 		if (!strcmp((*s)->name, name))
 			return *s;
+	if (!strcmp(name, nb_strategy_kernel.name))
+		return &nb_strategy_kernel;
 	return NULL;
 }
 
@@ -109,19 +111,30 @@ struct nb_ctx *nb_ctx_new(const struct nb_strategy *strategy)
 
 	if (!ctx)
 		return NULL;
+	ctx->strategy = strategy;
+	if (strategy->is_kernel) {
+		if (kernel_ctx_init(ctx)) {
+			free(ctx);
+			return NULL;
+		}
+		return ctx;
+	}
 	ctx->root.mnt = init_mnt_ns.root;
 	ctx->root.dentry = init_mnt_ns.root->mnt_root;
 	path_get(&ctx->root);
 	ctx->pwd = ctx->root;
 	path_get(&ctx->pwd);
-	ctx->strategy = strategy;
 	return ctx;
 }
 
 void nb_ctx_free(struct nb_ctx *ctx)
 {
-	path_put(&ctx->pwd);
-	path_put(&ctx->root);
+	if (ctx->strategy->is_kernel) {
+		kernel_ctx_release(ctx);
+	} else {
+		path_put(&ctx->pwd);
+		path_put(&ctx->root);
+	}
 	free(ctx);
 }
 

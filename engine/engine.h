@@ -21,6 +21,8 @@
 #ifndef NB_ENGINE_H
 #define NB_ENGINE_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct nb_ctx;
@@ -62,6 +64,7 @@ struct nb_ancestor_iter {
 struct nb_strategy {
 	const char *name;
 	const char *summary;
+	bool is_kernel;		/* the real kernel, through system calls */
 	int (*stat)(struct nb_ctx *ctx, const char *path, struct nb_kstat *st);
 	int (*lstat)(struct nb_ctx *ctx, const char *path, struct nb_kstat *st);
 	int (*mkdir)(struct nb_ctx *ctx, const char *path);
@@ -99,6 +102,7 @@ void nb_ctx_free(struct nb_ctx *ctx);
 const struct nb_strategy *nb_ctx_strategy(const struct nb_ctx *ctx);
 
 /* Per-thread event counters, summed over threads (see engine/percpu.h). */
+#define NB_COUNTER_OPS	0		/* counter 0 counts operations */
 int nb_counter_count(void);
 int nb_op_kind_count(void);
 const char *nb_counter_label(int counter);
@@ -106,9 +110,25 @@ const char *nb_op_kind_label(int kind);
 uint64_t nb_counter_total(int kind, int counter);	/* kind -1: all kinds */
 void nb_counters_clear(void);
 
-/* Strategies, by name; NULL if unknown. */
+/*
+ * Strategies, by name; NULL if unknown.  nb_strategies() lists the
+ * engine's (NULL-terminated); "kernel" is found by name too.
+ */
 const struct nb_strategy *nb_strategy_find(const char *name);
-const struct nb_strategy *const *nb_strategies(void);	/* NULL-terminated */
+const struct nb_strategy *const *nb_strategies(void);
+extern const struct nb_strategy nb_strategy_kernel;
+
+/*
+ * The kernel strategy works in a fresh directory of its own: a private
+ * tmpfs when this process may enter its own mount namespace and mount one,
+ * else a new directory under TMPDIR.  nb_kernel_setup() makes it (call it
+ * before starting threads) and describes it in @how; contexts of the kernel
+ * strategy resolve "/" there.  Mounting (the mount and umount operations)
+ * needs the private namespace: nb_kernel_can_mount().
+ */
+int nb_kernel_setup(char *how, size_t n);
+void nb_kernel_teardown(void);
+bool nb_kernel_can_mount(void);
 
 const char *nb_errno_name(int err);	/* "ENOENT" for -ENOENT or ENOENT */
 const char *nb_type_name(enum nb_type type);

@@ -18,14 +18,16 @@
 #include "dcache.h"
 #include "spinlock.h"
 
+/* the same values as <sys/stat.h>, which the kernel strategy includes too */
+#ifndef S_IFMT
 #define S_IFMT		0170000u
 #define S_IFDIR		0040000u
 #define S_IFREG		0100000u
 #define S_IFLNK		0120000u
-
 #define S_ISDIR(m)	(((m) & S_IFMT) == S_IFDIR)
 #define S_ISREG(m)	(((m) & S_IFMT) == S_IFREG)
 #define S_ISLNK(m)	(((m) & S_IFMT) == S_IFLNK)
+#endif
 
 /* i_flags */
 #define S_DEAD		0x1u	/* removed directory: no lookups or creations in it */

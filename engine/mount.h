@@ -36,8 +36,10 @@
 #define MNT_LOCKED		0x4u	/* the namespace's root: cannot be unmounted */
 #define MNT_DOOMED		0x8u	/* the last reference is gone */
 
-/* umount flags */
+/* umount flags (the value of <sys/mount.h>'s) */
+#ifndef MNT_DETACH
 #define MNT_DETACH		0x2
+#endif
 
 struct mnt_namespace;
 

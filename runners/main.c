@@ -15,6 +15,10 @@ static const struct command {
 	int (*fn)(int argc, char **argv);
 	const char *summary;
 } commands[] = {
+	{ "run", cmd_run, "measure one point: a strategy, a workload, a thread count" },
+	{ "sweep", cmd_sweep, "measure many points into a results folder (resumable)" },
+	{ "list", cmd_list, "list the built-in workloads" },
+	{ "topology", cmd_topology, "show the machine and where threads would run" },
 	{ "sh", cmd_sh, "run namespace operations from a script, one result line each" },
 	{ "strategies", cmd_strategies, "list the synchronization strategies, one per line" },
 };
@@ -41,6 +45,7 @@ void nb_print_strategies(FILE *f, const char *indent)
 
 	for (s = nb_strategies(); *s; s++)
 		fprintf(f, "%s%-9s %s\n", indent, (*s)->name, (*s)->summary);
+	fprintf(f, "%s%-9s %s\n", indent, nb_strategy_kernel.name, nb_strategy_kernel.summary);
 }
 
 void nb_unknown_strategy(const char *who, const char *name)

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "../engine/engine.h"
+#include "args.h"
 #include "nameibench.h"
 
 #define SH_MAX_TOKENS	4
@@ -311,55 +312,32 @@ int cmd_sh(int argc, char **argv)
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			sh_usage(stdout);
 			return 0;
-		}
-		if (!strcmp(a, "--strategy") || !strncmp(a, "--strategy=", 11)) {
-			if (a[10] == '=') {
-				val = a + 11;
-			} else if (i + 1 < argc) {
-				val = argv[++i];
-			} else {
-				fprintf(stderr, "nameibench sh: --strategy needs a name\n");
-				return 2;
-			}
+		} else if ((val = arg_value(argc, argv, &i, "--strategy"))) {
 			strategy = nb_strategy_find(val);
 			if (!strategy) {
 				nb_unknown_strategy("nameibench sh", val);
 				return 2;
 			}
-			continue;
+			if (strategy->is_kernel)
+				return arg_error("sh", "the kernel strategy runs benchmarks; to run a "
+						 "script on the kernel use tests/conformance/kernelsh.py");
+		} else if ((val = arg_value(argc, argv, &i, "--rcu-flavor"))) {
+			if (nb_rcu_select(val))
+				return arg_error("sh", "unknown RCU flavor '%s' (known: memb, qsbr)", val);
+		} else if (arg_missing) {
+			return arg_error("sh", "%s needs a value", a);
+		} else if (a[0] == '-' && a[1]) {
+			return arg_error("sh", "unknown option '%s' (see 'nameibench sh --help')", a);
+		} else if (file) {
+			return arg_error("sh", "more than one FILE ('%s' and '%s')", file, a);
+		} else {
+			file = a;
 		}
-		if (!strcmp(a, "--rcu-flavor") || !strncmp(a, "--rcu-flavor=", 13)) {
-			if (a[12] == '=') {
-				val = a + 13;
-			} else if (i + 1 < argc) {
-				val = argv[++i];
-			} else {
-				fprintf(stderr, "nameibench sh: --rcu-flavor needs memb or qsbr\n");
-				return 2;
-			}
-			if (nb_rcu_select(val)) {
-				fprintf(stderr, "nameibench sh: unknown RCU flavor '%s' (known: memb, qsbr)\n",
-					val);
-				return 2;
-			}
-			continue;
-		}
-		if (a[0] == '-' && a[1]) {
-			fprintf(stderr, "nameibench sh: unknown option '%s' (see 'nameibench sh --help')\n", a);
-			return 2;
-		}
-		if (file) {
-			fprintf(stderr, "nameibench sh: more than one FILE ('%s' and '%s')\n", file, a);
-			return 2;
-		}
-		file = a;
 	}
 	if (file && strcmp(file, "-")) {
 		in = fopen(file, "r");
-		if (!in) {
-			fprintf(stderr, "nameibench sh: cannot open '%s': %s\n", file, strerror(errno));
-			return 2;
-		}
+		if (!in)
+			return arg_error("sh", "cannot open '%s': %s", file, strerror(errno));
 	}
 
 	err = nb_thread_start();

@@ -26,6 +26,7 @@ def suites(variant, build, nameibench, units_only):
     out = [(os.path.basename(u), [u]) for u in units]
     if not units_only:
         out.append(("cli", [py, os.path.join(ROOT, "tests", "test_cli.py"), nameibench]))
+        out.append(("bench", [py, os.path.join(ROOT, "tests", "test_bench.py"), nameibench]))
         out.append(("conformance", [py, os.path.join(ROOT, "tests", "conformance",
                                                      "conformance.py"),
                                     "--seed", "1", "--ops", "6000", "--strategy", "all",

@@ -204,8 +204,11 @@ def test_rcu_flavor_and_strategies():
           one_line_error(p, "bogus", "memb", "qsbr"), describe(p))
     p = nb("strategies")
     names = [l.split()[0] for l in p.stdout.splitlines()]
-    check("strategies lists the five strategies",
-          names == ["global", "dlock", "lockref", "rcuwalk", "rcufull"], describe(p))
+    check("strategies lists the five engine strategies and the kernel",
+          names == ["global", "dlock", "lockref", "rcuwalk", "rcufull", "kernel"], describe(p))
+    p = nb("sh", "--strategy", "kernel")
+    check("sh refuses the kernel strategy with a pointer to kernelsh.py",
+          one_line_error(p, "kernelsh.py"), describe(p))
 
 
 def main():

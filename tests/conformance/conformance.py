@@ -310,11 +310,13 @@ def run_edge_case(runner, steps):
 # ---------------------------------------------------------------- main
 
 def strategies_of(binary, spec):
-    """The strategies named by --strategy: a comma list, or "all"."""
+    """The strategies named by --strategy: a comma list, or "all" (the
+    engine's: the kernel strategy is what they are compared with)."""
     if spec != "all":
         return spec.split(",")
     out = subprocess.run([binary, "strategies"], capture_output=True, text=True, check=True)
-    return [line.split()[0] for line in out.stdout.splitlines() if line.strip()]
+    names = [line.split()[0] for line in out.stdout.splitlines() if line.strip()]
+    return [n for n in names if n != "kernel"]
 
 
 def main():

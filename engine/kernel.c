@@ -1,0 +1,349 @@
+/*
+ * The kernel strategy: the same operations through real system calls on a
+ * real tree, so the engine's strategies can be measured beside the thing
+ * they model, on the same machine, in the same harness.
+ *
+ * The tree lives in a directory of its own (nb_kernel_setup): a private
+ * tmpfs mounted in this process's own mount namespace when it may make one,
+ * else a fresh directory under TMPDIR on whatever filesystem that is.
+ * Contexts resolve absolute paths from that directory and relative ones from
+ * their working directory, with the *at() calls; so "/a/b" is two
+ * components, as in the engine.  (A ".." above that directory would leave
+ * it: the workloads never ask for one.)  An absolute symlink target is
+ * stored with the directory's path in front, so that it resolves inside it.
+ *
+ * The kernel keeps no counters we can read: only operations are counted.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#include "ctx.h"
+#include "engine.h"
+#include "percpu.h"
+
+#ifndef TMPFS_MAGIC
+#define TMPFS_MAGIC	0x01021994
+#endif
+
+static char kernel_base[PATH_MAX];
+static int kernel_rootfd = -1;
+static bool kernel_private_ns, kernel_mounted;
+
+/* Once per process: our own mount namespace, propagating nothing back. */
+static void enter_private_namespace(void)
+{
+	static bool tried;
+
+	if (tried)
+		return;
+	tried = true;
+	if (unshare(CLONE_NEWNS))
+		return;
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
+		return;
+	kernel_private_ns = true;
+}
+
+int nb_kernel_setup(char *how, size_t n)
+{
+	const char *tmp = getenv("TMPDIR");
+	struct statfs sfs;
+
+	if (kernel_rootfd >= 0)
+		nb_kernel_teardown();
+	enter_private_namespace();
+	snprintf(kernel_base, sizeof(kernel_base), "%s/nameibench-kernel-XXXXXX",
+		 tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(kernel_base))
+		return -errno;
+	kernel_mounted = kernel_private_ns &&
+			 !mount("nameibench", kernel_base, "tmpfs", 0, "mode=0755");
+	kernel_rootfd = open(kernel_base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (kernel_rootfd < 0) {
+		int err = -errno;
+
+		nb_kernel_teardown();
+		return err;
+	}
+	if (kernel_mounted)
+		snprintf(how, n, "a private tmpfs at %s, in this process's own mount namespace",
+			 kernel_base);
+	else
+		snprintf(how, n, "the directory %s on %s (no permission to mount a private "
+			 "tmpfs: the results include that filesystem)", kernel_base,
+			 !fstatfs(kernel_rootfd, &sfs) && sfs.f_type == TMPFS_MAGIC ?
+			 "a shared tmpfs" : "the host's filesystem");
+	return 0;
+}
+
+static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(path) && errno != ENOENT ? -1 : 0;
+}
+
+void nb_kernel_teardown(void)
+{
+	if (kernel_rootfd >= 0)
+		close(kernel_rootfd);
+	kernel_rootfd = -1;
+	if (kernel_mounted)
+		umount2(kernel_base, MNT_DETACH);
+	else if (kernel_base[0])
+		nftw(kernel_base, remove_entry, 64, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+	if (kernel_base[0])
+		rmdir(kernel_base);
+	kernel_mounted = false;
+	kernel_base[0] = '\0';
+}
+
+bool nb_kernel_can_mount(void)
+{
+	return kernel_mounted;
+}
+
+int kernel_ctx_init(struct nb_ctx *ctx)
+{
+	if (kernel_rootfd < 0)
+		return -ENOENT;
+	ctx->kroot = dup(kernel_rootfd);
+	ctx->kcwd = dup(kernel_rootfd);
+	if (ctx->kroot < 0 || ctx->kcwd < 0) {
+		kernel_ctx_release(ctx);
+		return -EMFILE;
+	}
+	return 0;
+}
+
+void kernel_ctx_release(struct nb_ctx *ctx)
+{
+	if (ctx->kroot >= 0)
+		close(ctx->kroot);
+	if (ctx->kcwd >= 0)
+		close(ctx->kcwd);
+}
+
+/* The directory fd and the path relative to it that @path means. */
+static const char *at(const struct nb_ctx *ctx, const char *path, int *dirfd)
+{
+	if (*path != '/') {
+		*dirfd = ctx->kcwd;
+		return path;
+	}
+	*dirfd = ctx->kroot;
+	while (*path == '/')
+		path++;
+	return *path ? path : ".";
+}
+
+static int ret(int rc)
+{
+	return rc ? -errno : 0;
+}
+
+static int kstat(struct nb_ctx *ctx, const char *path, struct nb_kstat *st, int flags)
+{
+	struct stat s;
+	int fd;
+	const char *rel = at(ctx, path, &fd);
+
+	/* the engine's empty path is ENOENT, as stat("") is */
+	if (!*path)
+		return -ENOENT;
+	if (fstatat(fd, rel, &s, flags))
+		return -errno;
+	st->ino = s.st_ino;
+	st->dev = (unsigned int)s.st_dev;
+	st->type = S_ISDIR(s.st_mode) ? NB_DIR : S_ISLNK(s.st_mode) ? NB_LNK : NB_REG;
+	st->nlink = (unsigned int)s.st_nlink;
+	st->size = s.st_size;
+	return 0;
+}
+
+#define KERNEL_OP(kind, expr) ({					\
+	enum nb_op prev_op_ = nb_op_enter(kind);			\
+	int r_ = (expr);						\
+	nb_op_leave(prev_op_);						\
+	r_;								\
+})
+
+static int k_stat(struct nb_ctx *ctx, const char *path, struct nb_kstat *st)
+{
+	return KERNEL_OP(NB_OP_STAT, kstat(ctx, path, st, 0));
+}
+
+static int k_lstat(struct nb_ctx *ctx, const char *path, struct nb_kstat *st)
+{
+	return KERNEL_OP(NB_OP_LSTAT, kstat(ctx, path, st, AT_SYMLINK_NOFOLLOW));
+}
+
+static int k_mkdir(struct nb_ctx *ctx, const char *path)
+{
+	int fd;
+	const char *rel = at(ctx, path, &fd);
+
+	return KERNEL_OP(NB_OP_MKDIR, *path ? ret(mkdirat(fd, rel, 0755)) : -ENOENT);
+}
+
+static int do_create(int fd, const char *rel)
+{
+	int f = openat(fd, rel, O_CREAT | O_EXCL | O_RDONLY | O_CLOEXEC, 0644);
+
+	if (f < 0)
+		return -errno;
+	close(f);
+	return 0;
+}
+
+static int k_create(struct nb_ctx *ctx, const char *path)
+{
+	int fd;
+	const char *rel = at(ctx, path, &fd);
+
+	return KERNEL_OP(NB_OP_CREATE, *path ? do_create(fd, rel) : -ENOENT);
+}
+
+static int k_symlink(struct nb_ctx *ctx, const char *target, const char *path)
+{
+	char full[PATH_MAX * 2];
+	int fd;
+	const char *rel = at(ctx, path, &fd);
+
+	if (*target == '/') {
+		snprintf(full, sizeof(full), "%s%s", kernel_base, target);
+		target = full;
+	}
+	return KERNEL_OP(NB_OP_SYMLINK, *path ? ret(symlinkat(target, fd, rel)) : -ENOENT);
+}
+
+static int k_unlink(struct nb_ctx *ctx, const char *path)
+{
+	int fd;
+	const char *rel = at(ctx, path, &fd);
+
+	return KERNEL_OP(NB_OP_UNLINK, *path ? ret(unlinkat(fd, rel, 0)) : -ENOENT);
+}
+
+static int k_rmdir(struct nb_ctx *ctx, const char *path)
+{
+	int fd;
+	const char *rel = at(ctx, path, &fd);
+
+	return KERNEL_OP(NB_OP_RMDIR, *path ? ret(unlinkat(fd, rel, AT_REMOVEDIR)) : -ENOENT);
+}
+
+static int k_rename(struct nb_ctx *ctx, const char *from, const char *to)
+{
+	int ofd, nfd;
+	const char *orel = at(ctx, from, &ofd), *nrel = at(ctx, to, &nfd);
+
+	return KERNEL_OP(NB_OP_RENAME, *from && *to ? ret(renameat(ofd, orel, nfd, nrel)) : -ENOENT);
+}
+
+/* mount(2) takes a path: reach the directory fd through /proc. */
+static void host_path(const struct nb_ctx *ctx, const char *path, char *buf, size_t n)
+{
+	int fd;
+	const char *rel = at(ctx, path, &fd);
+
+	snprintf(buf, n, "/proc/self/fd/%d/%s", fd, rel);
+}
+
+static int k_mount(struct nb_ctx *ctx, const char *path)
+{
+	char buf[PATH_MAX * 2];
+
+	if (!kernel_mounted)
+		return -EPERM;
+	host_path(ctx, path, buf, sizeof(buf));
+	return KERNEL_OP(NB_OP_MOUNT, ret(mount("nameibench", buf, "tmpfs", 0, "mode=0755")));
+}
+
+static int k_umount(struct nb_ctx *ctx, const char *path, int flags)
+{
+	char buf[PATH_MAX * 2];
+
+	if (!kernel_mounted)
+		return -EPERM;
+	host_path(ctx, path, buf, sizeof(buf));
+	return KERNEL_OP(NB_OP_UMOUNT,
+			 ret(umount2(buf, (flags & NB_UMOUNT_LAZY) ? MNT_DETACH : 0)));
+}
+
+static int k_chdir(struct nb_ctx *ctx, const char *path)
+{
+	int fd;
+	const char *rel = at(ctx, path, &fd);
+	int nfd = *path ? openat(fd, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+
+	if (nfd < 0)
+		return *path ? -errno : -ENOENT;
+	close(ctx->kcwd);
+	ctx->kcwd = nfd;
+	return 0;
+}
+
+/* The kernel has no ancestor walk for us to call. */
+static int k_ancestors(struct nb_ctx *ctx, const char *path, nb_ancestor_fn fn, void *arg)
+{
+	(void)ctx;
+	(void)path;
+	(void)fn;
+	(void)arg;
+	return -ENOSYS;
+}
+
+static int k_ancestor_first(struct nb_ctx *ctx, const char *path, struct nb_ancestor_iter *it,
+			    struct nb_kstat *st)
+{
+	(void)ctx;
+	(void)path;
+	(void)it;
+	(void)st;
+	return -ENOSYS;
+}
+
+static int k_ancestor_next(struct nb_ancestor_iter *it, struct nb_kstat *st)
+{
+	(void)it;
+	(void)st;
+	return 0;
+}
+
+static void k_ancestor_stop(struct nb_ancestor_iter *it)
+{
+	(void)it;
+}
+
+const struct nb_strategy nb_strategy_kernel = {
+	.name		= "kernel",
+	.summary	= "the real Linux kernel through system calls, on a private tmpfs",
+	.is_kernel	= true,
+	.stat		= k_stat,
+	.lstat		= k_lstat,
+	.mkdir		= k_mkdir,
+	.create		= k_create,
+	.symlink	= k_symlink,
+	.unlink		= k_unlink,
+	.rmdir		= k_rmdir,
+	.rename		= k_rename,
+	.mount		= k_mount,
+	.umount		= k_umount,
+	.chdir		= k_chdir,
+	.ancestors	= k_ancestors,
+	.ancestor_first	= k_ancestor_first,
+	.ancestor_next	= k_ancestor_next,
+	.ancestor_stop	= k_ancestor_stop,
+};

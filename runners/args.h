@@ -1,0 +1,26 @@
+/*
+ * Command-line helpers shared by the subcommands: "--name VALUE" and
+ * "--name=VALUE", checked numbers, and the one-line error every bad
+ * argument gets (exit status 2).
+ */
+#ifndef NB_ARGS_H
+#define NB_ARGS_H
+
+#include <stdbool.h>
+
+/* Set by arg_value() when the option matched but its value is missing. */
+extern bool arg_missing;
+
+/*
+ * arg_value - if argv[*i] is @name ("--name V" or "--name=V"), return V
+ * (advancing *i past it) or NULL with arg_missing set; NULL otherwise.
+ */
+const char *arg_value(int argc, char **argv, int *i, const char *name);
+
+int arg_long(const char *s, long min, long max, long *out);
+int arg_double(const char *s, double min, double max, double *out);
+
+/* "nameibench CMD: message" on standard error; returns 2. */
+int arg_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif /* NB_ARGS_H */

@@ -1,0 +1,522 @@
+/*
+ * One measurement (see bench.h).
+ *
+ * What the harness itself costs is what the noop workload measures: a
+ * worker's loop is an operation, a store of its count to its own padded
+ * slot, and every 64th time a stop check and two clock reads.  Nothing a
+ * worker touches is written by another thread while it runs.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "bench.h"
+
+struct slot {
+	_Atomic uint64_t ops;
+	_Atomic uint64_t errors;
+} __attribute__((aligned(64)));
+
+struct run;
+
+struct worker {
+	struct run *run;
+	int index;			/* in the placement: readers first, then writers */
+	bool writer;
+	bool registered;		/* nb_thread_start() succeeded */
+	uint64_t *hist;			/* LAT_BUCKETS, the worker's own */
+	uint64_t lat_max;
+	int err;
+};
+
+struct run {
+	const struct bench_config *cfg;
+	struct placement *pl;
+	pthread_barrier_t start;
+	_Atomic int stop, measuring;
+	struct slot *slots;
+	struct worker *workers;
+	int nworkers;
+};
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void sleep_until(uint64_t t)
+{
+	struct timespec ts = { .tv_sec = (time_t)(t / 1000000000u),
+			       .tv_nsec = (long)(t % 1000000000u) };
+
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+		;
+}
+
+/* ---- latency histograms ---- */
+
+static unsigned int lat_bucket(uint64_t ns)
+{
+	unsigned int e, b;
+
+	if (ns < 16)
+		return (unsigned int)ns;
+	e = 63u - (unsigned int)__builtin_clzll(ns);
+	b = 16 + (e - 4) * 16 + (unsigned int)((ns >> (e - 4)) & 15);
+	return b < LAT_BUCKETS ? b : LAT_BUCKETS - 1;
+}
+
+/* The middle of a bucket. */
+static uint64_t lat_value(unsigned int b)
+{
+	unsigned int e, sub;
+
+	if (b < 16)
+		return b;
+	e = (b - 16) / 16 + 4;
+	sub = (b - 16) % 16;
+	return ((uint64_t)(16 + sub) << (e - 4)) + ((UINT64_C(1) << (e - 4)) >> 1);
+}
+
+static uint64_t lat_percentile(const uint64_t *h, uint64_t total, double p)
+{
+	uint64_t want = (uint64_t)(p * (double)total + 0.999999), seen = 0;
+	unsigned int b;
+
+	for (b = 0; b < LAT_BUCKETS; b++) {
+		seen += h[b];
+		if (seen >= want && h[b])
+			return lat_value(b);
+	}
+	return 0;
+}
+
+/* ---- workers ---- */
+
+static int count_ancestor(void *arg, const struct nb_kstat *st)
+{
+	(void)arg;
+	(void)st;
+	return 0;
+}
+
+static int reader_op(const struct nb_strategy *s, struct nb_ctx *ctx, struct wl_stream *st,
+		     unsigned int k, unsigned int *toggle)
+{
+	struct nb_kstat kst;
+
+	switch (st->op[k]) {
+	case ROP_STAT:
+		return s->stat(ctx, st->path[k], &kst);
+	case ROP_LSTAT:
+		return s->lstat(ctx, st->path[k], &kst);
+	case ROP_ANCESTORS:
+		return s->ancestors(ctx, st->path[k], count_ancestor, NULL);
+	default:
+		return (*toggle ^= 1) ? s->create(ctx, st->mutate) : s->unlink(ctx, st->mutate);
+	}
+}
+
+/* Everything a worker allocates, it allocates after binding (first touch). */
+static int worker_setup(struct worker *w, struct nb_ctx **ctx)
+{
+	const struct bench_config *cfg = w->run->cfg;
+
+	w->err = placement_bind(cfg->topo, w->run->pl, w->index);
+	if (!w->err)
+		w->err = nb_thread_start();
+	if (w->err)
+		return w->err;
+	w->registered = true;
+	w->hist = calloc(LAT_BUCKETS, sizeof(*w->hist));
+	*ctx = cfg->wl.noop ? NULL : nb_ctx_new(cfg->strategy);
+	if (!w->hist || (!cfg->wl.noop && !*ctx))
+		w->err = -ENOMEM;
+	return w->err;
+}
+
+static void *reader_main(void *arg)
+{
+	struct worker *w = arg;
+	struct run *run = w->run;
+	const struct bench_config *cfg = run->cfg;
+	const struct nb_strategy *s = cfg->strategy;
+	struct slot *slot = &run->slots[w->index];
+	struct wl_stream st = { .arena = NULL };
+	struct nb_ctx *ctx = NULL;
+	uint64_t n = 0, errors = 0;
+	unsigned int toggle = 0;
+	int ready = worker_setup(w, &ctx);
+
+	if (!ready && !cfg->wl.noop)
+		ready = w->err = wl_stream_make(&cfg->wl, w->index, cfg->threads, cfg->seed, &st);
+	pthread_barrier_wait(&run->start);
+	if (ready)
+		goto out;
+	for (;;) {
+		unsigned int k = (unsigned int)n & (WL_STREAM - 1);
+		int err = 0;
+
+		if (__builtin_expect(!(n & (LAT_SAMPLE - 1)), 0)) {
+			uint64_t t0, dt;
+
+			if (atomic_load_explicit(&run->stop, memory_order_relaxed))
+				break;
+			t0 = now_ns();
+			if (!cfg->wl.noop)
+				err = reader_op(s, ctx, &st, k, &toggle);
+			dt = now_ns() - t0;
+			if (atomic_load_explicit(&run->measuring, memory_order_relaxed)) {
+				w->hist[lat_bucket(dt)]++;
+				if (dt > w->lat_max)
+					w->lat_max = dt;
+			}
+		} else if (cfg->wl.noop) {
+			__asm__ __volatile__("" ::: "memory");
+		} else {
+			err = reader_op(s, ctx, &st, k, &toggle);
+		}
+		if (__builtin_expect(err, 0))
+			atomic_store_explicit(&slot->errors, ++errors, memory_order_relaxed);
+		atomic_store_explicit(&slot->ops, ++n, memory_order_relaxed);
+	}
+out:
+	wl_stream_free(&st);
+	if (ctx)
+		nb_ctx_free(ctx);
+	if (w->registered)
+		nb_thread_stop();
+	return NULL;
+}
+
+static void *writer_main(void *arg)
+{
+	struct worker *w = arg;
+	struct run *run = w->run;
+	const struct bench_config *cfg = run->cfg;
+	struct slot *slot = &run->slots[w->index];
+	int writer = w->index - cfg->threads;
+	double gap = cfg->wl.writer_rate > 0 ? 1e9 / cfg->wl.writer_rate : 0;
+	struct nb_ctx *ctx = NULL;
+	uint64_t n = 0, errors = 0, next;
+	int ready = worker_setup(w, &ctx);
+
+	pthread_barrier_wait(&run->start);
+	next = now_ns();
+	while (!ready && !atomic_load_explicit(&run->stop, memory_order_relaxed)) {
+		if (wl_writer_step(&cfg->wl, cfg->strategy, ctx, writer, n))
+			atomic_store_explicit(&slot->errors, ++errors, memory_order_relaxed);
+		atomic_store_explicit(&slot->ops, ++n, memory_order_relaxed);
+		if (gap > 0) {
+			next += (uint64_t)gap;
+			if (now_ns() < next) {
+				/* rate limiting: a QSBR thread waits offline */
+				nb_thread_idle();
+				sleep_until(next);
+				nb_thread_active();
+			}
+		}
+	}
+	if (ctx)
+		nb_ctx_free(ctx);
+	if (w->registered)
+		nb_thread_stop();
+	return NULL;
+}
+
+/* ---- the point ---- */
+
+static void counters_now(double *c)
+{
+	int i;
+
+	for (i = 0; i < nb_counter_count(); i++)
+		c[i] = (double)nb_counter_total(-1, i);
+}
+
+static int backend_start(const struct bench_config *cfg, struct bench_result *res, char *err,
+			 size_t errlen)
+{
+	int e;
+
+	if (cfg->strategy->is_kernel) {
+		e = nb_kernel_setup(res->kernel_tree, sizeof(res->kernel_tree));
+		if (e)
+			snprintf(err, errlen, "cannot make a directory for the kernel strategy: %s",
+				 strerror(-e));
+		return e;
+	}
+	e = nb_engine_init(0);
+	if (e)
+		snprintf(err, errlen, "cannot start the engine: %s", nb_errno_name(e));
+	return e;
+}
+
+static void backend_stop(const struct bench_config *cfg)
+{
+	if (cfg->strategy->is_kernel)
+		nb_kernel_teardown();
+	else
+		nb_engine_exit();
+}
+
+static void summarize(const struct run *run, const uint64_t *start, const uint64_t *end,
+		      struct bench_result *res)
+{
+	const struct bench_config *cfg = run->cfg;
+	uint64_t merged[LAT_BUCKETS] = { 0 };
+	int i;
+	unsigned int b;
+
+	res->thread_min = -1;
+	for (i = 0; i < run->nworkers; i++) {
+		uint64_t ops = end[i] - start[i];
+		double rate = (double)ops / res->measured_s;
+
+		if (run->workers[i].writer) {
+			res->writer_ops += ops;
+			continue;
+		}
+		res->reader_ops += ops;
+		if (res->thread_min < 0 || rate < res->thread_min)
+			res->thread_min = rate;
+		if (rate > res->thread_max)
+			res->thread_max = rate;
+		for (b = 0; b < LAT_BUCKETS; b++)
+			merged[b] += run->workers[i].hist[b];
+		if (run->workers[i].lat_max > res->lat_max)
+			res->lat_max = run->workers[i].lat_max;
+	}
+	for (b = 0; b < LAT_BUCKETS; b++)
+		res->lat_samples += merged[b];
+	res->lat_p50 = lat_percentile(merged, res->lat_samples, 0.50);
+	res->lat_p90 = lat_percentile(merged, res->lat_samples, 0.90);
+	res->lat_p99 = lat_percentile(merged, res->lat_samples, 0.99);
+	res->lat_p999 = lat_percentile(merged, res->lat_samples, 0.999);
+	res->reader_ops_per_sec = (double)res->reader_ops / res->measured_s;
+	res->writer_ops_per_sec = (double)res->writer_ops / res->measured_s;
+	res->ops_per_sec = res->reader_ops_per_sec + res->writer_ops_per_sec;
+	(void)cfg;
+}
+
+int bench_run(const struct bench_config *cfg, struct bench_result *res, char *err, size_t errlen)
+{
+	struct run run = { .cfg = cfg };
+	int total = cfg->threads + cfg->wl.writers, i, e, started = 0;
+	uint64_t *start = NULL, *end = NULL, *prev = NULL, t0, tm0;
+	double c0[16], c1[16];
+	const char *why;
+	pthread_t *tid = NULL;
+	struct nb_ctx *ctx = NULL;
+
+	memset(res, 0, sizeof(*res));
+	res->ncounters = nb_counter_count();
+	e = placement_make(cfg->topo, cfg->pin, total, &res->placement);
+	if (e) {
+		snprintf(err, errlen, "cannot place %d threads: %s", total, strerror(-e));
+		return e;
+	}
+	run.pl = &res->placement;
+	e = backend_start(cfg, res, err, errlen);
+	if (e) {
+		bench_result_free(res);
+		return e;
+	}
+	why = workload_unsupported(&cfg->wl, cfg->strategy);
+	if (why) {
+		snprintf(res->skipped, sizeof(res->skipped), "%s", why);
+		backend_stop(cfg);
+		return 0;
+	}
+	ctx = nb_ctx_new(cfg->strategy);
+	e = ctx ? workload_build(&cfg->wl, cfg->strategy, ctx, cfg->threads, err, errlen) : -ENOMEM;
+	if (e)
+		goto out;
+
+	run.nworkers = total;
+	run.slots = aligned_alloc(64, sizeof(*run.slots) * (size_t)total);
+	run.workers = calloc((size_t)total, sizeof(*run.workers));
+	tid = calloc((size_t)total, sizeof(*tid));
+	start = calloc((size_t)total, sizeof(*start));
+	end = calloc((size_t)total, sizeof(*end));
+	prev = calloc((size_t)total, sizeof(*prev));
+	res->seconds = (int)(cfg->duration + 0.999);
+	res->timeline = calloc((size_t)res->seconds * (size_t)total, sizeof(*res->timeline));
+	if (!run.slots || !run.workers || !tid || !start || !end || !prev || !res->timeline) {
+		e = -ENOMEM;
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	memset(run.slots, 0, sizeof(*run.slots) * (size_t)total);
+	pthread_barrier_init(&run.start, NULL, (unsigned int)total + 1);
+	for (i = 0; i < total; i++) {
+		run.workers[i] = (struct worker){ .run = &run, .index = i, .writer = i >= cfg->threads };
+		if (pthread_create(&tid[i], NULL, run.workers[i].writer ? writer_main : reader_main,
+				   &run.workers[i]))
+			break;
+		started++;
+	}
+	if (started < total) {
+		/* the barrier counts every worker: release the ones that did start */
+		atomic_store(&run.stop, 1);
+		snprintf(err, errlen, "cannot start %d threads", total);
+		e = -EAGAIN;
+		for (i = started; i < total; i++)
+			pthread_barrier_wait(&run.start);
+	}
+
+	/* the main thread sleeps while the workers run: a QSBR thread, offline */
+	nb_thread_idle();
+	pthread_barrier_wait(&run.start);
+	t0 = now_ns();
+	sleep_until(t0 + (uint64_t)(cfg->warmup * 1e9));
+	for (i = 0; i < total; i++)
+		prev[i] = start[i] = atomic_load_explicit(&run.slots[i].ops, memory_order_relaxed);
+	counters_now(c0);
+	tm0 = now_ns();
+	atomic_store_explicit(&run.measuring, 1, memory_order_relaxed);
+	for (int s = 1; s <= res->seconds && !e; s++) {
+		double at = s < cfg->duration ? s : cfg->duration;
+
+		sleep_until(tm0 + (uint64_t)(at * 1e9));
+		for (i = 0; i < total; i++) {
+			uint64_t v = atomic_load_explicit(&run.slots[i].ops, memory_order_relaxed);
+
+			res->timeline[(size_t)(s - 1) * (size_t)total + (size_t)i] = v - prev[i];
+			prev[i] = v;
+		}
+		if (cfg->interrupted && *cfg->interrupted) {
+			e = -EINTR;
+			snprintf(err, errlen, "interrupted");
+		}
+	}
+	res->measured_s = (double)(now_ns() - tm0) / 1e9;
+	atomic_store_explicit(&run.measuring, 0, memory_order_relaxed);
+	for (i = 0; i < total; i++) {
+		end[i] = atomic_load_explicit(&run.slots[i].ops, memory_order_relaxed);
+		if (run.workers[i].writer)
+			res->writer_errors += atomic_load(&run.slots[i].errors);
+		else
+			res->reader_errors += atomic_load(&run.slots[i].errors);
+	}
+	counters_now(c1);
+	atomic_store(&run.stop, 1);
+	for (i = 0; i < started; i++)
+		pthread_join(tid[i], NULL);
+	nb_thread_active();
+	pthread_barrier_destroy(&run.start);
+	for (i = 0; i < started && !e; i++) {
+		if (run.workers[i].err) {
+			e = run.workers[i].err;
+			snprintf(err, errlen, "worker %d could not start: %s", i,
+				 e == -EINVAL || e == -EXDEV ? "cannot bind it to its PU" : strerror(-e));
+		}
+	}
+	if (!e) {
+		double ops = c1[NB_COUNTER_OPS] - c0[NB_COUNTER_OPS];
+
+		summarize(&run, start, end, res);
+		res->have_counters = !cfg->strategy->is_kernel && !cfg->wl.noop;
+		for (i = 0; i < res->ncounters; i++)
+			res->per_op[i] = ops > 0 ? (c1[i] - c0[i]) / ops : 0;
+	}
+out:
+	for (i = 0; i < total && run.workers; i++)
+		free(run.workers[i].hist);
+	free(run.workers);
+	free(run.slots);
+	free(tid);
+	free(start);
+	free(end);
+	free(prev);
+	if (ctx)
+		nb_ctx_free(ctx);
+	backend_stop(cfg);
+	/* a point that did not finish leaves nothing for the caller to free */
+	if (e)
+		bench_result_free(res);
+	return e;
+}
+
+void bench_result_free(struct bench_result *res)
+{
+	free(res->timeline);
+	res->timeline = NULL;
+	placement_free(&res->placement);
+}
+
+static void print_rate(FILE *f, double r)
+{
+	if (r >= 1e6)
+		fprintf(f, "%.2f Mops/s", r / 1e6);
+	else if (r >= 1e3)
+		fprintf(f, "%.1f kops/s", r / 1e3);
+	else
+		fprintf(f, "%.0f ops/s", r);
+}
+
+static void print_ns(FILE *f, const char *label, uint64_t ns)
+{
+	if (ns >= 1000000)
+		fprintf(f, " %s %.1f ms", label, (double)ns / 1e6);
+	else if (ns >= 1000)
+		fprintf(f, " %s %.1f us", label, (double)ns / 1e3);
+	else
+		fprintf(f, " %s %" PRIu64 " ns", label, ns);
+}
+
+void bench_print_summary(FILE *f, const struct bench_config *cfg, const struct bench_result *res)
+{
+	int i;
+
+	fprintf(f, "%s on %s, %d reader thread%s", cfg->strategy->name, cfg->wl.name, cfg->threads,
+		cfg->threads == 1 ? "" : "s");
+	if (cfg->wl.writers)
+		fprintf(f, " + %d %s writer%s", cfg->wl.writers, wl_wop_name(cfg->wl.wop),
+			cfg->wl.writers == 1 ? "" : "s");
+	if (res->skipped[0]) {
+		fprintf(f, ": skipped, %s\n", res->skipped);
+		return;
+	}
+	fprintf(f, ", %.2f s after %.2f s of warmup (pin %s%s)\n", res->measured_s, cfg->warmup,
+		pin_policy_name(cfg->pin), res->placement.real ? "" : ", not bound");
+	fprintf(f, "  throughput   ");
+	print_rate(f, res->ops_per_sec);
+	if (cfg->wl.writers) {
+		fprintf(f, "  (readers ");
+		print_rate(f, res->reader_ops_per_sec);
+		fprintf(f, ", writers ");
+		print_rate(f, res->writer_ops_per_sec);
+		fprintf(f, ")");
+	}
+	fprintf(f, "\n  per reader   min ");
+	print_rate(f, res->thread_min);
+	fprintf(f, ", max ");
+	print_rate(f, res->thread_max);
+	if (res->reader_errors)
+		fprintf(f, "; %.1f%% of lookups answered an error",
+			100.0 * (double)res->reader_errors / (double)(res->reader_ops ? res->reader_ops : 1));
+	fprintf(f, "\n  latency     ");
+	print_ns(f, "p50", res->lat_p50);
+	print_ns(f, "p90", res->lat_p90);
+	print_ns(f, "p99", res->lat_p99);
+	print_ns(f, "p99.9", res->lat_p999);
+	print_ns(f, "max", res->lat_max);
+	fprintf(f, " (every %dth operation)\n", LAT_SAMPLE);
+	if (res->have_counters) {
+		fprintf(f, "  per op      ");
+		for (i = 1; i < res->ncounters; i++)
+			if (res->per_op[i] != 0)
+				fprintf(f, " %s=%.3g", nb_counter_label(i), res->per_op[i]);
+		fprintf(f, "\n");
+	}
+	if (cfg->strategy->is_kernel)
+		fprintf(f, "  kernel tree  %s\n", res->kernel_tree);
+}

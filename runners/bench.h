@@ -1,0 +1,58 @@
+/*
+ * One measurement ("point"): a strategy, a workload, a thread count.
+ *
+ * bench_run() builds the workload's tree, starts the readers and writers
+ * (each pinned, binding itself before it allocates anything), releases
+ * them together from a barrier, discards the warmup, and measures for the
+ * duration: each thread's operation count in a cache-line-padded slot only
+ * it writes (the main thread reads them with relaxed loads, once a second,
+ * for the timeline), latency sampled every 64th operation into per-thread
+ * log-linear histograms, and the engine's counters before and after.
+ */
+#ifndef NB_BENCH_H
+#define NB_BENCH_H
+
+#include <signal.h>
+#include <stdint.h>
+
+#include "../engine/engine.h"
+#include "topo.h"
+#include "workload.h"
+
+#define LAT_BUCKETS	(16 + 48 * 16)	/* log-linear: 16 linear steps per power of two */
+#define LAT_SAMPLE	64		/* every 64th operation is timed */
+
+struct bench_config {
+	const struct nb_strategy *strategy;
+	struct workload wl;
+	int threads;			/* readers; the workload adds its writers */
+	double duration, warmup;	/* seconds */
+	uint64_t seed;
+	const struct topo *topo;
+	enum pin_policy pin;
+	volatile sig_atomic_t *interrupted;	/* set: abandon the point */
+};
+
+struct bench_result {
+	char skipped[160];		/* non-empty: not measured, and why */
+	char kernel_tree[512];		/* how the kernel strategy's tree was made */
+	double measured_s;
+	uint64_t reader_ops, writer_ops, reader_errors, writer_errors;
+	double ops_per_sec, reader_ops_per_sec, writer_ops_per_sec;
+	double thread_min, thread_max;	/* readers' ops/s */
+	uint64_t lat_p50, lat_p90, lat_p99, lat_p999, lat_max;	/* ns */
+	uint64_t lat_samples;
+	bool have_counters;		/* the kernel strategy has none */
+	double per_op[16];		/* engine counters per operation, NB_CTR_* order */
+	int ncounters;
+	int seconds;			/* timeline rows */
+	uint64_t *timeline;		/* [seconds][readers + writers] ops in each second */
+	struct placement placement;
+};
+
+/* 0 with *res to bench_result_free(), or an error (and nothing to free). */
+int bench_run(const struct bench_config *cfg, struct bench_result *res, char *err, size_t errlen);
+void bench_result_free(struct bench_result *res);
+void bench_print_summary(FILE *f, const struct bench_config *cfg, const struct bench_result *res);
+
+#endif /* NB_BENCH_H */

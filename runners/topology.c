@@ -1,0 +1,79 @@
+/*
+ * nameibench topology: the machine (or a synthetic one) and the placement a
+ * run would use, so that placement can be checked for machines the user
+ * does not have.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "args.h"
+#include "nameibench.h"
+#include "topo.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: nameibench topology [--pin POLICY] [--threads N] [--synthetic SPEC]\n"
+		"\n"
+		"Print the machine's topology (packages, NUMA nodes, cores, PUs) and the\n"
+		"placement of N worker threads under POLICY (default cores; N defaults to\n"
+		"the number of PUs).  --synthetic describes a machine in hwloc's syntax,\n"
+		"e.g. 'pack:2 core:16 pu:2'; its placements are shown, never bound.\n"
+		"\n"
+		"policies: compact (PUs in logical order, SMT siblings together), cores (one\n"
+		"thread per core before any sibling), scatter (spread over packages and NUMA\n"
+		"nodes), none (no binding)\n");
+}
+
+int cmd_topology(int argc, char **argv)
+{
+	const char *synthetic = NULL;
+	enum pin_policy policy = PIN_CORES;
+	struct placement pl;
+	struct topo tp;
+	char summary[256];
+	long threads = 0;
+	int i, err;
+
+	for (i = 1; i < argc; i++) {
+		const char *v;
+
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			usage(stdout);
+			return 0;
+		} else if ((v = arg_value(argc, argv, &i, "--pin"))) {
+			if (pin_policy_parse(v, &policy))
+				return arg_error("topology", "unknown pin policy '%s' "
+						 "(known: compact, cores, scatter, none)", v);
+		} else if ((v = arg_value(argc, argv, &i, "--threads"))) {
+			if (arg_long(v, 1, 1 << 20, &threads))
+				return arg_error("topology", "--threads must be a whole number "
+						 "from 1, not '%s'", v);
+		} else if ((v = arg_value(argc, argv, &i, "--synthetic"))) {
+			synthetic = v;
+		} else if (arg_missing) {
+			return arg_error("topology", "%s needs a value", argv[i]);
+		} else {
+			return arg_error("topology", "unknown argument '%s' (see 'nameibench "
+					 "topology --help')", argv[i]);
+		}
+	}
+	err = topo_load(&tp, synthetic);
+	if (err)
+		return arg_error("topology", synthetic ? "cannot build the synthetic topology '%s'"
+				 : "cannot read this machine's topology%s", synthetic ? synthetic : "");
+	if (!threads)
+		threads = tp.pus;
+	topo_summary(&tp, summary, sizeof(summary));
+	printf("topology: %s\n", summary);
+	err = placement_make(&tp, policy, (int)threads, &pl);
+	if (err) {
+		topo_free(&tp);
+		return arg_error("topology", "cannot place %ld threads: %s", threads, strerror(-err));
+	}
+	placement_print(stdout, &pl);
+	placement_free(&pl);
+	topo_free(&tp);
+	return 0;
+}

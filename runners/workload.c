@@ -1,0 +1,597 @@
+/*
+ * Workloads: the built-in ones, spec files, building the tree, and the
+ * per-thread operation streams (see workload.h).
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "workload.h"
+
+#define MAX_ENTRIES	2000000L	/* files and directories a tree may have */
+
+#define TREE(d, f, n)	.depth = (d), .fanout = (f), .files = (n)
+#define STAT_ONLY	.mix = { [ROP_STAT] = 1 }
+
+static const struct workload builtins[] = {
+	{ .name = "noop", .summary = "the harness alone, no engine operation: the floor every "
+	  "figure stands on", .noop = true, TREE(1, 1, 1), STAT_ONLY },
+	{ .name = "stat-disjoint", .summary = "each thread stats its own file at depth 5 "
+	  "(fxmark MRPL)", TREE(5, 1, 1), .dist = DIST_DISJOINT, STAT_ONLY },
+	{ .name = "stat-shared", .summary = "stat random files of a depth-5, fan-out-8 tree "
+	  "(fxmark MRPM)", TREE(5, 8, 8), STAT_ONLY },
+	{ .name = "stat-hot", .summary = "every thread stats one file at depth 5 (fxmark MRPH, "
+	  "will-it-scale same-file stat)", TREE(5, 1, 1), .dist = DIST_HOT, STAT_ONLY },
+	{ .name = "stat-negative", .summary = "stat names that do not exist, in existing "
+	  "directories", TREE(5, 8, 8), .shape = SHAPE_NEGATIVE, STAT_ONLY },
+	{ .name = "stat-dotdot", .summary = "stat paths that step down, up with '..' and down "
+	  "again at every level", TREE(5, 8, 8), .shape = SHAPE_DOTDOT, STAT_ONLY },
+	{ .name = "stat-symlink", .summary = "stat paths through a symlink at the top level",
+	  TREE(5, 8, 8), .shape = SHAPE_SYMLINK, STAT_ONLY },
+	{ .name = "stat-mountpoint", .summary = "stat paths that cross a mountpoint",
+	  TREE(5, 8, 8), .shape = SHAPE_MOUNTPOINT, STAT_ONLY },
+	{ .name = "rename-churn", .summary = "stat-shared readers while a writer renames "
+	  "directories back and forth", TREE(5, 8, 8), STAT_ONLY, .writers = 1,
+	  .wop = WOP_RENAME, .writer_rate = 1000 },
+	{ .name = "mount-churn", .summary = "readers crossing a mountpoint while a writer "
+	  "mounts and unmounts elsewhere", TREE(5, 8, 8), .shape = SHAPE_MOUNTPOINT, STAT_ONLY,
+	  .writers = 1, .wop = WOP_MOUNT, .writer_rate = 200 },
+	{ .name = "create-unlink", .summary = "stat-shared readers while a writer creates and "
+	  "unlinks files in their directories", TREE(5, 8, 8), STAT_ONLY, .writers = 1,
+	  .wop = WOP_CREATE_UNLINK, .writer_rate = 2000 },
+	{ .name = "mixed", .summary = "stat, lstat, ancestor walks and creates on a zipf-skewed "
+	  "tree, with rename churn", TREE(5, 8, 8), .dist = DIST_ZIPF, .zipf_s = 1.0,
+	  .mix = { [ROP_STAT] = 70, [ROP_LSTAT] = 15, [ROP_ANCESTORS] = 5, [ROP_MUTATE] = 10 },
+	  .writers = 1, .wop = WOP_RENAME, .writer_rate = 200 },
+	{ .name = "ancestors", .summary = "walk_ancestors from files at depth 5",
+	  TREE(5, 8, 8), .mix = { [ROP_ANCESTORS] = 1 } },
+};
+
+const struct workload *workload_builtins(int *n)
+{
+	*n = (int)(sizeof(builtins) / sizeof(builtins[0]));
+	return builtins;
+}
+
+const struct workload *workload_builtin(const char *name)
+{
+	int i, n;
+	const struct workload *b = workload_builtins(&n);
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(b[i].name, name))
+			return &b[i];
+	return NULL;
+}
+
+static const char *const dist_names[] = { "uniform", "zipf", "hot", "disjoint" };
+static const char *const shape_names[] = { "plain", "negative", "dotdot", "symlink", "mountpoint" };
+static const char *const wop_names[] = { "none", "rename", "mount", "create-unlink" };
+static const char *const rop_names[] = { "stat", "lstat", "ancestors", "mutate" };
+
+const char *wl_dist_name(enum wl_dist d) { return dist_names[d]; }
+const char *wl_shape_name(enum wl_shape s) { return shape_names[s]; }
+const char *wl_wop_name(enum wl_wop w) { return wop_names[w]; }
+const char *wl_rop_name(enum wl_rop r) { return rop_names[r]; }
+
+static int name_index(const char *const *names, int n, const char *v)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(names[i], v))
+			return i;
+	return -1;
+}
+
+/* ---- spec files ---- */
+
+static int spec_error(char *err, size_t n, const char *file, int line, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+static int spec_error(char *err, size_t n, const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+	int len = line ? snprintf(err, n, "%s:%d: ", file, line) : snprintf(err, n, "%s: ", file);
+
+	va_start(ap, fmt);
+	vsnprintf(err + len, n - (size_t)len, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+static char *trim(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+static bool parse_int(const char *v, long lo, long hi, int *out)
+{
+	char *end;
+	long x = strtol(v, &end, 10);
+
+	if (end == v || *end || x < lo || x > hi)
+		return false;
+	*out = (int)x;
+	return true;
+}
+
+static bool parse_num(const char *v, double lo, double hi, double *out)
+{
+	char *end;
+	double x = strtod(v, &end);
+
+	if (end == v || *end || !isfinite(x) || x < lo || x > hi)
+		return false;
+	*out = x;
+	return true;
+}
+
+/* "stat:70 lstat:30": weights of the readers' operations */
+static bool parse_mix(char *v, int *mix)
+{
+	char *save = NULL, *tok;
+
+	memset(mix, 0, sizeof(int) * ROP_MAX);
+	for (tok = strtok_r(v, " \t,", &save); tok; tok = strtok_r(NULL, " \t,", &save)) {
+		char *colon = strchr(tok, ':');
+		int op, w;
+
+		if (!colon)
+			return false;
+		*colon = '\0';
+		op = name_index(rop_names, ROP_MAX, tok);
+		if (op < 0 || !parse_int(colon + 1, 0, 1000000, &w))
+			return false;
+		mix[op] = w;
+	}
+	return true;
+}
+
+static long tree_entries(const struct workload *wl)
+{
+	long dirs = 1, total = 0;
+	int level;
+
+	for (level = 1; level < wl->depth; level++) {
+		dirs *= wl->fanout;
+		total += dirs;
+		if (total > MAX_ENTRIES)
+			return MAX_ENTRIES + 1;
+	}
+	return total + dirs * wl->files;
+}
+
+/* Combinations that cannot mean anything. */
+static int spec_check(const struct workload *wl, char *err, size_t n, const char *file)
+{
+	int i, sum = 0;
+
+	for (i = 0; i < ROP_MAX; i++)
+		sum += wl->mix[i];
+	if (!wl->noop && !sum)
+		return spec_error(err, n, file, 0, "the mix gives every operation weight 0");
+	if (wl->writers && wl->wop == WOP_NONE)
+		return spec_error(err, n, file, 0, "writers = %d but writer = none", wl->writers);
+	if (!wl->writers && wl->wop != WOP_NONE)
+		return spec_error(err, n, file, 0, "writer = %s but writers = 0", wop_names[wl->wop]);
+	if (wl->wop == WOP_RENAME && wl->depth < 3)
+		return spec_error(err, n, file, 0, "writer = rename renames second-level "
+				  "directories: depth must be at least 3");
+	if ((wl->wop == WOP_CREATE_UNLINK || wl->mix[ROP_MUTATE]) && wl->depth < 2)
+		return spec_error(err, n, file, 0, "creating files needs directories: depth must "
+				  "be at least 2");
+	if (wl->dist == DIST_DISJOINT && wl->shape != SHAPE_PLAIN)
+		return spec_error(err, n, file, 0, "paths = disjoint only takes shape = plain");
+	if (tree_entries(wl) > MAX_ENTRIES)
+		return spec_error(err, n, file, 0, "the tree would have more than %ld entries",
+				  MAX_ENTRIES);
+	return 0;
+}
+
+static int spec_load(const char *file, struct workload *wl, char *err, size_t errlen)
+{
+	FILE *f = fopen(file, "r");
+	char line[1024];
+	int lineno = 0;
+
+	if (!f)
+		return spec_error(err, errlen, file, 0, "cannot read the workload file: %s",
+				  strerror(errno));
+	memset(wl, 0, sizeof(*wl));
+	*wl = (struct workload){ TREE(5, 8, 8), STAT_ONLY };
+	snprintf(wl->source, sizeof(wl->source), "%s", file);
+	while (fgets(line, sizeof(line), f)) {
+		char *key, *val, *eq, *s;
+		int idx;
+
+		lineno++;
+		if (!strchr(line, '\n') && !feof(f)) {
+			fclose(f);
+			return spec_error(err, errlen, file, lineno, "line too long");
+		}
+		s = trim(line);
+		if (!*s || *s == '#')
+			continue;
+		eq = strchr(s, '=');
+		if (!eq) {
+			fclose(f);
+			return spec_error(err, errlen, file, lineno, "expected 'key = value'");
+		}
+		*eq = '\0';
+		key = trim(s);
+		val = trim(eq + 1);
+#define BAD(...) do { fclose(f); return spec_error(err, errlen, file, lineno, __VA_ARGS__); } while (0)
+		if (!strcmp(key, "name")) {
+			if (!*val || strlen(val) >= sizeof(wl->name) || strpbrk(val, " \t,/"))
+				BAD("name must be one word of at most %zu characters",
+				    sizeof(wl->name) - 1);
+			strcpy(wl->name, val);
+		} else if (!strcmp(key, "description")) {
+			snprintf(wl->summary, sizeof(wl->summary), "%s", val);
+		} else if (!strcmp(key, "depth")) {
+			if (!parse_int(val, 1, 32, &wl->depth))
+				BAD("depth must be a whole number from 1 to 32, not '%s'", val);
+		} else if (!strcmp(key, "fanout")) {
+			if (!parse_int(val, 1, 64, &wl->fanout))
+				BAD("fanout must be a whole number from 1 to 64, not '%s'", val);
+		} else if (!strcmp(key, "files")) {
+			if (!parse_int(val, 1, 4096, &wl->files))
+				BAD("files must be a whole number from 1 to 4096, not '%s'", val);
+		} else if (!strcmp(key, "paths")) {
+			if ((idx = name_index(dist_names, 4, val)) < 0)
+				BAD("paths must be uniform, zipf, hot or disjoint, not '%s'", val);
+			wl->dist = (enum wl_dist)idx;
+			if (wl->dist == DIST_ZIPF && wl->zipf_s == 0)
+				wl->zipf_s = 1.0;
+		} else if (!strcmp(key, "zipf")) {
+			if (!parse_num(val, 0.01, 10, &wl->zipf_s))
+				BAD("zipf must be a number from 0.01 to 10, not '%s'", val);
+		} else if (!strcmp(key, "shape")) {
+			if ((idx = name_index(shape_names, 5, val)) < 0)
+				BAD("shape must be plain, negative, dotdot, symlink or mountpoint, "
+				    "not '%s'", val);
+			wl->shape = (enum wl_shape)idx;
+		} else if (!strcmp(key, "mix")) {
+			if (!parse_mix(val, wl->mix))
+				BAD("mix must be OP:WEIGHT pairs with OP one of stat, lstat, "
+				    "ancestors, mutate");
+		} else if (!strcmp(key, "writers")) {
+			if (!parse_int(val, 0, 64, &wl->writers))
+				BAD("writers must be a whole number from 0 to 64, not '%s'", val);
+		} else if (!strcmp(key, "writer")) {
+			if ((idx = name_index(wop_names, 4, val)) < 0)
+				BAD("writer must be none, rename, mount or create-unlink, not '%s'", val);
+			wl->wop = (enum wl_wop)idx;
+		} else if (!strcmp(key, "writer_rate")) {
+			if (!parse_num(val, 0, 1e9, &wl->writer_rate))
+				BAD("writer_rate must be operations per second (0: flat out), not '%s'",
+				    val);
+		} else if (!strcmp(key, "noop")) {
+			if (strcmp(val, "yes") && strcmp(val, "no"))
+				BAD("noop must be yes or no, not '%s'", val);
+			wl->noop = !strcmp(val, "yes");
+		} else {
+			BAD("unknown key '%s' (known: name, description, depth, fanout, files, "
+			    "paths, zipf, shape, mix, writers, writer, writer_rate, noop)", key);
+		}
+#undef BAD
+	}
+	fclose(f);
+	if (!wl->name[0])
+		return spec_error(err, errlen, file, 0, "no 'name = ...' line");
+	if (!wl->summary[0])
+		snprintf(wl->summary, sizeof(wl->summary), "from %s", file);
+	return spec_check(wl, err, errlen, file);
+}
+
+int workload_load(const char *spec, struct workload *wl, char *err, size_t errlen)
+{
+	const struct workload *b = workload_builtin(spec);
+
+	if (b) {
+		*wl = *b;
+		snprintf(wl->source, sizeof(wl->source), "built-in");
+		return 0;
+	}
+	if (!strchr(spec, '/') && !strstr(spec, ".wl")) {
+		snprintf(err, errlen, "unknown workload '%s' (see 'nameibench list', or give a "
+			 "path to a .wl file)", spec);
+		return -EINVAL;
+	}
+	return spec_load(spec, wl, err, errlen);
+}
+
+const char *workload_unsupported(const struct workload *wl, const struct nb_strategy *s)
+{
+	if (!s->is_kernel)
+		return NULL;
+	if (wl->mix[ROP_ANCESTORS])
+		return "the kernel has no ancestor walk to call";
+	if ((wl->shape == SHAPE_MOUNTPOINT || wl->wop == WOP_MOUNT) && !nb_kernel_can_mount())
+		return "mounting needs a private mount namespace (run as root)";
+	return NULL;
+}
+
+/* ---- the tree ---- */
+
+/* Where the tree lives: under the mount for the mountpoint shape. */
+static const char *tree_prefix(const struct workload *wl)
+{
+	return wl->shape == SHAPE_MOUNTPOINT ? "/m" : "";
+}
+
+static int build_level(const struct workload *wl, const struct nb_strategy *s, struct nb_ctx *ctx,
+		       char *path, size_t len, int level)
+{
+	int i, err;
+
+	if (level == wl->depth) {
+		for (i = 0; i < wl->files; i++) {
+			snprintf(path + len, 16, "/f%d", i);
+			if ((err = s->create(ctx, path)))
+				return err;
+		}
+		return 0;
+	}
+	for (i = 0; i < wl->fanout; i++) {
+		int n = snprintf(path + len, 16, "/%d", i);
+
+		if ((err = s->mkdir(ctx, path)) ||
+		    (err = build_level(wl, s, ctx, path, len + (size_t)n, level + 1)))
+			return err;
+		path[len] = '\0';
+	}
+	return 0;
+}
+
+int workload_build(const struct workload *wl, const struct nb_strategy *s, struct nb_ctx *ctx,
+		   int readers, char *err, size_t errlen)
+{
+	char path[512];
+	int i, r = 0;
+
+	if (wl->noop)
+		return 0;
+	if (wl->shape == SHAPE_MOUNTPOINT && ((r = s->mkdir(ctx, "/m")) || (r = s->mount(ctx, "/m"))))
+		goto fail;
+	if (wl->dist == DIST_DISJOINT) {
+		/* one chain per reader: /t<k>/0/.../f<i> */
+		for (i = 0; i < readers && !r; i++) {
+			struct workload chain = *wl;
+			int n = snprintf(path, sizeof(path), "/t%d", i);
+
+			chain.fanout = 1;
+			if (!(r = s->mkdir(ctx, path)))
+				r = build_level(&chain, s, ctx, path, (size_t)n, 2);
+		}
+	} else {
+		strcpy(path, tree_prefix(wl));
+		r = build_level(wl, s, ctx, path, strlen(path), 1);
+	}
+	for (i = 0; !r && wl->shape == SHAPE_SYMLINK && i < wl->fanout; i++) {
+		char target[16], link[16];
+
+		snprintf(target, sizeof(target), "%d", i);
+		snprintf(link, sizeof(link), "/l%d", i);
+		r = s->symlink(ctx, target, link);
+	}
+	for (i = 0; !r && wl->wop == WOP_MOUNT && i < wl->writers; i++) {
+		snprintf(path, sizeof(path), "/churn%d", i);
+		r = s->mkdir(ctx, path);
+	}
+	if (!r)
+		return 0;
+fail:
+	snprintf(err, errlen, "building the tree of '%s' failed: %s", wl->name, nb_errno_name(r));
+	return r;
+}
+
+/* ---- reader streams ---- */
+
+static uint64_t splitmix64(uint64_t *x)
+{
+	uint64_t z = (*x += UINT64_C(0x9e3779b97f4a7c15));
+
+	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+	return z ^ (z >> 31);
+}
+
+static double uniform01(uint64_t *rng)
+{
+	return (double)(splitmix64(rng) >> 11) / 9007199254740992.0;
+}
+
+static long leaf_files(const struct workload *wl)
+{
+	long n = wl->files;
+	int level;
+
+	for (level = 1; level < wl->depth; level++)
+		n *= wl->fanout;
+	return n;
+}
+
+/* Zipf over @n ranks by inversion of the cumulative weights. */
+static double *zipf_cdf(long n, double s)
+{
+	double *cdf = malloc((size_t)n * sizeof(*cdf)), sum = 0;
+	long k;
+
+	if (!cdf)
+		return NULL;
+	for (k = 0; k < n; k++)
+		cdf[k] = (sum += pow((double)(k + 1), -s));
+	for (k = 0; k < n; k++)
+		cdf[k] /= sum;
+	return cdf;
+}
+
+static long zipf_draw(const double *cdf, long n, uint64_t *rng)
+{
+	double u = uniform01(rng);
+	long lo = 0, hi = n - 1;
+
+	while (lo < hi) {
+		long mid = (lo + hi) / 2;
+
+		if (cdf[mid] < u)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The directory digits of file index @i, most significant first. */
+static void file_digits(const struct workload *wl, long i, int *digit, int *file)
+{
+	int level;
+
+	*file = (int)(i % wl->files);
+	i /= wl->files;
+	for (level = wl->depth - 2; level >= 0; level--) {
+		digit[level] = (int)(i % wl->fanout);
+		i /= wl->fanout;
+	}
+}
+
+static int format_path(const struct workload *wl, long i, int reader, char *buf, size_t n)
+{
+	int digit[32], file, level, len;
+
+	if (wl->dist == DIST_DISJOINT) {
+		len = snprintf(buf, n, "/t%d", reader);
+		for (level = 2; level < wl->depth; level++)
+			len += snprintf(buf + len, n - (size_t)len, "/0");
+		return len + snprintf(buf + len, n - (size_t)len, "/f%ld", i % wl->files);
+	}
+	file_digits(wl, i, digit, &file);
+	len = snprintf(buf, n, "%s", tree_prefix(wl));
+	for (level = 0; level < wl->depth - 1; level++) {
+		if (level == 0 && wl->shape == SHAPE_SYMLINK)
+			len += snprintf(buf + len, n - (size_t)len, "/l%d", digit[0]);
+		else if (level > 0 && wl->shape == SHAPE_DOTDOT)
+			len += snprintf(buf + len, n - (size_t)len, "/%d/../%d", digit[level],
+					digit[level]);
+		else
+			len += snprintf(buf + len, n - (size_t)len, "/%d", digit[level]);
+	}
+	return len + snprintf(buf + len, n - (size_t)len, wl->shape == SHAPE_NEGATIVE ? "/x%d" :
+			      "/f%d", file);
+}
+
+int wl_stream_make(const struct workload *wl, int reader, int readers, uint64_t seed,
+		   struct wl_stream *st)
+{
+	long nfiles = leaf_files(wl), i;
+	uint64_t rng = seed * UINT64_C(0x2545f4914f6cdd1d) + (uint64_t)reader;
+	double *cdf = NULL;
+	int total = 0, k, mix[ROP_MAX];
+	size_t per = 32 + (size_t)wl->depth * 16, off = 0;
+	char buf[1024];
+
+	(void)readers;
+	memset(st, 0, sizeof(*st));
+	st->arena = malloc(per * WL_STREAM);
+	if (!st->arena)
+		return -ENOMEM;
+	if (wl->dist == DIST_ZIPF && !(cdf = zipf_cdf(nfiles, wl->zipf_s))) {
+		free(st->arena);
+		return -ENOMEM;
+	}
+	for (k = 0; k < ROP_MAX; k++)
+		total += (mix[k] = wl->mix[k]);
+	for (i = 0; i < WL_STREAM; i++) {
+		long idx;
+		int r, len;
+
+		switch (wl->dist) {
+		case DIST_HOT:
+			idx = 0;
+			break;
+		case DIST_ZIPF:
+			/* spread the ranks over the tree, not down one corner of it */
+			idx = (long)(((uint64_t)zipf_draw(cdf, nfiles, &rng) *
+				      UINT64_C(0x9e3779b97f4a7c15)) % (uint64_t)nfiles);
+			break;
+		default:
+			idx = (long)(splitmix64(&rng) % (uint64_t)nfiles);
+		}
+		len = format_path(wl, idx, reader, buf, sizeof(buf));
+		if ((size_t)len + 1 > per) {
+			wl_stream_free(st);
+			free(cdf);
+			return -ENAMETOOLONG;
+		}
+		st->path[i] = memcpy(st->arena + off, buf, (size_t)len + 1);
+		off += per;
+		r = total ? (int)(splitmix64(&rng) % (uint64_t)total) : 0;
+		for (k = 0; k < ROP_MAX - 1 && r >= mix[k]; k++)
+			r -= mix[k];
+		st->op[i] = (unsigned char)k;
+	}
+	/* the reader's own file, beside its first path's file */
+	snprintf(buf, sizeof(buf), "%s", st->path[0]);
+	*strrchr(buf, '/') = '\0';
+	snprintf(st->mutate, sizeof(st->mutate), "%.40s/r%d", buf, reader);
+	free(cdf);
+	return 0;
+}
+
+void wl_stream_free(struct wl_stream *st)
+{
+	free(st->arena);
+	st->arena = NULL;
+}
+
+/* ---- writers ---- */
+
+int wl_writer_step(const struct workload *wl, const struct nb_strategy *s, struct nb_ctx *ctx,
+		   int w, uint64_t n)
+{
+	char a[128], b[160];
+	int err;
+
+	switch (wl->wop) {
+	case WOP_RENAME:
+		/* a second-level directory, back and forth */
+		snprintf(a, sizeof(a), "%s/%d/%d", tree_prefix(wl), w % wl->fanout,
+			 (w / wl->fanout) % wl->fanout);
+		snprintf(b, sizeof(b), "%s.moved", a);
+		return n & 1 ? s->rename(ctx, b, a) : s->rename(ctx, a, b);
+	case WOP_MOUNT:
+		snprintf(a, sizeof(a), "/churn%d", w);
+		if (!(n & 1))
+			return s->mount(ctx, a);
+		err = s->umount(ctx, a, 0);
+		return err == -EBUSY ? s->umount(ctx, a, NB_UMOUNT_LAZY) : err;
+	case WOP_CREATE_UNLINK: {
+		/* a different leaf directory every two steps */
+		long leaves = leaf_files(wl) / wl->files, leaf = (long)((n / 2 * 7919) % (uint64_t)leaves);
+		int digit[32], file, level, len;
+
+		file_digits(wl, leaf * wl->files, digit, &file);
+		len = snprintf(a, sizeof(a), "%s", tree_prefix(wl));
+		for (level = 0; level < wl->depth - 1; level++)
+			len += snprintf(a + len, sizeof(a) - (size_t)len, "/%d", digit[level]);
+		snprintf(a + len, sizeof(a) - (size_t)len, "/w%d", w);
+		return n & 1 ? s->unlink(ctx, a) : s->create(ctx, a);
+	}
+	case WOP_NONE:
+		break;
+	}
+	return 0;
+}

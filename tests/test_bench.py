@@ -1,0 +1,278 @@
+#!/usr/bin/env python3
+"""The benchmark harness: run, sweep (atomic points, resume, interrupts),
+topology, list, workload files, and bad input.
+
+These tests check what the harness records and how it behaves, never how
+fast anything is: performance lives in the benchmarks, not in tests on a
+shared machine.  Prints "PASS: bench: ..." / "FAIL: bench: ...".
+"""
+
+import csv
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+NB = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "bin", "nameibench")
+QUICK = ["--duration", "0.1", "--warmup", "0.02"]
+failed = 0
+
+
+def nb(*args, **kw):
+    return subprocess.run([NB] + list(args), capture_output=True, text=True, **kw)
+
+
+def check(name, cond, detail=""):
+    global failed
+    if cond:
+        print("PASS: bench: %s" % name)
+    else:
+        failed += 1
+        print("FAIL: bench: %s%s" % (name, (": " + detail) if detail else ""))
+
+
+def describe(p):
+    return "exit %s, stdout %r, stderr %r" % (p.returncode, p.stdout[-400:], p.stderr[-400:])
+
+
+def wait_for(cond, timeout=60.0):
+    """Poll a condition on the filesystem; the timeout only bounds a failure."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if cond():
+            return True
+        time.sleep(0.02)
+    return False
+
+
+CONTEXT_KEYS = {"hostname", "cpu_model", "topology", "topology_counts", "kernel", "compiler",
+                "cflags", "liburcu_version", "rcu_flavor", "hwloc_version", "git_commit",
+                "git_dirty", "command", "start_utc", "pin_policy"}
+POINT_KEYS = {"strategy", "workload", "threads", "writers", "rep", "seed", "workload_spec",
+              "duration_s", "warmup_s", "measured_s", "ops_per_sec", "reader_ops_per_sec",
+              "writer_ops_per_sec", "per_thread_min_ops_per_sec", "per_thread_max_ops_per_sec",
+              "latency_ns", "counters_per_op", "timeline", "pin", "placement_pu_os",
+              "placement_real", "oversubscribed", "context", "skipped"}
+
+
+def test_run(tmp):
+    j, c = os.path.join(tmp, "r.json"), os.path.join(tmp, "r.csv")
+    p = nb("run", "--strategy", "rcufull", "--workload", "stat-hot", "--threads", "2",
+           "--json", j, "--csv", c, *QUICK)
+    check("run prints a summary", p.returncode == 0 and "throughput" in p.stdout and
+          "latency" in p.stdout and "per op" in p.stdout, describe(p))
+    try:
+        d = json.load(open(j))
+    except (OSError, ValueError) as e:
+        check("run --json writes a JSON point", False, str(e))
+        return
+    missing = (POINT_KEYS - set(d)) | (CONTEXT_KEYS - set(d.get("context", {})))
+    check("the JSON point carries every field and its context", not missing,
+          "missing %s" % sorted(missing))
+    check("the point's numbers hang together",
+          d["threads"] == 2 and d["ops_per_sec"] > 0 and len(d["placement_pu_os"]) == 2 and
+          d["latency_ns"]["p50"] <= d["latency_ns"]["p99"] <= d["latency_ns"]["max"] and
+          d["counters_per_op"]["ref_ops"] == 0 and len(d["timeline"]) == 1 and
+          len(d["timeline"][0]) == 2, json.dumps(d)[:400])
+    rows = list(csv.reader(open(c)))
+    check("run --csv writes the documented columns and one row",
+          len(rows) == 2 and rows[0][:5] == ["strategy", "workload", "threads", "rep",
+                                              "ops_per_sec"] and rows[1][0] == "rcufull",
+          repr(rows[:1]))
+
+
+SWEEP = ["sweep", "--strategies", "global,rcufull", "--workloads", "stat-hot,stat-disjoint",
+         "--threads", "1,2", "--reps", "1"] + QUICK
+
+
+def csv_rows(d):
+    with open(os.path.join(d, "results.csv")) as f:
+        return list(csv.reader(f))
+
+
+def test_sweep_and_resume(tmp):
+    out = os.path.join(tmp, "sweep")
+    p = nb(*SWEEP, "--out", out)
+    rows = csv_rows(out) if p.returncode == 0 else []
+    check("a sweep measures every point and writes one CSV row each",
+          p.returncode == 0 and len(rows) == 1 + 8 and
+          all(len(r) == len(rows[0]) for r in rows), describe(p))
+    keys = {(r[0], r[1], r[2], r[3]) for r in rows[1:]}
+    check("the CSV rows are the 8 distinct points", len(keys) == 8, repr(sorted(keys)))
+    check("context.json describes the run",
+          CONTEXT_KEYS <= set(json.load(open(os.path.join(out, "context.json")))))
+    data = json.load(open(os.path.join(out, "results.json")))
+    check("results.json holds the same points", len(data) == 8 and
+          {(d["strategy"], d["workload"], str(d["threads"]), str(d["rep"])) for d in data} == keys)
+    before = {f: os.stat(os.path.join(out, "points", f)).st_mtime_ns
+              for f in os.listdir(os.path.join(out, "points"))}
+    p = nb(*SWEEP, "--out", out)
+    after = {f: os.stat(os.path.join(out, "points", f)).st_mtime_ns
+             for f in os.listdir(os.path.join(out, "points"))}
+    check("rerunning with the same folder redoes nothing",
+          p.returncode == 0 and "8 already done" in p.stderr and before == after, describe(p))
+
+
+def test_kill_and_interrupt(tmp):
+    out = os.path.join(tmp, "killed")
+    plan = ["sweep", "--strategies", "global,lockref,rcufull", "--workloads", "stat-hot",
+            "--threads", "1,2", "--reps", "4", "--duration", "0.2", "--warmup", "0.02"]
+    points = os.path.join(out, "points")
+
+    def njson():
+        return len([f for f in os.listdir(points) if f.endswith(".json")]) \
+            if os.path.isdir(points) else 0
+
+    proc = subprocess.Popen([NB] + plan + ["--out", out], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    got = wait_for(lambda: njson() >= 3)
+    proc.kill()
+    proc.wait()
+    ok = got
+    try:
+        rows = csv_rows(out)
+        kept = [f for f in os.listdir(points) if f.endswith(".csv") and ".tmp." not in f]
+        # every row whole; at most the point being recorded is not in it yet
+        ok = ok and len(rows) >= 1 and all(len(r) == len(rows[0]) for r in rows) and \
+            all(r[4] for r in rows[1:]) and len(kept) - 1 <= len(rows) - 1 <= len(kept)
+    except (OSError, csv.Error):
+        ok = False
+    check("after kill -9 every finished point is whole in results.csv", ok)
+    done = njson()
+    proc = subprocess.Popen([NB] + plan + ["--out", out], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+    got = wait_for(lambda: njson() > done)
+    proc.send_signal(signal.SIGINT)
+    err = proc.communicate()[1]
+    check("SIGINT stops a sweep, keeps its points and says how to resume",
+          got and proc.returncode == 130 and "resume" in err and "already done" in err,
+          "exit %s, %r" % (proc.returncode, err[-300:]))
+    p = nb(*plan, "--out", out)
+    rows = csv_rows(out) if p.returncode == 0 else []
+    check("the resumed sweep completes with one row per point",
+          p.returncode == 0 and len(rows) == 1 + 24 and
+          len({tuple(r[:4]) for r in rows[1:]}) == 24, describe(p))
+
+
+def test_topology():
+    p = nb("topology", "--synthetic", "pack:2 core:16 pu:2", "--pin", "cores", "--threads", "40")
+    rows = [l.split() for l in p.stdout.splitlines() if re.match(r"^\s+\d+\s+\d+", l)]
+    cores = [(int(r[4]), int(r[3])) for r in rows]
+    check("topology places 32 distinct cores first, then SMT siblings",
+          p.returncode == 0 and len(rows) == 40 and len(set(cores[:32])) == 32 and
+          set(cores[32:]) <= set(cores[:32]) and
+          len({int(r[2]) for r in rows}) == 40 and "not bound" in p.stdout, describe(p))
+    p = nb("topology", "--synthetic", "pack:2 core:4 pu:2", "--pin", "compact", "--threads", "4")
+    rows = [l.split() for l in p.stdout.splitlines() if re.match(r"^\s+\d+\s+\d+", l)]
+    check("compact keeps SMT siblings together",
+          [r[3] for r in rows] == ["0", "0", "1", "1"], describe(p))
+    p = nb("topology", "--synthetic", "pack:2 core:4 pu:2", "--pin", "scatter", "--threads", "2")
+    rows = [l.split() for l in p.stdout.splitlines() if re.match(r"^\s+\d+\s+\d+", l)]
+    check("scatter spreads over packages", [r[4] for r in rows] == ["0", "1"], describe(p))
+    p = nb("topology", "--threads", "9", "--pin", "compact")
+    check("more threads than PUs is allowed and says so",
+          p.returncode == 0 and ("oversubscribed" in p.stdout) == (os.cpu_count() < 9),
+          describe(p))
+
+
+def test_list_and_workload_files(tmp):
+    p = nb("list")
+    names = [l.split()[0] for l in p.stdout.splitlines()]
+    want = ["stat-disjoint", "stat-shared", "stat-hot", "stat-negative", "stat-dotdot",
+            "stat-symlink", "stat-mountpoint", "rename-churn", "mount-churn", "create-unlink",
+            "mixed", "ancestors", "noop"]
+    check("list shows every built-in workload", set(want) <= set(names), describe(p))
+    p = nb("run", "--strategy", "lockref", "--workload",
+           os.path.join(ROOT, "workloads", "example.wl"), "--threads", "1", *QUICK)
+    check("a workload file runs, with its writers",
+          p.returncode == 0 and "zipf-lstat-churn" in p.stdout and "writers" in p.stdout,
+          describe(p))
+
+
+BAD = [
+    (["frob"], ["unknown command"]),
+    (["run", "--strategy", "nosuch", "--workload", "stat-hot", "--threads", "1"],
+     ["unknown strategy", "nosuch"]),
+    (["run", "--strategy", "global", "--workload", "nosuch", "--threads", "1"],
+     ["unknown workload", "nosuch"]),
+    (["run", "--strategy", "global", "--workload", "stat-hot", "--threads", "0"],
+     ["--threads"]),
+    (["run", "--strategy", "global", "--workload", "stat-hot", "--threads", "1",
+      "--duration", "-1"], ["--duration"]),
+    (["run", "--strategy", "global", "--workload", "stat-hot", "--threads", "1",
+      "--pin", "diagonal"], ["pin policy", "diagonal"]),
+    (["run", "--strategy", "global", "--workload", "stat-hot"], ["required"]),
+    (["run", "--strategy", "global", "--workload", "stat-hot", "--threads", "1", "--bogus"],
+     ["--bogus"]),
+    (["sweep", "--strategies", "global", "--workloads", "stat-hot", "--threads", "1,x",
+      "--out", "/tmp/nb-never"], ["--threads", "x"]),
+    (["sweep", "--strategies", "global", "--workloads", "stat-hot", "--threads", "1"],
+     ["required"]),
+    (["topology", "--synthetic", "nonsense:3"], ["synthetic"]),
+]
+
+BAD_SPECS = [
+    ("depth = 5\n", "no 'name"),
+    ("name = x\ndepth = 0\n", ":2: depth"),
+    ("name = x\nfanout 8\n", ":2: expected 'key = value'"),
+    ("name = x\ncolour = blue\n", ":2: unknown key 'colour'"),
+    ("name = x\nmix = stat:70 frob:30\n", ":2: mix"),
+    ("name = x\nwriters = 2\n", "writer = none"),
+    ("name = x\nwriter = rename\nwriters = 1\ndepth = 2\n", "depth must be at least 3"),
+    ("name = x\nmix = stat:0\n", "weight 0"),
+    ("name = x\nfanout = 64\ndepth = 6\n", "more than"),
+]
+
+
+def test_bad_input(tmp):
+    for args, words in BAD:
+        p = nb(*args)
+        lines = p.stderr.strip().splitlines()
+        check("bad input %r: one line naming the problem, exit 2" % " ".join(args[:3]),
+              p.returncode == 2 and len(lines) == 1 and all(w in lines[0] for w in words),
+              describe(p))
+    for i, (text, words) in enumerate(BAD_SPECS):
+        spec = os.path.join(tmp, "bad%d.wl" % i)
+        with open(spec, "w") as f:
+            f.write(text)
+        p = nb("run", "--strategy", "global", "--workload", spec, "--threads", "1")
+        lines = p.stderr.strip().splitlines()
+        check("malformed workload file #%d: one line, %r" % (i, words),
+              p.returncode == 2 and len(lines) == 1 and words in lines[0], describe(p))
+
+
+def test_kernel(tmp):
+    p = nb("run", "--strategy", "kernel", "--workload", "stat-hot", "--threads", "1", *QUICK)
+    check("the kernel strategy runs and says where its tree is",
+          p.returncode == 0 and "kernel tree" in p.stdout, describe(p))
+    p = nb("run", "--strategy", "kernel", "--workload", "ancestors", "--threads", "1", *QUICK)
+    check("a workload the kernel cannot run is skipped, not faked",
+          p.returncode == 0 and "skipped" in p.stdout and "ancestor" in p.stdout, describe(p))
+
+
+def main():
+    if not os.access(NB, os.X_OK):
+        print("FAIL: bench: %s is not built" % NB)
+        return 1
+    tmp = tempfile.mkdtemp(prefix="nameibench-test-")
+    try:
+        test_run(tmp)
+        test_sweep_and_resume(tmp)
+        test_kill_and_interrupt(tmp)
+        test_topology()
+        test_list_and_workload_files(tmp)
+        test_bad_input(tmp)
+        test_kernel(tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
