@@ -485,8 +485,9 @@ void bench_print_summary(FILE *f, const struct bench_config *cfg, const struct b
 		fprintf(f, ": skipped, %s\n", res->skipped);
 		return;
 	}
-	fprintf(f, ", %.2f s after %.2f s of warmup (pin %s%s)\n", res->measured_s, cfg->warmup,
-		pin_policy_name(cfg->pin), res->placement.real ? "" : ", not bound");
+	fprintf(f, ", %.2f s after %.2f s of warmup (pin %s%s%s)\n", res->measured_s, cfg->warmup,
+		pin_policy_name(cfg->pin), res->placement.real ? "" : ", not bound",
+		res->placement.oversubscribed ? ", more threads than PUs: oversubscribed" : "");
 	fprintf(f, "  throughput   ");
 	print_rate(f, res->ops_per_sec);
 	if (cfg->wl.writers) {

@@ -175,6 +175,10 @@ def test_topology():
     p = nb("topology", "--synthetic", "pack:2 core:4 pu:2", "--pin", "scatter", "--threads", "2")
     rows = [l.split() for l in p.stdout.splitlines() if re.match(r"^\s+\d+\s+\d+", l)]
     check("scatter spreads over packages", [r[4] for r in rows] == ["0", "1"], describe(p))
+    p = nb("run", "--strategy", "global", "--workload", "noop", "--threads",
+           str(os.cpu_count() + 1), *QUICK)
+    check("a run with more threads than PUs says so", p.returncode == 0 and
+          "oversubscribed" in p.stdout, describe(p))
     p = nb("topology", "--threads", "9", "--pin", "compact")
     check("more threads than PUs is allowed and says so",
           p.returncode == 0 and ("oversubscribed" in p.stdout) == (os.cpu_count() < 9),
