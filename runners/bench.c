@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../engine/compiler.h"
 #include "bench.h"
 
 struct slot {
@@ -142,6 +143,20 @@ static int worker_setup(struct worker *w, struct nb_ctx **ctx)
 	return w->err;
 }
 
+/*
+ * inject_delay - spin for @ns: a deliberate, known slowdown (--inject-delay)
+ * that lets a user check that 'nameibench compare' sees what it should.
+ * It spins rather than sleeps so the thread stays on its CPU, as a slower
+ * lookup would.
+ */
+static void inject_delay(uint64_t ns)
+{
+	uint64_t end = now_ns() + ns;
+
+	while (now_ns() < end)
+		cpu_relax();
+}
+
 static void *reader_main(void *arg)
 {
 	struct worker *w = arg;
@@ -153,6 +168,7 @@ static void *reader_main(void *arg)
 	struct nb_ctx *ctx = NULL;
 	uint64_t n = 0, errors = 0;
 	unsigned int toggle = 0;
+	const uint64_t delay = cfg->inject_delay_ns;
 	int ready = worker_setup(w, &ctx);
 
 	if (!ready && !cfg->wl.noop)
@@ -183,6 +199,8 @@ static void *reader_main(void *arg)
 		} else {
 			err = reader_op(s, ctx, &st, k, &toggle);
 		}
+		if (__builtin_expect(delay != 0, 0))
+			inject_delay(delay);
 		if (__builtin_expect(err, 0))
 			atomic_store_explicit(&slot->errors, ++errors, memory_order_relaxed);
 		atomic_store_explicit(&slot->ops, ++n, memory_order_relaxed);
@@ -488,6 +506,9 @@ void bench_print_summary(FILE *f, const struct bench_config *cfg, const struct b
 	fprintf(f, ", %.2f s after %.2f s of warmup (pin %s%s%s)\n", res->measured_s, cfg->warmup,
 		pin_policy_name(cfg->pin), res->placement.real ? "" : ", not bound",
 		res->placement.oversubscribed ? ", more threads than PUs: oversubscribed" : "");
+	if (cfg->inject_delay_ns)
+		fprintf(f, "  SLOWED ON PURPOSE: each reader spins %" PRIu64 " ns after every "
+			"operation (--inject-delay)\n", cfg->inject_delay_ns);
 	fprintf(f, "  throughput   ");
 	print_rate(f, res->ops_per_sec);
 	if (cfg->wl.writers) {

@@ -31,6 +31,7 @@ struct bench_config {
 	const struct topo *topo;
 	enum pin_policy pin;
 	volatile sig_atomic_t *interrupted;	/* set: abandon the point */
+	uint64_t inject_delay_ns;	/* busy-wait after every reader operation */
 };
 
 struct bench_result {

@@ -55,7 +55,7 @@ void nb_unknown_strategy(const char *who, const char *name)
 	fprintf(stderr, "%s: unknown strategy '%s' (known:", who, name);
 	for (s = nb_strategies(); *s; s++)
 		fprintf(stderr, "%s %s", s == nb_strategies() ? "" : ",", (*s)->name);
-	fprintf(stderr, ")\n");
+	fprintf(stderr, ", %s)\n", nb_strategy_kernel.name);
 }
 
 static void usage(FILE *f)

@@ -161,7 +161,7 @@ void point_csv_header(FILE *f)
 		fprintf(f, "%s%s", i ? "," : "", csv_fixed[i]);
 	for (c = 1; c < nb_counter_count(); c++)
 		fprintf(f, ",%s_per_op", nb_counter_label(c));
-	fprintf(f, ",pin,placement_real,rcu_flavor,seed,skipped\n");
+	fprintf(f, ",pin,placement_real,rcu_flavor,seed,injected_delay_ns,skipped\n");
 }
 
 void point_csv_row(FILE *f, const struct bench_config *cfg, const struct bench_result *res,
@@ -190,8 +190,9 @@ void point_csv_row(FILE *f, const struct bench_config *cfg, const struct bench_r
 		else
 			fputc(',', f);
 	}
-	fprintf(f, ",%s,%s,%s,%" PRIu64 ",%s\n", pin_policy_name(cfg->pin),
-		res->placement.real ? "yes" : "no", rcu_flavor, id->seed, ok ? "" : res->skipped);
+	fprintf(f, ",%s,%s,%s,%" PRIu64 ",%" PRIu64 ",%s\n", pin_policy_name(cfg->pin),
+		res->placement.real ? "yes" : "no", rcu_flavor, id->seed, cfg->inject_delay_ns,
+		ok ? "" : res->skipped);
 }
 
 static void json_workload(FILE *f, const struct workload *wl)
@@ -223,6 +224,8 @@ void point_json(FILE *f, const struct bench_config *cfg, const struct bench_resu
 	json_kv_str(f, "  ", "workload", cfg->wl.name, false);
 	fprintf(f, "  \"threads\": %d,\n  \"writers\": %d,\n  \"rep\": %d,\n  \"seed\": %" PRIu64 ",\n",
 		cfg->threads, cfg->wl.writers, id->rep, id->seed);
+	/* a deliberate slowdown must never pass for a measurement of the strategy */
+	fprintf(f, "  \"injected_delay_ns\": %" PRIu64 ",\n", cfg->inject_delay_ns);
 	json_workload(f, &cfg->wl);
 	json_kv_num(f, "  ", "duration_s", cfg->duration, false);
 	json_kv_num(f, "  ", "warmup_s", cfg->warmup, false);

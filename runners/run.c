@@ -35,6 +35,8 @@ struct common {
 	double duration, warmup;
 	enum pin_policy pin;
 	long seed;
+	const char *slow_strategy;	/* --inject-delay STRATEGY=NS */
+	long slow_ns;
 };
 
 static void common_defaults(struct common *c)
@@ -43,6 +45,33 @@ static void common_defaults(struct common *c)
 	c->warmup = 0.5;
 	c->pin = PIN_CORES;
 	c->seed = 1;
+}
+
+/* --inject-delay STRATEGY=NS: 1, or 2 after the one-line error */
+static int parse_inject_delay(const char *cmd, const char *v, struct common *c)
+{
+	const char *eq = strchr(v, '=');
+	static char name[32];
+
+	if (!eq || eq == v || (size_t)(eq - v) >= sizeof(name))
+		return arg_error(cmd, "--inject-delay needs STRATEGY=NANOSECONDS, not '%s'", v);
+	memcpy(name, v, (size_t)(eq - v));
+	name[eq - v] = '\0';
+	if (!nb_strategy_find(name)) {
+		nb_unknown_strategy(cmd[0] == 'r' ? "nameibench run" : "nameibench sweep", name);
+		return 2;
+	}
+	if (arg_long(eq + 1, 1, 10000000, &c->slow_ns))
+		return arg_error(cmd, "--inject-delay: '%s' is not nanoseconds from 1 to 10000000",
+				 eq + 1);
+	c->slow_strategy = name;
+	return 1;
+}
+
+/* The delay --inject-delay asks of @s's readers: 0 for every other strategy. */
+static uint64_t injected_delay(const struct common *c, const struct nb_strategy *s)
+{
+	return c->slow_strategy && !strcmp(c->slow_strategy, s->name) ? (uint64_t)c->slow_ns : 0;
 }
 
 /*
@@ -66,6 +95,8 @@ static int common_option(const char *cmd, int argc, char **argv, int *i, struct 
 	} else if ((v = arg_value(argc, argv, i, "--seed"))) {
 		if (arg_long(v, 0, 1L << 62, &c->seed))
 			return arg_error(cmd, "--seed must be a whole number, not '%s'", v);
+	} else if ((v = arg_value(argc, argv, i, "--inject-delay"))) {
+		return parse_inject_delay(cmd, v, c);
 	} else if ((v = arg_value(argc, argv, i, "--rcu-flavor"))) {
 		if (nb_rcu_select(v))
 			return arg_error(cmd, "unknown RCU flavor '%s' (known: memb, qsbr)", v);
@@ -80,7 +111,11 @@ static const char common_usage[] =
 	"  --warmup SEC     discarded time before it (default 0.5)\n"
 	"  --pin POLICY     compact, cores (default), scatter or none\n"
 	"  --seed N         the paths' random seed (default 1)\n"
-	"  --rcu-flavor F   memb (default) or qsbr\n";
+	"  --rcu-flavor F   memb (default) or qsbr\n"
+	"  --inject-delay STRATEGY=NS\n"
+	"                   slow STRATEGY down on purpose: its readers spin NS ns\n"
+	"                   after every operation (recorded in the results; for\n"
+	"                   checking that 'nameibench compare' catches a slowdown)\n";
 
 static int check_threads(const char *cmd, long threads, const struct workload *wl)
 {
@@ -136,7 +171,8 @@ static void run_usage(FILE *f)
 		"writers), release them together, discard the warmup, measure, and print\n"
 		"throughput, per-thread spread, latency percentiles and the strategy's\n"
 		"counters per operation.  W is a built-in workload ('nameibench list') or a\n"
-		".wl file.\n"
+		".wl file; NAME@RATE is built-in NAME with each writer at RATE operations\n"
+		"per second (0: as fast as it can), e.g. rename-churn@10000.\n"
 		"\n"
 		"options:\n"
 		"%s"
@@ -206,6 +242,7 @@ int cmd_run(int argc, char **argv)
 	cfg.topo = &tp;
 	cfg.pin = c.pin;
 	cfg.interrupted = &interrupted;
+	cfg.inject_delay_ns = injected_delay(&c, cfg.strategy);
 	id.seed = cfg.seed;
 	context_collect(&ctx, &tp, c.pin, argc + 1, argv - 1);
 
@@ -483,7 +520,8 @@ static void sweep_usage(FILE *f)
 		"again with the same DIR skips the points already there (resume).\n"
 		"\n"
 		"  --strategies LIST  comma-separated, or all (the engine's and kernel)\n"
-		"  --workloads LIST   built-in names or .wl files, comma-separated\n"
+		"  --workloads LIST   built-in names (NAME@RATE: writers at RATE ops/s each)\n"
+		"                     or .wl files, comma-separated\n"
 		"  --threads LIST     e.g. 1,2,4, or auto (1, 2, 4, ... and the PU count)\n"
 		"  --reps R           repetitions of every point (default 1)\n"
 		"  --out DIR          where the results go\n"
@@ -532,6 +570,7 @@ static int sweep_points(struct sweep *sw, const struct common *c, struct topo *t
 			.threads = sw->threads[t], .duration = c->duration, .warmup = c->warmup,
 			.seed = (uint64_t)c->seed + (uint64_t)rep - 1, .topo = tp, .pin = c->pin,
 			.interrupted = &interrupted,
+			.inject_delay_ns = injected_delay(c, sw->strategies[s]),
 		};
 		struct point_id id = { .rep = (int)rep, .seed = cfg.seed };
 		struct bench_result res;

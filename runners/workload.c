@@ -296,10 +296,48 @@ static int spec_load(const char *file, struct workload *wl, char *err, size_t er
 	return spec_check(wl, err, errlen, file);
 }
 
+/*
+ * NAME@RATE: a built-in workload with writers, at another writer rate
+ * (operations per second each), named with the rate so that results keep
+ * the points apart.
+ */
+static int builtin_at_rate(const char *spec, struct workload *wl, char *err, size_t errlen)
+{
+	const char *at = strchr(spec, '@');
+	char base[64];
+	double rate;
+	const struct workload *b;
+
+	if (!at || (size_t)(at - spec) >= sizeof(base))
+		return -ENOENT;
+	memcpy(base, spec, (size_t)(at - spec));
+	base[at - spec] = '\0';
+	b = workload_builtin(base);
+	if (!b)
+		return -ENOENT;
+	if (!b->writers) {
+		snprintf(err, errlen, "'%s' has no writers to set the rate of", base);
+		return -EINVAL;
+	}
+	if (!parse_num(at + 1, 0, 1e9, &rate)) {
+		snprintf(err, errlen, "'%s': the writer rate after '@' must be operations per "
+			 "second, not '%s'", spec, at + 1);
+		return -EINVAL;
+	}
+	*wl = *b;
+	wl->writer_rate = rate;
+	snprintf(wl->name, sizeof(wl->name), "%s", spec);
+	snprintf(wl->source, sizeof(wl->source), "built-in");
+	return 0;
+}
+
 int workload_load(const char *spec, struct workload *wl, char *err, size_t errlen)
 {
 	const struct workload *b = workload_builtin(spec);
+	int r = builtin_at_rate(spec, wl, err, errlen);
 
+	if (r != -ENOENT)
+		return r;
 	if (b) {
 		*wl = *b;
 		snprintf(wl->source, sizeof(wl->source), "built-in");

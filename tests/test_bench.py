@@ -54,7 +54,8 @@ def wait_for(cond, timeout=60.0):
 CONTEXT_KEYS = {"hostname", "cpu_model", "topology", "topology_counts", "kernel", "compiler",
                 "cflags", "liburcu_version", "rcu_flavor", "hwloc_version", "git_commit",
                 "git_dirty", "command", "start_utc", "pin_policy"}
-POINT_KEYS = {"strategy", "workload", "threads", "writers", "rep", "seed", "workload_spec",
+POINT_KEYS = {"strategy", "workload", "threads", "writers", "rep", "seed", "injected_delay_ns",
+              "workload_spec",
               "duration_s", "warmup_s", "measured_s", "ops_per_sec", "reader_ops_per_sec",
               "writer_ops_per_sec", "per_thread_min_ops_per_sec", "per_thread_max_ops_per_sec",
               "latency_ns", "counters_per_op", "timeline", "pin", "placement_pu_os",
@@ -219,6 +220,16 @@ BAD = [
     (["sweep", "--strategies", "global", "--workloads", "stat-hot", "--threads", "1"],
      ["required"]),
     (["topology", "--synthetic", "nonsense:3"], ["synthetic"]),
+    (["run", "--strategy", "global", "--workload", "stat-hot", "--threads", "1",
+      "--inject-delay", "global"], ["--inject-delay", "STRATEGY=NANOSECONDS"]),
+    (["run", "--strategy", "global", "--workload", "stat-hot", "--threads", "1",
+      "--inject-delay", "nosuch=10"], ["unknown strategy", "nosuch"]),
+    (["run", "--strategy", "global", "--workload", "stat-hot", "--threads", "1",
+      "--inject-delay", "global=-5"], ["--inject-delay", "-5"]),
+    (["run", "--strategy", "global", "--workload", "stat-hot@100", "--threads", "1"],
+     ["stat-hot", "no writers"]),
+    (["run", "--strategy", "global", "--workload", "rename-churn@fast", "--threads", "1"],
+     ["writer rate", "fast"]),
 ]
 
 BAD_SPECS = [
@@ -232,6 +243,27 @@ BAD_SPECS = [
     ("name = x\nmix = stat:0\n", "weight 0"),
     ("name = x\nfanout = 64\ndepth = 6\n", "more than"),
 ]
+
+
+def test_writer_rate(tmp):
+    """NAME@RATE keeps the point apart by name and holds the writers to the rate."""
+    j = os.path.join(tmp, "rate.json")
+    p = nb("run", "--strategy", "rcuwalk", "--workload", "rename-churn@40", "--threads", "1",
+           "--duration", "0.5", "--warmup", "0.05", "--json", j)
+    try:
+        with open(j) as f:
+            d = json.load(f)
+    except (OSError, ValueError) as e:
+        check("rename-churn@40 runs and writes its point", False, "%s; %s" % (e, describe(p)))
+        return
+    rate = d["workload_spec"]["writer_rate"]
+    # a rate-limited writer runs on an absolute schedule: it can be late, never early
+    most = 40 * d["writers"] * (d["measured_s"] + 0.1)
+    got = d["writer_ops_per_sec"] * d["measured_s"]
+    check("rename-churn@40 is named so and its writers keep to 40 ops/s each",
+          d["workload"] == "rename-churn@40" and rate == 40 and 0 < got <= most,
+          "workload %r, rate %r, %d writer ops in %.2f s" % (d["workload"], rate, got,
+                                                            d["measured_s"]))
 
 
 def test_bad_input(tmp):
@@ -271,6 +303,7 @@ def main():
         test_kill_and_interrupt(tmp)
         test_topology()
         test_list_and_workload_files(tmp)
+        test_writer_rate(tmp)
         test_bad_input(tmp)
         test_kernel(tmp)
     finally:
