@@ -1,5 +1,8 @@
 # nameibench
 #
+#   make report        the main job: build, run the default sweep into results/<UTC time>/,
+#                      draw the plots and write report.html (QUICK=1: a shorter sweep;
+#                      RESULTS=DIR: redraw DIR without measuring)
 #   make               build bin/nameibench (installs missing Debian packages first)
 #   make check         build and run every test, also under AddressSanitizer and
 #                      ThreadSanitizer; ends with "N passed, N failed"
@@ -57,7 +60,7 @@ ASAN_BIN    := bin/nameibench-asan
 TSAN_BUILD  := build/tsan
 TSAN_BIN    := bin/nameibench-tsan
 
-.PHONY: all check conformance unit asan tsan clean help
+.PHONY: all check conformance unit asan tsan report clean help
 
 all: $(BIN)
 
@@ -115,6 +118,10 @@ check: $(BIN) $(UNIT_BINS) asan tsan
 	$(PYTHON) tests/run.py --variant plain=$(BUILD),$(BIN) \
 		--variant asan=$(ASAN_BUILD),$(ASAN_BIN) \
 		--variant tsan=$(TSAN_BUILD),$(TSAN_BIN),units
+
+report: $(BIN)
+	@$(PYTHON) plots/make_report.py --nameibench $(BIN) $(if $(RESULTS),--results $(RESULTS)) \
+		$(if $(QUICK),--quick)
 
 conformance: $(BIN)
 	$(PYTHON) tests/conformance/conformance.py --seed $(SEED) --ops $(OPS) --strategy $(STRATEGY) \

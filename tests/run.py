@@ -18,8 +18,10 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def suites(variant, build, nameibench, units_only):
-    """The suites of one build variant, each named "variant/suite"."""
+def suites(variant, build, nameibench, units_only, first):
+    """The suites of one build variant, each named "variant/suite".  The
+    report suite tests Python and gnuplot more than the binary, so only the
+    @first full variant runs it."""
     py = sys.executable
     units = sorted(glob.glob(os.path.join(build, "tests", "test_*")))
     units = [u for u in units if os.access(u, os.X_OK) and not u.endswith(".d")]
@@ -31,6 +33,10 @@ def suites(variant, build, nameibench, units_only):
                                                      "conformance.py"),
                                     "--seed", "1", "--ops", "6000", "--strategy", "all",
                                     "--nameibench", nameibench]))
+        if first:
+            for name in ("report",):
+                out.append((name, [py, os.path.join(ROOT, "tests", "test_%s.py" % name),
+                                   nameibench]))
     return [("%s/%s" % (variant, name), argv) for name, argv in out]
 
 
@@ -82,13 +88,15 @@ def main():
     variants = args.variant or [parse_variant("plain=%s,%s" % (
         os.path.join(ROOT, "build"), os.path.join(ROOT, "bin", "nameibench")))]
     counts = {"PASS": 0, "FAIL": 0, "SKIP": 0}
+    first = True
     for variant, build, binary, units_only in variants:
         if not os.access(binary, os.X_OK):
             counts["FAIL"] += 1
             print("FAIL: %s: %s is not built" % (variant, binary))
             continue
-        for name, argv in suites(variant, build, binary, units_only):
+        for name, argv in suites(variant, build, binary, units_only, first and not units_only):
             run_suite(name, argv, counts, args.verbose)
+        first = first and units_only
     skipped = " (%d skipped)" % counts["SKIP"] if counts["SKIP"] else ""
     print("%d passed, %d failed%s" % (counts["PASS"], counts["FAIL"], skipped))
     return 1 if counts["FAIL"] else 0

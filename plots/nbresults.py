@@ -1,0 +1,122 @@
+"""Reading a nameibench results folder.
+
+A folder holds results.json (every point), context.json (the machine and
+the build), and optionally sub-folders of the same kind (make report puts
+its writer-rate series in rates/ and its long timeline points in
+timeline/).  Points are grouped by (strategy, workload, threads); the
+repetitions of a group give its mean and spread.
+"""
+
+import json
+import math
+import os
+
+# The order and the styling every plot and table uses for a strategy.
+STRATEGY_ORDER = ["global", "dlock", "lockref", "rcuwalk", "rcufull", "kernel"]
+STRATEGY_COLOR = {
+    "global": "#7f7f7f", "dlock": "#d62728", "lockref": "#ff7f0e",
+    "rcuwalk": "#1f77b4", "rcufull": "#2ca02c", "kernel": "#000000",
+}
+STRATEGY_POINT = {"global": 4, "dlock": 8, "lockref": 6, "rcuwalk": 10, "rcufull": 12,
+                  "kernel": 2}
+
+
+def strategy_key(name):
+    return (STRATEGY_ORDER.index(name) if name in STRATEGY_ORDER else len(STRATEGY_ORDER), name)
+
+
+def color(name):
+    return STRATEGY_COLOR.get(name, "#9467bd")
+
+
+class Group:
+    """The repetitions of one point."""
+
+    def __init__(self, strategy, workload, threads):
+        self.strategy, self.workload, self.threads = strategy, workload, threads
+        self.points = []
+
+    def values(self, key="ops_per_sec"):
+        return [p[key] for p in self.points if p.get(key) is not None]
+
+    def mean(self, key="ops_per_sec"):
+        v = self.values(key)
+        return sum(v) / len(v) if v else None
+
+    def stddev(self, key="ops_per_sec"):
+        v = self.values(key)
+        if len(v) < 2:
+            return 0.0
+        m = sum(v) / len(v)
+        return math.sqrt(sum((x - m) ** 2 for x in v) / (len(v) - 1))
+
+    def rel_stddev(self, key="ops_per_sec"):
+        m = self.mean(key)
+        return self.stddev(key) / m if m else 0.0
+
+    def counter(self, name):
+        """Mean of a counter per operation, or None (the kernel has none)."""
+        v = [p["counters_per_op"][name] for p in self.points
+             if p.get("counters_per_op") and name in p["counters_per_op"]]
+        return sum(v) / len(v) if v else None
+
+    def latency(self, key):
+        v = [p["latency_ns"][key] for p in self.points if p.get("latency_ns")]
+        return sorted(v)[len(v) // 2] if v else None
+
+
+class Results:
+    def __init__(self, folder):
+        self.folder = folder
+        self.context = load_json(os.path.join(folder, "context.json"), {})
+        self.points = load_json(os.path.join(folder, "results.json"), [])
+        self.skipped = [p for p in self.points if p.get("skipped")]
+        self.measured = [p for p in self.points if not p.get("skipped")]
+        self.groups = {}
+        for p in self.measured:
+            key = (p["strategy"], p["workload"], p["threads"])
+            g = self.groups.get(key)
+            if g is None:
+                g = self.groups[key] = Group(*key)
+            g.points.append(p)
+
+    def sub(self, name):
+        """A sub-folder's results, if make report wrote one."""
+        path = os.path.join(self.folder, name)
+        return Results(path) if os.path.exists(os.path.join(path, "results.json")) else None
+
+    def strategies(self):
+        return sorted({k[0] for k in self.groups}, key=strategy_key)
+
+    def workloads(self):
+        seen = []
+        for p in self.points:
+            if p["workload"] not in seen:
+                seen.append(p["workload"])
+        return seen
+
+    def threads(self, workload=None):
+        return sorted({k[2] for k in self.groups if workload is None or k[1] == workload})
+
+    def group(self, strategy, workload, threads):
+        return self.groups.get((strategy, workload, threads))
+
+    def caption(self):
+        c = self.context
+        date = c.get("start_utc", "")[:10]
+        return "%s: %s, %s; %s; nameibench %s%s" % (
+            c.get("hostname", "?"), c.get("cpu_model", "?"), c.get("topology", "?"), date,
+            c.get("git_commit", "?"), " (dirty)" if c.get("git_dirty") else "")
+
+
+def load_json(path, default):
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return default
+
+
+def base_workload(name):
+    """rename-churn@200 -> rename-churn"""
+    return name.split("@", 1)[0]
