@@ -32,7 +32,8 @@ STRATEGIES  := global dlock lockref rcuwalk rcufull
 ENGINE_SRCS := engine/dcache.c engine/inode.c engine/shmem.c engine/namespace.c \
                engine/vfs.c engine/engine.c engine/percpu.c engine/rcu.c engine/kernel.c
 RUNNER_SRCS := runners/main.c runners/sh.c runners/args.c runners/topo.c runners/topology.c \
-               runners/workload.c runners/bench.c runners/results.c runners/run.c
+               runners/workload.c runners/bench.c runners/results.c runners/run.c \
+               runners/compare.c
 UNIT_SRCS   := $(wildcard tests/unit/test_*.c)
 
 ENGINE_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(ENGINE_SRCS)) \

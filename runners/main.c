@@ -17,6 +17,7 @@ static const struct command {
 } commands[] = {
 	{ "run", cmd_run, "measure one point: a strategy, a workload, a thread count" },
 	{ "sweep", cmd_sweep, "measure many points into a results folder (resumable)" },
+	{ "compare", cmd_compare, "compare two results folders: %change, noise, regressions" },
 	{ "list", cmd_list, "list the built-in workloads" },
 	{ "topology", cmd_topology, "show the machine and where threads would run" },
 	{ "sh", cmd_sh, "run namespace operations from a script, one result line each" },

@@ -20,8 +20,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 def suites(variant, build, nameibench, units_only, first):
     """The suites of one build variant, each named "variant/suite".  The
-    report suite tests Python and gnuplot more than the binary, so only the
-    @first full variant runs it."""
+    report and compare suites test Python and gnuplot more than the binary,
+    so only the @first full variant runs them."""
     py = sys.executable
     units = sorted(glob.glob(os.path.join(build, "tests", "test_*")))
     units = [u for u in units if os.access(u, os.X_OK) and not u.endswith(".d")]
@@ -34,7 +34,7 @@ def suites(variant, build, nameibench, units_only, first):
                                     "--seed", "1", "--ops", "6000", "--strategy", "all",
                                     "--nameibench", nameibench]))
         if first:
-            for name in ("report",):
+            for name in ("report", "compare"):
                 out.append((name, [py, os.path.join(ROOT, "tests", "test_%s.py" % name),
                                    nameibench]))
     return [("%s/%s" % (variant, name), argv) for name, argv in out]
