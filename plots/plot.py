@@ -47,10 +47,14 @@ class Plotter:
                   "set output %s\n%s%s\nunset output\n"
                   "set terminal svg size %d,%d dynamic font 'sans,10' noenhanced\n"
                   "set output %s\n%s%s\nunset output\n"
-                  % (width, height, gq(png), common, body, width, height, gq(svg), common, body))
+                  % (width, height, gq(name + ".png"), common, body, width, height,
+                     gq(name + ".svg"), common, body))
         with open(os.path.join(self.data, name + ".gp"), "w") as f:
             f.write(script)
-        p = subprocess.run(["gnuplot"], input=script, capture_output=True, text=True)
+        # paths in the script are relative to the plots folder, so that
+        # 'cd DIR/plots && gnuplot data/NAME.gp' redraws a plot anywhere
+        p = subprocess.run(["gnuplot"], input=script, capture_output=True, text=True,
+                           cwd=self.out)
         if p.returncode != 0 or not os.path.exists(png) or not os.path.exists(svg):
             raise RuntimeError("gnuplot failed on %s: %s" % (name, p.stderr.strip()[-500:]))
         return Plot(name, title, what, png, svg)
@@ -58,13 +62,14 @@ class Plotter:
     def datafile(self, name, blocks):
         """Write gnuplot data blocks (lists of rows), separated for 'index'."""
         path = os.path.join(self.data, name + ".dat")
+        rel = os.path.join("data", name + ".dat")
         with open(path, "w") as f:
             for i, rows in enumerate(blocks):
                 if i:
                     f.write("\n\n")
                 for row in rows:
                     f.write(" ".join(str(x) for x in row) + "\n")
-        return path
+        return rel
 
     # -- the plots --
 
