@@ -17,8 +17,10 @@ input exits 2.
 
 The spread is that of single repetitions, not of their mean: drift
 between two runs on one machine is usually larger than the spread within
-a run, and this keeps it from passing for a change.  With one repetition
-a side has no spread, and every change beyond 1% is marked.
+a run, and this keeps it from passing for a change.  A point measured
+once (make report's rates/ and timeline/ series) has no spread of its
+own and is given the median spread of the two runs' repeated points;
+when nothing was repeated, every change beyond 1% is marked.
 
 Counters per operation (the engine's footprint) are compared too and
 listed when they move, but they never decide the exit status.  The
@@ -45,11 +47,11 @@ MIN_CHANGE = 0.01                   # below 1%, nothing is marked however tight 
 class Row:
     """One matched point."""
 
-    def __init__(self, series, key, old, new, sigma, threshold):
+    def __init__(self, series, key, old, new, sigma, threshold, pooled):
         self.series, self.key, self.old, self.new = series, key, old, new
         mo, mn = old.mean(), new.mean()
         self.change = (mn - mo) / mo if mo else 0.0
-        self.noise = math.sqrt(old.rel_stddev() ** 2 + new.rel_stddev() ** 2)
+        self.noise = math.sqrt(spread(old, pooled) ** 2 + spread(new, pooled) ** 2)
         self.marked = abs(self.change) > max(sigma * self.noise, MIN_CHANGE)
         self.regression = self.marked and self.change < -threshold
         self.improvement = self.marked and self.change > threshold
@@ -64,6 +66,20 @@ class Row:
         if self.improvement:
             return "improvement"
         return "changed" if self.marked else ""
+
+
+def spread(g, pooled):
+    """A point's relative spread; with one repetition, the run's typical one."""
+    return g.rel_stddev() if len(g.values()) > 1 else pooled
+
+
+def pooled_spread(pairs):
+    """The median relative spread of every repeated point of both runs: the
+    noise a single repetition is assumed to carry (0 when nothing was
+    repeated)."""
+    v = sorted(g.rel_stddev() for _, o, n in pairs for res in (o, n)
+               for g in res.groups.values() if len(g.values()) > 1)
+    return v[len(v) // 2] if v else 0.0
 
 
 def slowed(res):
@@ -99,13 +115,15 @@ def series_pairs(old, new):
 
 def match(old, new, sigma, threshold):
     rows, only_old, only_new = [], [], []
-    for s, o, n in series_pairs(old, new):
+    pairs = list(series_pairs(old, new))
+    pooled = pooled_spread(pairs)
+    for s, o, n in pairs:
         prefix = s + "/" if s else ""
         for key in sorted(set(o.groups) | set(n.groups),
                           key=lambda k: (k[1], nr.strategy_key(k[0]), k[2])):
             go, gn = o.groups.get(key), n.groups.get(key)
             if go and gn:
-                rows.append(Row(s, key, go, gn, sigma, threshold))
+                rows.append(Row(s, key, go, gn, sigma, threshold, pooled))
             else:
                 (only_old if go else only_new).append(prefix + "%s %s t=%d" % key)
     return rows, only_old, only_new
@@ -134,6 +152,7 @@ def fmt_ops(x):
 
 def fmt_sd(g):
     return "±%.0f%%" % (100 * g.rel_stddev()) if len(g.values()) > 1 else "(1 rep)"
+
 
 
 def table(rows):

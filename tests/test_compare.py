@@ -150,6 +150,46 @@ def test_known_change(a, tmp):
               "only in OLD: ")[1].splitlines()[0], describe(p))
 
 
+def rel_spreads(run):
+    """Relative standard deviations of the repeated points, computed here."""
+    groups = {}
+    for x in points(run):
+        groups.setdefault((x["strategy"], x["workload"], x["threads"]), []).append(
+            x["ops_per_sec"])
+    out = []
+    for v in groups.values():
+        if len(v) > 1:
+            m = sum(v) / len(v)
+            out.append((sum((y - m) ** 2 for y in v) / (len(v) - 1)) ** 0.5 / m)
+    return out
+
+
+def test_single_repetition(a, tmp):
+    """A point measured once borrows the runs' median spread."""
+    old = os.path.join(tmp, "once-old")
+    shutil.copytree(a, old)
+    pts = [x for x in points(old) if x["strategy"] != "rcufull" or x["rep"] == 1]
+    with open(os.path.join(old, "results.json"), "w") as f:
+        json.dump(pts, f)
+    v = sorted(rel_spreads(old) * 2)
+    pooled = v[len(v) // 2]
+    band = 3 * (2 ** 0.5) * pooled      # --sigma 3, both sides borrowing
+    for factor, marked in ((1 - max(band / 2, 0.011), False), (0.6, True)):
+        new = os.path.join(tmp, "once-%g" % factor)
+        scaled_copy(old, new, "rcufull", factor)
+        p = nb("compare", old, new, "--threshold", "0.5")
+        r = rows(p.stdout)
+        got = {k for k, (_, verdict) in r.items() if verdict}
+        want = {"rcufull stat-hot t=%d" % t for t in (1, 2)} if marked else set()
+        if not marked and band / 2 <= 0.011:
+            print("SKIP: compare: the runs were too steady (band %.2f%%) to leave room for a "
+                  "change under the noise band and over the 1%% floor" % (100 * band))
+            continue
+        check("once-measured points at %.1f%% against a borrowed noise band of %.1f%%: %s"
+              % (100 * (factor - 1), 100 * band, "marked" if marked else "not marked"),
+              got == want, "marked %s; %s" % (sorted(got), describe(p)))
+
+
 def test_html(a, c, tmp):
     html = os.path.join(tmp, "cmp.html")
     p = nb("compare", a, c, *TOLERANT, "--html", html)
@@ -225,6 +265,7 @@ def main():
         test_same_build(a, b)
         test_slowed(a, c)
         test_known_change(a, tmp)
+        test_single_repetition(a, tmp)
         test_html(a, c, tmp)
         test_report_warns(c)
         test_bad_input(a, tmp)
