@@ -28,7 +28,6 @@ kernel strategy's points measure the machine's kernel, not this code.
 """
 
 import argparse
-import base64
 import html
 import json
 import math
@@ -230,13 +229,7 @@ def overlay_plots(old, new, outdir):
         blocks, curves, means = [], [], []
         for s in strategies:
             for side, res, dt in (("old", old, 2), ("new", new, 1)):
-                rows = []
-                for t in res.threads(w):
-                    g = res.group(s, w, t)
-                    if g:
-                        v = g.values()
-                        rows.append((t, g.mean() / 1e6, min(v) / 1e6, max(v) / 1e6))
-                        means.append(g.mean())
+                rows = plot.throughput_rows(res, s, w, means)
                 if not rows:
                     continue
                 blocks.append(rows)
@@ -288,13 +281,7 @@ def write_html(path, old, new, rows, only_old, only_new, moves, args):
                 ["point", "counter", "old", "new"],
                 [[n, c, "%.3g" % a, "%.3g" % b] for n, c, a, b in moves]))
         parts.append("<h2>Throughput, overlaid</h2>")
-        for p in plots:
-            with open(p.svg, "rb") as f:
-                data = base64.b64encode(f.read()).decode()
-            parts.append("<figure id='%s'><img alt='%s' src='data:image/svg+xml;base64,%s'>"
-                         "<figcaption><b>%s.</b> %s</figcaption></figure>" %
-                         (html.escape(p.name), html.escape(p.title), data,
-                          html.escape(p.title), html.escape(p.what)))
+        parts += [report.figure_html(p) for p in plots]
         parts.append(report.SELF_CHECK + "</body></html>")
         report.write_atomic(path, "\n".join(parts))
     finally:

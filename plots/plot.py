@@ -81,14 +81,7 @@ class Plotter:
             return None
         blocks, means = [], []
         for s in strategies:
-            rows = []
-            for t in threads:
-                g = self.r.group(s, workload, t)
-                if g:
-                    v = g.values()
-                    rows.append((t, g.mean() / 1e6, min(v) / 1e6, max(v) / 1e6))
-                    means.append(g.mean())
-            blocks.append(rows)
+            blocks.append(throughput_rows(self.r, s, workload, means))
         path = self.datafile("throughput-" + workload, blocks)
         one = [self.r.group(s, workload, threads[0]) for s in strategies]
         best1 = max(g.mean() / threads[0] for g in one if g) / 1e6
@@ -308,6 +301,19 @@ class Plotter:
         return self.render("heatmap", body, "strategies and workloads at the highest thread "
                            "count", "each cell: throughput (million operations/s) and, in "
                            "colour, its share of the best strategy on that workload")
+
+
+def throughput_rows(res, strategy, workload, means):
+    """(threads, mean, slowest, fastest) in Mops/s for each thread count
+    measured; the means in ops/s are appended to @means."""
+    rows = []
+    for t in res.threads(workload):
+        g = res.group(strategy, workload, t)
+        if g:
+            v = g.values()
+            rows.append((t, g.mean() / 1e6, min(v) / 1e6, max(v) / 1e6))
+            means.append(g.mean())
+    return rows
 
 
 def gq(s):

@@ -396,6 +396,16 @@ window.addEventListener('load', function () {
 </script>"""
 
 
+def figure_html(p):
+    """A plot as a <figure>, its SVG inlined so that the page stands alone."""
+    with open(p.svg, "rb") as f:
+        data = base64.b64encode(f.read()).decode()
+    return ("<figure id='%s'><img alt='%s' src='data:image/svg+xml;base64,%s'>"
+            "<figcaption><b>%s.</b> %s</figcaption></figure>" %
+            (html.escape(p.name), html.escape(p.title), data, html.escape(p.title),
+             html.escape(p.what)))
+
+
 def write_html(rep, path):
     r = rep.r
     parts = ["<!DOCTYPE html><html><head><meta charset='utf-8'><title>%s</title><style>%s"
@@ -412,13 +422,7 @@ def write_html(rep, path):
             ["ours", "published", "their figure", "our figure", "shapes"],
             [list(x) for x in rep.published]))
     parts.append("<h2>Plots</h2>")
-    for p in rep.plots:
-        with open(p.svg, "rb") as f:
-            data = base64.b64encode(f.read()).decode()
-        parts.append("<figure id='%s'><img alt='%s' src='data:image/svg+xml;base64,%s'>"
-                     "<figcaption><b>%s.</b> %s</figcaption></figure>" %
-                     (html.escape(p.name), html.escape(p.title), data, html.escape(p.title),
-                      html.escape(p.what)))
+    parts += [figure_html(p) for p in rep.plots]
     parts.append("<h2>Throughput</h2><p>million operations/s, mean ±relative standard "
                  "deviation over the repetitions</p>" + h_table(*throughput_table(r)))
     parts.append("<h2>Counters per operation</h2>" + h_table(*counters_table(r)))

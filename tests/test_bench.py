@@ -21,20 +21,15 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 NB = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "bin", "nameibench")
 QUICK = ["--duration", "0.1", "--warmup", "0.02"]
-failed = 0
+sys.path.insert(0, os.path.join(ROOT, "tests"))
+import checks  # noqa: E402
+
+check = checks.Checks("bench")
 
 
 def nb(*args, **kw):
     return subprocess.run([NB] + list(args), capture_output=True, text=True, **kw)
 
-
-def check(name, cond, detail=""):
-    global failed
-    if cond:
-        print("PASS: bench: %s" % name)
-    else:
-        failed += 1
-        print("FAIL: bench: %s%s" % (name, (": " + detail) if detail else ""))
 
 
 def describe(p):
@@ -308,7 +303,7 @@ def main():
         test_kernel(tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    return 1 if failed else 0
+    return 1 if check.failed else 0
 
 
 if __name__ == "__main__":

@@ -14,23 +14,17 @@ import tempfile
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 NB = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "bin", "nameibench")
 sys.path.insert(0, os.path.join(ROOT, "tests", "conformance"))
+sys.path.insert(0, os.path.join(ROOT, "tests"))
+import checks  # noqa: E402
 import kernelsh  # noqa: E402
 
-failed = 0
+check = checks.Checks("cli")
 
 
 def nb(*args, stdin=""):
     return subprocess.run([NB] + list(args), input=stdin, capture_output=True,
                           text=True, errors="replace")
 
-
-def check(name, cond, detail=""):
-    global failed
-    if cond:
-        print("PASS: cli: %s" % name)
-    else:
-        failed += 1
-        print("FAIL: cli: %s%s" % (name, (": " + detail) if detail else ""))
 
 
 def one_line_error(p, *words):
@@ -225,7 +219,7 @@ def main():
     test_counters_footprint()
     test_ancestors()
     test_rcu_flavor_and_strategies()
-    return 1 if failed else 0
+    return 1 if check.failed else 0
 
 
 if __name__ == "__main__":

@@ -23,6 +23,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 import browser  # noqa: E402
+import checks  # noqa: E402
+from checks import describe  # noqa: E402
 
 NB = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "bin", "nameibench")
 PY = sys.executable
@@ -32,20 +34,9 @@ SLOW = "lockref"
 # Two runs on a shared 2-core machine drift by several percent; the
 # slowdown below costs lockref far more than this.
 TOLERANT = ["--threshold", "25"]
-failed = 0
+check = checks.Checks("compare")
 
 
-def check(name, cond, detail=""):
-    global failed
-    if cond:
-        print("PASS: compare: %s" % name)
-    else:
-        failed += 1
-        print("FAIL: compare: %s%s" % (name, (": " + detail) if detail else ""))
-
-
-def describe(p):
-    return "exit %s, stdout %r, stderr %r" % (p.returncode, p.stdout[-800:], p.stderr[-400:])
 
 
 def nb(*args):
@@ -271,7 +262,7 @@ def main():
         test_bad_input(a, tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    return 1 if failed else 0
+    return 1 if check.failed else 0
 
 
 if __name__ == "__main__":

@@ -27,7 +27,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 import browser  # noqa: E402
+import checks  # noqa: E402
 import pngread  # noqa: E402
+from checks import describe  # noqa: E402
 
 NB = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "bin", "nameibench")
 PY = sys.executable
@@ -37,20 +39,9 @@ WORKLOADS = ["stat-hot", "rename-churn"]
 # the strategies' colours, as every plot draws them (plots/nbresults.py)
 COLOURS = {"global": "#7f7f7f", "dlock": "#d62728", "lockref": "#ff7f0e",
            "rcuwalk": "#1f77b4", "rcufull": "#2ca02c", "kernel": "#000000"}
-failed = 0
+check = checks.Checks("report")
 
 
-def check(name, cond, detail=""):
-    global failed
-    if cond:
-        print("PASS: report: %s" % name)
-    else:
-        failed += 1
-        print("FAIL: report: %s%s" % (name, (": " + detail) if detail else ""))
-
-
-def describe(p):
-    return "exit %s, stdout %r, stderr %r" % (p.returncode, p.stdout[-400:], p.stderr[-600:])
 
 
 def expected_plots():
@@ -241,7 +232,7 @@ def main():
         test_bad_input(tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    return 1 if failed else 0
+    return 1 if check.failed else 0
 
 
 if __name__ == "__main__":
