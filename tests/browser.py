@@ -57,3 +57,23 @@ def body_attributes(chromium, html_path, timeout=120):
     if p.returncode or not m:
         raise RuntimeError("chromium exit %d: %s" % (p.returncode, p.stderr.strip()[-400:]))
     return dict(re.findall(r'([\w-]+)="([^"]*)"', m.group(1)))
+
+
+def check_rendered(check, html_path, images, what):
+    """Check (with a checks.Checks) that Chromium renders @html_path with
+    @images images and none broken; print a SKIP saying why when Chromium
+    cannot be had.  Returns the chromium path, or None."""
+    chromium, why = find()
+    if not chromium:
+        print("SKIP: %s: headless Chromium check: %s" % (check.suite, why))
+        return None
+    try:
+        attrs = body_attributes(chromium, html_path)
+        check("Chromium renders %s with its %d plot%s and no broken image" %
+              (what, images, "" if images == 1 else "s"),
+              attrs.get("data-images") == str(images) and attrs.get("data-broken") == "0",
+              "%s" % attrs)
+    except (RuntimeError, subprocess.TimeoutExpired) as e:
+        check("Chromium renders %s" % what, False, str(e))
+        return None
+    return chromium

@@ -195,16 +195,7 @@ def test_html(a, c, tmp):
     imgs = re.findall(r"<img [^>]*src='data:image/svg\+xml;base64,", page)
     check("the HTML has the overlaid throughput plot inlined", len(imgs) == 1 and
           "compare-stat-hot" in page)
-    chromium, why = browser.find()
-    if not chromium:
-        print("SKIP: compare: headless Chromium check: %s" % why)
-        return
-    try:
-        attrs = browser.body_attributes(chromium, html)
-        check("Chromium renders the comparison with its plot and no broken image",
-              attrs.get("data-images") == "1" and attrs.get("data-broken") == "0", "%s" % attrs)
-    except (RuntimeError, subprocess.TimeoutExpired) as e:
-        check("Chromium renders the comparison", False, str(e))
+    browser.check_rendered(check, html, 1, "the comparison")
 
 
 def test_report_warns(c):
