@@ -594,16 +594,54 @@ static void copy_name(struct dentry *dentry, struct dentry *target)
 }
 
 /*
- * d_move - @dentry takes @target's place: its parent and name.  @target
- * (negative, or the victim of a rename over it) is left unhashed with its
- * own name and parent, to die when its last user lets go.
+ * swap_names - RENAME_EXCHANGE: @dentry and @target trade names.  An
+ * external name changes hands with the reference its holder had; an
+ * inline one is copied word by word (concurrent lockless readers see a
+ * mix, which the callers' d_seq write sections make them discard).
+ */
+static void swap_names(struct dentry *dentry, struct dentry *target)
+{
+	struct external_name *dname = external_name(dentry);
+	struct external_name *tname = external_name(target);
+	uint64_t hash_len = READ_ONCE(dentry->d_hash_len);
+	unsigned int i;
+
+	if (dname && tname) {
+		smp_store_release(&dentry->d_name, (const char *)tname->name);
+		smp_store_release(&target->d_name, (const char *)dname->name);
+	} else if (dname || tname) {
+		/* the inline name moves into the other's d_iname */
+		struct dentry *ext = dname ? dentry : target, *inl = dname ? target : dentry;
+		struct external_name *p = dname ? dname : tname;
+
+		for (i = 0; i < DNAME_INLINE_LEN / 8; i++)
+			WRITE_ONCE(ext->d_iname[i], READ_ONCE(inl->d_iname[i]));
+		smp_store_release(&ext->d_name, (const char *)ext->d_iname);
+		smp_store_release(&inl->d_name, (const char *)p->name);
+	} else {
+		for (i = 0; i < DNAME_INLINE_LEN / 8; i++) {
+			uint64_t w = READ_ONCE(dentry->d_iname[i]);
+
+			WRITE_ONCE(dentry->d_iname[i], READ_ONCE(target->d_iname[i]));
+			WRITE_ONCE(target->d_iname[i], w);
+		}
+	}
+	WRITE_ONCE(dentry->d_hash_len, READ_ONCE(target->d_hash_len));
+	WRITE_ONCE(target->d_hash_len, hash_len);
+}
+
+/*
+ * __d_move - @dentry takes @target's place: its parent and name.  Without
+ * @exchange, @target (negative, or the victim of a rename over it) is left
+ * unhashed with its own name and parent, to die when its last user lets
+ * go; with it (RENAME_EXCHANGE), @target takes @dentry's old place.
  *
  * Called with both parents' i_rwsem held (and s_vfs_rename_mutex when the
  * parents differ).  rename_lock makes the move visible to REF-walk's chain
  * walk (d_lookup retries a miss), and the two d_seq write sections to
  * RCU-walk.
  */
-void d_move(struct dentry *dentry, struct dentry *target)
+static void __d_move(struct dentry *dentry, struct dentry *target, bool exchange)
 {
 	struct dentry *old_parent, *new_parent;
 
@@ -623,14 +661,24 @@ void d_move(struct dentry *dentry, struct dentry *target)
 	___d_drop(target);
 
 	WRITE_ONCE(dentry->d_parent, new_parent);
-	copy_name(dentry, target);
-	if (old_parent != new_parent) {
+	if (exchange) {
+		swap_names(dentry, target);
+		WRITE_ONCE(target->d_parent, old_parent);
+	} else {
+		copy_name(dentry, target);
+	}
+	if (old_parent != new_parent && !exchange) {
 		lockref_set_count_locked(&new_parent->d_lockref, d_count(new_parent) + 1);
 		/* the caller holds old_parent: this cannot reach zero */
 		lockref_set_count_locked(&old_parent->d_lockref, d_count(old_parent) - 1);
 	}
 	list_move(&dentry->d_sib, &new_parent->d_children);
 	__d_rehash(dentry);
+	if (exchange) {
+		/* each child holds a reference to its parent: the two swap */
+		list_move(&target->d_sib, &old_parent->d_children);
+		__d_rehash(target);
+	}
 
 	write_seqcount_end(&target->d_seq);
 	write_seqcount_end(&dentry->d_seq);
@@ -641,6 +689,17 @@ void d_move(struct dentry *dentry, struct dentry *target)
 		d_unlock(old_parent);
 	d_unlock(new_parent);
 	write_sequnlock(&rename_lock);
+}
+
+void d_move(struct dentry *dentry, struct dentry *target)
+{
+	__d_move(dentry, target, false);
+}
+
+/* d_exchange - RENAME_EXCHANGE: two positive dentries trade places. */
+void d_exchange(struct dentry *dentry1, struct dentry *dentry2)
+{
+	__d_move(dentry1, dentry2, true);
 }
 
 /* ---- the end of a superblock ---- */

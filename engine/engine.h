@@ -73,6 +73,8 @@ struct nb_strategy {
 	int (*unlink)(struct nb_ctx *ctx, const char *path);
 	int (*rmdir)(struct nb_ctx *ctx, const char *path);
 	int (*rename)(struct nb_ctx *ctx, const char *oldpath, const char *newpath);
+	/* renameat2(RENAME_EXCHANGE): both names must exist; they trade places */
+	int (*exchange)(struct nb_ctx *ctx, const char *path1, const char *path2);
 	int (*mount)(struct nb_ctx *ctx, const char *path);
 	int (*umount)(struct nb_ctx *ctx, const char *path, int flags);
 	int (*chdir)(struct nb_ctx *ctx, const char *path);

@@ -123,6 +123,8 @@ int shmem_unlink(struct inode *dir, struct dentry *dentry);
 int shmem_rmdir(struct inode *dir, struct dentry *dentry);
 int shmem_rename(struct inode *old_dir, struct dentry *old_dentry,
 		 struct inode *new_dir, struct dentry *new_dentry);
+int shmem_exchange(struct inode *old_dir, struct dentry *old_dentry,
+		   struct inode *new_dir, struct dentry *new_dentry);
 bool simple_empty(struct dentry *dentry);
 
 #endif /* NB_FS_H */

@@ -252,6 +252,15 @@ static int k_rename(struct nb_ctx *ctx, const char *from, const char *to)
 	return KERNEL_OP(NB_OP_RENAME, *from && *to ? ret(renameat(ofd, orel, nfd, nrel)) : -ENOENT);
 }
 
+static int k_exchange(struct nb_ctx *ctx, const char *from, const char *to)
+{
+	int ofd, nfd;
+	const char *orel = at(ctx, from, &ofd), *nrel = at(ctx, to, &nfd);
+
+	return KERNEL_OP(NB_OP_RENAME, *from && *to ?
+			 ret(renameat2(ofd, orel, nfd, nrel, RENAME_EXCHANGE)) : -ENOENT);
+}
+
 /* mount(2) takes a path: reach the directory fd through /proc. */
 static void host_path(const struct nb_ctx *ctx, const char *path, char *buf, size_t n)
 {
@@ -339,6 +348,7 @@ const struct nb_strategy nb_strategy_kernel = {
 	.unlink		= k_unlink,
 	.rmdir		= k_rmdir,
 	.rename		= k_rename,
+	.exchange	= k_exchange,
 	.mount		= k_mount,
 	.umount		= k_umount,
 	.chdir		= k_chdir,

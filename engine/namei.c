@@ -1339,7 +1339,8 @@ exit:
 
 /* ---- rename ---- */
 
-static int do_renameat2(struct nb_ctx *ctx, const char *oldname, const char *newname)
+static int do_renameat2(struct nb_ctx *ctx, const char *oldname, const char *newname,
+			unsigned int flags)
 {
 	struct filename from, to;
 	struct dentry *old_dentry, *new_dentry, *trap;
@@ -1374,14 +1375,23 @@ static int do_renameat2(struct nb_ctx *ctx, const char *oldname, const char *new
 	err = (int)PTR_ERR(old_dentry);
 	if (IS_ERR(old_dentry))
 		goto exit3;
-	new_dentry = lookup_one_qstr_excl(&new_last, new_path.dentry, LOOKUP_CREATE);
+	/* an exchange needs both: a negative target is ENOENT */
+	new_dentry = lookup_one_qstr_excl(&new_last, new_path.dentry,
+					  (flags & RENAME_EXCHANGE) ? 0 : LOOKUP_CREATE);
 	err = (int)PTR_ERR(new_dentry);
 	if (IS_ERR(new_dentry))
 		goto exit4;
+	if ((flags & RENAME_EXCHANGE) && !d_is_dir(new_dentry)) {
+		err = -ENOTDIR;
+		if (new_last.name[new_last.len])
+			goto exit5;
+	}
 	/* unless the source is a directory trailing slashes give -ENOTDIR */
 	if (!d_is_dir(old_dentry)) {
 		err = -ENOTDIR;
-		if (old_last.name[old_last.len] || new_last.name[new_last.len])
+		if (old_last.name[old_last.len])
+			goto exit5;
+		if (!(flags & RENAME_EXCHANGE) && new_last.name[new_last.len])
 			goto exit5;
 	}
 	/* source should not be ancestor of target */
@@ -1389,11 +1399,12 @@ static int do_renameat2(struct nb_ctx *ctx, const char *oldname, const char *new
 	if (old_dentry == trap)
 		goto exit5;
 	/* target should not be an ancestor of source */
-	err = -ENOTEMPTY;
+	if (!(flags & RENAME_EXCHANGE))
+		err = -ENOTEMPTY;
 	if (new_dentry == trap)
 		goto exit5;
 	err = vfs_rename(d_inode(old_path.dentry), old_dentry,
-			 d_inode(new_path.dentry), new_dentry);
+			 d_inode(new_path.dentry), new_dentry, flags);
 exit5:
 	dput(new_dentry);
 exit4:
@@ -1405,6 +1416,16 @@ exit2:
 exit1:
 	walk_path_put(&old_path);
 	return err;
+}
+
+static int do_rename(struct nb_ctx *ctx, const char *oldname, const char *newname)
+{
+	return do_renameat2(ctx, oldname, newname, 0);
+}
+
+static int do_exchange(struct nb_ctx *ctx, const char *oldname, const char *newname)
+{
+	return do_renameat2(ctx, oldname, newname, RENAME_EXCHANGE);
 }
 
 /* ---- mounts and the working directory ---- */
@@ -1684,7 +1705,8 @@ DEFINE_OP1(op_rmdir, NB_OP_RMDIR, do_rmdir)
 DEFINE_OP1(op_mount, NB_OP_MOUNT, do_mount)
 DEFINE_OP1(op_chdir, NB_OP_CHDIR, do_chdir)
 DEFINE_OP2(op_symlink, NB_OP_SYMLINK, do_symlinkat)
-DEFINE_OP2(op_rename, NB_OP_RENAME, do_renameat2)
+DEFINE_OP2(op_rename, NB_OP_RENAME, do_rename)
+DEFINE_OP2(op_exchange, NB_OP_RENAME, do_exchange)
 
 static int op_umount(struct nb_ctx *ctx, const char *path, int flags)
 {
@@ -1746,6 +1768,7 @@ const struct nb_strategy STRATEGY_TABLE = {
 	.unlink		= op_unlink,
 	.rmdir		= op_rmdir,
 	.rename		= op_rename,
+	.exchange	= op_exchange,
 	.mount		= op_mount,
 	.umount		= op_umount,
 	.chdir		= op_chdir,

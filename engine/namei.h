@@ -49,7 +49,12 @@ int vfs_create(struct inode *dir, struct dentry *dentry);
 int vfs_symlink(struct inode *dir, struct dentry *dentry, const char *target);
 int vfs_unlink(struct inode *dir, struct dentry *dentry);
 int vfs_rmdir(struct inode *dir, struct dentry *dentry);
+/* renameat2 flags (the values of <linux/fs.h>) */
+#ifndef RENAME_EXCHANGE
+#define RENAME_EXCHANGE		0x2
+#endif
+
 int vfs_rename(struct inode *old_dir, struct dentry *old_dentry,
-	       struct inode *new_dir, struct dentry *new_dentry);
+	       struct inode *new_dir, struct dentry *new_dentry, unsigned int flags);
 
 #endif /* NB_NAMEI_H */

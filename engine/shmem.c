@@ -132,3 +132,26 @@ int shmem_rename(struct inode *old_dir, struct dentry *old_dentry,
 	i_size_add(new_dir, BOGO_DIRENT_SIZE);
 	return 0;
 }
+
+/*
+ * shmem_exchange - simple_rename_exchange(): the two entries trade
+ * places; each directory keeps its number of entries, and only a
+ * directory crossing to another parent moves a ".." link.
+ */
+int shmem_exchange(struct inode *old_dir, struct dentry *old_dentry,
+		   struct inode *new_dir, struct dentry *new_dentry)
+{
+	bool old_is_dir = d_is_dir(old_dentry);
+	bool new_is_dir = d_is_dir(new_dentry);
+
+	if (old_dir != new_dir && old_is_dir != new_is_dir) {
+		if (old_is_dir) {
+			drop_nlink(old_dir);
+			inc_nlink(new_dir);
+		} else {
+			drop_nlink(new_dir);
+			inc_nlink(old_dir);
+		}
+	}
+	return 0;
+}

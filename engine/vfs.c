@@ -256,18 +256,34 @@ int vfs_rmdir(struct inode *dir, struct dentry *dentry)
 	return error;
 }
 
+/* Two non-directories (@b may be NULL), in address order. */
+static void lock_two_nondirectories(struct inode *a, struct inode *b)
+{
+	if (b && (uintptr_t)b < (uintptr_t)a) {
+		struct inode *t = a;
+
+		a = b;
+		b = t;
+	}
+	inode_lock(a);
+	if (b)
+		inode_lock(b);
+}
+
 /*
- * vfs_rename - the checks and locking of the kernel's vfs_rename() (without
- * RENAME_EXCHANGE).  Directories are locked ancestors first: the source
- * when it changes parent, the target when it is replaced.
+ * vfs_rename - the checks and locking of the kernel's vfs_rename().
+ * Directories are locked ancestors first: the source when it changes
+ * parent, the target when it is replaced or (RENAME_EXCHANGE) when it
+ * changes parent too.
  */
 int vfs_rename(struct inode *old_dir, struct dentry *old_dentry,
-	       struct inode *new_dir, struct dentry *new_dentry)
+	       struct inode *new_dir, struct dentry *new_dentry, unsigned int flags)
 {
 	bool is_dir = d_is_dir(old_dentry);
+	bool exchange = flags & RENAME_EXCHANGE;
 	struct inode *source = d_inode(old_dentry);
 	struct inode *target = d_inode(new_dentry);
-	bool lock_old_subdir;
+	bool new_is_dir = false, lock_old_subdir, lock_new_subdir;
 	int error;
 
 	if (source == target)
@@ -278,30 +294,39 @@ int vfs_rename(struct inode *old_dir, struct dentry *old_dentry,
 	if (!target) {
 		error = may_create(new_dir, new_dentry);
 	} else {
-		error = may_delete(new_dir, new_dentry, is_dir);
+		new_is_dir = d_is_dir(new_dentry);
+		error = may_delete(new_dir, new_dentry, exchange ? new_is_dir : is_dir);
 	}
 	if (error)
 		return error;
 
 	dget(new_dentry);
 	lock_old_subdir = new_dir != old_dir;
+	lock_new_subdir = new_dir != old_dir || !exchange;
 	if (is_dir) {
 		if (lock_old_subdir)
 			inode_lock(source);
-		if (target)
+		if (target && (!new_is_dir || lock_new_subdir))
 			inode_lock(target);
-	} else {
-		if (target)
+	} else if (new_is_dir) {
+		if (lock_new_subdir)
 			inode_lock(target);
 		inode_lock(source);
+	} else {
+		lock_two_nondirectories(source, target);
 	}
 
 	error = -EBUSY;
 	if (is_local_mountpoint(old_dentry) || is_local_mountpoint(new_dentry))
 		goto out;
-	error = shmem_rename(old_dir, old_dentry, new_dir, new_dentry);
+	error = exchange ? shmem_exchange(old_dir, old_dentry, new_dir, new_dentry)
+			 : shmem_rename(old_dir, old_dentry, new_dir, new_dentry);
 	if (error)
 		goto out;
+	if (exchange) {
+		d_exchange(old_dentry, new_dentry);
+		goto out;
+	}
 	if (target) {
 		if (is_dir)
 			atomic_fetch_or_explicit(&target->i_flags, S_DEAD, memory_order_relaxed);
@@ -311,7 +336,7 @@ int vfs_rename(struct inode *old_dir, struct dentry *old_dentry,
 out:
 	if (!is_dir || lock_old_subdir)
 		inode_unlock(source);
-	if (target)
+	if (target && (!new_is_dir || lock_new_subdir))
 		inode_unlock(target);
 	dput(new_dentry);
 	return error;

@@ -22,7 +22,7 @@
 #define SH_MAX_TOKENS	4
 
 enum sh_op {
-	SH_MKDIR, SH_CREATE, SH_SYMLINK, SH_UNLINK, SH_RMDIR, SH_RENAME,
+	SH_MKDIR, SH_CREATE, SH_SYMLINK, SH_UNLINK, SH_RMDIR, SH_RENAME, SH_EXCHANGE,
 	SH_MOUNT, SH_UMOUNT, SH_STAT, SH_LSTAT, SH_CD, SH_ANCESTORS, SH_COUNTERS,
 };
 
@@ -38,6 +38,7 @@ static const struct sh_cmd {
 	{ "unlink",  SH_UNLINK,  1, 1, "unlink P" },
 	{ "rmdir",   SH_RMDIR,   1, 1, "rmdir P" },
 	{ "rename",  SH_RENAME,  2, 2, "rename OLD NEW" },
+	{ "exchange", SH_EXCHANGE, 2, 2, "exchange P1 P2" },
 	{ "mount",   SH_MOUNT,   1, 1, "mount P" },
 	{ "umount",  SH_UMOUNT,  1, 2, "umount P [lazy]" },
 	{ "stat",    SH_STAT,    1, 1, "stat P" },
@@ -222,6 +223,9 @@ static void sh_exec(struct nb_ctx *ctx, const struct sh_cmd *cmd, char **arg, FI
 		break;
 	case SH_RENAME:
 		print_result(out, s->rename(ctx, sh_path(arg[0]), sh_path(arg[1])));
+		break;
+	case SH_EXCHANGE:
+		print_result(out, s->exchange(ctx, sh_path(arg[0]), sh_path(arg[1])));
 		break;
 	case SH_MOUNT:
 		print_result(out, s->mount(ctx, sh_path(arg[0])));

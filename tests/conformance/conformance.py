@@ -67,7 +67,7 @@ class Generator:
     generator does not know which of them succeeded, and need not)."""
 
     WEIGHTS = [("mkdir", 18), ("create", 8), ("symlink", 10), ("unlink", 6),
-               ("rmdir", 6), ("rename", 12), ("mount", 3), ("umount", 4),
+               ("rmdir", 6), ("rename", 12), ("exchange", 5), ("mount", 3), ("umount", 4),
                ("stat", 18), ("lstat", 8), ("cd", 5)]
     MAX_KNOWN = 64
 
@@ -154,10 +154,10 @@ class Generator:
             p = self.path()
             self.remember(p)
             return "symlink %s %s" % (self.target(), p)
-        if op == "rename":
-            old, new = self.path(0.85), self.path()
+        if op in ("rename", "exchange"):
+            old, new = self.path(0.85), self.path(0.85 if op == "exchange" else 0.5)
             self.remember(new)
-            return "rename %s %s" % (old, new)
+            return "%s %s %s" % (op, old, new)
         if op == "umount":
             p = rng.choice(self.mounted) if self.mounted and rng.random() < 0.7 else self.path()
             return "umount %s%s" % (p, " lazy" if rng.random() < 0.4 else "")

@@ -34,6 +34,10 @@ _libc.mount.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p,
                         ctypes.c_ulong, ctypes.c_void_p]
 _libc.umount2.argtypes = [ctypes.c_char_p, ctypes.c_int]
 _libc.unshare.argtypes = [ctypes.c_int]
+_libc.renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p,
+                            ctypes.c_uint]
+AT_FDCWD = -100
+RENAME_EXCHANGE = 2
 
 
 class Unavailable(Exception):
@@ -109,6 +113,9 @@ def run_op(line):
             os.rmdir(p[0])
         elif op == "rename":
             os.rename(p[0], p[1])
+        elif op == "exchange":
+            if _libc.renameat2(AT_FDCWD, p[0], AT_FDCWD, p[1], RENAME_EXCHANGE) != 0:
+                return _errname(ctypes.get_errno())
         elif op == "mount":
             return _mount_result(_libc.mount(b"none", p[0], b"tmpfs", 0, None))
         elif op == "umount":

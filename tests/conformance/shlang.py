@@ -10,7 +10,7 @@ import re
 
 ARITY = {
     "mkdir": (1, 1), "create": (1, 1), "symlink": (2, 2), "unlink": (1, 1),
-    "rmdir": (1, 1), "rename": (2, 2), "mount": (1, 1), "umount": (1, 2),
+    "rmdir": (1, 1), "rename": (2, 2), "exchange": (2, 2), "mount": (1, 1), "umount": (1, 2),
     "stat": (1, 1), "lstat": (1, 1), "cd": (1, 1),
 }
 
