@@ -702,6 +702,30 @@ void d_exchange(struct dentry *dentry1, struct dentry *dentry2)
 	__d_move(dentry1, dentry2, true);
 }
 
+/*
+ * is_subdir - is @new_dentry at or below @old_dentry (within one
+ * filesystem)?  Walks up d_parent under RCU, again if a rename raced.
+ */
+bool is_subdir(struct dentry *new_dentry, struct dentry *old_dentry)
+{
+	bool res;
+	unsigned int seq;
+
+	if (new_dentry == old_dentry)
+		return true;
+	rcu_read_lock();
+	do {
+		struct dentry *d = new_dentry;
+
+		seq = read_seqbegin(&rename_lock);
+		while (d != old_dentry && !IS_ROOT(d))
+			d = d_parent(d);
+		res = d == old_dentry;
+	} while (read_seqretry(&rename_lock, seq));
+	rcu_read_unlock();
+	return res;
+}
+
 /* ---- the end of a superblock ---- */
 
 /*

@@ -245,6 +245,7 @@ void __d_drop(struct dentry *dentry);
 void d_drop(struct dentry *dentry);
 void d_move(struct dentry *dentry, struct dentry *target);
 void d_exchange(struct dentry *dentry1, struct dentry *dentry2);
+bool is_subdir(struct dentry *new_dentry, struct dentry *old_dentry);
 void d_set_mounted(struct dentry *dentry);
 void d_clear_mounted(struct dentry *dentry);
 void dont_mount(struct dentry *dentry);

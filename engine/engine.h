@@ -67,6 +67,9 @@ struct nb_strategy {
 	bool is_kernel;		/* the real kernel, through system calls */
 	int (*stat)(struct nb_ctx *ctx, const char *path, struct nb_kstat *st);
 	int (*lstat)(struct nb_ctx *ctx, const char *path, struct nb_kstat *st);
+	/* openat2(@root, @path, RESOLVE_IN_ROOT) and fstat: -EAGAIN on a race */
+	int (*stat_in_root)(struct nb_ctx *ctx, const char *root, const char *path,
+			    struct nb_kstat *st);
 	int (*mkdir)(struct nb_ctx *ctx, const char *path);
 	int (*create)(struct nb_ctx *ctx, const char *path);
 	int (*symlink)(struct nb_ctx *ctx, const char *target, const char *path);

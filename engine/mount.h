@@ -110,6 +110,7 @@ struct mount *__lookup_mnt(const struct mount *parent, const struct dentry *dent
 struct mount *lookup_mnt(const struct path *path);
 int __legitimize_mnt(struct mount *mnt, unsigned int seq);
 bool is_local_mountpoint(const struct dentry *dentry);
+bool path_is_under(const struct path *path1, const struct path *path2);
 
 int do_new_mount(const struct path *path);
 int path_umount(const struct path *path, int flags);

@@ -151,7 +151,7 @@ struct nameidata {
 	struct path	root;		/* set on first use; counted once ND_ROOT_GRABBED */
 	struct inode	*inode;		/* path.dentry's inode, read once */
 	unsigned int	flags, state;
-	unsigned int	seq, next_seq, m_seq, root_seq;
+	unsigned int	seq, next_seq, m_seq, r_seq, root_seq;
 	int		last_type;
 	unsigned int	depth;		/* symlinks being walked */
 	int		total_link_count;
@@ -161,10 +161,12 @@ struct nameidata {
 		unsigned int seq;
 	} stack[MAXSYMLINKS];
 	struct nb_ctx	*ctx;
+	const struct path *dir;		/* LOOKUP_IN_ROOT: the start and the root */
 };
 
 static void nd_init(struct nameidata *nd, struct nb_ctx *ctx)
 {
+	nd->dir = NULL;
 	nd->path.mnt = NULL;
 	nd->path.dentry = NULL;
 	nd->root.mnt = NULL;
@@ -280,7 +282,8 @@ static bool legitimize_links(struct nameidata *nd)
 
 static bool legitimize_root(struct nameidata *nd)
 {
-	if (!nd->root.mnt)
+	/* nothing to do if there is none yet, or the caller holds it */
+	if (!nd->root.mnt || (nd->state & ND_ROOT_PRESET))
 		return true;
 	nd->state |= ND_ROOT_GRABBED;
 	return legitimize_path(nd, &nd->root, nd->root_seq);
@@ -389,14 +392,21 @@ static int complete_walk(struct nameidata *nd)
 {
 #if WALK_RCU
 	if (in_rcu(nd)) {
-		nd->root.mnt = NULL;
+		/* a scoped walk keeps its root for the check below */
+		if (!(nd->state & ND_ROOT_PRESET))
+			nd->root.mnt = NULL;
 		if (!try_to_unlazy(nd))
 			return -ECHILD;
 		nb_count(NB_CTR_RCU_DONE);
 	}
-#else
-	(void)nd;
 #endif
+	/*
+	 * The rest of namei already keeps a scoped walk inside its root; this
+	 * is the kernel's last line of defence against a bug in that, so that
+	 * no caller is ever handed an object outside the root it asked for.
+	 */
+	if (unlikely(nd->flags & LOOKUP_IS_SCOPED) && !path_is_under(&nd->path, &nd->root))
+		return -EXDEV;
 	return 0;
 }
 
@@ -437,6 +447,20 @@ static int nd_jump_root(struct nameidata *nd)
 	return 0;
 }
 
+/* RESOLVE_IN_ROOT: start at nd->dir, which is the root too ("/" included). */
+static const char *path_init_in_root(struct nameidata *nd, const char *s)
+{
+	nd->path = *nd->dir;
+	nd->root = *nd->dir;
+	nd->state |= ND_ROOT_PRESET;
+	nd->inode = d_inode(nd->path.dentry);
+	if (in_rcu(nd))
+		nd->seq = nd->root_seq = read_seqcount_begin(&nd->path.dentry->d_seq);
+	else
+		walk_path_get(&nd->path);
+	return s;
+}
+
 static const char *path_init(struct nameidata *nd, const struct filename *name,
 			     unsigned int flags)
 {
@@ -449,6 +473,12 @@ static const char *path_init(struct nameidata *nd, const struct filename *name,
 	}
 	/* one sample of the mount table for the whole walk */
 	nd->m_seq = read_seqbegin(&mount_lock);
+	if (flags & LOOKUP_IN_ROOT) {
+		/* and of rename_lock, for '..' (Linux samples it for every
+		 * walk; only a scoped one reads it again) */
+		nd->r_seq = read_seqbegin(&rename_lock);
+		return path_init_in_root(nd, s);
+	}
 	if (*s == '/') {
 		int err = nd_jump_root(nd);
 
@@ -779,6 +809,7 @@ in_root:
 static const char *handle_dots(struct nameidata *nd, int type)
 {
 	struct dentry *parent;
+	const char *err;
 
 	if (type != LAST_DOTDOT)
 		return NULL;
@@ -793,7 +824,21 @@ static const char *handle_dots(struct nameidata *nd, int type)
 	if (IS_ERR(parent))
 		return ERR_CAST(parent);
 	/* a ".." that lands on a mounted-on directory enters the mount */
-	return step_into(nd, WALK_NOFOLLOW, parent);
+	err = step_into(nd, WALK_NOFOLLOW, parent);
+	if (unlikely(err))
+		return err;
+	if (unlikely(nd->flags & LOOKUP_IS_SCOPED)) {
+		/*
+		 * If there was a racing rename or mount along our path, we
+		 * cannot be sure that ".." has not jumped above nd->root: the
+		 * caller must retry.  (read_seqretry orders the step's loads
+		 * before the re-reads.)
+		 */
+		if (read_seqretry(&mount_lock, nd->m_seq) ||
+		    read_seqretry(&rename_lock, nd->r_seq))
+			return ERR_PTR(-EAGAIN);
+	}
+	return NULL;
 }
 
 static const char *walk_component(struct nameidata *nd, int flags)
@@ -1007,8 +1052,13 @@ static bool restart_walk(int err)
 	return true;
 }
 
-static int filename_lookup_stat(struct nb_ctx *ctx, const char *pathname, unsigned int flags,
-				struct path *path, struct nb_kstat *st)
+/*
+ * filename_lookup_stat - the whole lookup: RCU-walk first where the
+ * strategy has it, REF-walk again after -ECHILD.  @dir is the start (and
+ * root) of a LOOKUP_IN_ROOT walk, else NULL.
+ */
+static int filename_lookup_at(struct nb_ctx *ctx, const struct path *dir, const char *pathname,
+			      unsigned int flags, struct path *path, struct nb_kstat *st)
 {
 	struct filename name;
 	struct nameidata nd;
@@ -1017,12 +1067,20 @@ static int filename_lookup_stat(struct nb_ctx *ctx, const char *pathname, unsign
 	if (err)
 		return err;
 	nd_init(&nd, ctx);
+	nd.dir = dir;
 	err = path_lookupat(&nd, &name, first_mode(flags), path, st);
 	if (restart_walk(err)) {
 		nd_init(&nd, ctx);
+		nd.dir = dir;
 		err = path_lookupat(&nd, &name, flags, path, st);
 	}
 	return err;
+}
+
+static int filename_lookup_stat(struct nb_ctx *ctx, const char *pathname, unsigned int flags,
+				struct path *path, struct nb_kstat *st)
+{
+	return filename_lookup_at(ctx, NULL, pathname, flags, path, st);
 }
 
 static int filename_lookup(struct nb_ctx *ctx, const char *pathname, unsigned int flags,
@@ -1081,6 +1139,29 @@ static int vfs_statx(struct nb_ctx *ctx, const char *pathname, unsigned int flag
 	generic_fillattr(d_inode(path.dentry), st);
 	walk_path_put(&path);
 	return 0;
+}
+
+/*
+ * do_stat_in_root - openat2(open(@rootname, O_PATH | O_DIRECTORY),
+ * @pathname, RESOLVE_IN_ROOT) and fstat: @pathname is resolved as if
+ * @rootname were "/", and ".." never climbs above it.  -EAGAIN if a rename
+ * or a mount raced with a "..", -EXDEV if the walk somehow ended outside.
+ */
+static int do_stat_in_root(struct nb_ctx *ctx, const char *rootname, const char *pathname,
+			   struct nb_kstat *st)
+{
+	struct path root, path;
+	int err = filename_lookup(ctx, rootname, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &root);
+
+	if (err)
+		return err;
+	err = filename_lookup_at(ctx, &root, pathname, LOOKUP_FOLLOW | LOOKUP_IN_ROOT, &path, st);
+	if (!err) {
+		generic_fillattr(d_inode(path.dentry), st);
+		walk_path_put(&path);
+	}
+	walk_path_put(&root);
+	return err > 0 ? 0 : err;	/* > 0: answered under RCU */
 }
 
 /* ---- creation ---- */
@@ -1666,6 +1747,17 @@ static int op_stat(struct nb_ctx *ctx, const char *path, struct nb_kstat *st)
 	return err;
 }
 
+static int op_stat_in_root(struct nb_ctx *ctx, const char *root, const char *path,
+			   struct nb_kstat *st)
+{
+	int err;
+	OP_BEGIN(NB_OP_STAT);
+
+	err = do_stat_in_root(ctx, root, path, st);
+	OP_END();
+	return err;
+}
+
 static int op_lstat(struct nb_ctx *ctx, const char *path, struct nb_kstat *st)
 {
 	int err;
@@ -1762,6 +1854,7 @@ const struct nb_strategy STRATEGY_TABLE = {
 	.summary	= STRATEGY_SUMMARY,
 	.stat		= op_stat,
 	.lstat		= op_lstat,
+	.stat_in_root	= op_stat_in_root,
 	.mkdir		= op_mkdir,
 	.create		= op_create,
 	.symlink	= op_symlink,

@@ -21,8 +21,11 @@
 #define LOOKUP_MOUNTPOINT	0x0080	/* umount: step onto what is mounted on the result */
 #define LOOKUP_CREATE		0x0200	/* lookup_one_qstr_excl: a negative result is wanted */
 #define LOOKUP_EXCL		0x0400	/* ... and a positive one is EEXIST */
+#define LOOKUP_IN_ROOT		0x100000 /* openat2 RESOLVE_IN_ROOT: the start is the root */
+#define LOOKUP_IS_SCOPED	LOOKUP_IN_ROOT	/* '..' must never leave nd->root */
 
 /* nd->state */
+#define ND_ROOT_PRESET		0x1	/* nd->root is the caller's (held by it) */
 #define ND_ROOT_GRABBED		0x2
 
 /* nd->last_type */

@@ -208,6 +208,27 @@ bool is_local_mountpoint(const struct dentry *dentry)
 	return d_mountpoint(dentry);
 }
 
+/*
+ * path_is_under - is @path1 at or below @path2, crossing mounts upward?
+ * Under mount_lock (excluding writers) and, for the dentry chain, a
+ * rename_lock read section retried until no rename raced with it.
+ */
+bool path_is_under(const struct path *path1, const struct path *path2)
+{
+	struct mount *mnt = path1->mnt;
+	struct dentry *dentry = path1->dentry;
+	bool res;
+
+	read_seqlock_excl(&mount_lock);
+	while (mnt != path2->mnt && mnt_has_parent(mnt)) {
+		dentry = mnt_mountpoint(mnt);
+		mnt = mnt_parent(mnt);
+	}
+	res = mnt == path2->mnt && is_subdir(dentry, path2->dentry);
+	read_sequnlock_excl(&mount_lock);
+	return res;
+}
+
 /* ---- the tree ---- */
 
 static struct mount *alloc_mnt(struct super_block *sb)

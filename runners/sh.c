@@ -23,7 +23,7 @@
 
 enum sh_op {
 	SH_MKDIR, SH_CREATE, SH_SYMLINK, SH_UNLINK, SH_RMDIR, SH_RENAME, SH_EXCHANGE,
-	SH_MOUNT, SH_UMOUNT, SH_STAT, SH_LSTAT, SH_CD, SH_ANCESTORS, SH_COUNTERS,
+	SH_MOUNT, SH_UMOUNT, SH_STAT, SH_LSTAT, SH_STAT_IN_ROOT, SH_CD, SH_ANCESTORS, SH_COUNTERS,
 };
 
 static const struct sh_cmd {
@@ -43,6 +43,7 @@ static const struct sh_cmd {
 	{ "umount",  SH_UMOUNT,  1, 2, "umount P [lazy]" },
 	{ "stat",    SH_STAT,    1, 1, "stat P" },
 	{ "lstat",   SH_LSTAT,   1, 1, "lstat P" },
+	{ "stat_in_root", SH_STAT_IN_ROOT, 2, 2, "stat_in_root ROOT P" },
 	{ "cd",      SH_CD,      1, 1, "cd P" },
 	{ "ancestors", SH_ANCESTORS, 1, 1, "ancestors P" },
 	{ "counters", SH_COUNTERS, 0, 0, "counters" },
@@ -239,6 +240,10 @@ static void sh_exec(struct nb_ctx *ctx, const struct sh_cmd *cmd, char **arg, FI
 		break;
 	case SH_LSTAT:
 		err = s->lstat(ctx, sh_path(arg[0]), &st);
+		print_stat(out, err, &st);
+		break;
+	case SH_STAT_IN_ROOT:
+		err = s->stat_in_root(ctx, sh_path(arg[0]), sh_path(arg[1]), &st);
 		print_stat(out, err, &st);
 		break;
 	case SH_CD:

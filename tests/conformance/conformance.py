@@ -68,7 +68,7 @@ class Generator:
 
     WEIGHTS = [("mkdir", 18), ("create", 8), ("symlink", 10), ("unlink", 6),
                ("rmdir", 6), ("rename", 12), ("exchange", 5), ("mount", 3), ("umount", 4),
-               ("stat", 18), ("lstat", 8), ("cd", 5)]
+               ("stat", 18), ("lstat", 8), ("stat_in_root", 6), ("cd", 5)]
     MAX_KNOWN = 64
 
     def __init__(self, rng):
@@ -158,6 +158,8 @@ class Generator:
             old, new = self.path(0.85), self.path(0.85 if op == "exchange" else 0.5)
             self.remember(new)
             return "%s %s %s" % (op, old, new)
+        if op == "stat_in_root":
+            return "stat_in_root %s %s" % (self.path(0.8), self.path(0.5))
         if op == "umount":
             p = rng.choice(self.mounted) if self.mounted and rng.random() < 0.7 else self.path()
             return "umount %s%s" % (p, " lazy" if rng.random() < 0.4 else "")

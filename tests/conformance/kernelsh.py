@@ -36,8 +36,40 @@ _libc.umount2.argtypes = [ctypes.c_char_p, ctypes.c_int]
 _libc.unshare.argtypes = [ctypes.c_int]
 _libc.renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p,
                             ctypes.c_uint]
+_libc.syscall.restype = ctypes.c_long
 AT_FDCWD = -100
 RENAME_EXCHANGE = 2
+SYS_openat2 = 437           # x86_64 and every other architecture since 5.6
+RESOLVE_IN_ROOT = 0x10
+
+
+class OpenHow(ctypes.Structure):
+    _fields_ = [("flags", ctypes.c_uint64), ("mode", ctypes.c_uint64),
+                ("resolve", ctypes.c_uint64)]
+
+
+def _stat_line(st):
+    return "ok ino=%d dev=%d type=%s nlink=%d size=%d" % (
+        st.st_ino, st.st_dev, _type(st.st_mode), st.st_nlink, st.st_size)
+
+
+def _stat_in_root(root, path):
+    """openat2(open(root, O_PATH|O_DIRECTORY), path, RESOLVE_IN_ROOT) and fstat."""
+    if not root:
+        return "err ENOENT"
+    rfd = os.open(root, os.O_PATH | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        how = OpenHow(os.O_PATH | os.O_CLOEXEC, 0, RESOLVE_IN_ROOT)
+        fd = _libc.syscall(SYS_openat2, rfd, ctypes.c_char_p(path), ctypes.byref(how),
+                           ctypes.c_size_t(ctypes.sizeof(how)))
+        if fd < 0:
+            return _errname(ctypes.get_errno())
+        try:
+            return _stat_line(os.fstat(fd))
+        finally:
+            os.close(fd)
+    finally:
+        os.close(rfd)
 
 
 class Unavailable(Exception):
@@ -121,9 +153,9 @@ def run_op(line):
         elif op == "umount":
             return _mount_result(_libc.umount2(p[0], MNT_DETACH if len(p) == 2 else 0))
         elif op in ("stat", "lstat"):
-            st = os.stat(p[0]) if op == "stat" else os.lstat(p[0])
-            return "ok ino=%d dev=%d type=%s nlink=%d size=%d" % (
-                st.st_ino, st.st_dev, _type(st.st_mode), st.st_nlink, st.st_size)
+            return _stat_line(os.stat(p[0]) if op == "stat" else os.lstat(p[0]))
+        elif op == "stat_in_root":
+            return _stat_in_root(p[0], p[1])
         elif op == "cd":
             os.chdir(p[0])
     except OSError as e:
