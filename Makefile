@@ -30,7 +30,8 @@ STRATEGY ?= global
 # One path walk per strategy: engine/namei.c is compiled once for each.
 STRATEGIES  := global dlock lockref rcuwalk rcufull
 ENGINE_SRCS := engine/dcache.c engine/inode.c engine/shmem.c engine/namespace.c \
-               engine/vfs.c engine/engine.c engine/percpu.c engine/rcu.c engine/kernel.c
+               engine/vfs.c engine/engine.c engine/percpu.c engine/rcu.c engine/kernel.c \
+               engine/debug.c
 RUNNER_SRCS := runners/main.c runners/sh.c runners/args.c runners/topo.c runners/topology.c \
                runners/workload.c runners/bench.c runners/results.c runners/run.c \
                runners/compare.c
@@ -55,7 +56,7 @@ $(BUILD)/config.mk: scripts/deps.sh Makefile
 	   echo "PKG_LIBS := $$(pkg-config --libs liburcu-memb liburcu-qsbr hwloc) -lpthread"; } > $@.tmp
 	@mv $@.tmp $@
 
-ASAN_CFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+ASAN_CFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all -DNB_DEBUG
 ASAN_BUILD  := build/asan
 ASAN_BIN    := bin/nameibench-asan
 TSAN_BUILD  := build/tsan
@@ -108,7 +109,7 @@ asan:
 # GCC warns that TSan does not model atomic_thread_fence; every field the
 # fences order is itself atomic, so the warning is noise here.
 tsan:
-	$(MAKE) BUILD=$(TSAN_BUILD) BIN=$(TSAN_BIN) OPT=-O1 EXTRA_CFLAGS="-fsanitize=thread -Wno-tsan" \
+	$(MAKE) BUILD=$(TSAN_BUILD) BIN=$(TSAN_BIN) OPT=-O1 EXTRA_CFLAGS="-fsanitize=thread -Wno-tsan -DNB_DEBUG" \
 		EXTRA_LDFLAGS="-fsanitize=thread" $(TSAN_BIN) unit
 
 # The ThreadSanitizer variant runs the unit tests (the concurrent smoke test

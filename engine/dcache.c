@@ -20,6 +20,7 @@
 
 #include "census.h"
 #include "dcache.h"
+#include "debug.h"
 #include "fs.h"
 
 seqlock_t rename_lock;
@@ -73,7 +74,7 @@ static struct external_name *external_name(const struct dentry *d)
 static void free_external_name_rcu(struct rcu_head *head)
 {
 	rcu_callback_enter(head);
-	free(container_of(head, struct external_name, rcu));
+	nb_free(container_of(head, struct external_name, rcu));
 }
 
 static void put_external_name(struct external_name *p)
@@ -145,6 +146,7 @@ static struct dentry *__d_alloc(struct super_block *sb, const struct qstr *name)
 	atomic_init(&d->d_inode, NULL);
 	d->d_sb = sb;
 	lockref_init(&d->d_lockref, 1);
+	d->d_magic = DENTRY_MAGIC;
 	INIT_LIST_HEAD(&d->d_children);
 	INIT_LIST_HEAD(&d->d_sib);
 	census_add(CENSUS_DENTRY, 1);
@@ -154,7 +156,7 @@ static struct dentry *__d_alloc(struct super_block *sb, const struct qstr *name)
 static void __d_free_rcu(struct rcu_head *head)
 {
 	rcu_callback_enter(head);
-	free(container_of(head, struct dentry, d_rcu));
+	nb_free(container_of(head, struct dentry, d_rcu));
 }
 
 static void d_free(struct dentry *d)
@@ -375,6 +377,24 @@ static struct dentry *__dentry_kill(struct dentry *d)
 }
 
 /*
+ * debug_check_dput - whoever drops a reference must hold one: a count
+ * below one is a reference taken on a dead dentry (lockref_get where
+ * lockref_get_not_dead was needed) or dropped twice.
+ */
+static void debug_check_dput(struct dentry *d)
+{
+	int count;
+
+	if (!NB_DEBUG_ON)
+		return;
+	debug_check_magic(d, &d->d_magic, DENTRY_MAGIC, "dentry", "dput");
+	count = d_count(d);
+	if (count < 1)
+		nb_bug("refcount", "dput of dentry %p with count %d%s", (void *)d, count,
+		       count < 0 ? ": a reference was taken on it after it died" : "");
+}
+
+/*
  * dput - drop a reference.  The engine's filesystem keeps no unused
  * dentries (tmpfs's always_delete_dentry): a positive dentry is pinned by
  * the filesystem while it has a name, so reaching zero means the dentry is
@@ -384,6 +404,7 @@ static struct dentry *__dentry_kill(struct dentry *d)
 void dput(struct dentry *dentry)
 {
 	while (dentry) {
+		debug_check_dput(dentry);
 		if (likely(lockref_put_or_lock(&dentry->d_lockref)))
 			return;
 		/* d_lock held and we hold the last reference */
@@ -398,6 +419,7 @@ void dput(struct dentry *dentry)
 void dlock_dput(struct dentry *dentry)
 {
 	while (dentry) {
+		debug_check_dput(dentry);
 		d_lock(dentry);
 		if (likely(d_count(dentry) > 1)) {
 			lockref_set_count_locked(&dentry->d_lockref, d_count(dentry) - 1);
@@ -492,6 +514,7 @@ struct dentry *__d_lookup(const struct dentry *parent, const struct qstr *name)
 	for (node = hlist_bl_first_rcu(b); node; node = hlist_bl_next_rcu(node)) {
 		struct dentry *d = container_of(node, struct dentry, d_hash);
 
+		debug_check_magic(d, &d->d_magic, DENTRY_MAGIC, "dentry", "__d_lookup");
 		if (hashlen_hash(READ_ONCE(d->d_hash_len)) != name->hash)
 			continue;
 		d_lock(d);
@@ -522,6 +545,7 @@ struct dentry *__d_lookup_rcu(const struct dentry *parent, const struct qstr *na
 		struct dentry *d = container_of(node, struct dentry, d_hash);
 		unsigned int seq = raw_seqcount_begin(&d->d_seq);
 
+		debug_check_magic(d, &d->d_magic, DENTRY_MAGIC, "dentry", "__d_lookup_rcu");
 		if (d_parent(d) != parent)
 			continue;
 		if (d_unhashed(d))

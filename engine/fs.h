@@ -37,6 +37,7 @@
 
 struct inode {
 	unsigned int i_mode;			/* constant */
+	uint32_t i_magic;			/* INODE_MAGIC while alive (debug.h) */
 	_Atomic unsigned int i_flags;
 	uint64_t i_ino;				/* constant */
 	struct super_block *i_sb;		/* constant */
@@ -50,6 +51,7 @@ struct inode {
 
 struct super_block {
 	unsigned int s_dev;			/* constant while the superblock lives */
+	uint32_t s_magic;			/* SUPER_MAGIC while alive (debug.h) */
 	struct dentry *s_root;
 	_Atomic uint64_t s_next_ino;		/* never reused within a superblock */
 	_Atomic int s_active;			/* mounts of this superblock */

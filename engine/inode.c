@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "census.h"
+#include "debug.h"
 #include "fs.h"
 #include "rcu.h"
 
@@ -25,6 +26,7 @@ struct inode *new_inode(struct super_block *sb, unsigned int mode)
 	if (!inode)
 		return NULL;
 	inode->i_mode = mode;
+	inode->i_magic = INODE_MAGIC;
 	inode->i_sb = sb;
 	nb_count(NB_CTR_RMW);
 	inode->i_ino = atomic_fetch_add_explicit(&sb->s_next_ino, 1, memory_order_relaxed);
@@ -48,16 +50,22 @@ static void i_callback(struct rcu_head *head)
 	struct inode *inode = container_of(head, struct inode, i_rcu);
 
 	rcu_callback_enter(head);
-	free((char *)inode->i_link);
-	free(inode);
+	nb_free((char *)inode->i_link);
+	nb_free(inode);
 }
 
 void iput(struct inode *inode)
 {
+	int count;
+
 	nb_count(NB_CTR_RMW);
 	nb_count(NB_CTR_REF);
 	/* acq_rel: the last putter sees every other holder's accesses done */
-	if (atomic_fetch_sub_explicit(&inode->i_count, 1, memory_order_acq_rel) == 1) {
+	count = atomic_fetch_sub_explicit(&inode->i_count, 1, memory_order_acq_rel);
+
+	if (NB_DEBUG_ON && count < 1)
+		nb_bug("refcount", "iput of inode %p with count %d", (void *)inode, count);
+	if (count == 1) {
 		census_add(CENSUS_INODE, -1);
 		call_rcu(&inode->i_rcu, i_callback);
 	}
@@ -117,6 +125,7 @@ struct super_block *sget_anon(void)
 		free(sb);
 		return NULL;
 	}
+	sb->s_magic = SUPER_MAGIC;
 	atomic_init(&sb->s_next_ino, 1);
 	atomic_init(&sb->s_active, 1);
 	pthread_mutex_init(&sb->s_vfs_rename_mutex, NULL);
@@ -139,7 +148,7 @@ static void super_free_rcu(struct rcu_head *head)
 
 	rcu_callback_enter(head);
 	pthread_mutex_destroy(&sb->s_vfs_rename_mutex);
-	free(sb);
+	nb_free(sb);
 }
 
 /* kill_sb - the last mount is gone: tear the tree down, free the number. */

@@ -45,6 +45,7 @@ struct mnt_namespace;
 
 struct mount {
 	struct hlist_bl_node mnt_hash;		/* in mount_hashtable, by (parent, mountpoint) */
+	uint32_t mnt_magic;			/* MOUNT_MAGIC while alive (debug.h) */
 	_Atomic(struct mount *) mnt_parent;	/* itself when detached or the root */
 	_Atomic(struct dentry *) mnt_mountpoint;
 	struct dentry *mnt_root;		/* constant */

@@ -49,6 +49,7 @@
 #include <string.h>
 
 #include "ctx.h"
+#include "debug.h"
 #include "engine.h"
 #include "namei.h"
 
@@ -158,6 +159,7 @@ struct nameidata {
 	struct saved {
 		struct path link;	/* counted in REF-walk: keeps the body alive */
 		const char *name;	/* where to resume after it */
+		const char *body;	/* the body being walked (checked in debug builds) */
 		unsigned int seq;
 	} stack[MAXSYMLINKS];
 	struct nb_ctx	*ctx;
@@ -622,8 +624,11 @@ static const char *pick_link(struct nameidata *nd, struct path *link, struct ino
 	last = nd->stack + nd->depth++;
 	last->link = *link;
 	last->seq = nd->next_seq;
+	debug_check_magic(inode, &inode->i_magic, INODE_MAGIC, "inode", "pick_link");
 	/* the body lives as long as the inode: RCU or our reference keeps it */
 	res = inode->i_link;
+	last->body = res;
+	debug_check_body(res, "pick_link");
 	if (*res == '/') {
 		int err = nd_jump_root(nd);
 
@@ -653,7 +658,10 @@ static const char *step_into(struct nameidata *nd, int flags, struct dentry *den
 
 	if (err < 0)
 		return ERR_PTR(err);
+	debug_check_magic(path.dentry, &path.dentry->d_magic, DENTRY_MAGIC, "dentry", "step_into");
 	inode = d_inode(path.dentry);
+	if (inode)
+		debug_check_magic(inode, &inode->i_magic, INODE_MAGIC, "inode", "step_into");
 	if (likely(!d_is_symlink(path.dentry)) ||
 	    ((flags & WALK_TRAILING) && !(nd->flags & LOOKUP_FOLLOW)) ||
 	    (flags & WALK_NOFOLLOW)) {
@@ -770,6 +778,7 @@ static struct dentry *follow_dotdot_rcu(struct nameidata *nd)
 	}
 	old = nd->path.dentry;
 	parent = d_parent(old);
+	debug_check_magic(parent, &parent->d_magic, DENTRY_MAGIC, "dentry", "follow_dotdot_rcu");
 	nd->next_seq = read_seqcount_begin(&parent->d_seq);
 	/* makes sure that non-RCU pathwalk could reach this state */
 	if (read_seqcount_retry(&old->d_seq, nd->seq))
@@ -841,6 +850,16 @@ static const char *handle_dots(struct nameidata *nd, int type)
 	return NULL;
 }
 
+/* The bodies of the symlinks being walked must still be alive. */
+static void debug_check_links(const struct nameidata *nd)
+{
+	unsigned int i;
+
+	if (NB_DEBUG_ON)
+		for (i = 0; i < nd->depth; i++)
+			debug_check_body(nd->stack[i].body, "walk_component");
+}
+
 static const char *walk_component(struct nameidata *nd, int flags)
 {
 	struct dentry *dentry;
@@ -850,6 +869,7 @@ static const char *walk_component(struct nameidata *nd, int flags)
 	 * able to know about the current root directory and parent
 	 * relationships.
 	 */
+	debug_check_links(nd);
 	if (unlikely(nd->last_type != LAST_NORM)) {
 		if (!(flags & WALK_MORE) && nd->depth)
 			put_link(nd);
@@ -986,6 +1006,7 @@ static int stat_under_rcu(struct nameidata *nd, struct nb_kstat *st)
 {
 	if ((nd->flags & LOOKUP_DIRECTORY) && !d_can_lookup(nd->path.dentry))
 		return -ECHILD;		/* let REF-walk give the stable ENOTDIR */
+	debug_check_magic(nd->inode, &nd->inode->i_magic, INODE_MAGIC, "inode", "stat_under_rcu");
 	generic_fillattr(nd->inode, st);
 	if (read_seqcount_retry(&nd->path.dentry->d_seq, nd->seq) ||
 	    read_seqretry(&mount_lock, nd->m_seq)) {
@@ -1128,6 +1149,20 @@ static int filename_parentat(struct nb_ctx *ctx, const struct filename *name,
 
 /* ---- stat ---- */
 
+/*
+ * debug_check_held_mount - a walker holding a counted reference to a mount
+ * is what makes a non-lazy umount of it fail with EBUSY: __legitimize_mnt()
+ * and the umount's busy check order their accesses so that one of them
+ * sees the other.  If a sync umount took the mount away anyway, they both
+ * missed.
+ */
+static void debug_check_held_mount(const struct path *path)
+{
+	if (NB_DEBUG_ON && (READ_ONCE(path->mnt->mnt_flags) & MNT_SYNC_UMOUNT))
+		nb_bug("refcount", "a walker holds mount %p, which a non-lazy umount took away "
+		       "(legitimize_mnt and umount both missed the other)", (void *)path->mnt);
+}
+
 static int vfs_statx(struct nb_ctx *ctx, const char *pathname, unsigned int flags,
 		     struct nb_kstat *st)
 {
@@ -1137,6 +1172,7 @@ static int vfs_statx(struct nb_ctx *ctx, const char *pathname, unsigned int flag
 	if (err)
 		return err > 0 ? 0 : err;	/* > 0: answered under RCU */
 	generic_fillattr(d_inode(path.dentry), st);
+	debug_check_held_mount(&path);
 	walk_path_put(&path);
 	return 0;
 }
@@ -1158,6 +1194,7 @@ static int do_stat_in_root(struct nb_ctx *ctx, const char *rootname, const char 
 	err = filename_lookup_at(ctx, &root, pathname, LOOKUP_FOLLOW | LOOKUP_IN_ROOT, &path, st);
 	if (!err) {
 		generic_fillattr(d_inode(path.dentry), st);
+		debug_check_held_mount(&path);
 		walk_path_put(&path);
 	}
 	walk_path_put(&root);

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 
 #include "census.h"
+#include "debug.h"
 #include "fs.h"
 #include "mount.h"
 
@@ -49,8 +50,11 @@ static void mnt_free_rcu(struct rcu_head *head)
 
 	rcu_callback_enter(head);
 	/* a legitimize_mnt() that lost against us has taken its count back */
+	if (NB_DEBUG_ON && mnt_get_count(mnt) != 0)
+		nb_bug("refcount", "mount %p freed with %ld references", (void *)mnt,
+		       mnt_get_count(mnt));
 	pcpu_free(mnt->mnt_pcp);
-	free(mnt);
+	nb_free(mnt);
 }
 
 /*
@@ -127,6 +131,7 @@ struct mount *__lookup_mnt(const struct mount *parent, const struct dentry *dent
 	     node = hlist_bl_next_rcu(node)) {
 		struct mount *m = container_of(node, struct mount, mnt_hash);
 
+		debug_check_magic(m, &m->mnt_magic, MOUNT_MAGIC, "mount", "__lookup_mnt");
 		if (mnt_parent(m) == parent && mnt_mountpoint(m) == dentry)
 			return m;
 	}
@@ -242,6 +247,7 @@ static struct mount *alloc_mnt(struct super_block *sb)
 		return NULL;
 	}
 	INIT_HLIST_BL_NODE(&mnt->mnt_hash);
+	mnt->mnt_magic = MOUNT_MAGIC;
 	atomic_init(&mnt->mnt_parent, mnt);
 	mnt->mnt_root = dget(sb->s_root);
 	atomic_init(&mnt->mnt_mountpoint, mnt->mnt_root);

@@ -1,0 +1,66 @@
+/*
+ * Poisoned, quarantined frees and bug reports (see debug.h).
+ */
+#include <malloc.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "debug.h"
+
+static nb_bug_hook_fn bug_hook;
+
+void nb_set_bug_hook(nb_bug_hook_fn fn)
+{
+	bug_hook = fn;
+}
+
+void nb_bug(const char *how, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (bug_hook)
+		bug_hook(how, msg);
+	else
+		fprintf(stderr, "nameibench: BUG (%s): %s\n", how, msg);
+	abort();
+}
+
+#ifdef NB_DEBUG
+/*
+ * The quarantine: the last QUARANTINE objects freed stay allocated (and
+ * poisoned), so that a late reader finds poison rather than a new object
+ * in the same memory.  Frees come from RCU callbacks and teardown, a few
+ * per operation at most: one lock is enough.
+ */
+#define QUARANTINE	(1u << 15)
+
+static pthread_mutex_t quarantine_lock = PTHREAD_MUTEX_INITIALIZER;
+static void *quarantine[QUARANTINE];
+static unsigned int quarantine_next;
+
+void nb_free(void *p)
+{
+	void *old;
+
+	if (!p)
+		return;
+	memset(p, POISON_FREE, malloc_usable_size(p));
+	pthread_mutex_lock(&quarantine_lock);
+	old = quarantine[quarantine_next];
+	quarantine[quarantine_next] = p;
+	quarantine_next = (quarantine_next + 1) % QUARANTINE;
+	pthread_mutex_unlock(&quarantine_lock);
+	free(old);
+}
+#else
+void nb_free(void *p)
+{
+	free(p);
+}
+#endif

@@ -1,0 +1,76 @@
+/*
+ * Memory-safety checks for the stress builds (NB_DEBUG: make zoo, make
+ * asan, make tsan; the benchmark build compiles them out).
+ *
+ * Freeing: every object a lockless reader can reach is released through
+ * nb_free(), from an RCU callback.  Under NB_DEBUG nb_free() fills the
+ * object with POISON_FREE and keeps it in a quarantine of recently freed
+ * objects before really freeing it, as KASAN does, so that a reader that
+ * reaches it late reads poison instead of a recycled object: a dentry,
+ * inode, mount or superblock has a magic word that poison overwrites, a
+ * symlink body begins with poison bytes.
+ *
+ * Checks: readers check the magic of what they reach under RCU (the chain
+ * walk, the objects a walk stands on, a symlink body while it is being
+ * walked); reference counts are checked where they change hands; a mount
+ * reference a walker holds must never belong to a mount a non-lazy umount
+ * took away.  In correct code none of these can fire, however the threads
+ * interleave: an RCU reader cannot see an object freed after a grace
+ * period.  A check that fires calls nb_bug(), which reports how the bug
+ * was caught and aborts.
+ */
+#ifndef NB_DEBUG_H
+#define NB_DEBUG_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#define POISON_FREE	0xa5	/* not ASCII: no path the tests use contains it */
+#define POISON_WORD	UINT64_C(0xa5a5a5a5a5a5a5a5)
+
+#define DENTRY_MAGIC	0x64656e74u	/* "dent" */
+#define INODE_MAGIC	0x696e6f64u	/* "inod" */
+#define MOUNT_MAGIC	0x6d6e7421u	/* "mnt!" */
+#define SUPER_MAGIC	0x73757072u	/* "supr" */
+
+void nb_free(void *p);
+
+/*
+ * nb_bug - a check failed: report it ("poison", "refcount", ...) through
+ * the hook the stress runner installs (or on stderr) and abort.
+ */
+__attribute__((noreturn, format(printf, 2, 3)))
+void nb_bug(const char *how, const char *fmt, ...);
+
+typedef void (*nb_bug_hook_fn)(const char *how, const char *message);
+void nb_set_bug_hook(nb_bug_hook_fn fn);
+
+#ifdef NB_DEBUG
+# define NB_DEBUG_ON	1
+#else
+# define NB_DEBUG_ON	0
+#endif
+
+/* A reader reached @obj (whose magic word is @magic): it must be alive. */
+static inline void debug_check_magic(const void *obj, const volatile uint32_t *magic,
+				     uint32_t want, const char *what, const char *where)
+{
+	if (NB_DEBUG_ON && *magic != want)
+		nb_bug("poison", "%s reached a freed %s %p (magic %08x, want %08x)", where, what,
+		       obj, *magic, want);
+}
+
+/* A symlink body that a walk is reading must not have been freed. */
+static inline void debug_check_body(const char *body, const char *where)
+{
+	if (NB_DEBUG_ON && body) {
+		uint64_t w;
+
+		__builtin_memcpy(&w, body, sizeof(w));
+		if (w == POISON_WORD)
+			nb_bug("poison", "%s read a freed symlink body %p", where, body);
+	}
+}
+
+#endif /* NB_DEBUG_H */
