@@ -31,8 +31,9 @@ STRATEGY ?= global
 STRATEGIES  := global dlock lockref rcuwalk rcufull
 ENGINE_SRCS := engine/dcache.c engine/inode.c engine/shmem.c engine/namespace.c \
                engine/vfs.c engine/engine.c engine/percpu.c engine/rcu.c engine/kernel.c \
-               engine/debug.c
+               engine/debug.c engine/zoo.c
 RUNNER_SRCS := runners/main.c runners/sh.c runners/args.c runners/topo.c runners/topology.c \
+               runners/stress.c runners/model.c \
                runners/workload.c runners/bench.c runners/results.c runners/run.c \
                runners/compare.c
 UNIT_SRCS   := $(wildcard tests/unit/test_*.c)
@@ -59,10 +60,12 @@ $(BUILD)/config.mk: scripts/deps.sh Makefile
 ASAN_CFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all -DNB_DEBUG
 ASAN_BUILD  := build/asan
 ASAN_BIN    := bin/nameibench-asan
+ZOO_BUILD   := build/zoo
+ZOO_BIN     := bin/nameibench-zoo
 TSAN_BUILD  := build/tsan
 TSAN_BIN    := bin/nameibench-tsan
 
-.PHONY: all check conformance unit asan tsan report clean help
+.PHONY: all check conformance unit asan tsan zoo-build report clean help
 
 all: $(BIN)
 
@@ -96,6 +99,12 @@ $(BUILD)/engine/namei-%.o: engine/namei.c
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -DNB_STRATEGY_$(shell echo '$*' | tr a-z A-Z) \
 		-MMD -MP -MT $@ -c -o $@ $<
 
+# The oracle's tests link the oracle too.
+$(BUILD)/tests/test_model: tests/unit/test_model.c $(BUILD)/runners/model.o $(ENGINE_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Iengine -MMD -MP -o $@ $< $(BUILD)/runners/model.o \
+		$(ENGINE_LIB) $(LDFLAGS) $(PKG_LIBS) -lm
+
 $(BUILD)/tests/%: tests/unit/%.c $(ENGINE_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Iengine -MMD -MP -o $@ $< $(ENGINE_LIB) $(LDFLAGS) $(PKG_LIBS) -lm
@@ -105,6 +114,11 @@ unit: $(UNIT_BINS)
 asan:
 	$(MAKE) BUILD=$(ASAN_BUILD) BIN=$(ASAN_BIN) OPT=-O1 EXTRA_CFLAGS="$(ASAN_CFLAGS)" \
 		EXTRA_LDFLAGS="-fsanitize=address,undefined" $(ASAN_BIN) unit
+
+# The stress build: the benchmark build plus the memory-safety checks and
+# the bug zoo (engine/debug.h, engine/zoo.h).
+zoo-build:
+	$(MAKE) BUILD=$(ZOO_BUILD) BIN=$(ZOO_BIN) EXTRA_CFLAGS="-DNB_DEBUG -DNB_ZOO" $(ZOO_BIN)
 
 # GCC warns that TSan does not model atomic_thread_fence; every field the
 # fences order is itself atomic, so the warning is noise here.

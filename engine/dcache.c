@@ -22,6 +22,7 @@
 #include "dcache.h"
 #include "debug.h"
 #include "fs.h"
+#include "zoo.h"
 
 seqlock_t rename_lock;
 
@@ -84,7 +85,10 @@ static void put_external_name(struct external_name *p)
 	nb_count(NB_CTR_RMW);
 	if (atomic_fetch_sub_explicit(&p->count, 1, memory_order_acq_rel) == 1) {
 		census_add(CENSUS_EXTNAME, -1);
-		call_rcu(&p->rcu, free_external_name_rcu);
+		if (zoo(DENTRY_FREE_NORCU))
+			nb_free(p);
+		else
+			call_rcu(&p->rcu, free_external_name_rcu);
 	}
 }
 
@@ -163,7 +167,10 @@ static void d_free(struct dentry *d)
 {
 	put_external_name(external_name(d));
 	census_add(CENSUS_DENTRY, -1);
-	call_rcu(&d->d_rcu, __d_free_rcu);
+	if (zoo(DENTRY_FREE_NORCU))
+		nb_free(d);
+	else
+		call_rcu(&d->d_rcu, __d_free_rcu);
 }
 
 /*
@@ -573,7 +580,9 @@ struct dentry *__d_lookup_lockref(const struct dentry *parent, const struct qstr
 
 	rcu_read_lock();
 	d = __d_lookup_rcu(parent, name, &seq);
-	if (d && !lockref_get_not_dead(&d->d_lockref))
+	if (zoo(GET_NOT_DEAD) && d)
+		lockref_get(&d->d_lockref);
+	else if (d && !lockref_get_not_dead(&d->d_lockref))
 		d = NULL;
 	rcu_read_unlock();
 	if (d && read_seqcount_retry(&d->d_seq, seq)) {
@@ -678,8 +687,10 @@ static void __d_move(struct dentry *dentry, struct dentry *target, bool exchange
 	d_lock(dentry);
 	d_lock(target);
 
-	write_seqcount_begin(&dentry->d_seq);
-	write_seqcount_begin(&target->d_seq);
+	if (!zoo(RENAME_NO_SEQ)) {
+		write_seqcount_begin(&dentry->d_seq);
+		write_seqcount_begin(&target->d_seq);
+	}
 
 	___d_drop(dentry);
 	___d_drop(target);
@@ -704,8 +715,10 @@ static void __d_move(struct dentry *dentry, struct dentry *target, bool exchange
 		__d_rehash(target);
 	}
 
-	write_seqcount_end(&target->d_seq);
-	write_seqcount_end(&dentry->d_seq);
+	if (!zoo(RENAME_NO_SEQ)) {
+		write_seqcount_end(&target->d_seq);
+		write_seqcount_end(&dentry->d_seq);
+	}
 
 	d_unlock(target);
 	d_unlock(dentry);

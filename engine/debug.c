@@ -6,10 +6,39 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "debug.h"
 
 static nb_bug_hook_fn bug_hook;
+
+unsigned int nb_delay_one_in;
+
+void nb_set_delays(unsigned int one_in)
+{
+	nb_delay_one_in = NB_DEBUG_ON ? one_in : 0;
+}
+
+/* Spin 1 to 64 microseconds, one time in nb_delay_one_in. */
+void nb_delay_spin(void)
+{
+	static __thread uint64_t x;
+	struct timespec t0, t;
+	long ns;
+
+	if (!x)
+		x = (uint64_t)(uintptr_t)&x | 1;
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	if (x % nb_delay_one_in)
+		return;
+	ns = 1000 * (long)(1 + (x >> 20) % 64);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do
+		clock_gettime(CLOCK_MONOTONIC, &t);
+	while ((t.tv_sec - t0.tv_sec) * 1000000000L + (t.tv_nsec - t0.tv_nsec) < ns);
+}
 
 void nb_set_bug_hook(nb_bug_hook_fn fn)
 {

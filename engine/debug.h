@@ -26,6 +26,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "compiler.h"
+#include "engine.h"
+
 #define POISON_FREE	0xa5	/* not ASCII: no path the tests use contains it */
 #define POISON_WORD	UINT64_C(0xa5a5a5a5a5a5a5a5)
 
@@ -43,14 +46,28 @@ void nb_free(void *p);
 __attribute__((noreturn, format(printf, 2, 3)))
 void nb_bug(const char *how, const char *fmt, ...);
 
-typedef void (*nb_bug_hook_fn)(const char *how, const char *message);
-void nb_set_bug_hook(nb_bug_hook_fn fn);
 
 #ifdef NB_DEBUG
 # define NB_DEBUG_ON	1
 #else
 # define NB_DEBUG_ON	0
 #endif
+
+/*
+ * Random delays inside lookups, as rcutorture delays its readers: at each
+ * step of a walk, one time in nb_delay_one_in (0: never) the walker spins
+ * for a few microseconds, long enough for a writer to change the
+ * namespace under it.  Races of a few nanoseconds become races of
+ * microseconds; correct code must not care.
+ */
+extern unsigned int nb_delay_one_in;
+void nb_delay_spin(void);
+
+static inline void debug_delay(void)
+{
+	if (NB_DEBUG_ON && unlikely(nb_delay_one_in))
+		nb_delay_spin();
+}
 
 /* A reader reached @obj (whose magic word is @magic): it must be alive. */
 static inline void debug_check_magic(const void *obj, const volatile uint32_t *magic,

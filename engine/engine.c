@@ -178,6 +178,28 @@ uint64_t nb_counter_total(int kind, int counter)
 	return sum;
 }
 
+_Static_assert((int)NB_COUNTER_RCU_WALK == (int)NB_CTR_RCU_WALK &&
+	       (int)NB_COUNTER_RCU_DONE == (int)NB_CTR_RCU_DONE &&
+	       (int)NB_COUNTER_UNLAZY == (int)NB_CTR_UNLAZY &&
+	       (int)NB_COUNTER_ECHILD == (int)NB_CTR_ECHILD,
+	       "engine.h's counter numbers are percpu.h's");
+
+uint64_t nb_counter_self(int counter)
+{
+	uint64_t sum = 0;
+	int k;
+
+	for (k = 0; k < NB_OP_MAX; k++)
+		sum += READ_ONCE(nb_self->c[k][counter]);
+	return sum;
+}
+
+uint64_t nb_namespace_seq(void)
+{
+	return (uint64_t)READ_ONCE(rename_lock.seqcount.sequence) << 32 |
+	       READ_ONCE(mount_lock.seqcount.sequence);
+}
+
 void nb_counters_clear(void)
 {
 	nb_counters_reset();

@@ -113,6 +113,16 @@ int nb_op_kind_count(void);
 const char *nb_counter_label(int counter);
 const char *nb_op_kind_label(int kind);
 uint64_t nb_counter_total(int kind, int counter);	/* kind -1: all kinds */
+uint64_t nb_counter_self(int counter);		/* the calling thread's, all kinds */
+/*
+ * rename_lock's and mount_lock's sequence counts together: what a scoped
+ * lookup's EAGAIN depends on (they move with renames and mount changes,
+ * and with the last reference to a detached mount going away).
+ */
+uint64_t nb_namespace_seq(void);
+/* The counters a stress reader uses to tell how a walk went (nb_counter_self). */
+enum { NB_COUNTER_RCU_WALK = 1, NB_COUNTER_RCU_DONE = 2, NB_COUNTER_UNLAZY = 3,
+       NB_COUNTER_ECHILD = 4 };
 void nb_counters_clear(void);
 
 /*
@@ -137,6 +147,32 @@ bool nb_kernel_can_mount(void);
 
 const char *nb_errno_name(int err);	/* "ENOENT" for -ENOENT or ENOENT */
 const char *nb_type_name(enum nb_type type);
+
+/*
+ * The bug zoo (engine/zoo.h): deliberately broken variants for the stress
+ * test to catch.  nb_zoo_entry(1 .. nb_zoo_count()) describes each; only
+ * a build with NB_ZOO can switch one on (nb_zoo_select: -ENOSYS in other
+ * builds, -EINVAL for an unknown name), before any thread starts.
+ */
+struct nb_zoo_entry {
+	const char *name;
+	const char *strategies;		/* where it is a bug: comma-separated */
+	const char *summary;		/* what is broken */
+	const char *history;		/* the real bug it reproduces */
+};
+int nb_zoo_count(void);
+const struct nb_zoo_entry *nb_zoo_entry(int i);
+bool nb_zoo_built(void);
+int nb_zoo_select(const char *name);
+
+/*
+ * Memory-safety checks (engine/debug.h) report a failure through this hook
+ * (how it was caught: "poison", "refcount"; and what), then abort.
+ */
+typedef void (*nb_bug_hook_fn)(const char *how, const char *message);
+void nb_set_bug_hook(nb_bug_hook_fn fn);
+/* Debug builds: a walker spins a few microseconds at one step in @one_in. */
+void nb_set_delays(unsigned int one_in);
 
 /* Live object counts, for leak checks in tests. */
 struct nb_census {

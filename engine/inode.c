@@ -14,6 +14,7 @@
 #include "census.h"
 #include "debug.h"
 #include "fs.h"
+#include "zoo.h"
 #include "rcu.h"
 
 
@@ -50,7 +51,8 @@ static void i_callback(struct rcu_head *head)
 	struct inode *inode = container_of(head, struct inode, i_rcu);
 
 	rcu_callback_enter(head);
-	nb_free((char *)inode->i_link);
+	if (!zoo(SYMLINK_FREE_NORCU))
+		nb_free((char *)inode->i_link);
 	nb_free(inode);
 }
 
@@ -66,6 +68,8 @@ void iput(struct inode *inode)
 	if (NB_DEBUG_ON && count < 1)
 		nb_bug("refcount", "iput of inode %p with count %d", (void *)inode, count);
 	if (count == 1) {
+		if (zoo(SYMLINK_FREE_NORCU))
+			nb_free((char *)inode->i_link);
 		census_add(CENSUS_INODE, -1);
 		call_rcu(&inode->i_rcu, i_callback);
 	}

@@ -24,6 +24,7 @@
 #define NB_LOCKREF_H
 
 #include "compiler.h"
+#include "debug.h"
 #include "percpu.h"
 
 #define LOCKREF_RETRIES		100
@@ -63,6 +64,10 @@ static inline void lockref_lock(struct lockref *lr)
 					memory_order_relaxed))
 				return;
 		} else {
+			/* a lock word all poison: the object was freed under us */
+			if (NB_DEBUG_ON && old == POISON_WORD)
+				nb_bug("poison", "spinning on the lock of a freed object %p",
+				       (void *)lr);
 			cpu_relax();
 			old = READ_ONCE(lr->lock_count);
 		}

@@ -52,6 +52,7 @@
 #include "debug.h"
 #include "engine.h"
 #include "namei.h"
+#include "zoo.h"
 
 #if defined(NB_STRATEGY_GLOBAL)
 # define STRATEGY_NAME		"global"
@@ -238,6 +239,19 @@ static void terminate_walk(struct nameidata *nd)
 
 /* ---- leaving RCU mode ---- */
 
+/*
+ * walk_get_not_dead - a counted reference to a dentry found under RCU,
+ * unless it is already dying (then the caller must not use it).
+ */
+static inline bool walk_get_not_dead(struct dentry *dentry)
+{
+	if (zoo(GET_NOT_DEAD)) {
+		lockref_get(&dentry->d_lockref);
+		return true;
+	}
+	return lockref_get_not_dead(&dentry->d_lockref);
+}
+
 #if WALK_RCU
 /*
  * __legitimize_path - take the references REF-walk would hold on @path,
@@ -255,7 +269,7 @@ static bool __legitimize_path(struct path *path, unsigned int seq, unsigned int 
 		path->dentry = NULL;
 		return false;
 	}
-	if (unlikely(!lockref_get_not_dead(&path->dentry->d_lockref))) {
+	if (unlikely(!walk_get_not_dead(path->dentry))) {
 		path->dentry = NULL;
 		return false;
 	}
@@ -333,9 +347,9 @@ static bool try_to_unlazy_next(struct nameidata *nd, struct dentry *dentry)
 			goto out2;
 		goto out1;
 	}
-	if (unlikely(!lockref_get_not_dead(&nd->path.dentry->d_lockref)))
+	if (unlikely(!walk_get_not_dead(nd->path.dentry)))
 		goto out1;
-	if (unlikely(!lockref_get_not_dead(&dentry->d_lockref)))
+	if (unlikely(!walk_get_not_dead(dentry)))
 		goto out;
 	if (read_seqcount_retry(&dentry->d_seq, nd->next_seq))
 		goto out_dput;
@@ -392,6 +406,7 @@ static bool unlazy_next(struct nameidata *nd, struct dentry *dentry)
  */
 static int complete_walk(struct nameidata *nd)
 {
+	debug_delay();
 #if WALK_RCU
 	if (in_rcu(nd)) {
 		/* a scoped walk keeps its root for the check below */
@@ -510,7 +525,7 @@ static struct dentry *lookup_fast(struct nameidata *nd)
 			return NULL;
 		}
 		/* the parent had no changes while we looked (hand over hand) */
-		if (read_seqcount_retry(&parent->d_seq, nd->seq)) {
+		if (!zoo(SKIP_PARENT_SEQ) && read_seqcount_retry(&parent->d_seq, nd->seq)) {
 			nb_count(NB_CTR_SEQ_RETRY);
 			return ERR_PTR(-ECHILD);
 		}
@@ -541,11 +556,11 @@ static bool __follow_mount_rcu(struct nameidata *nd, struct path *path)
 				nd->next_seq = read_seqcount_begin(&dentry->d_seq);
 				flags = d_flags(dentry);
 				/* makes sure that non-RCU pathwalk could reach this state */
-				if (read_seqretry(&mount_lock, nd->m_seq))
+				if (!zoo(SKIP_MOUNT_SEQ) && read_seqretry(&mount_lock, nd->m_seq))
 					return false;
 				continue;
 			}
-			if (read_seqretry(&mount_lock, nd->m_seq))
+			if (!zoo(SKIP_MOUNT_SEQ) && read_seqretry(&mount_lock, nd->m_seq))
 				return false;
 		}
 		return true;
@@ -616,6 +631,7 @@ static const char *pick_link(struct nameidata *nd, struct path *link, struct ino
 	struct saved *last;
 	const char *res;
 
+	debug_delay();
 	if (unlikely(nd->total_link_count++ >= MAXSYMLINKS)) {
 		if (!in_rcu(nd))
 			walk_path_put(link);
@@ -624,6 +640,8 @@ static const char *pick_link(struct nameidata *nd, struct path *link, struct ino
 	last = nd->stack + nd->depth++;
 	last->link = *link;
 	last->seq = nd->next_seq;
+	if (zoo(INODE_REFETCH) && in_rcu(nd))
+		inode = d_inode(link->dentry);
 	debug_check_magic(inode, &inode->i_magic, INODE_MAGIC, "inode", "pick_link");
 	/* the body lives as long as the inode: RCU or our reference keeps it */
 	res = inode->i_link;
@@ -739,7 +757,7 @@ static bool choose_mountpoint(struct mount *m, const struct path *root, struct p
 			int res = __legitimize_mnt(path->mnt, mseq);
 
 			if (likely(!res)) {
-				if (lockref_get_not_dead(&path->dentry->d_lockref)) {
+				if (walk_get_not_dead(path->dentry)) {
 					if (!read_seqcount_retry(&path->dentry->d_seq, seq))
 						break;
 					ref_dput(path->dentry);
@@ -772,7 +790,7 @@ static struct dentry *follow_dotdot_rcu(struct nameidata *nd)
 		nd->inode = d_inode(path.dentry);
 		nd->seq = seq;
 		/* makes sure that non-RCU pathwalk could reach this state */
-		if (read_seqretry(&mount_lock, nd->m_seq))
+		if (!zoo(SKIP_MOUNT_SEQ) && read_seqretry(&mount_lock, nd->m_seq))
 			goto echild;
 		/* we know that mountpoint was pinned */
 	}
@@ -785,7 +803,7 @@ static struct dentry *follow_dotdot_rcu(struct nameidata *nd)
 		goto echild;
 	return parent;
 in_root:
-	if (read_seqretry(&mount_lock, nd->m_seq))
+	if (!zoo(SKIP_MOUNT_SEQ) && read_seqretry(&mount_lock, nd->m_seq))
 		goto echild;
 	nd->next_seq = nd->seq;
 	return nd->path.dentry;
@@ -836,7 +854,7 @@ static const char *handle_dots(struct nameidata *nd, int type)
 	err = step_into(nd, WALK_NOFOLLOW, parent);
 	if (unlikely(err))
 		return err;
-	if (unlikely(nd->flags & LOOKUP_IS_SCOPED)) {
+	if (unlikely(nd->flags & LOOKUP_IS_SCOPED) && !zoo(DOTDOT_ESCAPE)) {
 		/*
 		 * If there was a racing rename or mount along our path, we
 		 * cannot be sure that ".." has not jumped above nd->root: the
@@ -870,6 +888,7 @@ static const char *walk_component(struct nameidata *nd, int flags)
 	 * relationships.
 	 */
 	debug_check_links(nd);
+	debug_delay();
 	if (unlikely(nd->last_type != LAST_NORM)) {
 		if (!(flags & WALK_MORE) && nd->depth)
 			put_link(nd);
@@ -1006,10 +1025,11 @@ static int stat_under_rcu(struct nameidata *nd, struct nb_kstat *st)
 {
 	if ((nd->flags & LOOKUP_DIRECTORY) && !d_can_lookup(nd->path.dentry))
 		return -ECHILD;		/* let REF-walk give the stable ENOTDIR */
+	debug_delay();
 	debug_check_magic(nd->inode, &nd->inode->i_magic, INODE_MAGIC, "inode", "stat_under_rcu");
-	generic_fillattr(nd->inode, st);
+	generic_fillattr(zoo(INODE_REFETCH) ? d_inode(nd->path.dentry) : nd->inode, st);
 	if (read_seqcount_retry(&nd->path.dentry->d_seq, nd->seq) ||
-	    read_seqretry(&mount_lock, nd->m_seq)) {
+	    (!zoo(SKIP_MOUNT_SEQ) && read_seqretry(&mount_lock, nd->m_seq))) {
 		nb_count(NB_CTR_SEQ_RETRY);
 		return -ECHILD;
 	}
@@ -1197,6 +1217,7 @@ static int do_stat_in_root(struct nb_ctx *ctx, const char *rootname, const char 
 		debug_check_held_mount(&path);
 		walk_path_put(&path);
 	}
+	debug_check_held_mount(&root);
 	walk_path_put(&root);
 	return err > 0 ? 0 : err;	/* > 0: answered under RCU */
 }
@@ -1715,6 +1736,7 @@ static int do_ancestors(struct nb_ctx *ctx, const char *pathname, nb_ancestor_fn
 #else
 	walk_ancestors_ref(&path, &ctx->root, fn, arg);
 #endif
+	debug_check_held_mount(&path);
 	walk_path_put(&path);
 	return 0;
 }

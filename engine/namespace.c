@@ -19,6 +19,7 @@
 #include "debug.h"
 #include "fs.h"
 #include "mount.h"
+#include "zoo.h"
 
 seqlock_t mount_lock;
 struct mnt_namespace init_mnt_ns;
@@ -159,7 +160,8 @@ int __legitimize_mnt(struct mount *mnt, unsigned int seq)
 	mntget(mnt);
 	/* full fence: the increment is ordered before the re-read of
 	 * mount_lock; pairs with the fence in path_umount() and mntput() */
-	smp_mb();
+	if (!zoo(MNT_NO_BARRIER))
+		smp_mb();
 	if (likely(!read_seqretry(&mount_lock, seq)))
 		return 0;
 	nb_count(NB_CTR_SEQ_RETRY);

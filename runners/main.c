@@ -20,6 +20,7 @@ static const struct command {
 	{ "compare", cmd_compare, "compare two results folders: %change, noise, regressions" },
 	{ "list", cmd_list, "list the built-in workloads" },
 	{ "topology", cmd_topology, "show the machine and where threads would run" },
+	{ "stress", cmd_stress, "check every strategy's answers under churn against an oracle" },
 	{ "sh", cmd_sh, "run namespace operations from a script, one result line each" },
 	{ "strategies", cmd_strategies, "list the synchronization strategies, one per line" },
 };

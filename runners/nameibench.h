@@ -16,6 +16,7 @@ int cmd_run(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
+int cmd_stress(int argc, char **argv);
 int cmd_topology(int argc, char **argv);
 
 /* One line per strategy, "<indent>name  summary". */

@@ -1,0 +1,107 @@
+/*
+ * The bug zoo's catalogue and switch (see zoo.h).
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "engine.h"
+#include "zoo.h"
+
+#ifdef NB_ZOO
+enum nb_zoo_bug nb_zoo_bug;
+#endif
+
+static const struct nb_zoo_entry zoo_catalogue[ZOO_MAX] = {
+	[ZOO_SYMLINK_FREE_NORCU] = {
+		"symlink-free-norcu", "rcuwalk,rcufull",
+		"a symlink body is freed when its inode dies, not a grace period later",
+		"the 2019 use-after-frees in debugfs, bpf, jffs2, ubifs and ceph: ->i_link "
+		"freed with the inode's last iput() while an RCU walker was reading it",
+	},
+	[ZOO_DENTRY_FREE_NORCU] = {
+		"dentry-free-norcu", "dlock,lockref,rcuwalk,rcufull",
+		"a dead dentry and its external name are freed at once, not after RCU",
+		"autofs freeing ->d_release data with a plain kfree (2019); the reason "
+		"dentries themselves are freed through call_rcu",
+	},
+	[ZOO_INODE_REFETCH] = {
+		"inode-refetch", "rcuwalk,rcufull",
+		"under RCU, d_inode is read again instead of the inode the walk validated",
+		"d_inode read twice under RCU and found NULL once a concurrent unlink made "
+		"the dentry negative: why nameidata caches the inode it checked",
+	},
+	[ZOO_SKIP_PARENT_SEQ] = {
+		"skip-parent-seq", "rcuwalk,rcufull",
+		"lookup_fast() does not re-check the parent's d_seq after finding the child",
+		"the hand-over-hand rule of RCU-walk: without it the child may be found in a "
+		"parent that had already moved",
+	},
+	[ZOO_SKIP_MOUNT_SEQ] = {
+		"skip-mount-seq", "rcufull",
+		"mount crossings, down and up ('..'), are not validated against the walk's "
+		"m_seq, and stat under RCU checks d_seq only",
+		"the second sequence count the 2024 stat-under-RCU design must check (in "
+		"rcuwalk the final legitimize_mnt() re-checks m_seq and hides the omission)",
+	},
+	[ZOO_GET_NOT_DEAD] = {
+		"get-not-dead", "lockref,rcuwalk,rcufull",
+		"legitimizing takes a plain lockref_get() instead of lockref_get_not_dead()",
+		"a reference on a dentry that is already being killed: the reason "
+		"lockref_get_not_dead() exists",
+	},
+	[ZOO_RENAME_NO_SEQ] = {
+		"rename-no-seq", "rcuwalk,rcufull",
+		"d_move() changes parent and name without the d_seq write sections",
+		"the d_seq recheck that makes an RCU walk through a concurrent rename see a "
+		"consistent (parent, name) or restart",
+	},
+	[ZOO_MNT_NO_BARRIER] = {
+		"mnt-no-barrier", "dlock,lockref,rcuwalk,rcufull",
+		"__legitimize_mnt() re-reads mount_lock without a full barrier after taking "
+		"its count",
+		"the store-load race between legitimize_mnt() and umount's busy check: both "
+		"miss the other and a busy mount is unmounted",
+	},
+	[ZOO_DOTDOT_ESCAPE] = {
+		"dotdot-escape", "dlock,lockref,rcuwalk,rcufull",
+		"'..' in a scoped (RESOLVE_IN_ROOT) walk skips the rename_lock and mount_lock "
+		"re-check",
+		"the escape from a root that the kernel's openat2 rename_attack test hunts: "
+		"a rename moves the walker out from under its root between two '..'",
+	},
+};
+
+int nb_zoo_count(void)
+{
+	return ZOO_MAX - 1;
+}
+
+const struct nb_zoo_entry *nb_zoo_entry(int i)
+{
+	return i >= 1 && i < ZOO_MAX ? &zoo_catalogue[i] : NULL;
+}
+
+bool nb_zoo_built(void)
+{
+#ifdef NB_ZOO
+	return true;
+#else
+	return false;
+#endif
+}
+
+int nb_zoo_select(const char *name)
+{
+	int i;
+
+	for (i = 1; i < ZOO_MAX; i++)
+		if (!strcmp(zoo_catalogue[i].name, name)) {
+#ifdef NB_ZOO
+			nb_zoo_bug = (enum nb_zoo_bug)i;
+			return 0;
+#else
+			return -ENOSYS;
+#endif
+		}
+	return -EINVAL;
+}

@@ -1,0 +1,1340 @@
+/*
+ * The stress test's oracle (see model.h): the versioned namespace the
+ * writer keeps, and the checker readers run against it.
+ *
+ * A cell is one changing fact: a directory entry (dir, name) -> object, an
+ * object's place (parent, name, or dead), what is mounted on a directory,
+ * where a filesystem root is mounted.  It keeps its last MODEL_HISTORY
+ * values with the versions they took effect at.
+ *
+ * The checker replays a path walk on the model.  At each step (a
+ * component looked up, a '..', a mount crossing) it may choose any version
+ * from the last step's onward to the end of the window; for each distinct
+ * value the step's cell takes there, the earliest such version is the best
+ * choice (every later one stays possible for the steps after), so the
+ * search branches only where the namespace really changed within the
+ * window.  It stops at the first way of producing the answer the lookup
+ * gave; finding none is a violation.
+ */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+
+const char *const model_names[MODEL_NAMES] = {
+	"a", "b", "c", "d", "e", "s", "o", "L", "m", "T",
+	/* longer than the 40 bytes a dentry holds inline: an external name */
+	"a-name-long-enough-to-live-outside-the-dentry-itself",
+};
+
+int model_name_index(const char *name, size_t len)
+{
+	int i;
+
+	for (i = 0; i < MODEL_NAMES; i++)
+		if (strlen(model_names[i]) == len && !memcmp(model_names[i], name, len))
+			return i;
+	return -1;
+}
+
+/* ---- cells ---- */
+
+struct mentry {
+	uint64_t ver;
+	uint32_t val;
+};
+
+struct mcell {
+	uint32_t n;			/* values ever written; the last H are kept */
+	struct mentry e[MODEL_HISTORY];
+};
+
+/* A cell's value at version @v; false if that is older than its history. */
+static bool cell_get(const struct mcell *c, uint64_t v, uint32_t *val)
+{
+	uint32_t k;
+
+	if (!c) {
+		*val = 0;
+		return true;
+	}
+	for (k = c->n; k > 0 && c->n - k < MODEL_HISTORY; k--) {
+		const struct mentry *e = &c->e[(k - 1) % MODEL_HISTORY];
+
+		if (e->ver <= v) {
+			*val = e->val;
+			return true;
+		}
+	}
+	if (c->n <= MODEL_HISTORY) {
+		*val = 0;		/* before its first value: nothing */
+		return true;
+	}
+	return false;
+}
+
+static uint32_t cell_now(const struct mcell *c)
+{
+	return c && c->n ? c->e[(c->n - 1) % MODEL_HISTORY].val : 0;
+}
+
+static struct mcell *cell_new(void)
+{
+	struct mcell *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		abort();
+	return c;
+}
+
+static void cell_set(struct model *m, struct mcell **cp, uint32_t val)
+{
+	struct mcell *c = *cp ? *cp : (*cp = cell_new());
+	struct mentry *last = c->n ? &c->e[(c->n - 1) % MODEL_HISTORY] : NULL;
+
+	if (last && last->ver == m->ver) {	/* changed twice in one version */
+		last->val = val;
+		return;
+	}
+	c->e[c->n % MODEL_HISTORY] = (struct mentry){ m->ver, val };
+	c->n++;
+}
+
+/*
+ * An object's place: parent << 4 | name, or name DEAD_NAME once it is
+ * unlinked (the parent is kept: an unlinked directory's d_parent still
+ * points where it was, and '..' from it still goes there).
+ */
+#define DEAD_NAME	15u
+#define WHERE(parent, name)	((uint32_t)(parent) << 4 | (uint32_t)(name))
+#define WHERE_PARENT(w)		((mref)((w) >> 4))
+#define WHERE_NAME(w)		((int)((w) & 15u))
+
+/* ---- the objects ---- */
+
+static struct mobj *O(const struct model *m, mref r)
+{
+	return &m->obj[r];
+}
+
+static mref obj_new(struct model *m, enum mtype type, unsigned int dev, uint64_t ino,
+		    const char *body)
+{
+	struct mobj *o;
+
+	if (m->nobj == m->cap) {
+		m->cap *= 2;
+		m->obj = realloc(m->obj, m->cap * sizeof(*m->obj));
+		if (!m->obj)
+			abort();
+	}
+	o = &m->obj[m->nobj];
+	memset(o, 0, sizeof(*o));
+	o->type = (uint8_t)type;
+	o->dev = dev;
+	o->ino = ino;
+	o->body = body ? strdup(body) : NULL;
+	return m->nobj++;
+}
+
+static void push_version(uint64_t **v, size_t *n, size_t *cap, uint64_t ver)
+{
+	if (*n && (*v)[*n - 1] == ver)
+		return;
+	if (*n == *cap) {
+		*cap = *cap ? 2 * *cap : 1024;
+		*v = realloc(*v, *cap * sizeof(**v));
+		if (!*v)
+			abort();
+	}
+	(*v)[(*n)++] = ver;
+}
+
+/* Is there a version in (@lo, @hi] in the sorted list @v? */
+static bool any_between(const uint64_t *v, size_t n, uint64_t lo, uint64_t hi)
+{
+	size_t a = 0, b = n;
+
+	while (a < b) {			/* first > lo */
+		size_t mid = (a + b) / 2;
+
+		if (v[mid] <= lo)
+			a = mid + 1;
+		else
+			b = mid;
+	}
+	return a < n && v[a] <= hi;
+}
+
+int model_init(struct model *m, unsigned int root_dev, uint64_t root_ino)
+{
+	pthread_rwlockattr_t attr;
+
+	memset(m, 0, sizeof(*m));
+	pthread_rwlockattr_init(&attr);
+	/* the one writer must not starve behind a stream of checking readers */
+	pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+	pthread_rwlock_init(&m->lock, &attr);
+	pthread_rwlockattr_destroy(&attr);
+	m->cap = 1024;
+	m->obj = calloc(m->cap, sizeof(*m->obj));
+	m->log_size = 1 << 14;
+	m->log = calloc(m->log_size, sizeof(*m->log));
+	m->log_ver = calloc(m->log_size, sizeof(*m->log_ver));
+	if (!m->obj || !m->log || !m->log_ver)
+		return -ENOMEM;
+	m->nobj = 1;			/* 0 is "none" */
+	m->root = obj_new(m, MT_DIR, root_dev, root_ino, NULL);
+	O(m, m->root)->fsroot = true;
+	return 0;
+}
+
+void model_destroy(struct model *m)
+{
+	uint32_t i;
+	int k;
+
+	for (i = 1; i < m->nobj; i++) {
+		struct mobj *o = O(m, i);
+
+		free(o->body);
+		free(o->where);
+		free(o->mounted);
+		free(o->mountpoint);
+		for (k = 0; k < MODEL_NAMES; k++)
+			free(o->child[k]);
+	}
+	free(m->obj);
+	free(m->mount_events);
+	free(m->ns_events);
+	free(m->log);
+	free(m->log_ver);
+	pthread_rwlock_destroy(&m->lock);
+}
+
+/* ---- the writer ---- */
+
+void model_writer_busy(struct model *m, bool busy)
+{
+	atomic_store(&m->busy, busy);
+	/* the flag is visible before anything the operation then does;
+	 * pairs with the fence in the reader before it samples s1 */
+	atomic_thread_fence(memory_order_seq_cst);
+}
+
+void model_begin(struct model *m, const char *fmt, ...)
+{
+	va_list ap;
+	size_t slot;
+
+	pthread_rwlock_wrlock(&m->lock);
+	m->ver++;
+	slot = m->ver % m->log_size;
+	m->log_ver[slot] = m->ver;
+	va_start(ap, fmt);
+	vsnprintf(m->log[slot], sizeof(m->log[slot]), fmt, ap);
+	va_end(ap);
+}
+
+void model_publish(struct model *m)
+{
+	pthread_rwlock_unlock(&m->lock);
+	/* everything the operation did is visible before the version is, and
+	 * the version before anything the next operation does */
+	atomic_store(&m->published, m->ver);
+	atomic_thread_fence(memory_order_seq_cst);
+}
+
+void model_note_ns_event(struct model *m)
+{
+	push_version(&m->ns_events, &m->n_ns_events, &m->cap_ns_events, m->ver);
+}
+
+mref model_add(struct model *m, mref dir, int name, enum mtype type, unsigned int dev,
+	       uint64_t ino, const char *body)
+{
+	mref x = obj_new(m, type, dev, ino, body);
+
+	cell_set(m, &O(m, x)->where, WHERE(dir, name));
+	cell_set(m, &O(m, dir)->child[name], x);
+	return x;
+}
+
+void model_remove(struct model *m, mref dir, int name)
+{
+	mref x = cell_now(O(m, dir)->child[name]);
+
+	cell_set(m, &O(m, dir)->child[name], 0);
+	cell_set(m, &O(m, x)->where, WHERE(dir, DEAD_NAME));
+}
+
+void model_rename(struct model *m, mref from_dir, int from, mref to_dir, int to)
+{
+	mref x = cell_now(O(m, from_dir)->child[from]);
+	mref victim = cell_now(O(m, to_dir)->child[to]);
+
+	if (victim)
+		cell_set(m, &O(m, victim)->where, WHERE(to_dir, DEAD_NAME));
+	cell_set(m, &O(m, from_dir)->child[from], 0);
+	cell_set(m, &O(m, to_dir)->child[to], x);
+	cell_set(m, &O(m, x)->where, WHERE(to_dir, to));
+	model_note_ns_event(m);
+}
+
+void model_exchange(struct model *m, mref dir1, int name1, mref dir2, int name2)
+{
+	mref x = cell_now(O(m, dir1)->child[name1]);
+	mref y = cell_now(O(m, dir2)->child[name2]);
+
+	cell_set(m, &O(m, dir1)->child[name1], y);
+	cell_set(m, &O(m, dir2)->child[name2], x);
+	cell_set(m, &O(m, x)->where, WHERE(dir2, name2));
+	cell_set(m, &O(m, y)->where, WHERE(dir1, name1));
+	model_note_ns_event(m);
+}
+
+mref model_mount(struct model *m, mref dir, unsigned int dev)
+{
+	mref r = obj_new(m, MT_DIR, dev, 1, NULL);
+
+	O(m, r)->fsroot = true;
+	cell_set(m, &O(m, r)->mountpoint, dir);
+	cell_set(m, &O(m, dir)->mounted, r);
+	push_version(&m->mount_events, &m->n_mount_events, &m->cap_mount_events, m->ver);
+	model_note_ns_event(m);
+	return r;
+}
+
+/* Is the filesystem of root @r mounted (directly or not) under root @top? */
+static bool mounted_below(const struct model *m, mref r, mref top)
+{
+	while (r != top) {
+		mref mp = cell_now(O(m, r)->mountpoint);
+
+		if (!mp)
+			return false;
+		r = model_fs_root(m, mp);
+	}
+	return true;
+}
+
+void model_umount(struct model *m, mref fsroot)
+{
+	uint32_t i;
+	mref *v = NULL;
+	size_t n = 0;
+
+	/* umount_tree(): every mount below goes too, each detached alone */
+	for (i = 1; i < m->nobj; i++)
+		if (O(m, i)->fsroot && cell_now(O(m, i)->mountpoint) && mounted_below(m, i, fsroot)) {
+			v = realloc(v, (n + 1) * sizeof(*v));
+			if (!v)
+				abort();
+			v[n++] = i;
+		}
+	for (i = 0; i < n; i++) {
+		mref mp = cell_now(O(m, v[i])->mountpoint);
+
+		cell_set(m, &O(m, mp)->mounted, 0);
+		cell_set(m, &O(m, v[i])->mountpoint, 0);
+	}
+	free(v);
+	push_version(&m->mount_events, &m->n_mount_events, &m->cap_mount_events, m->ver);
+	model_note_ns_event(m);
+}
+
+mref model_child(const struct model *m, mref dir, int name)
+{
+	return cell_now(O(m, dir)->child[name]);
+}
+
+mref model_parent(const struct model *m, mref obj)
+{
+	uint32_t w = cell_now(O(m, obj)->where);
+
+	return O(m, obj)->fsroot || WHERE_NAME(w) == DEAD_NAME ? 0 : WHERE_PARENT(w);
+}
+
+int model_name_of(const struct model *m, mref obj)
+{
+	return WHERE_NAME(cell_now(O(m, obj)->where));
+}
+
+mref model_mounted_on(const struct model *m, mref dir)
+{
+	return cell_now(O(m, dir)->mounted);
+}
+
+mref model_mountpoint(const struct model *m, mref fsroot)
+{
+	return cell_now(O(m, fsroot)->mountpoint);
+}
+
+mref model_top(const struct model *m, mref dir)
+{
+	mref up;
+
+	while ((up = model_mounted_on(m, dir)))
+		dir = up;
+	return dir;
+}
+
+bool model_is_empty(const struct model *m, mref dir)
+{
+	int k;
+
+	for (k = 0; k < MODEL_NAMES; k++)
+		if (model_child(m, dir, k))
+			return false;
+	return true;
+}
+
+mref model_fs_root(const struct model *m, mref obj)
+{
+	while (!O(m, obj)->fsroot) {
+		uint32_t w = cell_now(O(m, obj)->where);
+
+		obj = WHERE_PARENT(w);
+	}
+	return obj;
+}
+
+bool model_is_ancestor(const struct model *m, mref anc, mref obj)
+{
+	for (;;) {
+		if (obj == anc)
+			return true;
+		if (O(m, obj)->fsroot)
+			return false;
+		obj = WHERE_PARENT(cell_now(O(m, obj)->where));
+	}
+}
+
+int model_path(const struct model *m, mref obj, char *buf, size_t n)
+{
+	const char *parts[256];
+	int k = 0;
+	size_t len = 0;
+
+	while (obj != m->root) {
+		if (k == 256)
+			return -1;
+		if (O(m, obj)->fsroot) {
+			obj = model_mountpoint(m, obj);
+			if (!obj)
+				return -1;	/* detached */
+			continue;
+		}
+		if (model_name_of(m, obj) == (int)DEAD_NAME)
+			return -1;
+		parts[k++] = model_names[model_name_of(m, obj)];
+		obj = WHERE_PARENT(cell_now(O(m, obj)->where));
+	}
+	if (!k)
+		return snprintf(buf, n, "/") < (int)n ? 0 : -1;
+	while (k--) {
+		int w = snprintf(buf + len, n - len, "/%s", parts[k]);
+
+		if (w < 0 || (size_t)w >= n - len)
+			return -1;
+		len += (size_t)w;
+	}
+	return 0;
+}
+
+/* ---- the checker ---- */
+
+#define MAXFRAMES	48
+#define MAXLINKS	40		/* MAXSYMLINKS */
+#define NODE_LIMIT	100000
+#define NO_VERSION	UINT64_MAX
+#define MAX_OUTCOMES	8
+#define ATOMIC_WINDOW	4096		/* the most versions an atomic check tries */
+
+struct outcome {
+	int err;
+	mref obj;
+	uint64_t ver;
+};
+
+struct chk {
+	const struct model *m;
+	const struct lookup_record *r;
+	enum check_mode mode;
+	bool strong;			/* hold the walk to RCU-walk's promises */
+	uint64_t s0, w;			/* the window */
+	mref scoped_root;		/* a stat_in_root walk: its root */
+	bool follow_last;		/* stat, not lstat */
+	bool want_dir_start;		/* LOOKUP_DIRECTORY from the start */
+	bool ns_in_window;		/* rename_lock or mount_lock moved */
+	bool collect;			/* gather outcomes rather than match */
+	struct outcome out[MAX_OUTCOMES];
+	int nout;
+	long nodes;
+	bool gave_up, lost;
+	bool (*land)(struct chk *c, mref obj, uint64_t t);	/* ancestors: continue */
+};
+
+struct wst {
+	mref cur;
+	uint64_t t;			/* the earliest version of the next step */
+	uint32_t rel;			/* strong: cur's place when we stepped onto it */
+	uint64_t fixed;			/* atomic: the one version the walk is tried at */
+	int links;
+	bool follow, want_dir;
+	int nframes;
+	const char *frame[MAXFRAMES];
+};
+
+static bool walk_on(struct chk *c, struct wst s);
+
+static bool same_answer(const struct chk *c, int err, mref obj)
+{
+	const struct lookup_record *r = c->r;
+	const struct mobj *o;
+
+	if (err || r->err)
+		return err == r->err;
+	o = O(c->m, obj);
+	return o->dev == r->st.dev && o->ino == r->st.ino &&
+	       (int)r->st.type == (o->type == MT_DIR ? NB_DIR : o->type == MT_LNK ? NB_LNK : NB_REG);
+}
+
+/* An outcome of the walk: does it match, or (collecting) remember it. */
+static bool emit(struct chk *c, int err, mref obj, uint64_t t)
+{
+	int i;
+
+	if (!err && c->land && !c->collect)
+		return c->land(c, obj, t);
+	if (!c->collect)
+		return same_answer(c, err, obj);
+	for (i = 0; i < c->nout; i++)
+		if (c->out[i].err == err && c->out[i].obj == obj)
+			return false;
+	if (c->nout < MAX_OUTCOMES)
+		c->out[c->nout++] = (struct outcome){ err, obj, t };
+	return false;
+}
+
+static bool get(struct chk *c, const struct mcell *cell, uint64_t v, uint32_t *val)
+{
+	if (cell_get(cell, v, val))
+		return true;
+	c->lost = true;
+	return false;
+}
+
+/*
+ * The versions worth trying for the next step: its earliest, and every
+ * version in the window at which one of @cells changed.  Atomic checks
+ * have one version for the whole walk.
+ */
+static int candidates(struct chk *c, const struct wst *s, const struct mcell *const *cells,
+		      int ncells, uint64_t *out, int max)
+{
+	int n = 0, i, k;
+
+	if (s->t > c->w)
+		return 0;
+	if (c->mode == CHECK_ATOMIC) {
+		/* run_check() tries each version of the window in turn */
+		out[0] = s->fixed;
+		return s->fixed >= s->t && s->fixed <= c->w;
+	}
+	out[n++] = s->t;
+	for (i = 0; i < ncells; i++) {
+		const struct mcell *cell = cells[i];
+		uint32_t j;
+
+		if (!cell)
+			continue;
+		for (j = cell->n; j > 0 && cell->n - j < MODEL_HISTORY; j--) {
+			uint64_t v = cell->e[(j - 1) % MODEL_HISTORY].ver;
+
+			if (v <= s->t)
+				break;
+			if (v > c->w)
+				continue;
+			for (k = 0; k < n && out[k] != v; k++)
+				;
+			if (k == n && n < max)
+				out[n++] = v;
+		}
+	}
+	/* ascending: the first version that gives a value is the earliest */
+	for (i = 1; i < n; i++)
+		for (k = i; k > 0 && out[k - 1] > out[k]; k--) {
+			uint64_t tmp = out[k];
+
+			out[k] = out[k - 1];
+			out[k - 1] = tmp;
+		}
+	return n;
+}
+
+/*
+ * seen_before - the choices a step has: in a step-by-step check, only the
+ * earliest version that gives each value matters (every later one stays
+ * open to the steps after); in a strong check each stretch of versions
+ * with one value is a choice of its own, since what must still hold at
+ * the next step may hold in one stretch and not in another; in an atomic
+ * check every version is.  Candidates come in ascending order.
+ */
+struct seen {
+	uint32_t val[128];
+	int n;
+	bool have_last;
+	uint32_t last;
+};
+
+/* A candidate the step could not use: the stretch it was in is over. */
+static void seen_break(struct seen *sn)
+{
+	sn->have_last = false;
+}
+
+static bool seen_before(const struct chk *c, struct seen *sn, uint32_t x)
+{
+	int k;
+
+	if (c->mode == CHECK_ATOMIC)
+		return false;
+	if (c->strong) {
+		bool same = sn->have_last && sn->last == x;
+
+		sn->have_last = true;
+		sn->last = x;
+		return same;
+	}
+	for (k = 0; k < sn->n && sn->val[k] != x; k++)
+		;
+	if (k < sn->n)
+		return true;
+	if (sn->n < 128)
+		sn->val[sn->n++] = x;
+	return false;
+}
+
+/* Strong mode: may the next step be taken at version @v? */
+static bool strong_ok(struct chk *c, const struct wst *s, uint64_t v)
+{
+	uint32_t w;
+
+	if (!c->strong)
+		return true;
+	/* the step we stand on still holds (hand over hand); the mount table
+	 * cannot change: a strong check runs within one mount epoch */
+	if (!O(c->m, s->cur)->fsroot) {
+		if (!get(c, O(c->m, s->cur)->where, v, &w) || w != s->rel)
+			return false;
+	}
+	return true;
+}
+
+/* Move the walk onto @obj at version @v (a step taken). */
+static void step_to(struct chk *c, struct wst *s, mref obj, uint64_t v)
+{
+	s->cur = obj;
+	s->t = v;
+	if (c->strong && !O(c->m, obj)->fsroot)
+		cell_get(O(c->m, obj)->where, v, &s->rel);
+}
+
+/* Skip slashes; true if a component remains in some frame. */
+static bool more_components(struct wst *s)
+{
+	int i;
+
+	for (i = s->nframes - 1; i >= 0; i--) {
+		const char *p = s->frame[i];
+
+		while (*p == '/')
+			p++;
+		if (*p)
+			return true;
+	}
+	return false;
+}
+
+static mref walk_root(const struct chk *c)
+{
+	return c->scoped_root ? c->scoped_root : c->m->root;
+}
+
+/* Cross whatever is mounted on s->cur (each crossing a step), then go on. */
+static bool cross_mounts(struct chk *c, struct wst s, bool final)
+{
+	const struct mcell *cells[1] = { O(c->m, s.cur)->mounted };
+	uint64_t v[64];
+	struct seen sn = { .n = 0 };
+	int n, i;
+
+	(void)final;
+	if (O(c->m, s.cur)->type != MT_DIR || !cells[0])
+		return walk_on(c, s);
+	n = candidates(c, &s, cells, 1, v, 64);
+	for (i = 0; i < n; i++) {
+		uint32_t up;
+		struct wst ns_;
+
+		if (!strong_ok(c, &s, v[i]) || !get(c, cells[0], v[i], &up)) {
+			seen_break(&sn);
+			continue;
+		}
+		if (seen_before(c, &sn, up))
+			continue;
+		ns_ = s;
+		if (!up) {
+			ns_.t = v[i];
+			if (walk_on(c, ns_))
+				return true;
+			continue;
+		}
+		step_to(c, &ns_, up, v[i]);
+		if (cross_mounts(c, ns_, final))
+			return true;
+	}
+	return false;
+}
+
+/* Follow a symlink's body from s->cur (the directory that holds it). */
+static bool follow_link(struct chk *c, struct wst s, mref link)
+{
+	const char *body = O(c->m, link)->body;
+
+	if (s.links >= MAXLINKS)
+		return emit(c, -ELOOP, 0, s.t);
+	if (s.nframes == MAXFRAMES)
+		return emit(c, -ELOOP, 0, s.t);
+	s.links++;
+	s.frame[s.nframes++] = body;
+	if (*body == '/') {
+		/* nd_jump_root: the root's place is constant */
+		s.cur = walk_root(c);
+		if (O(c->m, s.cur)->fsroot)
+			s.rel = 0;
+		else
+			cell_get(O(c->m, s.cur)->where, s.t, &s.rel);
+	}
+	return walk_on(c, s);
+}
+
+/* A child found (or not) in s.cur under @name. */
+static bool lookup_child(struct chk *c, struct wst s, int name, bool final)
+{
+	const struct mcell *cells[2] = { O(c->m, s.cur)->child[name] };
+	uint64_t v[128];
+	struct seen sn = { .n = 0 };
+	int n, i;
+
+	if (name < 0)
+		return emit(c, -ENOENT, 0, s.t);
+	n = candidates(c, &s, cells, 1, v, 128);
+	for (i = 0; i < n; i++) {
+		uint32_t x;
+		struct wst ns;
+		const struct mobj *o;
+
+		if (!strong_ok(c, &s, v[i]) || !get(c, cells[0], v[i], &x)) {
+			seen_break(&sn);
+			continue;
+		}
+		if (seen_before(c, &sn, x))
+			continue;
+		if (!x) {
+			if (emit(c, -ENOENT, 0, v[i]))
+				return true;
+			continue;
+		}
+		o = O(c->m, x);
+		ns = s;
+		if (o->type == MT_LNK && (!final || s.follow)) {
+			/* a symlink to follow: the walk stays where it is */
+			ns.t = v[i];
+			if (follow_link(c, ns, x))
+				return true;
+			continue;
+		}
+		if (!final && o->type != MT_DIR) {
+			if (emit(c, -ENOTDIR, 0, v[i]))
+				return true;
+			continue;
+		}
+		step_to(c, &ns, x, v[i]);
+		if (cross_mounts(c, ns, final))
+			return true;
+	}
+	return false;
+}
+
+/* Is @x at or below @root at version @v (crossing mounts upward)? */
+static bool inside(struct chk *c, mref x, mref root, uint64_t v)
+{
+	int guard = 0;
+
+	while (x != root && guard++ < 4096) {
+		uint32_t w;
+
+		if (O(c->m, x)->fsroot) {
+			if (!get(c, O(c->m, x)->mountpoint, v, &w) || !w)
+				return false;
+			x = w;
+			continue;
+		}
+		if (!get(c, O(c->m, x)->where, v, &w))
+			return false;
+		x = WHERE_PARENT(w);
+	}
+	return x == root;
+}
+
+/*
+ * step_up - the walk goes from s.cur to @parent (the value @cell gave at
+ * version @v): a '..' step.  In strong mode the parent's own place becomes
+ * what the next step must find unchanged, so every later version at which
+ * the parent moved (while @cell still gave it) is a different choice.
+ */
+static bool step_up(struct chk *c, struct wst s, const struct mcell *cell, mref parent,
+		    uint64_t v, bool final)
+{
+	const struct mcell *cells[2] = { cell, O(c->m, parent)->where };
+	uint64_t cand[128];
+	struct seen sn = { .n = 0 };
+	int n, i;
+	struct wst from = s;
+
+	if (!c->strong || c->mode == CHECK_ATOMIC || O(c->m, parent)->fsroot) {
+		step_to(c, &s, parent, v);
+		return cross_mounts(c, s, final);
+	}
+	from.t = v;
+	n = candidates(c, &from, cells, 2, cand, 128);
+	for (i = 0; i < n; i++) {
+		uint32_t w, rel;
+		struct wst ns = s;
+
+		if (!get(c, cell, cand[i], &w) || WHERE_PARENT(w) != parent ||
+		    !strong_ok(c, &s, cand[i]) || !get(c, cells[1], cand[i], &rel)) {
+			seen_break(&sn);
+			continue;
+		}
+		if (seen_before(c, &sn, rel))
+			continue;
+		step_to(c, &ns, parent, cand[i]);
+		if (cross_mounts(c, ns, final))
+			return true;
+	}
+	return false;
+}
+
+/* The versions of @cell in the window, and what it gave: distinct values first seen. */
+static int distinct_values(struct chk *c, const struct wst *s, const struct mcell *cell,
+			   uint64_t *ver, uint32_t *val, int max)
+{
+	const struct mcell *cells[1] = { cell };
+	uint64_t v[128];
+	struct seen sn = { .n = 0 };
+	int n = candidates(c, s, cells, 1, v, 128), i, m = 0;
+
+	for (i = 0; i < n; i++) {
+		uint32_t x;
+
+		if (!strong_ok(c, s, v[i]) || !get(c, cell, v[i], &x)) {
+			seen_break(&sn);
+			continue;
+		}
+		/* a scoped walk's '..' depends on the version, not only the value */
+		if (!c->scoped_root && seen_before(c, &sn, x))
+			continue;
+		if (m < max) {
+			ver[m] = v[i];
+			val[m++] = x;
+		}
+	}
+	return m;
+}
+
+/*
+ * '..' from the root of a filesystem: up the mount tree to the first
+ * mountpoint that is not itself a root (choose_mountpoint), then its
+ * parent.  Detached, or mounted right on the walk's root: stay.
+ */
+static bool dotdot_mount(struct chk *c, struct wst s, bool final, mref root)
+{
+	const struct mcell *cell = O(c->m, s.cur)->mountpoint;
+	uint64_t ver[64];
+	uint32_t val[64];
+	int n = distinct_values(c, &s, cell, ver, val, 64), i;
+
+	for (i = 0; i < n; i++) {
+		mref mp = val[i];
+		struct wst ns = s;
+
+		if (!mp || mp == root) {
+			/* in_root: stay, then whatever is mounted here */
+			ns.t = ver[i];
+			if (cross_mounts(c, ns, final))
+				return true;
+			continue;
+		}
+		step_to(c, &ns, mp, ver[i]);
+		if (O(c->m, mp)->fsroot) {
+			if (dotdot_mount(c, ns, final, root))
+				return true;
+			continue;
+		}
+		/* then the mountpoint's parent, as for any directory */
+		{
+			const struct mcell *pc = O(c->m, mp)->where;
+			uint64_t pver[64];
+			uint32_t pval[64];
+			int pn = distinct_values(c, &ns, pc, pver, pval, 64), j;
+
+			for (j = 0; j < pn; j++)
+				if (step_up(c, ns, pc, WHERE_PARENT(pval[j]), pver[j], final))
+					return true;
+		}
+	}
+	return false;
+}
+
+static bool dotdot(struct chk *c, struct wst s, bool final)
+{
+	mref root = walk_root(c);
+	const struct mcell *cell;
+	uint64_t ver[64];
+	uint32_t val[64];
+	int n, i;
+
+	/* a scoped walk refuses a '..' if rename_lock or mount_lock moved */
+	if (c->scoped_root && c->r->seq_moved && emit(c, -EAGAIN, 0, s.t))
+		return true;
+	if (s.cur == root) {
+		/* stays, and enters whatever is mounted on the root */
+		return cross_mounts(c, s, final);
+	}
+	if (O(c->m, s.cur)->fsroot)
+		return dotdot_mount(c, s, final, root);
+	cell = O(c->m, s.cur)->where;
+	n = distinct_values(c, &s, cell, ver, val, 64);
+	for (i = 0; i < n; i++) {
+		/* a scoped walk never takes a '..' from outside its root */
+		if (c->scoped_root && !inside(c, s.cur, root, ver[i]))
+			continue;
+		if (step_up(c, s, cell, WHERE_PARENT(val[i]), ver[i], final))
+			return true;
+	}
+	return false;
+}
+
+/* The walk has consumed every component: where it stands is the answer. */
+static bool finish(struct chk *c, struct wst s)
+{
+	/* complete_walk() comes first, and in a scoped walk refuses a result
+	 * a rename has moved out from under the root since it was reached */
+	if (c->scoped_root && c->ns_in_window && emit(c, -EXDEV, 0, s.t))
+		return true;
+	if (s.want_dir && O(c->m, s.cur)->type != MT_DIR)
+		return emit(c, -ENOTDIR, 0, s.t);
+	return emit(c, 0, s.cur, s.t);
+}
+
+static bool walk_on(struct chk *c, struct wst s)
+{
+	const char *p, *comp;
+	size_t len;
+	bool final, slash;
+
+	if (++c->nodes > NODE_LIMIT) {
+		c->gave_up = true;
+		return false;
+	}
+	while (s.nframes) {
+		p = s.frame[s.nframes - 1];
+		while (*p == '/')
+			p++;
+		if (*p)
+			break;
+		s.nframes--;
+	}
+	if (!s.nframes)
+		return finish(c, s);
+	p = s.frame[s.nframes - 1];
+	while (*p == '/')
+		p++;
+	comp = p;
+	while (*p && *p != '/')
+		p++;
+	len = (size_t)(p - comp);
+	slash = *p == '/';
+	s.frame[s.nframes - 1] = p;
+	final = !more_components(&s);
+	if (len == 1 && comp[0] == '.')
+		return walk_on(c, s);
+	if (len == 2 && comp[0] == '.' && comp[1] == '.')
+		return dotdot(c, s, final);
+	if (final && slash) {
+		/* a trailing slash: follow, and insist on a directory */
+		s.follow = true;
+		s.want_dir = true;
+	}
+	return lookup_child(c, s, model_name_index(comp, len), final);
+}
+
+static bool start(struct chk *c, const char *path, uint64_t t)
+{
+	struct wst s;
+
+	memset(&s, 0, sizeof(s));
+	if (!*path)
+		return emit(c, -ENOENT, 0, t);
+	s.cur = walk_root(c);		/* absolute, or relative to "/" */
+	s.t = t;
+	s.fixed = c->mode == CHECK_ATOMIC ? t : NO_VERSION;
+	s.follow = c->follow_last;
+	s.want_dir = c->want_dir_start;
+	s.frame[0] = path;
+	s.nframes = 1;
+	if (!O(c->m, s.cur)->fsroot)
+		cell_get(O(c->m, s.cur)->where, t, &s.rel);
+	return walk_on(c, s);
+}
+
+/* ---- ancestors ---- */
+
+/* One step up from @x at version @v, as the ancestor walk takes it; 0: stop. */
+static mref ancestor_step(struct chk *c, mref x, uint64_t v)
+{
+	uint32_t w;
+
+	if (x == c->m->root)
+		return 0;
+	while (O(c->m, x)->fsroot) {
+		if (!get(c, O(c->m, x)->mountpoint, v, &w) || !w || w == c->m->root)
+			return 0;
+		x = w;
+	}
+	if (!get(c, O(c->m, x)->where, v, &w))
+		return 0;
+	return WHERE_PARENT(w);
+}
+
+static bool same_obj(const struct chk *c, mref x, const struct nb_kstat *st)
+{
+	return x && O(c->m, x)->dev == st->dev && O(c->m, x)->ino == st->ino;
+}
+
+/* The cells an ancestor step from @x reads. */
+static int ancestor_cells(struct chk *c, mref x, const struct mcell **cells)
+{
+	int n = 0;
+
+	while (O(c->m, x)->fsroot && n < 8) {
+		uint32_t w;
+
+		cells[n++] = O(c->m, x)->mountpoint;
+		if (!cell_get(O(c->m, x)->mountpoint, c->w, &w) || !w)
+			return n;
+		x = w;
+	}
+	cells[n++] = O(c->m, x)->where;
+	return n;
+}
+
+/* List element @i is @x, reached by version @t: can the rest follow? */
+static bool ancestors_from(struct chk *c, int i, mref x, uint64_t t)
+{
+	const struct mcell *cells[9];
+	uint64_t v[128];
+	struct wst s;
+	int n, k;
+
+	if (++c->nodes > NODE_LIMIT) {
+		c->gave_up = true;
+		return false;
+	}
+	memset(&s, 0, sizeof(s));
+	s.t = t;
+	s.fixed = c->mode == CHECK_ATOMIC ? t : NO_VERSION;
+	n = candidates(c, &s, cells, ancestor_cells(c, x, cells), v, 128);
+	for (k = 0; k < n; k++) {
+		mref up = ancestor_step(c, x, v[k]);
+
+		if (i + 1 == c->r->nanc) {
+			if (!up)
+				return true;	/* the list ends where the walk stops */
+			continue;
+		}
+		if (up && same_obj(c, up, &c->r->anc[i + 1]) && ancestors_from(c, i + 1, up, v[k]))
+			return true;
+	}
+	return false;
+}
+
+static bool land_ancestors(struct chk *c, mref obj, uint64_t t)
+{
+	return c->r->nanc > 0 && same_obj(c, obj, &c->r->anc[0]) && ancestors_from(c, 0, obj, t);
+}
+
+/* ---- the check ---- */
+
+uint64_t model_window_end(struct model *m, uint64_t s1)
+{
+	for (;;) {
+		if (atomic_load(&m->published) > s1)
+			return s1 + 1;
+		/* no change under way that started before we looked: s1 it is */
+		if (!atomic_load(&m->busy) && atomic_load(&m->published) == s1)
+			return s1;
+		sched_yield();
+	}
+}
+
+static void chk_init(struct chk *c, const struct model *m, const struct lookup_record *r,
+		     enum check_mode mode, uint64_t w)
+{
+	memset(c, 0, sizeof(*c));
+	c->m = m;
+	c->r = r;
+	c->mode = mode;
+	c->s0 = r->s0;
+	c->w = w;
+	c->follow_last = r->kind != LK_LSTAT;
+	c->ns_in_window = any_between(m->ns_events, m->n_ns_events, r->s0, w);
+}
+
+/* stat_in_root: resolve the root, then the path scoped to each candidate. */
+static bool check_in_root(struct chk *c)
+{
+	struct chk rc;
+	int i;
+
+	c->scoped_root = 0;
+	rc = *c;
+	rc.collect = true;
+	rc.strong = false;
+	rc.follow_last = true;
+	rc.want_dir_start = true;
+	rc.land = NULL;
+	rc.nout = 0;
+	start(&rc, c->r->root, c->s0);
+	c->lost |= rc.lost;
+	c->gave_up |= rc.gave_up;
+	for (i = 0; i < rc.nout; i++) {
+		if (rc.out[i].err) {
+			if (emit(c, rc.out[i].err, 0, rc.out[i].ver))
+				return true;
+			continue;
+		}
+		c->scoped_root = rc.out[i].obj;
+		if (start(c, c->r->path, rc.out[i].ver))
+			return true;
+	}
+	return false;
+}
+
+static bool run_check_window(struct chk *c)
+{
+	switch (c->r->kind) {
+	case LK_IN_ROOT:
+		return check_in_root(c);
+	case LK_ANCESTORS:
+		c->land = land_ancestors;
+		return start(c, c->r->path, c->s0);
+	default:
+		return start(c, c->r->path, c->s0);
+	}
+}
+
+static bool run_check(struct chk *c);
+
+/* ---- the report ---- */
+
+static const char *type_name(enum mtype t)
+{
+	return t == MT_DIR ? "dir" : t == MT_LNK ? "lnk" : "reg";
+}
+
+/* @obj's path at version @v, as far as the history goes. */
+static void path_at(const struct model *m, mref obj, uint64_t v, char *buf, size_t n)
+{
+	const char *parts[64];
+	int k = 0;
+	size_t len = 0;
+
+	while (obj != m->root && k < 64) {
+		uint32_t w;
+
+		if (O(m, obj)->fsroot) {
+			if (!cell_get(O(m, obj)->mountpoint, v, &w) || !w) {
+				snprintf(buf, n, "(a detached filesystem)");
+				return;
+			}
+			obj = w;
+			continue;
+		}
+		if (!cell_get(O(m, obj)->where, v, &w)) {
+			snprintf(buf, n, "(history lost)");
+			return;
+		}
+		if (WHERE_NAME(w) == (int)DEAD_NAME) {
+			snprintf(buf, n, "(unlinked)");
+			return;
+		}
+		parts[k++] = model_names[WHERE_NAME(w)];
+		obj = WHERE_PARENT(w);
+	}
+	if (!k)
+		snprintf(buf, n, "/");
+	while (k-- > 0 && len < n) {
+		int w = snprintf(buf + len, n - len, "/%s", parts[k]);
+
+		if (w < 0)
+			break;
+		len += (size_t)w;
+	}
+}
+
+static void describe_answer(FILE *f, const struct lookup_record *r)
+{
+	int i;
+
+	if (r->err) {
+		fprintf(f, "%s", nb_errno_name(r->err));
+		return;
+	}
+	if (r->kind == LK_ANCESTORS) {
+		fprintf(f, "ancestors");
+		for (i = 0; i < r->nanc; i++)
+			fprintf(f, " %u:%" PRIu64, r->anc[i].dev, r->anc[i].ino);
+		return;
+	}
+	fprintf(f, "%u:%" PRIu64 " (%s)", r->st.dev, r->st.ino, nb_type_name(r->st.type));
+}
+
+static void describe_outcomes(FILE *f, const struct model *m, const struct chk *c,
+			      const char *rules)
+{
+	char path[512];
+	int i;
+
+	fprintf(f, "  %s, the log allows:%s\n", rules, c->nout ? "" : " nothing at all");
+	for (i = 0; i < c->nout; i++) {
+		if (c->out[i].err) {
+			fprintf(f, "    %s\n", nb_errno_name(c->out[i].err));
+			continue;
+		}
+		path_at(m, c->out[i].obj, c->out[i].ver, path, sizeof(path));
+		fprintf(f, "    %u:%" PRIu64 " (%s), %s at version %" PRIu64 "\n",
+			O(m, c->out[i].obj)->dev, O(m, c->out[i].obj)->ino,
+			type_name(O(m, c->out[i].obj)->type), path, c->out[i].ver);
+	}
+	if (c->gave_up)
+		fprintf(f, "    (and possibly more: the search stopped at %d steps)\n", NODE_LIMIT);
+}
+
+static void report(FILE *f, struct model *m, const struct lookup_record *r, enum check_mode mode,
+		   uint64_t w, bool strong)
+{
+	static const char *const kinds[] = { "stat", "lstat", "stat_in_root", "ancestors" };
+	struct chk c;
+	uint64_t v;
+
+	fprintf(f, "  lookup: %s ", kinds[r->kind]);
+	if (r->kind == LK_IN_ROOT)
+		fprintf(f, "root \"%s\" ", r->root);
+	fprintf(f, "\"%s\"\n  answer: ", r->path);
+	describe_answer(f, r);
+	fprintf(f, "\n  window: it began after version %" PRIu64 " and ended before version %" PRIu64
+		" was complete%s\n", r->s0, w + 1,
+		mode == CHECK_ATOMIC ? " (global: the whole lookup must hold at one version)" :
+		strong ? " (it finished in RCU mode: each step must still hold when the next "
+			 "is taken, and the mount table must not change)" :
+			 " (each step must hold at some version, in order)");
+	chk_init(&c, m, r, mode, w);
+	c.strong = strong;
+	c.collect = true;
+	run_check(&c);
+	describe_outcomes(f, m, &c, strong ? "under those rules" : "step by step");
+	if (strong) {
+		chk_init(&c, m, r, mode, w);
+		c.collect = true;
+		run_check(&c);
+		describe_outcomes(f, m, &c, "had it left RCU mode (each step on its own)");
+	}
+	fprintf(f, "  the log from version %" PRIu64 " to %" PRIu64 ":\n", r->s0, w);
+	for (v = r->s0; v <= w; v++) {
+		size_t slot = v % m->log_size;
+
+		if (m->log_ver[slot] == v)
+			fprintf(f, "    %6" PRIu64 "  %s\n", v, m->log[slot]);
+	}
+}
+
+/*
+ * run_check - a strong check runs once per mount epoch in the window (the
+ * versions between two changes of the mount table): a walk that finished
+ * in RCU mode saw one mount table from its start to its end.
+ */
+static bool run_check(struct chk *c)
+{
+	const uint64_t *ev = c->m->mount_events;
+	uint64_t lo = c->s0, hi = c->w, v;
+	size_t n = c->m->n_mount_events, i;
+	bool ok = false;
+
+	if (c->mode == CHECK_ATOMIC) {
+		/* the whole lookup at one version: try each */
+		if (hi - lo >= ATOMIC_WINDOW) {
+			c->gave_up = true;
+			return false;
+		}
+		for (v = lo; v <= hi && !ok; v++) {
+			c->s0 = v;
+			ok = run_check_window(c);
+		}
+		c->s0 = c->r->s0;
+		return ok;
+	}
+	if (!c->strong)
+		return run_check_window(c);
+	for (i = 0; i < n && ev[i] <= lo; i++)
+		;
+	while (!ok && lo <= hi) {
+		uint64_t end = i < n && ev[i] <= hi ? ev[i] - 1 : hi;
+
+		c->s0 = lo;
+		c->w = end;
+		ok = run_check_window(c);
+		lo = end + 1;
+		i++;
+	}
+	c->s0 = c->r->s0;
+	c->w = hi;
+	return ok;
+}
+
+enum check_result model_check(struct model *m, const struct lookup_record *r,
+			      enum check_mode mode, FILE *out)
+{
+	uint64_t w = model_window_end(m, r->s1);
+	struct chk c;
+	bool ok;
+
+	pthread_rwlock_rdlock(&m->lock);
+	chk_init(&c, m, r, mode, w);
+	c.strong = r->rcu_complete && mode != CHECK_ATOMIC;
+	ok = run_check(&c);
+	if (!ok && !c.lost && !c.gave_up && out)
+		report(out, m, r, mode, w, c.strong);
+	pthread_rwlock_unlock(&m->lock);
+	if (ok)
+		return CHECK_OK;
+	return c.lost || c.gave_up ? CHECK_UNCHECKED : CHECK_VIOLATION;
+}

@@ -1,0 +1,155 @@
+/*
+ * The stress test's oracle: a versioned model of the namespace, and a
+ * checker that decides whether an answer a lookup gave could have been
+ * given.
+ *
+ * Versions.  The stress writer is the only thread that changes the
+ * namespace.  After each successful change it applies the same change to
+ * the model under the next version number and only then publishes that
+ * number (model_publish).  A reader samples the published version before
+ * a lookup (s0) and after it (s1); everything up to s0 was done before the
+ * lookup began, and the change the writer may have been making meanwhile
+ * is s1 + 1, never later: the lookup saw the namespace somewhere in
+ * versions s0 .. s1 + 1, its window.
+ *
+ * The model keeps, for every directory entry (a directory and a name), for
+ * every object's place (its parent and name, or that it died), and for
+ * every mount, the last MODEL_HISTORY values with the version each took
+ * effect: enough to say what the namespace looked like at any version of a
+ * reader's window.
+ *
+ * What is checked (model_check):
+ *  - global: the whole answer was true at one version of the window;
+ *  - every other strategy: each step of the walk (a component, a '..', a
+ *    mount crossing) held at some version of the window, and those
+ *    versions never go backwards: the guarantee Linux gives;
+ *  - a walk that finished in RCU mode (no unlazy, no restart) promises
+ *    more, and is held to it: each step still held when the next one was
+ *    taken (the d_seq hand-over-hand), and the mount table did not change
+ *    between its first and last step (m_seq);
+ *  - a scoped lookup (stat_in_root) never takes a '..' from outside its
+ *    root; it may answer EAGAIN, or EXDEV, only if a rename or a mount
+ *    change falls in its window.
+ * A lookup whose window has outgrown the history is counted as unchecked.
+ */
+#ifndef NB_MODEL_H
+#define NB_MODEL_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../engine/engine.h"
+
+#define MODEL_HISTORY	16		/* values kept per cell */
+#define MODEL_NAMES	11		/* the names the stress namespace uses */
+#define MODEL_ANCESTORS	32		/* the longest ancestor list checked */
+
+typedef uint32_t mref;			/* an object of the model; 0: none */
+
+enum mtype { MT_NONE, MT_DIR, MT_REG, MT_LNK };
+
+/* The names; an index into this table is how the model names an entry. */
+extern const char *const model_names[MODEL_NAMES];
+enum { NAME_A, NAME_B, NAME_C, NAME_D, NAME_E, NAME_S, NAME_O, NAME_L, NAME_M, NAME_T,
+       NAME_LONG };
+int model_name_index(const char *name, size_t len);	/* -1: not one of ours */
+
+struct mcell;
+
+struct mobj {
+	uint8_t type;			/* enum mtype */
+	bool fsroot;			/* the root of a filesystem */
+	unsigned int dev;
+	uint64_t ino;
+	char *body;			/* a symlink's target */
+	struct mcell *where;		/* parent and name (or dead), see model.c */
+	struct mcell *mounted;		/* directories: the root mounted directly here */
+	struct mcell *mountpoint;	/* filesystem roots: where it is mounted */
+	struct mcell *child[MODEL_NAMES];	/* directories: entries, allocated on use */
+};
+
+struct model {
+	pthread_rwlock_t lock;		/* the writer changes, checkers read */
+	_Atomic uint64_t published;	/* the last complete version */
+	_Atomic int busy;		/* the writer is making version published + 1 */
+	uint64_t ver;			/* the writer's current version */
+	struct mobj *obj;
+	uint32_t nobj, cap;
+	mref root;			/* "/" */
+	uint64_t *mount_events;		/* versions that changed the mount table */
+	size_t n_mount_events, cap_mount_events;
+	uint64_t *ns_events;		/* ... or bumped rename_lock or mount_lock */
+	size_t n_ns_events, cap_ns_events;
+	char (*log)[128];		/* what each recent version did */
+	uint64_t *log_ver;
+	size_t log_size;
+};
+
+int model_init(struct model *m, unsigned int root_dev, uint64_t root_ino);
+void model_destroy(struct model *m);
+
+/* ---- the writer (holds no lock; model_begin takes it) ---- */
+
+/* Start version m->ver + 1; its changes follow, then model_publish. */
+void model_begin(struct model *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void model_publish(struct model *m);
+/* An engine operation begins or ends that may change the namespace. */
+void model_writer_busy(struct model *m, bool busy);
+
+mref model_add(struct model *m, mref dir, int name, enum mtype type, unsigned int dev,
+	       uint64_t ino, const char *body);
+void model_remove(struct model *m, mref dir, int name);
+void model_rename(struct model *m, mref from_dir, int from, mref to_dir, int to);
+void model_exchange(struct model *m, mref dir1, int name1, mref dir2, int name2);
+mref model_mount(struct model *m, mref dir, unsigned int dev);
+void model_umount(struct model *m, mref fsroot);	/* and everything below it */
+void model_note_ns_event(struct model *m);		/* rename_lock or mount_lock moved */
+
+/* The writer's view: the current version (no lock needed by the writer). */
+mref model_child(const struct model *m, mref dir, int name);
+mref model_parent(const struct model *m, mref obj);	/* 0 for a root or the dead */
+int model_name_of(const struct model *m, mref obj);
+mref model_mounted_on(const struct model *m, mref dir);
+mref model_mountpoint(const struct model *m, mref fsroot);
+mref model_top(const struct model *m, mref dir);	/* through stacked mounts */
+bool model_is_empty(const struct model *m, mref dir);
+bool model_is_ancestor(const struct model *m, mref anc, mref obj);	/* within one fs */
+mref model_fs_root(const struct model *m, mref obj);
+int model_path(const struct model *m, mref obj, char *buf, size_t n);	/* 0, or -1 */
+
+/* ---- readers ---- */
+
+enum lookup_kind { LK_STAT, LK_LSTAT, LK_IN_ROOT, LK_ANCESTORS };
+
+struct lookup_record {
+	enum lookup_kind kind;
+	const char *path;
+	const char *root;		/* LK_IN_ROOT */
+	int err;			/* the answer: 0 or -errno */
+	struct nb_kstat st;		/* ... and what it found */
+	struct nb_kstat anc[MODEL_ANCESTORS];
+	int nanc;			/* -1: more than MODEL_ANCESTORS */
+	uint64_t s0, s1;		/* the versions sampled before and after */
+	bool rcu_complete;		/* the walk never left RCU mode */
+	bool seq_moved;			/* rename_lock or mount_lock moved meanwhile */
+};
+
+enum check_mode { CHECK_STEPS, CHECK_ATOMIC };	/* CHECK_ATOMIC: global */
+
+enum check_result { CHECK_OK, CHECK_UNCHECKED, CHECK_VIOLATION };
+
+/*
+ * model_check - is @r's answer one the model allows?  Takes the read lock.
+ * Waits (briefly) for the writer to finish the version the window may
+ * include.  On a violation, writes a report a person can read to @report.
+ */
+enum check_result model_check(struct model *m, const struct lookup_record *r,
+			      enum check_mode mode, FILE *report);
+
+/* The window's upper end, once the writer has published what it needs. */
+uint64_t model_window_end(struct model *m, uint64_t s1);
+
+#endif /* NB_MODEL_H */

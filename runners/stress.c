@@ -1,0 +1,1142 @@
+/*
+ * nameibench stress: readers resolve paths at full speed while a writer
+ * renames, exchanges, creates, removes, retargets symlinks, mounts and
+ * unmounts, and every answer is checked against the oracle (model.c).
+ *
+ * The writer is the namespace's only mutator.  Before each change it says
+ * what the model expects (0 or an errno: rename into a subtree is EINVAL,
+ * over a non-empty directory ENOTEMPTY, across filesystems EXDEV, ...);
+ * a different answer from the engine is a violation too.  After a change
+ * that succeeded it applies the same change to the model under the next
+ * version and publishes it.
+ *
+ * Readers work in batches: a batch of lookups back to back (so that they
+ * race with the writer as densely as a benchmark does), each recording
+ * the versions published before and after it, then the batch is checked.
+ * A reader notes, from its own counters, whether a walk finished in RCU
+ * mode, which the oracle holds to RCU-walk's stronger promise.
+ *
+ * Everything else a failure can look like is caught too: a crash (the
+ * signal is reported), a memory-safety check in a debug build (nb_bug), a
+ * hang (nothing completes for HANG_SECONDS), an object left over after
+ * the engine is torn down (the census).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../engine/engine.h"
+#include "args.h"
+#include "model.h"
+#include "nameibench.h"
+
+#define BATCH		32		/* lookups between checks */
+#define PATHS		4096		/* pre-made paths per reader */
+#define MAX_DEPTH	4		/* directories the writer nests */
+#define MAX_MOUNTS	6
+#define POPULATION	48		/* entries the writer keeps around */
+#define HANG_SECONDS	10
+
+struct stress {
+	const struct nb_strategy *s;
+	double duration;
+	int readers;
+	uint64_t seed;
+	bool quiet;
+	unsigned int delays;		/* --delays */
+	const char *bug;		/* --inject */
+	struct model m;
+	_Atomic bool stop;
+	_Atomic long lookups, unchecked, violations, changes, progress;
+	pthread_mutex_t report_lock;
+	bool failed;
+};
+
+static struct stress *S_;		/* for the crash and bug reports */
+static struct timespec t_start;
+
+static double elapsed(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t_start.tv_sec) + (double)(t.tv_nsec - t_start.tv_nsec) / 1e9;
+}
+
+/* ---- failures ---- */
+
+/* The first failure prints its report; the run stops. */
+static bool fail_begin(struct stress *st, const char *how)
+{
+	pthread_mutex_lock(&st->report_lock);
+	if (st->failed) {
+		pthread_mutex_unlock(&st->report_lock);
+		return false;
+	}
+	st->failed = true;
+	atomic_store(&st->stop, true);
+	printf("stress %s: FAIL (%s) after %.2f s", st->s->name, how, elapsed());
+	return true;
+}
+
+static void fail_end(struct stress *st)
+{
+	fflush(stdout);
+	pthread_mutex_unlock(&st->report_lock);
+}
+
+static void on_bug(const char *how, const char *msg)
+{
+	if (S_ && fail_begin(S_, how)) {
+		printf(": %s\n", msg);
+		fail_end(S_);
+	} else {
+		printf("stress: FAIL (%s): %s\n", how, msg);
+		fflush(stdout);
+	}
+}
+
+/* A crash: say so with what is async-signal-safe, then die of it. */
+static void on_crash(int sig)
+{
+	char buf[160];
+	const char *name = sig == SIGSEGV ? "SIGSEGV" : sig == SIGBUS ? "SIGBUS" :
+			   sig == SIGFPE ? "SIGFPE" : sig == SIGILL ? "SIGILL" : "SIGABRT";
+	long ms = (long)(elapsed() * 1000);
+	int n = snprintf(buf, sizeof(buf), "stress %s: FAIL (crash) after %ld.%02ld s: %s\n",
+			 S_ ? S_->s->name : "?", ms / 1000, (ms % 1000) / 10, name);
+
+	if (n > 0 && write(STDOUT_FILENO, buf, (size_t)n) < 0)
+		_exit(3);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void install_crash_handlers(void)
+{
+	static const int sigs[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL };
+	size_t i;
+
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		signal(sigs[i], on_crash);
+}
+
+/* ---- random numbers ---- */
+
+static uint64_t rnd(uint64_t *x)
+{
+	/* xorshift64*: small, fast, good enough to choose operations */
+	*x ^= *x >> 12;
+	*x ^= *x << 25;
+	*x ^= *x >> 27;
+	return *x * UINT64_C(2685821657736338717);
+}
+
+static unsigned int pick(uint64_t *x, unsigned int n)
+{
+	return (unsigned int)(rnd(x) % n);
+}
+
+/* ---- the writer ---- */
+
+struct writer {
+	struct stress *st;
+	struct nb_ctx *ctx;
+	uint64_t rng;
+	int population;
+	unsigned long steps;
+};
+
+/* An entry the writer reached by path: a directory, a name, its path. */
+struct entry {
+	mref dir;
+	int name;
+	mref obj;			/* 0: no such entry (yet) */
+	char path[512];
+	int depth;
+};
+
+static const int entry_names[] = { NAME_A, NAME_B, NAME_C, NAME_D, NAME_E, NAME_L, NAME_M,
+				   NAME_LONG };
+
+/*
+ * random_dir - a directory reachable by path: a random descent from "/",
+ * through mounts (to the top of each stack), at most MAX_DEPTH down.
+ */
+static mref random_dir(struct writer *w, char *path, size_t n, int *depth)
+{
+	struct model *m = &w->st->m;
+	mref d = model_top(m, m->root);
+	int lvl = 0;
+
+	snprintf(path, n, "%s", "");
+	while (lvl < MAX_DEPTH - 1 && pick(&w->rng, 3)) {
+		int name = entry_names[pick(&w->rng, sizeof(entry_names) / sizeof(entry_names[0]))];
+		mref c = model_child(m, d, name);
+		size_t len = strlen(path);
+
+		if (!c || m->obj[c].type != MT_DIR)
+			break;
+		snprintf(path + len, n - len, "/%s", model_names[name]);
+		d = model_top(m, c);
+		lvl++;
+	}
+	*depth = lvl;
+	return d;
+}
+
+static void random_entry(struct writer *w, struct entry *e)
+{
+	struct model *m = &w->st->m;
+	size_t len;
+
+	e->dir = random_dir(w, e->path, sizeof(e->path), &e->depth);
+	e->name = entry_names[pick(&w->rng, sizeof(entry_names) / sizeof(entry_names[0]))];
+	len = strlen(e->path);
+	snprintf(e->path + len, sizeof(e->path) - len, "/%s", model_names[e->name]);
+	e->obj = model_child(m, e->dir, e->name);
+}
+
+/* The protected names: "/s" (the scoped root) stays put. */
+static bool protected(const struct writer *w, const struct entry *e)
+{
+	return e->dir == w->st->m.root && e->name == NAME_S;
+}
+
+static void writer_violation(struct writer *w, const char *op, const char *a, const char *b,
+			     int got, const char *want)
+{
+	struct stress *st = w->st;
+
+	if (!fail_begin(st, "oracle"))
+		return;
+	printf(": the writer's %s %s%s%s returned %s, the model says %s\n", op, a, b ? " " : "",
+	       b ? b : "", got ? nb_errno_name(got) : "0", want);
+	fail_end(st);
+}
+
+static void check_result(struct writer *w, const char *op, const char *a, const char *b,
+			 int got, int want)
+{
+	if (got != want)
+		writer_violation(w, op, a, b, got, want ? nb_errno_name(want) : "0");
+}
+
+/* Learn the identity of what the writer just made. */
+static bool identify(struct writer *w, const char *path, struct nb_kstat *kst)
+{
+	int err = w->st->s->lstat(w->ctx, path, kst);
+
+	if (err)
+		writer_violation(w, "lstat of what it just made:", path, NULL, err, "0");
+	return !err;
+}
+
+static enum mtype ktype(const struct nb_kstat *k)
+{
+	return k->type == NB_DIR ? MT_DIR : k->type == NB_LNK ? MT_LNK : MT_REG;
+}
+
+static void random_body(struct writer *w, char *buf, size_t n)
+{
+	static const char *const parts[] = { "a", "b", "c", "d", "e", "L", "..", ".", "m", "o" };
+	int k = 1 + (int)pick(&w->rng, 3), i;
+	size_t len = 0;
+
+	buf[0] = '\0';
+	if (pick(&w->rng, 10) < 3)
+		len += (size_t)snprintf(buf, n, "/");
+	for (i = 0; i < k && len < n; i++)
+		len += (size_t)snprintf(buf + len, n - len, "%s%s", i ? "/" : "",
+					parts[pick(&w->rng, sizeof(parts) / sizeof(parts[0]))]);
+}
+
+static void op_create(struct writer *w, struct entry *e, enum mtype type)
+{
+	struct stress *st = w->st;
+	const struct nb_strategy *s = st->s;
+	struct nb_kstat k;
+	char body[64];
+	int err, want = e->obj ? -EEXIST : 0;
+
+	if (type == MT_DIR && e->depth >= MAX_DEPTH - 1)
+		return;
+	if (type == MT_LNK)
+		random_body(w, body, sizeof(body));
+	err = type == MT_DIR ? s->mkdir(w->ctx, e->path) :
+	      type == MT_REG ? s->create(w->ctx, e->path) : s->symlink(w->ctx, body, e->path);
+	check_result(w, type == MT_DIR ? "mkdir" : type == MT_REG ? "create" : "symlink",
+		     type == MT_LNK ? body : e->path, type == MT_LNK ? e->path : NULL, err, want);
+	if (err || !identify(w, e->path, &k))
+		return;
+	model_begin(&st->m, "%s %s%s%s (%u:%" PRIu64 ")", type == MT_DIR ? "mkdir" :
+		    type == MT_REG ? "create" : "symlink", e->path, type == MT_LNK ? " -> " : "",
+		    type == MT_LNK ? body : "", k.dev, k.ino);
+	model_add(&st->m, e->dir, e->name, ktype(&k), k.dev, k.ino, type == MT_LNK ? body : NULL);
+	model_publish(&st->m);
+	w->population++;
+}
+
+static void op_remove(struct writer *w, struct entry *e)
+{
+	struct stress *st = w->st;
+	struct model *m = &st->m;
+	bool dir;
+	int err, want;
+
+	if (!e->obj || protected(w, e))
+		return;
+	dir = m->obj[e->obj].type == MT_DIR;
+	if (dir)
+		want = model_mounted_on(m, e->obj) ? -EBUSY :
+		       !model_is_empty(m, e->obj) ? -ENOTEMPTY : 0;
+	else
+		want = 0;
+	err = dir ? st->s->rmdir(w->ctx, e->path) : st->s->unlink(w->ctx, e->path);
+	check_result(w, dir ? "rmdir" : "unlink", e->path, NULL, err, want);
+	if (err)
+		return;
+	model_begin(m, "%s %s", dir ? "rmdir" : "unlink", e->path);
+	model_remove(m, e->dir, e->name);
+	model_publish(m);
+	w->population--;
+}
+
+/* What renameat2 must answer, from the model (the kernel's order of checks). */
+static int expect_rename(struct writer *w, const struct entry *a, const struct entry *b,
+			 bool exchange)
+{
+	struct model *m = &w->st->m;
+	mref x = a->obj, y = b->obj;
+	bool xdir;
+
+	if (model_fs_root(m, a->dir) != model_fs_root(m, b->dir))
+		return -EXDEV;
+	if (!x || (exchange && !y))
+		return -ENOENT;
+	if (a->dir != b->dir) {
+		/* lock_rename()'s trap */
+		if (model_is_ancestor(m, x, b->dir))
+			return -EINVAL;
+		if (y && model_is_ancestor(m, y, a->dir))
+			return exchange ? -EINVAL : -ENOTEMPTY;
+	}
+	if (x == y)
+		return 0;
+	xdir = m->obj[x].type == MT_DIR;
+	if (y && !exchange) {
+		bool ydir = m->obj[y].type == MT_DIR;
+
+		if (xdir && !ydir)
+			return -ENOTDIR;
+		if (!xdir && ydir)
+			return -EISDIR;
+	}
+	if (model_mounted_on(m, x) || (y && model_mounted_on(m, y)))
+		return -EBUSY;
+	if (y && !exchange && m->obj[y].type == MT_DIR && !model_is_empty(m, y))
+		return -ENOTEMPTY;
+	return 0;
+}
+
+static void op_rename(struct writer *w, struct entry *a, struct entry *b, bool exchange)
+{
+	struct stress *st = w->st;
+	struct model *m = &st->m;
+	int want, err;
+
+	if (protected(w, a) || protected(w, b))
+		return;
+	/* keep the tree shallow: nothing moves a directory too deep */
+	if (a->obj && m->obj[a->obj].type == MT_DIR && b->depth >= MAX_DEPTH - 1)
+		return;
+	if (exchange && b->obj && m->obj[b->obj].type == MT_DIR && a->depth >= MAX_DEPTH - 1)
+		return;
+	want = expect_rename(w, a, b, exchange);
+	err = exchange ? st->s->exchange(w->ctx, a->path, b->path) :
+			 st->s->rename(w->ctx, a->path, b->path);
+	check_result(w, exchange ? "exchange" : "rename", a->path, b->path, err, want);
+	if (err || a->obj == b->obj)
+		return;
+	model_begin(m, "%s %s %s", exchange ? "exchange" : "rename", a->path, b->path);
+	if (exchange) {
+		model_exchange(m, a->dir, a->name, b->dir, b->name);
+	} else {
+		if (b->obj)
+			w->population--;
+		model_rename(m, a->dir, a->name, b->dir, b->name);
+	}
+	model_publish(m);
+}
+
+/* The openat2 rename_attack move: "/s/c" and "/o" trade places. */
+static void op_attack(struct writer *w)
+{
+	struct model *m = &w->st->m;
+	mref s = model_child(m, m->root, NAME_S);
+	struct entry a = { .dir = s, .name = NAME_C, .path = "/s/c", .depth = 1 };
+	struct entry b = { .dir = m->root, .name = NAME_O, .path = "/o", .depth = 0 };
+
+	if (!s)
+		return;
+	a.obj = model_child(m, s, NAME_C);
+	b.obj = model_child(m, m->root, NAME_O);
+	op_rename(w, &a, &b, true);
+}
+
+/* A symlink points elsewhere: a new one under the temporary name, renamed over. */
+static void op_retarget(struct writer *w, struct entry *e)
+{
+	struct model *m = &w->st->m;
+	struct entry t = *e;
+	size_t cut;
+
+	if (!e->obj || m->obj[e->obj].type != MT_LNK)
+		return;
+	t.name = NAME_T;
+	cut = strlen(e->path) - strlen(model_names[e->name]);
+	snprintf(t.path + cut, sizeof(t.path) - cut, "%s", model_names[NAME_T]);
+	t.obj = model_child(m, t.dir, NAME_T);
+	if (t.obj)
+		op_remove(w, &t);
+	t.obj = 0;
+	if (atomic_load(&w->st->stop))
+		return;
+	op_create(w, &t, MT_LNK);
+	t.obj = model_child(m, t.dir, NAME_T);
+	if (t.obj && !atomic_load(&w->st->stop))
+		op_rename(w, &t, e, false);
+}
+
+static int attached_mounts(struct model *m)
+{
+	uint32_t i;
+	int n = 0;
+
+	for (i = 1; i < m->nobj; i++)
+		n += m->obj[i].fsroot && model_mountpoint(m, i);
+	return n;
+}
+
+static void op_mount(struct writer *w, struct entry *e)
+{
+	struct stress *st = w->st;
+	struct model *m = &st->m;
+	struct nb_kstat k;
+	mref top;
+	int err;
+
+	if (!e->obj || m->obj[e->obj].type != MT_DIR || attached_mounts(m) >= MAX_MOUNTS)
+		return;
+	top = model_top(m, e->obj);
+	err = st->s->mount(w->ctx, e->path);
+	check_result(w, "mount", e->path, NULL, err, 0);
+	if (err || st->s->stat(w->ctx, e->path, &k)) {
+		if (!err)
+			writer_violation(w, "stat of the mount it just made:", e->path, NULL, -EIO,
+					 "0");
+		return;
+	}
+	model_begin(m, "mount %s (dev %u)", e->path, k.dev);
+	model_mount(m, top, k.dev);
+	model_publish(m);
+}
+
+/* Unmount the top of whatever is mounted on the entry, sync or lazy. */
+static void op_umount(struct writer *w, struct entry *e)
+{
+	struct stress *st = w->st;
+	struct model *m = &st->m;
+	bool lazy = pick(&w->rng, 2);
+	mref top;
+	uint32_t i;
+	bool submounts = false;
+	int err;
+
+	if (!e->obj || !model_mounted_on(m, e->obj))
+		return;
+	top = model_top(m, e->obj);
+	for (i = 1; i < m->nobj; i++)
+		if (m->obj[i].fsroot && model_mountpoint(m, i) &&
+		    model_fs_root(m, model_mountpoint(m, i)) == top)
+			submounts = true;
+	err = st->s->umount(w->ctx, e->path, lazy ? NB_UMOUNT_LAZY : 0);
+	/* a sync umount is EBUSY while anyone, a reader say, holds the mount */
+	if (!lazy && err == -EBUSY)
+		return;
+	check_result(w, lazy ? "umount (lazy)" : "umount", e->path, NULL, err,
+		     !lazy && submounts ? -EBUSY : 0);
+	if (err)
+		return;
+	model_begin(m, "umount%s %s (dev %u)", lazy ? " lazy" : "", e->path, m->obj[top].dev);
+	model_umount(m, top);
+	model_publish(m);
+}
+
+/* An entry at the top: where the phases below concentrate their churn. */
+static void top_entry(struct writer *w, struct entry *e, const int *names, int n)
+{
+	struct model *m = &w->st->m;
+
+	e->dir = model_top(m, m->root);
+	e->name = names[pick(&w->rng, (unsigned int)n)];
+	e->depth = 0;
+	snprintf(e->path, sizeof(e->path), "/%s", model_names[e->name]);
+	e->obj = model_child(m, e->dir, e->name);
+}
+
+/* Mount churn on the directories readers cross most. */
+static void mount_phase(struct writer *w)
+{
+	static const int names[] = { NAME_M, NAME_A, NAME_B };
+	struct entry e;
+
+	top_entry(w, &e, names, 3);
+	if (!e.obj)
+		op_create(w, &e, MT_DIR);
+	else if (w->st->m.obj[e.obj].type != MT_DIR)
+		op_remove(w, &e);
+	else if (model_mounted_on(&w->st->m, e.obj) && pick(&w->rng, 3))
+		op_umount(w, &e);
+	else
+		op_mount(w, &e);
+}
+
+/* Directories near the top move, and gain and lose entries, under readers. */
+static void move_phase(struct writer *w)
+{
+	static const int names[] = { NAME_A, NAME_B, NAME_C, NAME_D };
+	struct entry a, b;
+	unsigned int r = pick(&w->rng, 10);
+
+	top_entry(w, &a, names, 4);
+	if (r < 4) {
+		top_entry(w, &b, names, 4);
+		op_rename(w, &a, &b, r < 2);
+	} else if (a.obj && w->st->m.obj[a.obj].type == MT_DIR) {
+		struct entry c = { .dir = model_top(&w->st->m, a.obj) };
+
+		c.name = names[pick(&w->rng, 4)];
+		c.depth = 1;
+		snprintf(c.path, sizeof(c.path), "/%s/%s", model_names[a.name], model_names[c.name]);
+		c.obj = model_child(&w->st->m, c.dir, c.name);
+		if (c.obj)
+			op_remove(w, &c);
+		else
+			op_create(w, &c, pick(&w->rng, 2) ? MT_DIR : MT_REG);
+	} else if (!a.obj) {
+		op_create(w, &a, MT_DIR);
+	}
+}
+
+/*
+ * writer_step - one change.  The writer works in phases of PHASE_OPS
+ * changes: the general mix, then mount churn where readers cross, then
+ * directories near the top moving under readers: each phase makes its
+ * kind of race dense for a while.
+ */
+#define PHASE_OPS	2048
+
+static void writer_step(struct writer *w)
+{
+	struct entry a, b;
+	unsigned int r = pick(&w->rng, 100);
+	bool grow = w->population < POPULATION;
+
+	switch ((w->steps++ / PHASE_OPS) % 3) {
+	case 1:
+		mount_phase(w);
+		return;
+	case 2:
+		if (pick(&w->rng, 4)) {
+			move_phase(w);
+			return;
+		}
+		break;
+	}
+	random_entry(w, &a);
+	if (r < 10) {
+		op_attack(w);
+	} else if (r < 32) {
+		random_entry(w, &b);
+		op_rename(w, &a, &b, false);
+	} else if (r < 44) {
+		random_entry(w, &b);
+		op_rename(w, &a, &b, true);
+	} else if (r < 68) {
+		if (a.obj && grow)
+			return;
+		op_create(w, &a, pick(&w->rng, 5) < 2 ? MT_DIR : pick(&w->rng, 3) ? MT_REG : MT_LNK);
+	} else if (r < 80) {
+		if (!grow || pick(&w->rng, 4) == 0)
+			op_remove(w, &a);
+	} else if (r < 88) {
+		op_retarget(w, &a);
+	} else if (r < 94) {
+		op_mount(w, &a);
+	} else {
+		op_umount(w, &a);
+	}
+}
+
+static void *writer_main(void *arg)
+{
+	struct writer *w = arg;
+	struct stress *st = w->st;
+
+	if (nb_thread_start())
+		abort();
+	w->ctx = nb_ctx_new(st->s);
+	if (!w->ctx)
+		abort();
+	while (!atomic_load(&st->stop)) {
+		model_writer_busy(&st->m, true);
+		writer_step(w);
+		model_writer_busy(&st->m, false);
+		atomic_fetch_add_explicit(&st->progress, 1, memory_order_relaxed);
+		atomic_store_explicit(&st->changes, (long)st->m.ver, memory_order_relaxed);
+	}
+	nb_ctx_free(w->ctx);
+	nb_thread_stop();
+	return NULL;
+}
+
+/* ---- readers ---- */
+
+struct reader {
+	struct stress *st;
+	int index;
+	uint64_t rng;
+	struct nb_ctx *ctx;
+	char (*paths)[64];		/* PATHS paths for stat and ancestors */
+	char (*scoped)[64];		/* PATHS paths for stat_in_root "/s" */
+	struct lookup_record rec[BATCH];
+};
+
+static void make_path(uint64_t *rng, char *buf, size_t n, bool scoped)
+{
+	static const char *const plain[] = { "a", "b", "c", "d", "e", "a", "b", "c", "L", "L",
+		"m", "m", "..", "..", ".", "o", "s",
+		"a-name-long-enough-to-live-outside-the-dentry-itself" };
+	static const char *const inroot[] = { "c", "c", "..", "..", "..", "s", "o", "a", "L" };
+	const char *const *set = scoped ? inroot : plain;
+	unsigned int nset = scoped ? sizeof(inroot) / sizeof(inroot[0]) :
+				     sizeof(plain) / sizeof(plain[0]);
+	int k = 1 + (int)pick(rng, scoped ? 6 : 5), i;
+	size_t len = 0;
+
+	if (!scoped || pick(rng, 4) == 0)
+		len += (size_t)snprintf(buf, n, "%s", pick(rng, 5) ? "/" : "");
+	else
+		buf[0] = '\0';
+	for (i = 0; i < k; i++) {
+		const char *c = set[pick(rng, nset)];
+
+		if (len + strlen(c) + 2 >= n)
+			break;
+		len += (size_t)snprintf(buf + len, n - len, "%s%s", i && len ? "/" : "", c);
+	}
+	if (pick(rng, 20) == 0 && len + 1 < n)
+		snprintf(buf + len, n - len, "/");
+}
+
+static int collect_ancestor(void *arg, const struct nb_kstat *st)
+{
+	struct lookup_record *r = arg;
+
+	if (!st) {
+		r->nanc = 0;		/* a restart: forget what was seen */
+		return 0;
+	}
+	if (r->nanc < 0 || r->nanc == MODEL_ANCESTORS) {
+		r->nanc = -1;
+		return 1;
+	}
+	r->anc[r->nanc++] = *st;
+	return 0;
+}
+
+static void one_lookup(struct reader *rd, struct lookup_record *r)
+{
+	struct stress *st = rd->st;
+	const struct nb_strategy *s = st->s;
+	struct model *m = &st->m;
+	unsigned int k = pick(&rd->rng, 100);
+	uint64_t walks, done, unlazy, echild, seq;
+
+	r->kind = k < 45 ? LK_STAT : k < 60 ? LK_LSTAT : k < 85 ? LK_IN_ROOT : LK_ANCESTORS;
+	r->path = r->kind == LK_IN_ROOT ? rd->scoped[pick(&rd->rng, PATHS)] :
+					  rd->paths[pick(&rd->rng, PATHS)];
+	r->root = "/s";
+	r->nanc = 0;
+	memset(&r->st, 0, sizeof(r->st));
+	walks = nb_counter_self(NB_COUNTER_RCU_WALK);
+	done = nb_counter_self(NB_COUNTER_RCU_DONE);
+	unlazy = nb_counter_self(NB_COUNTER_UNLAZY);
+	echild = nb_counter_self(NB_COUNTER_ECHILD);
+	/* acquire: everything up to s0 is visible to the lookup */
+	r->s0 = atomic_load_explicit(&m->published, memory_order_acquire);
+	seq = nb_namespace_seq();
+	switch (r->kind) {
+	case LK_STAT:
+		r->err = s->stat(rd->ctx, r->path, &r->st);
+		break;
+	case LK_LSTAT:
+		r->err = s->lstat(rd->ctx, r->path, &r->st);
+		break;
+	case LK_IN_ROOT:
+		r->err = s->stat_in_root(rd->ctx, r->root, r->path, &r->st);
+		break;
+	case LK_ANCESTORS:
+		r->err = s->ancestors(rd->ctx, r->path, collect_ancestor, r);
+		break;
+	}
+	/* nothing the lookup saw comes after what s1 says; pairs with the
+	 * writer's fences in model_writer_busy() and model_publish() */
+	atomic_thread_fence(memory_order_seq_cst);
+	r->s1 = atomic_load_explicit(&m->published, memory_order_relaxed);
+	r->seq_moved = nb_namespace_seq() != seq;
+	walks = nb_counter_self(NB_COUNTER_RCU_WALK) - walks;
+	r->rcu_complete = r->kind != LK_ANCESTORS && !r->err && walks &&
+			  nb_counter_self(NB_COUNTER_RCU_DONE) - done == walks &&
+			  nb_counter_self(NB_COUNTER_UNLAZY) == unlazy &&
+			  nb_counter_self(NB_COUNTER_ECHILD) == echild;
+}
+
+static void reader_violation(struct reader *rd, const struct lookup_record *r, const char *why)
+{
+	struct stress *st = rd->st;
+
+	if (!fail_begin(st, "oracle"))
+		return;
+	printf(": %s\n", why);
+	if (r)
+		model_check(&st->m, r, st->s->name[0] == 'g' ? CHECK_ATOMIC : CHECK_STEPS, stdout);
+	fail_end(st);
+}
+
+static void check_batch(struct reader *rd)
+{
+	struct stress *st = rd->st;
+	enum check_mode mode = !strcmp(st->s->name, "global") ? CHECK_ATOMIC : CHECK_STEPS;
+	int i;
+
+	for (i = 0; i < BATCH && !atomic_load(&st->stop); i++) {
+		struct lookup_record *r = &rd->rec[i];
+		enum check_result res;
+
+		if (r->err == -ECHILD) {
+			reader_violation(rd, NULL, "-ECHILD escaped from a lookup");
+			return;
+		}
+		if (r->kind == LK_ANCESTORS && r->nanc < 0) {
+			atomic_fetch_add_explicit(&st->unchecked, 1, memory_order_relaxed);
+			continue;
+		}
+		res = model_check(&st->m, r, mode, NULL);
+		if (res == CHECK_UNCHECKED)
+			atomic_fetch_add_explicit(&st->unchecked, 1, memory_order_relaxed);
+		if (res == CHECK_VIOLATION) {
+			atomic_fetch_add_explicit(&st->violations, 1, memory_order_relaxed);
+			reader_violation(rd, r, "an answer the namespace never allowed");
+			return;
+		}
+		atomic_fetch_add_explicit(&st->lookups, 1, memory_order_relaxed);
+	}
+}
+
+static void *reader_main(void *arg)
+{
+	struct reader *rd = arg;
+	struct stress *st = rd->st;
+	int i;
+
+	if (nb_thread_start())
+		abort();
+	rd->ctx = nb_ctx_new(st->s);
+	if (!rd->ctx)
+		abort();
+	while (!atomic_load(&st->stop)) {
+		for (i = 0; i < BATCH; i++)
+			one_lookup(rd, &rd->rec[i]);
+		/* checking takes a while: a QSBR reader must not hold up grace periods */
+		nb_thread_idle();
+		check_batch(rd);
+		nb_thread_active();
+		atomic_fetch_add_explicit(&st->progress, 1, memory_order_relaxed);
+	}
+	nb_ctx_free(rd->ctx);
+	nb_thread_stop();
+	return NULL;
+}
+
+/* ---- the run ---- */
+
+/* The starting tree: "/s" with "/s/c" in it, "/o", and a few more. */
+static int populate(struct stress *st, struct nb_ctx *ctx)
+{
+	static const char *const dirs[] = { "/s", "/s/c", "/o", "/a", "/b", "/a/c", "/b/d",
+					    "/s/c/a", "/o/b" };
+	static const char *const files[] = { "/c", "/a/d", "/s/a", "/o/c" };
+	struct model *m = &st->m;
+	struct nb_kstat k;
+	size_t i;
+	int err;
+
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]) + sizeof(files) / sizeof(files[0]); i++) {
+		bool dir = i < sizeof(dirs) / sizeof(dirs[0]);
+		const char *p = dir ? dirs[i] : files[i - sizeof(dirs) / sizeof(dirs[0])];
+		const char *slash = strrchr(p, '/');
+		char parent[64];
+		mref d = m->root;
+		const char *q;
+
+		err = dir ? st->s->mkdir(ctx, p) : st->s->create(ctx, p);
+		if (!err)
+			err = st->s->lstat(ctx, p, &k);
+		if (err)
+			return err;
+		snprintf(parent, sizeof(parent), "%.*s", (int)(slash - p), p);
+		for (q = parent; *q; ) {
+			const char *e = strchr(q + 1, '/');
+			size_t len = e ? (size_t)(e - q - 1) : strlen(q + 1);
+
+			d = model_child(m, d, model_name_index(q + 1, len));
+			q += len + 1;
+		}
+		model_begin(m, "%s %s (%u:%" PRIu64 ")", dir ? "mkdir" : "create", p, k.dev, k.ino);
+		model_add(m, d, model_name_index(slash + 1, strlen(slash + 1)),
+			  dir ? MT_DIR : MT_REG, k.dev, k.ino, NULL);
+		model_publish(m);
+	}
+	return 0;
+}
+
+static void progress_line(struct stress *st, double t)
+{
+	if (st->quiet)
+		return;
+	fprintf(stderr, "stress %s: %.0f/%.0f s: %ld lookups checked, %ld changes, %ld violations\n",
+		st->s->name, t, st->duration, atomic_load(&st->lookups), atomic_load(&st->changes),
+		atomic_load(&st->violations));
+}
+
+/* Wait out the duration, watching for a hang. */
+static void supervise(struct stress *st)
+{
+	long last = -1;
+	double last_change = 0, next_line = 1;
+
+	while (!atomic_load(&st->stop)) {
+		double t = elapsed();
+		long p = atomic_load(&st->progress);
+		struct timespec ts = { 0, 20 * 1000 * 1000 };
+
+		if (t >= st->duration)
+			break;
+		if (p != last) {
+			last = p;
+			last_change = t;
+		} else if (t - last_change > HANG_SECONDS) {
+			if (fail_begin(st, "hang")) {
+				printf(": no reader or writer finished anything for %d s\n",
+				       HANG_SECONDS);
+				fail_end(st);
+			}
+			fflush(stdout);
+			_exit(1);	/* the stuck threads cannot be joined */
+		}
+		if (t >= next_line) {
+			progress_line(st, t);
+			next_line += 1;
+		}
+		nanosleep(&ts, NULL);
+	}
+	atomic_store(&st->stop, true);
+}
+
+static int teardown_check(struct stress *st)
+{
+	struct nb_census c;
+
+	nb_census(&c);
+	if (c.dentries || c.external_names || c.inodes || c.supers || c.mounts) {
+		if (fail_begin(st, "refcount")) {
+			printf(": after teardown %ld dentries, %ld names, %ld inodes, %ld superblocks "
+			       "and %ld mounts are still alive\n", c.dentries, c.external_names,
+			       c.inodes, c.supers, c.mounts);
+			fail_end(st);
+		}
+		return 1;
+	}
+	return 0;
+}
+
+static int stress_one(struct stress *st)
+{
+	pthread_t wt, *rt = calloc((size_t)st->readers, sizeof(*rt));
+	struct reader *rd = calloc((size_t)st->readers, sizeof(*rd));
+	struct writer w = { .st = st, .rng = st->seed * 2 + 1 };
+	struct nb_ctx *ctx;
+	struct nb_kstat root;
+	int i, j, err;
+
+	if (!rt || !rd)
+		return -ENOMEM;
+	err = nb_engine_init(12);	/* a small hash: chains shared, races on them */
+	if (err)
+		return err;
+	ctx = nb_ctx_new(st->s);
+	if (!ctx)
+		return -ENOMEM;
+	err = st->s->stat(ctx, "/", &root);
+	if (!err)
+		err = model_init(&st->m, root.dev, root.ino);
+	if (!err)
+		err = populate(st, ctx);
+	if (err)
+		return err;
+	w.population = 4;
+	for (i = 0; i < st->readers; i++) {
+		uint64_t rng = st->seed * 7919 + (uint64_t)i * 104729 + 1;
+
+		rd[i].st = st;
+		rd[i].index = i;
+		rd[i].rng = rng;
+		rd[i].paths = calloc(PATHS, sizeof(*rd[i].paths));
+		rd[i].scoped = calloc(PATHS, sizeof(*rd[i].scoped));
+		if (!rd[i].paths || !rd[i].scoped)
+			return -ENOMEM;
+		for (j = 0; j < PATHS; j++) {
+			make_path(&rng, rd[i].paths[j], sizeof(rd[i].paths[j]), false);
+			make_path(&rng, rd[i].scoped[j], sizeof(rd[i].scoped[j]), true);
+		}
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t_start);
+	if (pthread_create(&wt, NULL, writer_main, &w))
+		return -EAGAIN;
+	for (i = 0; i < st->readers; i++)
+		if (pthread_create(&rt[i], NULL, reader_main, &rd[i]))
+			return -EAGAIN;
+	supervise(st);
+	pthread_join(wt, NULL);
+	for (i = 0; i < st->readers; i++) {
+		pthread_join(rt[i], NULL);
+		free(rd[i].paths);
+		free(rd[i].scoped);
+	}
+	nb_ctx_free(ctx);
+	if (!st->failed) {
+		nb_engine_exit();
+		teardown_check(st);
+	}
+	model_destroy(&st->m);
+	free(rt);
+	free(rd);
+	return 0;
+}
+
+/* ---- the command ---- */
+
+static void stress_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: nameibench stress --strategy S|all [OPTIONS]\n"
+		"       nameibench stress --list-bugs\n"
+		"\n"
+		"Readers resolve paths (stat, lstat, stat_in_root, ancestor walks) at full speed\n"
+		"while a writer renames and exchanges directories, creates and removes, retargets\n"
+		"symlinks, mounts and unmounts; every answer is checked against a model of the\n"
+		"namespace that the writer keeps.  Prints a verdict line; exit status 0 when\n"
+		"every answer was possible, 1 with the first violation explained when not.\n"
+		"\n"
+		"options:\n"
+		"  --strategy S     global, dlock, lockref, rcuwalk, rcufull, or all\n"
+		"  --duration SEC   how long each strategy runs (default 10)\n"
+		"  --threads N      reader threads (default: the number of PUs, at least 2)\n"
+		"  --seed N         the random seed (default 1)\n"
+		"  --inject BUG     switch on one bug of the zoo (--list-bugs; needs the zoo\n"
+		"                   build, bin/nameibench-zoo: make zoo-build)\n"
+		"  --rcu-flavor F   memb (default) or qsbr\n"
+		"  --delays N       in the debug builds (asan, tsan, zoo), a walker spins a few\n"
+		"                   microseconds at one step in N (default 256; 0: never)\n"
+		"  --quiet          no progress lines\n");
+}
+
+static int list_bugs(void)
+{
+	int i;
+
+	for (i = 1; i <= nb_zoo_count(); i++) {
+		const struct nb_zoo_entry *e = nb_zoo_entry(i);
+
+		printf("%-19s %s\n%-19s   strategies: %s\n%-19s   reproduces: %s\n", e->name,
+		       e->summary, "", e->strategies, "", e->history);
+	}
+	return 0;
+}
+
+static bool in_list(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+	const char *p = list;
+
+	while ((p = strstr(p, name))) {
+		if ((p == list || p[-1] == ',') && (p[n] == ',' || !p[n]))
+			return true;
+		p += n;
+	}
+	return false;
+}
+
+/* --inject in a build without the zoo: the zoo build is next to us. */
+static int exec_zoo_build(char **argv)
+{
+	char exe[4096], zoo[4200];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	if (n > 0) {
+		exe[n] = '\0';
+		snprintf(zoo, sizeof(zoo), "%s-zoo", exe);
+		if (!access(zoo, X_OK)) {
+			argv[-1] = zoo;
+			execv(zoo, argv - 1);
+		}
+	}
+	return arg_error("stress", "--inject needs the zoo build (bin/nameibench-zoo, made by "
+			 "'make zoo-build'), and this binary has none");
+}
+
+static long default_readers(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 2 ? 2 : n;
+}
+
+int cmd_stress(int argc, char **argv)
+{
+	const char *strategy = NULL, *bug_strategies = NULL, *v;
+	struct stress st;
+	long threads = default_readers(), seed = 1;
+	double duration = 10;
+	unsigned int delays = 256;
+	int i, rc = 0;
+
+	memset(&st, 0, sizeof(st));
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			stress_usage(stdout);
+			return 0;
+		}
+		if (!strcmp(argv[i], "--list-bugs"))
+			return list_bugs();
+		if (!strcmp(argv[i], "--quiet")) {
+			st.quiet = true;
+		} else if ((v = arg_value(argc, argv, &i, "--strategy"))) {
+			strategy = v;
+		} else if ((v = arg_value(argc, argv, &i, "--duration"))) {
+			if (arg_double(v, 0.1, 86400, &duration))
+				return arg_error("stress", "--duration must be seconds from 0.1 to "
+						 "86400, not '%s'", v);
+		} else if ((v = arg_value(argc, argv, &i, "--threads"))) {
+			if (arg_long(v, 1, 512, &threads))
+				return arg_error("stress", "--threads must be a whole number from 1 to "
+						 "512, not '%s'", v);
+		} else if ((v = arg_value(argc, argv, &i, "--seed"))) {
+			if (arg_long(v, 0, 1L << 62, &seed))
+				return arg_error("stress", "--seed must be a whole number, not '%s'", v);
+		} else if ((v = arg_value(argc, argv, &i, "--delays"))) {
+			long d;
+
+			if (arg_long(v, 0, 1L << 30, &d))
+				return arg_error("stress", "--delays must be a whole number, not '%s'", v);
+			delays = (unsigned int)d;
+		} else if ((v = arg_value(argc, argv, &i, "--inject"))) {
+			st.bug = v;
+		} else if ((v = arg_value(argc, argv, &i, "--rcu-flavor"))) {
+			if (nb_rcu_select(v))
+				return arg_error("stress", "unknown RCU flavor '%s' (known: memb, qsbr)",
+						 v);
+		} else if (arg_missing) {
+			return arg_error("stress", "%s needs a value", argv[i]);
+		} else {
+			return arg_error("stress", "unknown argument '%s' (see 'nameibench stress "
+					 "--help')", argv[i]);
+		}
+	}
+	if (!strategy)
+		return arg_error("stress", "--strategy is required (a strategy, or all)");
+	if (strcmp(strategy, "all")) {
+		const struct nb_strategy *s = nb_strategy_find(strategy);
+
+		if (!s) {
+			nb_unknown_strategy("nameibench stress", strategy);
+			return 2;
+		}
+		if (s->is_kernel)
+			return arg_error("stress", "the kernel strategy has no model to check it "
+					 "against: stress tests the engine's strategies");
+	}
+	if (st.bug) {
+		int err = nb_zoo_select(st.bug);
+
+		if (err == -EINVAL)
+			return arg_error("stress", "unknown bug '%s' (see 'nameibench stress "
+					 "--list-bugs')", st.bug);
+		if (err == -ENOSYS)
+			return exec_zoo_build(argv);
+		for (i = 1; strcmp(nb_zoo_entry(i)->name, st.bug); i++)
+			;
+		bug_strategies = nb_zoo_entry(i)->strategies;
+		if (strcmp(strategy, "all") && !in_list(bug_strategies, strategy))
+			return arg_error("stress", "%s is not a bug of %s (it is one of: %s)",
+					 st.bug, strategy, bug_strategies);
+	}
+	st.duration = duration;
+	nb_set_delays(delays);
+	st.readers = (int)threads;
+	st.seed = (uint64_t)seed;
+	pthread_mutex_init(&st.report_lock, NULL);
+	S_ = &st;
+	nb_set_bug_hook(on_bug);
+	install_crash_handlers();
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (nb_thread_start())
+		return arg_error("stress", "cannot register the main thread");
+	for (const struct nb_strategy *const *sp = nb_strategies(); *sp; sp++) {
+		int err;
+
+		if (strcmp(strategy, "all") && strcmp(strategy, (*sp)->name))
+			continue;
+		if (bug_strategies && !in_list(bug_strategies, (*sp)->name))
+			continue;
+		st.s = *sp;
+		st.failed = false;
+		atomic_store(&st.stop, false);
+		st.lookups = st.unchecked = st.violations = st.changes = st.progress = 0;
+		err = stress_one(&st);
+		if (err) {
+			fprintf(stderr, "nameibench stress: cannot run %s: %s\n", st.s->name,
+				nb_errno_name(err));
+			return 1;
+		}
+		if (st.failed) {
+			rc = 1;
+			break;
+		}
+		printf("stress %s: PASS: %ld lookups checked (%ld unchecked), %ld changes, "
+		       "0 violations, %.1f s%s%s\n", st.s->name, atomic_load(&st.lookups),
+		       atomic_load(&st.unchecked), atomic_load(&st.changes), elapsed(),
+		       st.bug ? ", injected bug not detected: " : "", st.bug ? st.bug : "");
+	}
+	nb_thread_stop();
+	return rc;
+}

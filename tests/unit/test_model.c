@@ -1,0 +1,351 @@
+/*
+ * The stress test's oracle (runners/model.c), on namespaces built by hand:
+ * answers that some order of the logged changes allows must pass, answers
+ * none allows must be violations, under each set of rules (atomic for
+ * global, step by step, and the stronger promise of a walk that finished
+ * in RCU mode), for stat, lstat, stat_in_root and ancestor walks.
+ */
+#include <errno.h>
+
+#include "check.h"
+#include "../../runners/model.h"
+
+static struct model M;
+
+/* Each change is one version, as the stress writer makes them. */
+#define CHANGE(...) do {						\
+	model_begin(&M, "test");					\
+	__VA_ARGS__;							\
+	model_publish(&M);						\
+} while (0)
+
+static uint64_t next_ino;
+
+static mref mk(mref dir, int name, enum mtype type)
+{
+	mref x = 0;
+
+	CHANGE(x = model_add(&M, dir, name, type, 1, ++next_ino, NULL));
+	return x;
+}
+
+static mref mklink(mref dir, int name, const char *body)
+{
+	mref x = 0;
+
+	CHANGE(x = model_add(&M, dir, name, MT_LNK, 1, ++next_ino, body));
+	return x;
+}
+
+static void fresh(void)
+{
+	model_init(&M, 1, 1);
+	next_ino = 1;
+}
+
+static void done(void)
+{
+	model_destroy(&M);
+}
+
+static uint64_t now(void)
+{
+	return atomic_load(&M.published);
+}
+
+/* A lookup that began after version @s0 and ended at the current one. */
+static struct lookup_record rec(enum lookup_kind kind, const char *path, uint64_t s0)
+{
+	struct lookup_record r;
+
+	memset(&r, 0, sizeof(r));
+	r.kind = kind;
+	r.path = path;
+	r.root = "/s";
+	r.s0 = s0;
+	r.s1 = now();
+	return r;
+}
+
+static void answer(struct lookup_record *r, mref obj)
+{
+	const struct mobj *o = &M.obj[obj];
+
+	r->err = 0;
+	r->st.dev = o->dev;
+	r->st.ino = o->ino;
+	r->st.type = o->type == MT_DIR ? NB_DIR : o->type == MT_LNK ? NB_LNK : NB_REG;
+}
+
+static enum check_result check(const struct lookup_record *r, enum check_mode mode)
+{
+	return model_check(&M, r, mode, NULL);
+}
+
+/* ---- tests ---- */
+
+static void test_static_namespace(void)
+{
+	mref a, b, f, l;
+	struct lookup_record r;
+
+	fresh();
+	a = mk(M.root, NAME_A, MT_DIR);
+	b = mk(a, NAME_B, MT_DIR);
+	f = mk(b, NAME_C, MT_REG);
+	l = mklink(M.root, NAME_L, "a/b");
+	r = rec(LK_STAT, "/a/b/c", now());
+	answer(&r, f);
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);
+	CHECK_EQ(check(&r, CHECK_ATOMIC), CHECK_OK);
+	answer(&r, b);
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_VIOLATION);
+	r.err = -ENOENT;
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_VIOLATION);
+	/* through the symlink, followed by stat, not by lstat */
+	r = rec(LK_STAT, "L/c", now());
+	answer(&r, f);
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);
+	r = rec(LK_STAT, "/L", now());
+	answer(&r, b);
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);
+	r = rec(LK_LSTAT, "/L", now());
+	answer(&r, l);
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);
+	r = rec(LK_STAT, "/a/b/c/", now());
+	r.err = -ENOTDIR;
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);
+	r = rec(LK_STAT, "/a/../a/./b/../../x", now());
+	r.err = -ENOENT;
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);
+	done();
+}
+
+/* "x/y/.." while y moves from x to z: each step at its own version. */
+static void test_dotdot_race_steps_not_atomic(void)
+{
+	mref x, y, z;
+	uint64_t s0;
+	struct lookup_record r;
+
+	fresh();
+	x = mk(M.root, NAME_A, MT_DIR);
+	z = mk(M.root, NAME_B, MT_DIR);
+	y = mk(x, NAME_C, MT_DIR);
+	s0 = now();
+	CHANGE(model_rename(&M, x, NAME_C, z, NAME_C));
+	r = rec(LK_STAT, "/a/c/..", s0);
+	answer(&r, z);
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);
+	CHECK_EQ(check(&r, CHECK_ATOMIC), CHECK_VIOLATION);
+	answer(&r, x);
+	CHECK_EQ(check(&r, CHECK_ATOMIC), CHECK_OK);
+	/* RCU-walk's promise: y's place held when '..' was taken */
+	r.rcu_complete = true;
+	answer(&r, z);
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_VIOLATION);
+	(void)y;
+	done();
+}
+
+/*
+ * A directory comes back to a name it had: the hand-over-hand rule must
+ * consider each stay on its own, not only the first.
+ */
+static void test_strong_value_that_returns(void)
+{
+	mref p, q, f;
+	uint64_t s0;
+	struct lookup_record r;
+
+	fresh();
+	p = mk(M.root, NAME_A, MT_DIR);
+	q = mk(M.root, NAME_C, MT_DIR);
+	s0 = now();
+	CHANGE(model_exchange(&M, M.root, NAME_A, M.root, NAME_C));	/* /a = q */
+	CHANGE(model_exchange(&M, M.root, NAME_A, M.root, NAME_C));	/* /a = p */
+	f = mk(q, NAME_A, MT_REG);					/* /c/a */
+	CHANGE(model_exchange(&M, M.root, NAME_A, M.root, NAME_C));	/* /a = q */
+	CHANGE(model_exchange(&M, M.root, NAME_A, M.root, NAME_C));	/* /a = p */
+	r = rec(LK_STAT, "/a/a", s0);
+	r.rcu_complete = true;
+	answer(&r, f);
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);
+	(void)p;
+	done();
+}
+
+/*
+ * The signature of a missing parent d_seq check: the child appeared in a
+ * directory only after that directory had left the name the walk found
+ * it by.  Possible step by step; impossible for a walk that never left
+ * RCU mode.
+ */
+static void test_strong_parent_moved_before_child_appeared(void)
+{
+	mref q, f;
+	uint64_t s0;
+	struct lookup_record r;
+
+	fresh();
+	q = mk(M.root, NAME_A, MT_DIR);
+	s0 = now();
+	CHANGE(model_rename(&M, M.root, NAME_A, M.root, NAME_B));
+	f = mk(q, NAME_C, MT_REG);
+	r = rec(LK_STAT, "/a/c", s0);
+	answer(&r, f);
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);
+	r.rcu_complete = true;
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_VIOLATION);
+	r.err = -ENOENT;
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);
+	done();
+}
+
+/* "m/.." around a lazy umount: the detached root only step by step. */
+static void test_mount_epochs(void)
+{
+	mref m, root, inside;
+	uint64_t s0;
+	struct lookup_record r;
+
+	fresh();
+	m = mk(M.root, NAME_M, MT_DIR);
+	CHANGE(root = model_mount(&M, m, 2));
+	CHANGE(inside = model_add(&M, root, NAME_A, MT_REG, 2, 2, NULL));
+	s0 = now();
+	CHANGE(model_umount(&M, root));
+	r = rec(LK_STAT, "/m/..", s0);
+	answer(&r, root);
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);
+	r.rcu_complete = true;
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_VIOLATION);
+	answer(&r, M.root);
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);
+	r = rec(LK_STAT, "/m/a", s0);
+	answer(&r, inside);
+	r.rcu_complete = true;
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);
+	r.err = -ENOENT;
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);
+	done();
+}
+
+/* The openat2 rename_attack: '..' from a directory moved out of the root. */
+static void test_scoped_escape(void)
+{
+	mref s, x, o;
+	uint64_t s0;
+	struct lookup_record r;
+
+	fresh();
+	s = mk(M.root, NAME_S, MT_DIR);
+	x = mk(s, NAME_C, MT_DIR);
+	o = mk(M.root, NAME_O, MT_DIR);
+	s0 = now();
+	CHANGE(model_exchange(&M, s, NAME_C, M.root, NAME_O));	/* x leaves /s */
+	r = rec(LK_IN_ROOT, "c/../../o", s0);
+	answer(&r, x);		/* only by climbing out of /s */
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_VIOLATION);
+	r.err = -ENOENT;
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);
+	r.err = -EAGAIN;
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_VIOLATION);	/* the locks did not move */
+	r.seq_moved = true;
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);
+	/* EAGAIN needs a '..' */
+	r = rec(LK_IN_ROOT, "c", s0);
+	r.seq_moved = true;
+	r.err = -EAGAIN;
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_VIOLATION);
+	r = rec(LK_IN_ROOT, "c/..", now());
+	answer(&r, s);
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);
+	answer(&r, s);
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);
+	r = rec(LK_IN_ROOT, "/c", now());
+	answer(&r, o);
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);
+	/* "../c" is "c": the root's '..' stays; x or o, by version */
+	r = rec(LK_IN_ROOT, "../c", s0);
+	answer(&r, o);
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);
+	CHECK_EQ(check(&r, CHECK_ATOMIC), CHECK_OK);
+	answer(&r, x);
+	CHECK_EQ(check(&r, CHECK_ATOMIC), CHECK_OK);
+	done();
+}
+
+static void test_ancestors(void)
+{
+	mref s, x, o, a;
+	uint64_t s0;
+	struct lookup_record r;
+
+	fresh();
+	s = mk(M.root, NAME_S, MT_DIR);
+	x = mk(s, NAME_C, MT_DIR);
+	o = mk(M.root, NAME_O, MT_DIR);
+	a = mk(x, NAME_A, MT_DIR);
+	s0 = now();
+	CHANGE(model_exchange(&M, s, NAME_C, M.root, NAME_O));	/* /o = x */
+	CHANGE(model_exchange(&M, s, NAME_C, M.root, NAME_O));	/* /s/c = x */
+	CHANGE(model_exchange(&M, s, NAME_C, M.root, NAME_O));	/* /o = x */
+	r = rec(LK_ANCESTORS, "/o/a", s0);
+	r.nanc = 4;
+	r.anc[0] = (struct nb_kstat){ .dev = 1, .ino = M.obj[a].ino };
+	r.anc[1] = (struct nb_kstat){ .dev = 1, .ino = M.obj[x].ino };
+	r.anc[2] = (struct nb_kstat){ .dev = 1, .ino = M.obj[s].ino };
+	r.anc[3] = (struct nb_kstat){ .dev = 1, .ino = 1 };
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);
+	/* ... but not from /o straight to the root while x is in /s */
+	r.nanc = 3;
+	r.anc[2] = r.anc[3];
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);
+	r.anc[1] = (struct nb_kstat){ .dev = 1, .ino = M.obj[o].ino };
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_VIOLATION);
+	done();
+}
+
+/* A window older than the history kept is not checked, not failed. */
+static void test_history_lost(void)
+{
+	mref x;
+	uint64_t s0;
+	int i;
+	struct lookup_record r;
+
+	fresh();
+	x = mk(M.root, NAME_A, MT_REG);
+	s0 = now();
+	for (i = 0; i < MODEL_HISTORY + 4; i++)
+		CHANGE(model_rename(&M, M.root, i % 2 ? NAME_B : NAME_A, M.root,
+				    i % 2 ? NAME_A : NAME_B));
+	r = rec(LK_STAT, "/c", s0);
+	answer(&r, x);
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_VIOLATION);	/* /c: no history needed */
+	r = rec(LK_STAT, "/a", s0);
+	answer(&r, x);
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);	/* the latest versions suffice */
+	r.err = -ENOENT;
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);
+	r = rec(LK_STAT, "/a", s0);
+	r.s1 = s0;			/* only the old versions: not kept */
+	answer(&r, x);
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_UNCHECKED);
+	done();
+}
+
+int main(void)
+{
+	check_suite = "model";
+	RUN(test_static_namespace);
+	RUN(test_dotdot_race_steps_not_atomic);
+	RUN(test_strong_value_that_returns);
+	RUN(test_strong_parent_moved_before_child_appeared);
+	RUN(test_mount_epochs);
+	RUN(test_scoped_escape);
+	RUN(test_ancestors);
+	RUN(test_history_lost);
+	return CHECK_DONE();
+}
