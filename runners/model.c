@@ -45,64 +45,131 @@ int model_name_index(const char *name, size_t len)
 /* ---- cells ---- */
 
 struct mentry {
-	uint64_t ver;
-	uint32_t val;
+	_Atomic uint64_t ver;
+	_Atomic uint32_t val;
 };
 
+/*
+ * A cell's values, written by the writer alone inside the cell's own
+ * sequence count, read by any number of checkers without a lock: a reader
+ * that saw the count odd, or changed, reads again.
+ */
 struct mcell {
-	uint32_t n;			/* values ever written; the last H are kept */
+	_Atomic uint32_t seq;
+	_Atomic uint32_t n;		/* values ever written; the last H are kept */
 	struct mentry e[MODEL_HISTORY];
 };
 
+/* A consistent copy of a cell, for a reader. */
+struct msnap {
+	uint32_t n;
+	uint64_t ver[MODEL_HISTORY];
+	uint32_t val[MODEL_HISTORY];
+};
+
+static struct mcell *cell_of(struct mcell *_Atomic const *p)
+{
+	/* acquire: the cell was initialized before it was published */
+	return atomic_load_explicit((struct mcell *_Atomic *)p, memory_order_acquire);
+}
+
+static void cell_snapshot(const struct mcell *c, struct msnap *s)
+{
+	for (;;) {
+		uint32_t seq = atomic_load_explicit(&((struct mcell *)c)->seq, memory_order_acquire);
+		uint32_t k;
+
+		if (seq & 1)
+			continue;	/* the writer is in it: a few stores */
+		s->n = atomic_load_explicit(&((struct mcell *)c)->n, memory_order_relaxed);
+		for (k = 0; k < MODEL_HISTORY; k++) {
+			s->ver[k] = atomic_load_explicit(&((struct mcell *)c)->e[k].ver,
+							 memory_order_relaxed);
+			s->val[k] = atomic_load_explicit(&((struct mcell *)c)->e[k].val,
+							 memory_order_relaxed);
+		}
+		/* the copy was read before the count is read again; pairs
+		 * with the release fence that opens the writer's section */
+		atomic_thread_fence(memory_order_acquire);
+		if (atomic_load_explicit(&((struct mcell *)c)->seq, memory_order_relaxed) == seq)
+			return;
+	}
+}
+
 /* A cell's value at version @v; false if that is older than its history. */
-static bool cell_get(const struct mcell *c, uint64_t v, uint32_t *val)
+static bool snap_get(const struct msnap *s, uint64_t v, uint32_t *val)
 {
 	uint32_t k;
 
-	if (!c) {
-		*val = 0;
-		return true;
-	}
-	for (k = c->n; k > 0 && c->n - k < MODEL_HISTORY; k--) {
-		const struct mentry *e = &c->e[(k - 1) % MODEL_HISTORY];
+	for (k = s->n; k > 0 && s->n - k < MODEL_HISTORY; k--) {
+		uint32_t slot = (k - 1) % MODEL_HISTORY;
 
-		if (e->ver <= v) {
-			*val = e->val;
+		if (s->ver[slot] <= v) {
+			*val = s->val[slot];
 			return true;
 		}
 	}
-	if (c->n <= MODEL_HISTORY) {
+	if (s->n <= MODEL_HISTORY) {
 		*val = 0;		/* before its first value: nothing */
 		return true;
 	}
 	return false;
 }
 
+static bool cell_get(const struct mcell *c, uint64_t v, uint32_t *val)
+{
+	struct msnap s;
+
+	if (!c) {
+		*val = 0;
+		return true;
+	}
+	cell_snapshot(c, &s);
+	return snap_get(&s, v, val);
+}
+
+/* The writer's view: the newest value (no other thread writes cells). */
 static uint32_t cell_now(const struct mcell *c)
 {
-	return c && c->n ? c->e[(c->n - 1) % MODEL_HISTORY].val : 0;
-}
-
-static struct mcell *cell_new(void)
-{
-	struct mcell *c = calloc(1, sizeof(*c));
+	uint32_t n;
 
 	if (!c)
-		abort();
-	return c;
+		return 0;
+	n = atomic_load_explicit(&((struct mcell *)c)->n, memory_order_relaxed);
+	return n ? atomic_load_explicit(&((struct mcell *)c)->e[(n - 1) % MODEL_HISTORY].val,
+					memory_order_relaxed) : 0;
 }
 
-static void cell_set(struct model *m, struct mcell **cp, uint32_t val)
+static void cell_set(struct model *m, struct mcell *_Atomic *cp, uint32_t val)
 {
-	struct mcell *c = *cp ? *cp : (*cp = cell_new());
-	struct mentry *last = c->n ? &c->e[(c->n - 1) % MODEL_HISTORY] : NULL;
+	struct mcell *c = atomic_load_explicit(cp, memory_order_relaxed);
+	uint32_t n, seq;
+	struct mentry *last;
 
-	if (last && last->ver == m->ver) {	/* changed twice in one version */
-		last->val = val;
-		return;
+	if (!c) {
+		c = calloc(1, sizeof(*c));
+		if (!c)
+			abort();
+		/* release: the zeroed cell before the pointer to it */
+		atomic_store_explicit(cp, c, memory_order_release);
 	}
-	c->e[c->n % MODEL_HISTORY] = (struct mentry){ m->ver, val };
-	c->n++;
+	seq = atomic_load_explicit(&c->seq, memory_order_relaxed);
+	atomic_store_explicit(&c->seq, seq + 1, memory_order_relaxed);
+	/* the odd count is visible before any change to the values; pairs
+	 * with the acquire fence in cell_snapshot() */
+	atomic_thread_fence(memory_order_release);
+	n = atomic_load_explicit(&c->n, memory_order_relaxed);
+	last = n ? &c->e[(n - 1) % MODEL_HISTORY] : NULL;
+	if (last && atomic_load_explicit(&last->ver, memory_order_relaxed) == m->ver) {
+		/* changed twice in one version */
+		atomic_store_explicit(&last->val, val, memory_order_relaxed);
+	} else {
+		atomic_store_explicit(&c->e[n % MODEL_HISTORY].ver, m->ver, memory_order_relaxed);
+		atomic_store_explicit(&c->e[n % MODEL_HISTORY].val, val, memory_order_relaxed);
+		atomic_store_explicit(&c->n, n + 1, memory_order_relaxed);
+	}
+	/* release: the values before the even count */
+	atomic_store_explicit(&c->seq, seq + 2, memory_order_release);
 }
 
 /*
@@ -127,14 +194,9 @@ static mref obj_new(struct model *m, enum mtype type, unsigned int dev, uint64_t
 {
 	struct mobj *o;
 
-	if (m->nobj == m->cap) {
-		m->cap *= 2;
-		m->obj = realloc(m->obj, m->cap * sizeof(*m->obj));
-		if (!m->obj)
-			abort();
-	}
+	if (m->nobj == MODEL_OBJECTS)
+		abort();		/* the writer checks model_full() first */
 	o = &m->obj[m->nobj];
-	memset(o, 0, sizeof(*o));
 	o->type = (uint8_t)type;
 	o->dev = dev;
 	o->ino = ino;
@@ -142,25 +204,48 @@ static mref obj_new(struct model *m, enum mtype type, unsigned int dev, uint64_t
 	return m->nobj++;
 }
 
-static void push_version(uint64_t **v, size_t *n, size_t *cap, uint64_t ver)
+/* Log an event's version: the entry is written before the count grows. */
+static void push_version(uint64_t *v, _Atomic size_t *np, uint64_t ver)
 {
-	if (*n && (*v)[*n - 1] == ver)
+	size_t n = atomic_load_explicit(np, memory_order_relaxed);
+
+	if (n && v[n - 1] == ver)
 		return;
-	if (*n == *cap) {
-		*cap = *cap ? 2 * *cap : 1024;
-		*v = realloc(*v, *cap * sizeof(**v));
-		if (!*v)
-			abort();
-	}
-	(*v)[(*n)++] = ver;
+	if (n == MODEL_EVENTS)
+		abort();		/* the stress test ends a round at model_fill() 0.9 */
+	v[n] = ver;
+	/* release: pairs with the acquire in any_between() */
+	atomic_store_explicit(np, n + 1, memory_order_release);
 }
 
-/* Is there a version in (@lo, @hi] in the sorted list @v? */
-static bool any_between(const uint64_t *v, size_t n, uint64_t lo, uint64_t hi)
+bool model_full(const struct model *m)
+{
+	return m->nobj + 2 >= MODEL_OBJECTS;
+}
+
+/*
+ * How much of its fixed capacity the model has used, 0 to 1: the larger
+ * of the object array and the event lists.  The stress test ends a round
+ * well before either fills, so that no event is ever dropped.
+ */
+double model_fill(const struct model *m)
+{
+	size_t ev = atomic_load_explicit(&((struct model *)m)->n_ns_events, memory_order_relaxed);
+	size_t mev = atomic_load_explicit(&((struct model *)m)->n_mount_events,
+					  memory_order_relaxed);
+	double f = (double)m->nobj / MODEL_OBJECTS;
+
+	if (ev > mev)
+		mev = ev;
+	return (double)mev / MODEL_EVENTS > f ? (double)mev / MODEL_EVENTS : f;
+}
+
+/* The index of the first version above @lo in the sorted @v[0 .. n). */
+static size_t first_after(const uint64_t *v, size_t n, uint64_t lo)
 {
 	size_t a = 0, b = n;
 
-	while (a < b) {			/* first > lo */
+	while (a < b) {
 		size_t mid = (a + b) / 2;
 
 		if (v[mid] <= lo)
@@ -168,25 +253,30 @@ static bool any_between(const uint64_t *v, size_t n, uint64_t lo, uint64_t hi)
 		else
 			b = mid;
 	}
+	return a;
+}
+
+/* Is there a version in (@lo, @hi] in the sorted list @v? */
+static bool any_between(const uint64_t *v, _Atomic size_t *np, uint64_t lo, uint64_t hi)
+{
+	size_t n = atomic_load_explicit(np, memory_order_acquire), a = first_after(v, n, lo);
+
 	return a < n && v[a] <= hi;
 }
 
 int model_init(struct model *m, unsigned int root_dev, uint64_t root_ino)
 {
-	pthread_rwlockattr_t attr;
-
 	memset(m, 0, sizeof(*m));
-	pthread_rwlockattr_init(&attr);
-	/* the one writer must not starve behind a stream of checking readers */
-	pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
-	pthread_rwlock_init(&m->lock, &attr);
-	pthread_rwlockattr_destroy(&attr);
-	m->cap = 1024;
-	m->obj = calloc(m->cap, sizeof(*m->obj));
+	/* calloc: large arrays are untouched zero pages until used */
+	m->obj = calloc(MODEL_OBJECTS, sizeof(*m->obj));
+	m->attached = calloc(MODEL_OBJECTS, sizeof(*m->attached));
+	m->mount_events = calloc(MODEL_EVENTS, sizeof(*m->mount_events));
+	m->ns_events = calloc(MODEL_EVENTS, sizeof(*m->ns_events));
 	m->log_size = 1 << 14;
 	m->log = calloc(m->log_size, sizeof(*m->log));
 	m->log_ver = calloc(m->log_size, sizeof(*m->log_ver));
-	if (!m->obj || !m->log || !m->log_ver)
+	if (!m->obj || !m->attached || !m->mount_events || !m->ns_events || !m->log ||
+	    !m->log_ver)
 		return -ENOMEM;
 	m->nobj = 1;			/* 0 is "none" */
 	m->root = obj_new(m, MT_DIR, root_dev, root_ino, NULL);
@@ -203,18 +293,18 @@ void model_destroy(struct model *m)
 		struct mobj *o = O(m, i);
 
 		free(o->body);
-		free(o->where);
-		free(o->mounted);
-		free(o->mountpoint);
+		free(cell_of(&o->where));
+		free(cell_of(&o->mounted));
+		free(cell_of(&o->mountpoint));
 		for (k = 0; k < MODEL_NAMES; k++)
-			free(o->child[k]);
+			free(cell_of(&o->child[k]));
 	}
 	free(m->obj);
+	free(m->attached);
 	free(m->mount_events);
-	free(m->ns_events);
+	free((void *)m->ns_events);
 	free(m->log);
-	free(m->log_ver);
-	pthread_rwlock_destroy(&m->lock);
+	free((void *)m->log_ver);
 }
 
 /* ---- the writer ---- */
@@ -232,10 +322,10 @@ void model_begin(struct model *m, const char *fmt, ...)
 	va_list ap;
 	size_t slot;
 
-	pthread_rwlock_wrlock(&m->lock);
 	m->ver++;
 	slot = m->ver % m->log_size;
-	m->log_ver[slot] = m->ver;
+	/* a report reads the log only once the writer is idle */
+	atomic_store_explicit(&m->log_ver[slot], m->ver, memory_order_relaxed);
 	va_start(ap, fmt);
 	vsnprintf(m->log[slot], sizeof(m->log[slot]), fmt, ap);
 	va_end(ap);
@@ -243,7 +333,6 @@ void model_begin(struct model *m, const char *fmt, ...)
 
 void model_publish(struct model *m)
 {
-	pthread_rwlock_unlock(&m->lock);
 	/* everything the operation did is visible before the version is, and
 	 * the version before anything the next operation does */
 	atomic_store(&m->published, m->ver);
@@ -252,7 +341,7 @@ void model_publish(struct model *m)
 
 void model_note_ns_event(struct model *m)
 {
-	push_version(&m->ns_events, &m->n_ns_events, &m->cap_ns_events, m->ver);
+	push_version(m->ns_events, &m->n_ns_events, m->ver);
 }
 
 mref model_add(struct model *m, mref dir, int name, enum mtype type, unsigned int dev,
@@ -267,7 +356,7 @@ mref model_add(struct model *m, mref dir, int name, enum mtype type, unsigned in
 
 void model_remove(struct model *m, mref dir, int name)
 {
-	mref x = cell_now(O(m, dir)->child[name]);
+	mref x = cell_now(cell_of(&O(m, dir)->child[name]));
 
 	cell_set(m, &O(m, dir)->child[name], 0);
 	cell_set(m, &O(m, x)->where, WHERE(dir, DEAD_NAME));
@@ -275,8 +364,8 @@ void model_remove(struct model *m, mref dir, int name)
 
 void model_rename(struct model *m, mref from_dir, int from, mref to_dir, int to)
 {
-	mref x = cell_now(O(m, from_dir)->child[from]);
-	mref victim = cell_now(O(m, to_dir)->child[to]);
+	mref x = cell_now(cell_of(&O(m, from_dir)->child[from]));
+	mref victim = cell_now(cell_of(&O(m, to_dir)->child[to]));
 
 	if (victim)
 		cell_set(m, &O(m, victim)->where, WHERE(to_dir, DEAD_NAME));
@@ -288,8 +377,8 @@ void model_rename(struct model *m, mref from_dir, int from, mref to_dir, int to)
 
 void model_exchange(struct model *m, mref dir1, int name1, mref dir2, int name2)
 {
-	mref x = cell_now(O(m, dir1)->child[name1]);
-	mref y = cell_now(O(m, dir2)->child[name2]);
+	mref x = cell_now(cell_of(&O(m, dir1)->child[name1]));
+	mref y = cell_now(cell_of(&O(m, dir2)->child[name2]));
 
 	cell_set(m, &O(m, dir1)->child[name1], y);
 	cell_set(m, &O(m, dir2)->child[name2], x);
@@ -305,7 +394,8 @@ mref model_mount(struct model *m, mref dir, unsigned int dev)
 	O(m, r)->fsroot = true;
 	cell_set(m, &O(m, r)->mountpoint, dir);
 	cell_set(m, &O(m, dir)->mounted, r);
-	push_version(&m->mount_events, &m->n_mount_events, &m->cap_mount_events, m->ver);
+	m->attached[m->nattached++] = r;
+	push_version(m->mount_events, &m->n_mount_events, m->ver);
 	model_note_ns_event(m);
 	return r;
 }
@@ -314,7 +404,7 @@ mref model_mount(struct model *m, mref dir, unsigned int dev)
 static bool mounted_below(const struct model *m, mref r, mref top)
 {
 	while (r != top) {
-		mref mp = cell_now(O(m, r)->mountpoint);
+		mref mp = cell_now(cell_of(&O(m, r)->mountpoint));
 
 		if (!mp)
 			return false;
@@ -325,54 +415,58 @@ static bool mounted_below(const struct model *m, mref r, mref top)
 
 void model_umount(struct model *m, mref fsroot)
 {
-	uint32_t i;
-	mref *v = NULL;
+	uint32_t i, keep = 0;
+	mref *gone = calloc(m->nattached, sizeof(*gone));
 	size_t n = 0;
 
+	if (!gone)
+		abort();
 	/* umount_tree(): every mount below goes too, each detached alone */
-	for (i = 1; i < m->nobj; i++)
-		if (O(m, i)->fsroot && cell_now(O(m, i)->mountpoint) && mounted_below(m, i, fsroot)) {
-			v = realloc(v, (n + 1) * sizeof(*v));
-			if (!v)
-				abort();
-			v[n++] = i;
-		}
+	for (i = 0; i < m->nattached; i++) {
+		mref r = m->attached[i];
+
+		if (mounted_below(m, r, fsroot))
+			gone[n++] = r;
+		else
+			m->attached[keep++] = r;
+	}
+	m->nattached = keep;
 	for (i = 0; i < n; i++) {
-		mref mp = cell_now(O(m, v[i])->mountpoint);
+		mref mp = cell_now(cell_of(&O(m, gone[i])->mountpoint));
 
 		cell_set(m, &O(m, mp)->mounted, 0);
-		cell_set(m, &O(m, v[i])->mountpoint, 0);
+		cell_set(m, &O(m, gone[i])->mountpoint, 0);
 	}
-	free(v);
-	push_version(&m->mount_events, &m->n_mount_events, &m->cap_mount_events, m->ver);
+	free(gone);
+	push_version(m->mount_events, &m->n_mount_events, m->ver);
 	model_note_ns_event(m);
 }
 
 mref model_child(const struct model *m, mref dir, int name)
 {
-	return cell_now(O(m, dir)->child[name]);
+	return cell_now(cell_of(&O(m, dir)->child[name]));
 }
 
 mref model_parent(const struct model *m, mref obj)
 {
-	uint32_t w = cell_now(O(m, obj)->where);
+	uint32_t w = cell_now(cell_of(&O(m, obj)->where));
 
 	return O(m, obj)->fsroot || WHERE_NAME(w) == DEAD_NAME ? 0 : WHERE_PARENT(w);
 }
 
 int model_name_of(const struct model *m, mref obj)
 {
-	return WHERE_NAME(cell_now(O(m, obj)->where));
+	return WHERE_NAME(cell_now(cell_of(&O(m, obj)->where)));
 }
 
 mref model_mounted_on(const struct model *m, mref dir)
 {
-	return cell_now(O(m, dir)->mounted);
+	return cell_now(cell_of(&O(m, dir)->mounted));
 }
 
 mref model_mountpoint(const struct model *m, mref fsroot)
 {
-	return cell_now(O(m, fsroot)->mountpoint);
+	return cell_now(cell_of(&O(m, fsroot)->mountpoint));
 }
 
 mref model_top(const struct model *m, mref dir)
@@ -397,7 +491,7 @@ bool model_is_empty(const struct model *m, mref dir)
 mref model_fs_root(const struct model *m, mref obj)
 {
 	while (!O(m, obj)->fsroot) {
-		uint32_t w = cell_now(O(m, obj)->where);
+		uint32_t w = cell_now(cell_of(&O(m, obj)->where));
 
 		obj = WHERE_PARENT(w);
 	}
@@ -411,7 +505,7 @@ bool model_is_ancestor(const struct model *m, mref anc, mref obj)
 			return true;
 		if (O(m, obj)->fsroot)
 			return false;
-		obj = WHERE_PARENT(cell_now(O(m, obj)->where));
+		obj = WHERE_PARENT(cell_now(cell_of(&O(m, obj)->where)));
 	}
 }
 
@@ -420,21 +514,35 @@ int model_path(const struct model *m, mref obj, char *buf, size_t n)
 	const char *parts[256];
 	int k = 0;
 	size_t len = 0;
+	bool first = true;
 
+	/*
+	 * Up from @obj; every directory above it must resolve to itself by
+	 * path: not covered by a mount, unless we came up from the root at
+	 * the top of what is mounted on it.
+	 */
 	while (obj != m->root) {
 		if (k == 256)
 			return -1;
 		if (O(m, obj)->fsroot) {
-			obj = model_mountpoint(m, obj);
-			if (!obj)
-				return -1;	/* detached */
+			mref mp = model_mountpoint(m, obj);
+
+			if (!mp || model_top(m, mp) != obj)
+				return -1;	/* detached, or under another mount */
+			obj = mp;
+			first = true;	/* the mountpoint's name is the path's */
 			continue;
 		}
+		if (!first && model_mounted_on(m, obj))
+			return -1;
 		if (model_name_of(m, obj) == (int)DEAD_NAME)
 			return -1;
 		parts[k++] = model_names[model_name_of(m, obj)];
-		obj = WHERE_PARENT(cell_now(O(m, obj)->where));
+		obj = WHERE_PARENT(cell_now(cell_of(&O(m, obj)->where)));
+		first = false;
 	}
+	if (model_mounted_on(m, m->root) && k)
+		return -1;
 	if (!k)
 		return snprintf(buf, n, "/") < (int)n ? 0 : -1;
 	while (k--) {
@@ -467,7 +575,8 @@ struct chk {
 	const struct lookup_record *r;
 	enum check_mode mode;
 	bool strong;			/* hold the walk to RCU-walk's promises */
-	uint64_t s0, w;			/* the window */
+	uint64_t s0, w;			/* the window (one mount epoch of it, strong) */
+	uint64_t w_full;		/* the whole window's end */
 	mref scoped_root;		/* a stat_in_root walk: its root */
 	bool follow_last;		/* stat, not lstat */
 	bool want_dir_start;		/* LOOKUP_DIRECTORY from the start */
@@ -549,13 +658,14 @@ static int candidates(struct chk *c, const struct wst *s, const struct mcell *co
 	}
 	out[n++] = s->t;
 	for (i = 0; i < ncells; i++) {
-		const struct mcell *cell = cells[i];
+		struct msnap sn;
 		uint32_t j;
 
-		if (!cell)
+		if (!cells[i])
 			continue;
-		for (j = cell->n; j > 0 && cell->n - j < MODEL_HISTORY; j--) {
-			uint64_t v = cell->e[(j - 1) % MODEL_HISTORY].ver;
+		cell_snapshot(cells[i], &sn);
+		for (j = sn.n; j > 0 && sn.n - j < MODEL_HISTORY; j--) {
+			uint64_t v = sn.ver[(j - 1) % MODEL_HISTORY];
 
 			if (v <= s->t)
 				break;
@@ -631,7 +741,7 @@ static bool strong_ok(struct chk *c, const struct wst *s, uint64_t v)
 	/* the step we stand on still holds (hand over hand); the mount table
 	 * cannot change: a strong check runs within one mount epoch */
 	if (!O(c->m, s->cur)->fsroot) {
-		if (!get(c, O(c->m, s->cur)->where, v, &w) || w != s->rel)
+		if (!get(c, cell_of(&O(c->m, s->cur)->where), v, &w) || w != s->rel)
 			return false;
 	}
 	return true;
@@ -643,7 +753,7 @@ static void step_to(struct chk *c, struct wst *s, mref obj, uint64_t v)
 	s->cur = obj;
 	s->t = v;
 	if (c->strong && !O(c->m, obj)->fsroot)
-		cell_get(O(c->m, obj)->where, v, &s->rel);
+		cell_get(cell_of(&O(c->m, obj)->where), v, &s->rel);
 }
 
 /* Skip slashes; true if a component remains in some frame. */
@@ -670,7 +780,7 @@ static mref walk_root(const struct chk *c)
 /* Cross whatever is mounted on s->cur (each crossing a step), then go on. */
 static bool cross_mounts(struct chk *c, struct wst s, bool final)
 {
-	const struct mcell *cells[1] = { O(c->m, s.cur)->mounted };
+	const struct mcell *cells[1] = { cell_of(&O(c->m, s.cur)->mounted) };
 	uint64_t v[64];
 	struct seen sn = { .n = 0 };
 	int n, i;
@@ -720,7 +830,7 @@ static bool follow_link(struct chk *c, struct wst s, mref link)
 		if (O(c->m, s.cur)->fsroot)
 			s.rel = 0;
 		else
-			cell_get(O(c->m, s.cur)->where, s.t, &s.rel);
+			cell_get(cell_of(&O(c->m, s.cur)->where), s.t, &s.rel);
 	}
 	return walk_on(c, s);
 }
@@ -728,7 +838,7 @@ static bool follow_link(struct chk *c, struct wst s, mref link)
 /* A child found (or not) in s.cur under @name. */
 static bool lookup_child(struct chk *c, struct wst s, int name, bool final)
 {
-	const struct mcell *cells[2] = { O(c->m, s.cur)->child[name] };
+	const struct mcell *cells[2] = { cell_of(&O(c->m, s.cur)->child[name]) };
 	uint64_t v[128];
 	struct seen sn = { .n = 0 };
 	int n, i;
@@ -782,12 +892,12 @@ static bool inside(struct chk *c, mref x, mref root, uint64_t v)
 		uint32_t w;
 
 		if (O(c->m, x)->fsroot) {
-			if (!get(c, O(c->m, x)->mountpoint, v, &w) || !w)
+			if (!get(c, cell_of(&O(c->m, x)->mountpoint), v, &w) || !w)
 				return false;
 			x = w;
 			continue;
 		}
-		if (!get(c, O(c->m, x)->where, v, &w))
+		if (!get(c, cell_of(&O(c->m, x)->where), v, &w))
 			return false;
 		x = WHERE_PARENT(w);
 	}
@@ -803,7 +913,7 @@ static bool inside(struct chk *c, mref x, mref root, uint64_t v)
 static bool step_up(struct chk *c, struct wst s, const struct mcell *cell, mref parent,
 		    uint64_t v, bool final)
 {
-	const struct mcell *cells[2] = { cell, O(c->m, parent)->where };
+	const struct mcell *cells[2] = { cell, cell_of(&O(c->m, parent)->where) };
 	uint64_t cand[128];
 	struct seen sn = { .n = 0 };
 	int n, i;
@@ -867,7 +977,7 @@ static int distinct_values(struct chk *c, const struct wst *s, const struct mcel
  */
 static bool dotdot_mount(struct chk *c, struct wst s, bool final, mref root)
 {
-	const struct mcell *cell = O(c->m, s.cur)->mountpoint;
+	const struct mcell *cell = cell_of(&O(c->m, s.cur)->mountpoint);
 	uint64_t ver[64];
 	uint32_t val[64];
 	int n = distinct_values(c, &s, cell, ver, val, 64), i;
@@ -891,7 +1001,7 @@ static bool dotdot_mount(struct chk *c, struct wst s, bool final, mref root)
 		}
 		/* then the mountpoint's parent, as for any directory */
 		{
-			const struct mcell *pc = O(c->m, mp)->where;
+			const struct mcell *pc = cell_of(&O(c->m, mp)->where);
 			uint64_t pver[64];
 			uint32_t pval[64];
 			int pn = distinct_values(c, &ns, pc, pver, pval, 64), j;
@@ -921,7 +1031,7 @@ static bool dotdot(struct chk *c, struct wst s, bool final)
 	}
 	if (O(c->m, s.cur)->fsroot)
 		return dotdot_mount(c, s, final, root);
-	cell = O(c->m, s.cur)->where;
+	cell = cell_of(&O(c->m, s.cur)->where);
 	n = distinct_values(c, &s, cell, ver, val, 64);
 	for (i = 0; i < n; i++) {
 		/* a scoped walk never takes a '..' from outside its root */
@@ -1002,7 +1112,7 @@ static bool start(struct chk *c, const char *path, uint64_t t)
 	s.frame[0] = path;
 	s.nframes = 1;
 	if (!O(c->m, s.cur)->fsroot)
-		cell_get(O(c->m, s.cur)->where, t, &s.rel);
+		cell_get(cell_of(&O(c->m, s.cur)->where), t, &s.rel);
 	return walk_on(c, s);
 }
 
@@ -1016,11 +1126,11 @@ static mref ancestor_step(struct chk *c, mref x, uint64_t v)
 	if (x == c->m->root)
 		return 0;
 	while (O(c->m, x)->fsroot) {
-		if (!get(c, O(c->m, x)->mountpoint, v, &w) || !w || w == c->m->root)
+		if (!get(c, cell_of(&O(c->m, x)->mountpoint), v, &w) || !w || w == c->m->root)
 			return 0;
 		x = w;
 	}
-	if (!get(c, O(c->m, x)->where, v, &w))
+	if (!get(c, cell_of(&O(c->m, x)->where), v, &w))
 		return 0;
 	return WHERE_PARENT(w);
 }
@@ -1038,12 +1148,12 @@ static int ancestor_cells(struct chk *c, mref x, const struct mcell **cells)
 	while (O(c->m, x)->fsroot && n < 8) {
 		uint32_t w;
 
-		cells[n++] = O(c->m, x)->mountpoint;
-		if (!cell_get(O(c->m, x)->mountpoint, c->w, &w) || !w)
+		cells[n++] = cell_of(&O(c->m, x)->mountpoint);
+		if (!cell_get(cell_of(&O(c->m, x)->mountpoint), c->w, &w) || !w)
 			return n;
 		x = w;
 	}
-	cells[n++] = O(c->m, x)->where;
+	cells[n++] = cell_of(&O(c->m, x)->where);
 	return n;
 }
 
@@ -1105,11 +1215,61 @@ static void chk_init(struct chk *c, const struct model *m, const struct lookup_r
 	c->mode = mode;
 	c->s0 = r->s0;
 	c->w = w;
+	c->w_full = w;
 	c->follow_last = r->kind != LK_LSTAT;
-	c->ns_in_window = any_between(m->ns_events, m->n_ns_events, r->s0, w);
+	c->ns_in_window = any_between(m->ns_events, &((struct model *)m)->n_ns_events, r->s0, w);
 }
 
-/* stat_in_root: resolve the root, then the path scoped to each candidate. */
+/*
+ * stat_in_root: resolve the root, then the path scoped to each candidate.
+ * The root is a walk of its own, over the whole window (atomic: at the
+ * one version); the scoped walk may begin no earlier than its root was
+ * found, and a strong check holds only the scoped walk to one mount epoch.
+ */
+/*
+ * The scoped walk from c->scoped_root, found at version @t0.  The root is
+ * held by reference (a dirfd), and the walk proper begins when path_init
+ * runs, any time after: that matters to the strong rules only, for which
+ * the walk's first step needs the root where it was at the start.  So a
+ * strong check also tries starting just after each change that could
+ * matter in the window: a rename or mount event, or the root's own move
+ * or death.  Starting later only narrows a weak walk.
+ */
+#define MAX_ROOT_STARTS	64
+
+static bool start_in_root(struct chk *c, uint64_t t0)
+{
+	const struct mcell *where = cell_of(&O(c->m, c->scoped_root)->where);
+	struct model *m = (struct model *)c->m;
+	size_t n = atomic_load_explicit(&m->n_ns_events, memory_order_acquire), a;
+	struct msnap s;
+	uint32_t k;
+	int tries = 0;
+
+	if (start(c, c->r->path, t0))
+		return true;
+	if (!c->strong)
+		return false;
+	for (a = first_after(m->ns_events, n, t0); a < n && m->ns_events[a] <= c->w; a++) {
+		if (++tries > MAX_ROOT_STARTS) {
+			c->gave_up = true;
+			return false;
+		}
+		if (start(c, c->r->path, m->ns_events[a]))
+			return true;
+	}
+	if (!where)
+		return false;
+	cell_snapshot(where, &s);
+	for (k = s.n > MODEL_HISTORY ? s.n - MODEL_HISTORY : 0; k < s.n; k++) {
+		uint64_t v = s.ver[k % MODEL_HISTORY];
+
+		if (v > t0 && v <= c->w && start(c, c->r->path, v))
+			return true;
+	}
+	return false;
+}
+
 static bool check_in_root(struct chk *c)
 {
 	struct chk rc;
@@ -1123,7 +1283,11 @@ static bool check_in_root(struct chk *c)
 	rc.want_dir_start = true;
 	rc.land = NULL;
 	rc.nout = 0;
-	start(&rc, c->r->root, c->s0);
+	if (c->mode != CHECK_ATOMIC) {
+		rc.s0 = c->r->s0;
+		rc.w = c->w_full;
+	}
+	start(&rc, c->r->root, rc.s0);
 	c->lost |= rc.lost;
 	c->gave_up |= rc.gave_up;
 	for (i = 0; i < rc.nout; i++) {
@@ -1133,7 +1297,8 @@ static bool check_in_root(struct chk *c)
 			continue;
 		}
 		c->scoped_root = rc.out[i].obj;
-		if (start(c, c->r->path, rc.out[i].ver))
+		if (rc.out[i].ver <= c->w &&
+		    start_in_root(c, rc.out[i].ver > c->s0 ? rc.out[i].ver : c->s0))
 			return true;
 	}
 	return false;
@@ -1172,14 +1337,14 @@ static void path_at(const struct model *m, mref obj, uint64_t v, char *buf, size
 		uint32_t w;
 
 		if (O(m, obj)->fsroot) {
-			if (!cell_get(O(m, obj)->mountpoint, v, &w) || !w) {
+			if (!cell_get(cell_of(&O(m, obj)->mountpoint), v, &w) || !w) {
 				snprintf(buf, n, "(a detached filesystem)");
 				return;
 			}
 			obj = w;
 			continue;
 		}
-		if (!cell_get(O(m, obj)->where, v, &w)) {
+		if (!cell_get(cell_of(&O(m, obj)->where), v, &w)) {
 			snprintf(buf, n, "(history lost)");
 			return;
 		}
@@ -1269,10 +1434,14 @@ static void report(FILE *f, struct model *m, const struct lookup_record *r, enum
 		describe_outcomes(f, m, &c, "had it left RCU mode (each step on its own)");
 	}
 	fprintf(f, "  the log from version %" PRIu64 " to %" PRIu64 ":\n", r->s0, w);
+	/* the run is stopping: let the writer finish what it was writing
+	 * (not forever: it may itself be waiting to report) */
+	for (v = 0; v < 100000 && atomic_load(&m->busy); v++)
+		sched_yield();
 	for (v = r->s0; v <= w; v++) {
 		size_t slot = v % m->log_size;
 
-		if (m->log_ver[slot] == v)
+		if (atomic_load_explicit(&m->log_ver[slot], memory_order_relaxed) == v)
 			fprintf(f, "    %6" PRIu64 "  %s\n", v, m->log[slot]);
 	}
 }
@@ -1286,7 +1455,8 @@ static bool run_check(struct chk *c)
 {
 	const uint64_t *ev = c->m->mount_events;
 	uint64_t lo = c->s0, hi = c->w, v;
-	size_t n = c->m->n_mount_events, i;
+	size_t n = atomic_load_explicit(&((struct model *)c->m)->n_mount_events,
+					memory_order_acquire), i;
 	bool ok = false;
 
 	if (c->mode == CHECK_ATOMIC) {
@@ -1304,8 +1474,7 @@ static bool run_check(struct chk *c)
 	}
 	if (!c->strong)
 		return run_check_window(c);
-	for (i = 0; i < n && ev[i] <= lo; i++)
-		;
+	i = first_after(ev, n, lo);
 	while (!ok && lo <= hi) {
 		uint64_t end = i < n && ev[i] <= hi ? ev[i] - 1 : hi;
 
@@ -1327,13 +1496,11 @@ enum check_result model_check(struct model *m, const struct lookup_record *r,
 	struct chk c;
 	bool ok;
 
-	pthread_rwlock_rdlock(&m->lock);
 	chk_init(&c, m, r, mode, w);
 	c.strong = r->rcu_complete && mode != CHECK_ATOMIC;
 	ok = run_check(&c);
 	if (!ok && !c.lost && !c.gave_up && out)
 		report(out, m, r, mode, w, c.strong);
-	pthread_rwlock_unlock(&m->lock);
 	if (ok)
 		return CHECK_OK;
 	return c.lost || c.gave_up ? CHECK_UNCHECKED : CHECK_VIOLATION;

@@ -31,6 +31,11 @@
  *    root; it may answer EAGAIN, or EXDEV, only if a rename or a mount
  *    change falls in its window.
  * A lookup whose window has outgrown the history is counted as unchecked.
+ *
+ * Readers take no lock: the writer changes a cell inside that cell's own
+ * sequence count (a reader that raced retries), objects never move (their
+ * array is allocated once, MODEL_OBJECTS long), and the lists of events
+ * only grow, each entry written before its count is published.
  */
 #ifndef NB_MODEL_H
 #define NB_MODEL_H
@@ -46,6 +51,8 @@
 #define MODEL_HISTORY	16		/* values kept per cell */
 #define MODEL_NAMES	11		/* the names the stress namespace uses */
 #define MODEL_ANCESTORS	32		/* the longest ancestor list checked */
+#define MODEL_OBJECTS	(1u << 22)	/* objects a run can create */
+#define MODEL_EVENTS	(1u << 22)	/* mount or rename events a run can log */
 
 typedef uint32_t mref;			/* an object of the model; 0: none */
 
@@ -65,26 +72,28 @@ struct mobj {
 	unsigned int dev;
 	uint64_t ino;
 	char *body;			/* a symlink's target */
-	struct mcell *where;		/* parent and name (or dead), see model.c */
-	struct mcell *mounted;		/* directories: the root mounted directly here */
-	struct mcell *mountpoint;	/* filesystem roots: where it is mounted */
-	struct mcell *child[MODEL_NAMES];	/* directories: entries, allocated on use */
+	/* cells, allocated on first use and then published (release) */
+	struct mcell *_Atomic where;	/* parent and name (or dead), see model.c */
+	struct mcell *_Atomic mounted;	/* directories: the root mounted directly here */
+	struct mcell *_Atomic mountpoint;	/* filesystem roots: where it is mounted */
+	struct mcell *_Atomic child[MODEL_NAMES];	/* directories: entries */
 };
 
 struct model {
-	pthread_rwlock_t lock;		/* the writer changes, checkers read */
 	_Atomic uint64_t published;	/* the last complete version */
 	_Atomic int busy;		/* the writer is making version published + 1 */
 	uint64_t ver;			/* the writer's current version */
-	struct mobj *obj;
-	uint32_t nobj, cap;
+	struct mobj *obj;		/* MODEL_OBJECTS of them, never moved */
+	uint32_t nobj;
 	mref root;			/* "/" */
+	mref *attached;			/* the filesystem roots mounted now */
+	uint32_t nattached;
 	uint64_t *mount_events;		/* versions that changed the mount table */
-	size_t n_mount_events, cap_mount_events;
+	_Atomic size_t n_mount_events;
 	uint64_t *ns_events;		/* ... or bumped rename_lock or mount_lock */
-	size_t n_ns_events, cap_ns_events;
+	_Atomic size_t n_ns_events;
 	char (*log)[128];		/* what each recent version did */
-	uint64_t *log_ver;
+	_Atomic uint64_t *log_ver;
 	size_t log_size;
 };
 
@@ -99,6 +108,8 @@ void model_publish(struct model *m);
 /* An engine operation begins or ends that may change the namespace. */
 void model_writer_busy(struct model *m, bool busy);
 
+bool model_full(const struct model *m);		/* no room for another object */
+double model_fill(const struct model *m);	/* 0 .. 1: capacity used */
 mref model_add(struct model *m, mref dir, int name, enum mtype type, unsigned int dev,
 	       uint64_t ino, const char *body);
 void model_remove(struct model *m, mref dir, int name);

@@ -54,6 +54,10 @@ struct stress {
 	const char *bug;		/* --inject */
 	struct model m;
 	_Atomic bool stop;
+	_Atomic bool round_over;	/* the model is nearly full: start afresh */
+	int rounds;
+	long round_changes;		/* --round; 0: until the model is nearly full */
+	long changes_before;		/* in the rounds before this one */
 	_Atomic long lookups, unchecked, violations, changes, progress;
 	pthread_mutex_t report_lock;
 	bool failed;
@@ -266,7 +270,7 @@ static void op_create(struct writer *w, struct entry *e, enum mtype type)
 	char body[64];
 	int err, want = e->obj ? -EEXIST : 0;
 
-	if (type == MT_DIR && e->depth >= MAX_DEPTH - 1)
+	if ((type == MT_DIR && e->depth >= MAX_DEPTH - 1) || model_full(&st->m))
 		return;
 	if (type == MT_LNK)
 		random_body(w, body, sizeof(body));
@@ -415,16 +419,6 @@ static void op_retarget(struct writer *w, struct entry *e)
 		op_rename(w, &t, e, false);
 }
 
-static int attached_mounts(struct model *m)
-{
-	uint32_t i;
-	int n = 0;
-
-	for (i = 1; i < m->nobj; i++)
-		n += m->obj[i].fsroot && model_mountpoint(m, i);
-	return n;
-}
-
 static void op_mount(struct writer *w, struct entry *e)
 {
 	struct stress *st = w->st;
@@ -433,7 +427,8 @@ static void op_mount(struct writer *w, struct entry *e)
 	mref top;
 	int err;
 
-	if (!e->obj || m->obj[e->obj].type != MT_DIR || attached_mounts(m) >= MAX_MOUNTS)
+	if (!e->obj || m->obj[e->obj].type != MT_DIR || m->nattached >= MAX_MOUNTS ||
+	    model_full(m))
 		return;
 	top = model_top(m, e->obj);
 	err = st->s->mount(w->ctx, e->path);
@@ -449,35 +444,37 @@ static void op_mount(struct writer *w, struct entry *e)
 	model_publish(m);
 }
 
-/* Unmount the top of whatever is mounted on the entry, sync or lazy. */
-static void op_umount(struct writer *w, struct entry *e)
+/*
+ * Unmount the top of whatever is mounted on the entry, sync or lazy.
+ * Returns false if a sync umount found the mount busy.
+ */
+static bool op_umount(struct writer *w, struct entry *e, bool lazy)
 {
 	struct stress *st = w->st;
 	struct model *m = &st->m;
-	bool lazy = pick(&w->rng, 2);
 	mref top;
 	uint32_t i;
 	bool submounts = false;
 	int err;
 
 	if (!e->obj || !model_mounted_on(m, e->obj))
-		return;
+		return true;
 	top = model_top(m, e->obj);
-	for (i = 1; i < m->nobj; i++)
-		if (m->obj[i].fsroot && model_mountpoint(m, i) &&
-		    model_fs_root(m, model_mountpoint(m, i)) == top)
+	for (i = 0; i < m->nattached; i++)
+		if (model_fs_root(m, model_mountpoint(m, m->attached[i])) == top)
 			submounts = true;
 	err = st->s->umount(w->ctx, e->path, lazy ? NB_UMOUNT_LAZY : 0);
 	/* a sync umount is EBUSY while anyone, a reader say, holds the mount */
 	if (!lazy && err == -EBUSY)
-		return;
+		return false;
 	check_result(w, lazy ? "umount (lazy)" : "umount", e->path, NULL, err,
 		     !lazy && submounts ? -EBUSY : 0);
 	if (err)
-		return;
+		return true;
 	model_begin(m, "umount%s %s (dev %u)", lazy ? " lazy" : "", e->path, m->obj[top].dev);
 	model_umount(m, top);
 	model_publish(m);
+	return true;
 }
 
 /* An entry at the top: where the phases below concentrate their churn. */
@@ -492,21 +489,38 @@ static void top_entry(struct writer *w, struct entry *e, const int *names, int n
 	e->obj = model_child(m, e->dir, e->name);
 }
 
-/* Mount churn on the directories readers cross most. */
+/* Make room for a mount: lazily unmount one of those there are. */
+static void umount_some(struct writer *w)
+{
+	struct model *m = &w->st->m;
+	mref r = m->attached[pick(&w->rng, m->nattached)];
+	mref mp = model_mountpoint(m, r);
+	struct entry e = { .dir = model_parent(m, mp), .name = model_name_of(m, mp), .obj = mp };
+
+	if (e.dir && model_path(m, mp, e.path, sizeof(e.path)) == 0)
+		op_umount(w, &e, true);
+}
+
+/*
+ * Mount churn on the directories readers cross most: mount, then try a
+ * non-lazy umount (EBUSY while a reader holds the mount, and then lazy).
+ */
 static void mount_phase(struct writer *w)
 {
 	static const int names[] = { NAME_M, NAME_A, NAME_B };
 	struct entry e;
 
+	if (w->st->m.nattached >= MAX_MOUNTS - 1)
+		umount_some(w);
 	top_entry(w, &e, names, 3);
 	if (!e.obj)
 		op_create(w, &e, MT_DIR);
 	else if (w->st->m.obj[e.obj].type != MT_DIR)
 		op_remove(w, &e);
-	else if (model_mounted_on(&w->st->m, e.obj) && pick(&w->rng, 3))
-		op_umount(w, &e);
-	else
+	else if (!model_mounted_on(&w->st->m, e.obj))
 		op_mount(w, &e);
+	else if (!op_umount(w, &e, false))
+		op_umount(w, &e, true);
 }
 
 /* Directories near the top move, and gain and lose entries, under readers. */
@@ -582,7 +596,7 @@ static void writer_step(struct writer *w)
 	} else if (r < 94) {
 		op_mount(w, &a);
 	} else {
-		op_umount(w, &a);
+		op_umount(w, &a, pick(&w->rng, 2));
 	}
 }
 
@@ -597,11 +611,17 @@ static void *writer_main(void *arg)
 	if (!w->ctx)
 		abort();
 	while (!atomic_load(&st->stop)) {
+		if (model_fill(&st->m) > 0.9 ||
+		    (st->round_changes && st->m.ver >= (uint64_t)st->round_changes)) {
+			atomic_store(&st->round_over, true);
+			break;
+		}
 		model_writer_busy(&st->m, true);
 		writer_step(w);
 		model_writer_busy(&st->m, false);
 		atomic_fetch_add_explicit(&st->progress, 1, memory_order_relaxed);
-		atomic_store_explicit(&st->changes, (long)st->m.ver, memory_order_relaxed);
+		atomic_store_explicit(&st->changes, st->changes_before + (long)st->m.ver,
+				      memory_order_relaxed);
 	}
 	nb_ctx_free(w->ctx);
 	nb_thread_stop();
@@ -620,6 +640,22 @@ struct reader {
 	struct lookup_record rec[BATCH];
 };
 
+/*
+ * A path through the directories the mount and move phases churn, with
+ * the '..' that makes a walker cross back over what just changed.
+ */
+static void hot_path(uint64_t *rng, char *buf, size_t n)
+{
+	static const char *const hot[] = { "m", "a", "b" };
+	static const char *const any[] = { "a", "b", "c", "d", "m", "L" };
+	static const char *const shapes[] = { "/%s/..", "/%s/../%s", "/%s/./..", "/%s/%s/..",
+					      "/%s/../%s/..", "%s/%s", "/%s/%s/../..", "/%s",
+					      "%s/.", "/%s/" };
+	const char *x = hot[pick(rng, 3)], *y = any[pick(rng, 6)];
+
+	snprintf(buf, n, shapes[pick(rng, sizeof(shapes) / sizeof(shapes[0]))], x, y);
+}
+
 static void make_path(uint64_t *rng, char *buf, size_t n, bool scoped)
 {
 	static const char *const plain[] = { "a", "b", "c", "d", "e", "a", "b", "c", "L", "L",
@@ -632,6 +668,10 @@ static void make_path(uint64_t *rng, char *buf, size_t n, bool scoped)
 	int k = 1 + (int)pick(rng, scoped ? 6 : 5), i;
 	size_t len = 0;
 
+	if (!scoped && pick(rng, 3) == 0) {
+		hot_path(rng, buf, n);
+		return;
+	}
 	if (!scoped || pick(rng, 4) == 0)
 		len += (size_t)snprintf(buf, n, "%s", pick(rng, 5) ? "/" : "");
 	else
@@ -671,10 +711,13 @@ static void one_lookup(struct reader *rd, struct lookup_record *r)
 	unsigned int k = pick(&rd->rng, 100);
 	uint64_t walks, done, unlazy, echild, seq;
 
-	r->kind = k < 45 ? LK_STAT : k < 60 ? LK_LSTAT : k < 85 ? LK_IN_ROOT : LK_ANCESTORS;
+	static const char *const roots[] = { "/s", "/s", "/s", "/m", "/a", "/b" };
+
+	r->kind = k < 45 ? LK_STAT : k < 60 ? LK_LSTAT : k < 80 ? LK_IN_ROOT : LK_ANCESTORS;
 	r->path = r->kind == LK_IN_ROOT ? rd->scoped[pick(&rd->rng, PATHS)] :
 					  rd->paths[pick(&rd->rng, PATHS)];
-	r->root = "/s";
+	/* mostly "/s", where the rename attack is; sometimes a churned mount */
+	r->root = roots[pick(&rd->rng, sizeof(roots) / sizeof(roots[0]))];
 	r->nanc = 0;
 	memset(&r->st, 0, sizeof(r->st));
 	walks = nb_counter_self(NB_COUNTER_RCU_WALK);
@@ -834,7 +877,7 @@ static void supervise(struct stress *st)
 	long last = -1;
 	double last_change = 0, next_line = 1;
 
-	while (!atomic_load(&st->stop)) {
+	while (!atomic_load(&st->stop) && !atomic_load(&st->round_over)) {
 		double t = elapsed();
 		long p = atomic_load(&st->progress);
 		struct timespec ts = { 0, 20 * 1000 * 1000 };
@@ -879,11 +922,17 @@ static int teardown_check(struct stress *st)
 	return 0;
 }
 
-static int stress_one(struct stress *st)
+/*
+ * One round: a fresh engine and namespace, the writer and the readers
+ * until the duration is up or the model is nearly full, then the teardown
+ * check.  A long run is a sequence of rounds, so the model's fixed
+ * capacity never bounds the duration.
+ */
+static int stress_round(struct stress *st)
 {
 	pthread_t wt, *rt = calloc((size_t)st->readers, sizeof(*rt));
 	struct reader *rd = calloc((size_t)st->readers, sizeof(*rd));
-	struct writer w = { .st = st, .rng = st->seed * 2 + 1 };
+	struct writer w = { .st = st, .rng = st->seed * 2 + 1 + (uint64_t)st->rounds * 0x9e3779b9 };
 	struct nb_ctx *ctx;
 	struct nb_kstat root;
 	int i, j, err;
@@ -904,8 +953,11 @@ static int stress_one(struct stress *st)
 	if (err)
 		return err;
 	w.population = 4;
+	atomic_store(&st->round_over, false);
+	atomic_store(&st->stop, false);
 	for (i = 0; i < st->readers; i++) {
-		uint64_t rng = st->seed * 7919 + (uint64_t)i * 104729 + 1;
+		uint64_t rng = st->seed * 7919 + (uint64_t)i * 104729 + 1 +
+			       (uint64_t)st->rounds * 0x632be5ab;
 
 		rd[i].st = st;
 		rd[i].index = i;
@@ -919,7 +971,6 @@ static int stress_one(struct stress *st)
 			make_path(&rng, rd[i].scoped[j], sizeof(rd[i].scoped[j]), true);
 		}
 	}
-	clock_gettime(CLOCK_MONOTONIC, &t_start);
 	if (pthread_create(&wt, NULL, writer_main, &w))
 		return -EAGAIN;
 	for (i = 0; i < st->readers; i++)
@@ -937,10 +988,25 @@ static int stress_one(struct stress *st)
 		nb_engine_exit();
 		teardown_check(st);
 	}
+	st->changes_before += (long)st->m.ver;
+	st->rounds++;
 	model_destroy(&st->m);
 	free(rt);
 	free(rd);
 	return 0;
+}
+
+static int stress_one(struct stress *st)
+{
+	int err;
+
+	st->rounds = 0;
+	st->changes_before = 0;
+	clock_gettime(CLOCK_MONOTONIC, &t_start);
+	do {
+		err = stress_round(st);
+	} while (!err && !st->failed && elapsed() < st->duration);
+	return err;
 }
 
 /* ---- the command ---- */
@@ -956,6 +1022,8 @@ static void stress_usage(FILE *f)
 		"symlinks, mounts and unmounts; every answer is checked against a model of the\n"
 		"namespace that the writer keeps.  Prints a verdict line; exit status 0 when\n"
 		"every answer was possible, 1 with the first violation explained when not.\n"
+		"A run is a sequence of rounds, each on a fresh namespace and ending with a\n"
+		"check that every reference was dropped and every object freed.\n"
 		"\n"
 		"options:\n"
 		"  --strategy S     global, dlock, lockref, rcuwalk, rcufull, or all\n"
@@ -967,6 +1035,8 @@ static void stress_usage(FILE *f)
 		"  --rcu-flavor F   memb (default) or qsbr\n"
 		"  --delays N       in the debug builds (asan, tsan, zoo), a walker spins a few\n"
 		"                   microseconds at one step in N (default 256; 0: never)\n"
+		"  --round N        end a round after N changes (default: when the model's\n"
+		"                   fixed-size log is nearly full, some millions)\n"
 		"  --quiet          no progress lines\n");
 }
 
@@ -1053,6 +1123,10 @@ int cmd_stress(int argc, char **argv)
 		} else if ((v = arg_value(argc, argv, &i, "--seed"))) {
 			if (arg_long(v, 0, 1L << 62, &seed))
 				return arg_error("stress", "--seed must be a whole number, not '%s'", v);
+		} else if ((v = arg_value(argc, argv, &i, "--round"))) {
+			if (arg_long(v, 1, 1L << 40, &st.round_changes))
+				return arg_error("stress", "--round must be a number of changes, not "
+						 "'%s'", v);
 		} else if ((v = arg_value(argc, argv, &i, "--delays"))) {
 			long d;
 
@@ -1133,8 +1207,8 @@ int cmd_stress(int argc, char **argv)
 			break;
 		}
 		printf("stress %s: PASS: %ld lookups checked (%ld unchecked), %ld changes, "
-		       "0 violations, %.1f s%s%s\n", st.s->name, atomic_load(&st.lookups),
-		       atomic_load(&st.unchecked), atomic_load(&st.changes), elapsed(),
+		       "0 violations, %d rounds, %.1f s%s%s\n", st.s->name, atomic_load(&st.lookups),
+		       atomic_load(&st.unchecked), st.changes_before, st.rounds, elapsed(),
 		       st.bug ? ", injected bug not detected: " : "", st.bug ? st.bug : "");
 	}
 	nb_thread_stop();

@@ -276,6 +276,67 @@ static void test_scoped_escape(void)
 	done();
 }
 
+/*
+ * A scoped walk rooted at a directory that gets a mount meanwhile: the
+ * root was found before the mount, the walk's '..' at the root then
+ * enters the mount.  A walk of its own found the root, so even a strong
+ * check allows it.
+ */
+static void test_scoped_root_gets_mounted(void)
+{
+	mref m, l, r;
+	uint64_t s0;
+	struct lookup_record rr;
+
+	fresh();
+	m = mk(M.root, NAME_M, MT_DIR);
+	l = mk(m, NAME_L, MT_DIR);
+	s0 = now();
+	CHANGE(r = model_mount(&M, m, 5));
+	rr = rec(LK_IN_ROOT, "L/../..", s0);
+	rr.root = "/m";
+	rr.rcu_complete = true;
+	answer(&rr, r);
+	CHECK_EQ(check(&rr, CHECK_STEPS), CHECK_OK);
+	rr.err = -ENOENT;		/* the root found after the mount */
+	CHECK_EQ(check(&rr, CHECK_STEPS), CHECK_OK);
+	answer(&rr, m);			/* both walks before the mount */
+	CHECK_EQ(check(&rr, CHECK_STEPS), CHECK_OK);
+	answer(&rr, l);
+	CHECK_EQ(check(&rr, CHECK_STEPS), CHECK_VIOLATION);
+	done();
+}
+
+/*
+ * The stress failure that taught the oracle when a scoped walk begins:
+ * root "/a" is found (X), then "/a" and "/d" are exchanged, then X/c is
+ * created.  The scoped walk, which holds X by reference, may begin after
+ * the exchange and find X/c in RCU mode: X did not move while it walked.
+ * A c that X never held stays refused.
+ */
+static void test_scoped_walk_starts_after_root_moves(void)
+{
+	mref x, d, c, other;
+	uint64_t s0;
+	struct lookup_record rr;
+
+	fresh();
+	x = mk(M.root, NAME_A, MT_DIR);
+	d = mk(M.root, NAME_D, MT_DIR);
+	other = mk(d, NAME_E, MT_REG);
+	s0 = now();
+	CHANGE(model_exchange(&M, M.root, NAME_A, M.root, NAME_D));	/* /d = x */
+	CHANGE(c = model_add(&M, x, NAME_C, MT_REG, 1, ++next_ino, NULL));
+	rr = rec(LK_IN_ROOT, "../../c", s0);
+	rr.root = "/a";
+	rr.rcu_complete = true;
+	answer(&rr, c);
+	CHECK_EQ(check(&rr, CHECK_STEPS), CHECK_OK);
+	answer(&rr, other);
+	CHECK_EQ(check(&rr, CHECK_STEPS), CHECK_VIOLATION);
+	done();
+}
+
 static void test_ancestors(void)
 {
 	mref s, x, o, a;
@@ -345,6 +406,8 @@ int main(void)
 	RUN(test_strong_parent_moved_before_child_appeared);
 	RUN(test_mount_epochs);
 	RUN(test_scoped_escape);
+	RUN(test_scoped_root_gets_mounted);
+	RUN(test_scoped_walk_starts_after_root_moves);
 	RUN(test_ancestors);
 	RUN(test_history_lost);
 	return CHECK_DONE();
