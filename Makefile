@@ -62,10 +62,15 @@ ASAN_BUILD  := build/asan
 ASAN_BIN    := bin/nameibench-asan
 ZOO_BUILD   := build/zoo
 ZOO_BIN     := bin/nameibench-zoo
+FUZZ_BUILD  := build/fuzz
+FUZZ_BIN    := bin/nameibench-fuzz
+FUZZ_CFLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
+               -fno-omit-frame-pointer -DNB_DEBUG
+SECONDS     ?= 60
 TSAN_BUILD  := build/tsan
 TSAN_BIN    := bin/nameibench-tsan
 
-.PHONY: all check conformance unit asan tsan zoo-build report clean help
+.PHONY: all check conformance unit asan tsan zoo-build fuzz-build fuzz report clean help
 
 all: $(BIN)
 
@@ -119,6 +124,23 @@ asan:
 # the bug zoo (engine/debug.h, engine/zoo.h).
 zoo-build:
 	$(MAKE) BUILD=$(ZOO_BUILD) BIN=$(ZOO_BIN) EXTRA_CFLAGS="-DNB_DEBUG -DNB_ZOO" $(ZOO_BIN)
+
+# The fuzz target (tests/fuzz/fuzz_sh.c): clang's libFuzzer, ASan, UBSan.
+fuzz-build:
+	$(MAKE) CC=clang BUILD=$(FUZZ_BUILD) OPT=-O1 EXTRA_CFLAGS="$(FUZZ_CFLAGS)" $(FUZZ_BIN)
+
+$(FUZZ_BIN): tests/fuzz/fuzz_sh.c $(BUILD)/runners/sh.o $(BUILD)/runners/args.o $(ENGINE_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -fsanitize=fuzzer,address,undefined -MMD -MP \
+		-MF $(BUILD)/fuzz_sh.d -o $@ $^ $(LDFLAGS) $(PKG_LIBS) -lm
+
+# make fuzz SECONDS=N: new inputs go to build/fuzz/corpus, the committed
+# seeds stay as they are; a crash leaves its input in build/fuzz/.
+fuzz: fuzz-build
+	@mkdir -p $(FUZZ_BUILD)/corpus
+	$(FUZZ_BIN) -max_total_time=$(SECONDS) -max_len=2048 -timeout=10 -print_final_stats=1 \
+		-dict=tests/fuzz/sh.dict -artifact_prefix=$(FUZZ_BUILD)/ \
+		$(FUZZ_BUILD)/corpus tests/fuzz/corpus
 
 # GCC warns that TSan does not model atomic_thread_fence; every field the
 # fences order is itself atomic, so the warning is noise here.

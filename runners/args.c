@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../engine/engine.h"
 #include "args.h"
+#include "nameibench.h"
 
 bool arg_missing;
 
@@ -67,4 +69,23 @@ int arg_error(const char *cmd, const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	return 2;
+}
+
+void nb_print_strategies(FILE *f, const char *indent)
+{
+	const struct nb_strategy *const *s;
+
+	for (s = nb_strategies(); *s; s++)
+		fprintf(f, "%s%-9s %s\n", indent, (*s)->name, (*s)->summary);
+	fprintf(f, "%s%-9s %s\n", indent, nb_strategy_kernel.name, nb_strategy_kernel.summary);
+}
+
+void nb_unknown_strategy(const char *who, const char *name)
+{
+	const struct nb_strategy *const *s;
+
+	fprintf(stderr, "%s: unknown strategy '%s' (known:", who, name);
+	for (s = nb_strategies(); *s; s++)
+		fprintf(stderr, "%s %s", s == nb_strategies() ? "" : ",", (*s)->name);
+	fprintf(stderr, ", %s)\n", nb_strategy_kernel.name);
 }

@@ -303,16 +303,51 @@ malformed:
 	return 1;
 }
 
-int cmd_sh(int argc, char **argv)
+/*
+ * nb_sh_script - run the script @in against a fresh engine with @strategy,
+ * results to @out; *@malformed is set if a line was.  Returns 0, a positive
+ * errno if the engine could not start, or a negative errno if reading @in
+ * failed.  The fuzzer (tests/fuzz) calls it too.
+ */
+int nb_sh_script(const struct nb_strategy *strategy, FILE *in, FILE *out, int *malformed)
 {
-	const struct nb_strategy *strategy = nb_strategy_find("global");
-	const char *file = NULL;
 	struct nb_ctx *ctx;
-	FILE *in = stdin;
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t len;
 	long lineno = 0;
+	int err;
+
+	err = nb_thread_start();
+	if (!err)
+		err = nb_engine_init(0);
+	if (err)
+		return err < 0 ? -err : err;
+	ctx = nb_ctx_new(strategy);
+	if (!ctx) {
+		nb_engine_exit();
+		nb_thread_stop();
+		return ENOMEM;
+	}
+	while ((len = getline(&line, &cap, in)) >= 0) {
+		lineno++;
+		if (len && line[len - 1] == '\n')
+			line[--len] = '\0';
+		*malformed |= sh_line(ctx, line, (size_t)len, lineno, out);
+	}
+	err = ferror(in) ? -errno : 0;
+	free(line);
+	nb_ctx_free(ctx);
+	nb_engine_exit();
+	nb_thread_stop();
+	return err;
+}
+
+int cmd_sh(int argc, char **argv)
+{
+	const struct nb_strategy *strategy = nb_strategy_find("global");
+	const char *file = NULL;
+	FILE *in = stdin;
 	int malformed = 0, i, err;
 
 	for (i = 1; i < argc; i++) {
@@ -349,34 +384,16 @@ int cmd_sh(int argc, char **argv)
 			return arg_error("sh", "cannot open '%s': %s", file, strerror(errno));
 	}
 
-	err = nb_thread_start();
-	if (!err)
-		err = nb_engine_init(0);
-	if (err) {
-		fprintf(stderr, "nameibench sh: cannot start the engine: %s\n", nb_errno_name(err));
+	err = nb_sh_script(strategy, in, stdout, &malformed);
+	if (err > 0) {
+		fprintf(stderr, "nameibench sh: cannot start the engine: %s\n", nb_errno_name(-err));
 		return 1;
 	}
-	ctx = nb_ctx_new(strategy);
-	if (!ctx) {
-		fprintf(stderr, "nameibench sh: out of memory\n");
-		return 1;
-	}
-	while ((len = getline(&line, &cap, in)) >= 0) {
-		lineno++;
-		if (len && line[len - 1] == '\n')
-			line[--len] = '\0';
-		malformed |= sh_line(ctx, line, (size_t)len, lineno, stdout);
-	}
-	err = ferror(in) ? errno : 0;
-	free(line);
-	nb_ctx_free(ctx);
-	nb_engine_exit();
-	nb_thread_stop();
 	if (in != stdin)
 		fclose(in);
-	if (err) {
+	if (err < 0) {
 		fprintf(stderr, "nameibench sh: error reading %s: %s\n",
-			file ? file : "standard input", strerror(err));
+			file ? file : "standard input", strerror(-err));
 		return 2;
 	}
 	if (fflush(stdout)) {
