@@ -4,6 +4,7 @@
 #include <malloc.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -17,6 +18,24 @@ unsigned int nb_delay_one_in;
 void nb_set_delays(unsigned int one_in)
 {
 	nb_delay_one_in = NB_DEBUG_ON ? one_in : 0;
+}
+
+/* The lines every thread's store pressure writes: 64 bytes apart. */
+#define PRESSURE_LINES	16
+static struct {
+	_Atomic unsigned long v;
+	char pad[64 - sizeof(unsigned long)];
+} pressure[PRESSURE_LINES] __attribute__((aligned(64)));
+
+void nb_store_pressure(void)
+{
+	static __thread unsigned long n;
+	int i;
+
+	/* relaxed: plain stores, the point is their cost, not their order */
+	n++;
+	for (i = 0; i < PRESSURE_LINES; i++)
+		atomic_store_explicit(&pressure[i].v, n, memory_order_relaxed);
 }
 
 /* Spin 1 to 64 microseconds, one time in nb_delay_one_in. */

@@ -69,6 +69,24 @@ static inline void debug_delay(void)
 		nb_delay_spin();
 }
 
+/*
+ * Store pressure before a store that a full barrier must order against a
+ * later load (the mount count in __legitimize_mnt()): a few stores to
+ * cache lines the other threads write too, each a cache miss.  x86 commits
+ * stores in order, so the store after them waits in the store buffer
+ * while the loads after it go ahead: the store-load reordering a missing
+ * smp_mb() allows becomes a window of a microsecond instead of a few
+ * nanoseconds, as litmus-test harnesses stress the memory system.  With
+ * the barrier in place it changes nothing: the barrier drains the buffer.
+ */
+void nb_store_pressure(void);
+
+static inline void debug_store_pressure(void)
+{
+	if (NB_DEBUG_ON && unlikely(nb_delay_one_in))
+		nb_store_pressure();
+}
+
 /* A reader reached @obj (whose magic word is @magic): it must be alive. */
 static inline void debug_check_magic(const void *obj, const volatile uint32_t *magic,
 				     uint32_t want, const char *what, const char *where)

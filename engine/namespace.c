@@ -157,6 +157,7 @@ int __legitimize_mnt(struct mount *mnt, unsigned int seq)
 		return 1;
 	if (!mnt)
 		return 0;
+	debug_store_pressure();
 	mntget(mnt);
 	/* full fence: the increment is ordered before the re-read of
 	 * mount_lock; pairs with the fence in path_umount() and mntput() */
