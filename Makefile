@@ -9,6 +9,11 @@
 #   make asan, make tsan   build the sanitized variants (build/asan, build/tsan)
 #   make conformance   a longer differential run against the real kernel:
 #                      make conformance SEED=7 OPS=100000 [STRATEGY=global]
+#   make stress        every strategy under churn, checked by the oracle, 60 s each
+#                      in the plain, ASan and TSan builds (DURATION=SEC, SEED=N)
+#   make zoo           every bug of the zoo against the stress test: a table of
+#                      bug, strategy, detected, time and how (ZOO_SECONDS=30)
+#   make fuzz          fuzz the sh language and the path walk: make fuzz SECONDS=600
 #   make clean
 
 .DEFAULT_GOAL := all
@@ -70,7 +75,7 @@ SECONDS     ?= 60
 TSAN_BUILD  := build/tsan
 TSAN_BIN    := bin/nameibench-tsan
 
-.PHONY: all check conformance unit asan tsan zoo-build fuzz-build fuzz report clean help
+.PHONY: all check conformance unit asan tsan zoo-build fuzz-build fuzz stress zoo report clean help
 
 all: $(BIN)
 
@@ -157,6 +162,19 @@ check: $(BIN) $(UNIT_BINS) asan tsan
 		--variant asan=$(ASAN_BUILD),$(ASAN_BIN) \
 		--variant tsan=$(TSAN_BUILD),$(TSAN_BIN),units
 
+DURATION    ?= 60
+ZOO_SECONDS ?= 30
+
+# The long runs of the stress suite; make check runs a few seconds of each.
+stress: $(BIN) asan tsan
+	$(BIN) stress --strategy all --duration $(DURATION) --seed $(SEED)
+	$(ASAN_BIN) stress --strategy all --duration $(DURATION) --seed $(SEED)
+	TSAN_OPTIONS="suppressions=$(CURDIR)/tests/tsan.supp halt_on_error=1" \
+	$(TSAN_BIN) stress --strategy all --duration $(DURATION) --seed $(SEED)
+
+zoo: zoo-build
+	$(PYTHON) tests/zoo.py --nameibench $(ZOO_BIN) --seconds $(ZOO_SECONDS) --seed $(SEED)
+
 report: $(BIN)
 	@$(PYTHON) plots/make_report.py --nameibench $(BIN) $(if $(RESULTS),--results $(RESULTS)) \
 		$(if $(QUICK),--quick)
@@ -169,6 +187,6 @@ clean:
 	rm -rf $(BUILD) bin
 
 help:
-	@sed -n '3,9s/^# \{0,1\}//p' Makefile
+	@sed -n '3,16s/^# \{0,1\}//p' Makefile
 
 -include $(ENGINE_OBJS:.o=.d) $(RUNNER_OBJS:.o=.d) $(UNIT_BINS:=.d)

@@ -44,6 +44,9 @@
 #define POPULATION	48		/* entries the writer keeps around */
 #define HANG_SECONDS	10
 
+/* The writer's phases (writer_step). */
+enum phase { PHASE_GENERAL, PHASE_MOUNT, PHASE_MOVE, PHASE_ATTACK, PHASES };
+
 struct stress {
 	const struct nb_strategy *s;
 	double duration;
@@ -54,6 +57,7 @@ struct stress {
 	const char *bug;		/* --inject */
 	struct model m;
 	_Atomic bool stop;
+	_Atomic int phase;		/* enum phase: the writer's, for the readers */
 	_Atomic bool round_over;	/* the model is nearly full: start afresh */
 	int rounds;
 	long round_changes;		/* --round; 0: until the model is nearly full */
@@ -502,6 +506,25 @@ static void umount_some(struct writer *w)
 }
 
 /*
+ * A non-lazy umount of a mount readers are crossing, tried again while it
+ * is busy, then lazy.  Every try that finds it idle races with a reader's
+ * legitimize_mnt(): its count increment against the umount's count check,
+ * the store-load race the full barriers there exist for; an EBUSY try
+ * costs no version, so many tries make that race dense.
+ */
+#define UMOUNT_TRIES	64
+
+static void umount_hard(struct writer *w, struct entry *e)
+{
+	int i;
+
+	for (i = 0; i < UMOUNT_TRIES && !atomic_load(&w->st->stop); i++)
+		if (op_umount(w, e, false))
+			return;
+	op_umount(w, e, true);
+}
+
+/*
  * Mount churn on the directories readers cross most: mount, then try a
  * non-lazy umount (EBUSY while a reader holds the mount, and then lazy).
  */
@@ -519,8 +542,8 @@ static void mount_phase(struct writer *w)
 		op_remove(w, &e);
 	else if (!model_mounted_on(&w->st->m, e.obj))
 		op_mount(w, &e);
-	else if (!op_umount(w, &e, false))
-		op_umount(w, &e, true);
+	else
+		umount_hard(w, &e);
 }
 
 /* Directories near the top move, and gain and lose entries, under readers. */
@@ -551,6 +574,41 @@ static void move_phase(struct writer *w)
 }
 
 /*
+ * The rename attack of the kernel's openat2 selftest: /s/c and /o are
+ * exchanged again and again while scoped walkers rooted at /s climb out of
+ * /s/c/a or /s/c/b with '..' chains.  A walker inside the directory that
+ * moves out reaches '..'s outside the root unless the rename_lock check
+ * stops it.  One change in eight keeps the pieces there.
+ */
+static void attack_phase(struct writer *w)
+{
+	struct model *m = &w->st->m;
+	struct entry e = { .dir = model_child(m, m->root, NAME_S), .name = NAME_C,
+			   .path = "/s/c", .depth = 1 };
+
+	if (pick(&w->rng, 8)) {
+		op_attack(w);
+		return;
+	}
+	if (!e.dir || m->obj[e.dir].type != MT_DIR || model_mounted_on(m, e.dir))
+		return;
+	e.obj = model_child(m, e.dir, NAME_C);
+	if (!e.obj) {
+		op_create(w, &e, MT_DIR);
+		return;
+	}
+	if (m->obj[e.obj].type != MT_DIR || model_mounted_on(m, e.obj))
+		return;
+	e.dir = e.obj;
+	e.name = pick(&w->rng, 2) ? NAME_A : NAME_B;
+	e.depth = 2;
+	snprintf(e.path, sizeof(e.path), "/s/c/%s", model_names[e.name]);
+	e.obj = model_child(m, e.dir, e.name);
+	if (!e.obj)
+		op_create(w, &e, MT_DIR);
+}
+
+/*
  * writer_step - one change.  The writer works in phases of PHASE_OPS
  * changes: the general mix, then mount churn where readers cross, then
  * directories near the top moving under readers: each phase makes its
@@ -564,11 +622,17 @@ static void writer_step(struct writer *w)
 	unsigned int r = pick(&w->rng, 100);
 	bool grow = w->population < POPULATION;
 
-	switch ((w->steps++ / PHASE_OPS) % 3) {
-	case 1:
+	int phase = (int)((w->steps++ / PHASE_OPS) % PHASES);
+
+	atomic_store_explicit(&w->st->phase, phase, memory_order_relaxed);
+	switch (phase) {
+	case PHASE_MOUNT:
 		mount_phase(w);
 		return;
-	case 2:
+	case PHASE_ATTACK:
+		attack_phase(w);
+		return;
+	case PHASE_MOVE:
 		if (pick(&w->rng, 4)) {
 			move_phase(w);
 			return;
@@ -637,6 +701,8 @@ struct reader {
 	struct nb_ctx *ctx;
 	char (*paths)[64];		/* PATHS paths for stat and ancestors */
 	char (*scoped)[64];		/* PATHS paths for stat_in_root "/s" */
+	char (*hot)[64];		/* PATHS paths into the churned mounts */
+	char (*attack)[64];		/* PATHS '..' chains out of /s/c, in root /s */
 	struct lookup_record rec[BATCH];
 };
 
@@ -644,14 +710,32 @@ struct reader {
  * A path through the directories the mount and move phases churn, with
  * the '..' that makes a walker cross back over what just changed.
  */
-static void hot_path(uint64_t *rng, char *buf, size_t n)
+static void hot_path(uint64_t *rng, char *buf, size_t n, bool inside)
 {
 	static const char *const hot[] = { "m", "a", "b" };
 	static const char *const any[] = { "a", "b", "c", "d", "m", "L" };
 	static const char *const shapes[] = { "/%s/..", "/%s/../%s", "/%s/./..", "/%s/%s/..",
 					      "/%s/../%s/..", "%s/%s", "/%s/%s/../..", "/%s",
 					      "%s/.", "/%s/" };
+	/* the shapes that end in the directory, or the mount, they entered:
+	 * their walks legitimize that mount last */
+	static const char *const ending_inside[] = { "/%s", "/%s/", "%s/.", "/%s/.", "/%s/%s/.." };
 	const char *x = hot[pick(rng, 3)], *y = any[pick(rng, 6)];
+
+	if (inside)
+		snprintf(buf, n, ending_inside[pick(rng, sizeof(ending_inside) /
+						       sizeof(ending_inside[0]))], x, y);
+	else
+		snprintf(buf, n, shapes[pick(rng, sizeof(shapes) / sizeof(shapes[0]))], x, y);
+}
+
+/* A '..' chain out of /s/c/a or /s/c/b, for a walk rooted at /s. */
+static void attack_path(uint64_t *rng, char *buf, size_t n)
+{
+	static const char *const shapes[] = { "c/%s/../../..", "c/%s/../../../..", "c/%s/../../../c",
+					      "c/%s/../../../o", "c/%s/../../c/%s/../../..",
+					      "c/%s/../..", "c/%s/.." };
+	const char *x = pick(rng, 2) ? "a" : "b", *y = pick(rng, 2) ? "a" : "b";
 
 	snprintf(buf, n, shapes[pick(rng, sizeof(shapes) / sizeof(shapes[0]))], x, y);
 }
@@ -669,7 +753,7 @@ static void make_path(uint64_t *rng, char *buf, size_t n, bool scoped)
 	size_t len = 0;
 
 	if (!scoped && pick(rng, 3) == 0) {
-		hot_path(rng, buf, n);
+		hot_path(rng, buf, n, false);
 		return;
 	}
 	if (!scoped || pick(rng, 4) == 0)
@@ -716,6 +800,19 @@ static void one_lookup(struct reader *rd, struct lookup_record *r)
 	r->kind = k < 45 ? LK_STAT : k < 60 ? LK_LSTAT : k < 80 ? LK_IN_ROOT : LK_ANCESTORS;
 	r->path = r->kind == LK_IN_ROOT ? rd->scoped[pick(&rd->rng, PATHS)] :
 					  rd->paths[pick(&rd->rng, PATHS)];
+	/* while the writer exchanges /s/c, most lookups climb out of it */
+	if (atomic_load_explicit(&st->phase, memory_order_relaxed) == PHASE_ATTACK &&
+	    pick(&rd->rng, 4)) {
+		r->kind = LK_IN_ROOT;
+		r->path = rd->attack[pick(&rd->rng, PATHS)];
+		r->root = "/s";
+	}
+	/* while the writer churns mounts, most lookups cross them */
+	if (atomic_load_explicit(&st->phase, memory_order_relaxed) == PHASE_MOUNT && k < 80 &&
+	    pick(&rd->rng, 4)) {
+		r->kind = k < 60 ? LK_STAT : LK_LSTAT;
+		r->path = rd->hot[pick(&rd->rng, PATHS)];
+	}
 	/* mostly "/s", where the rename attack is; sometimes a churned mount */
 	r->root = roots[pick(&rd->rng, sizeof(roots) / sizeof(roots[0]))];
 	r->nanc = 0;
@@ -964,11 +1061,15 @@ static int stress_round(struct stress *st)
 		rd[i].rng = rng;
 		rd[i].paths = calloc(PATHS, sizeof(*rd[i].paths));
 		rd[i].scoped = calloc(PATHS, sizeof(*rd[i].scoped));
-		if (!rd[i].paths || !rd[i].scoped)
+		rd[i].hot = calloc(PATHS, sizeof(*rd[i].hot));
+		rd[i].attack = calloc(PATHS, sizeof(*rd[i].attack));
+		if (!rd[i].paths || !rd[i].scoped || !rd[i].hot || !rd[i].attack)
 			return -ENOMEM;
 		for (j = 0; j < PATHS; j++) {
 			make_path(&rng, rd[i].paths[j], sizeof(rd[i].paths[j]), false);
 			make_path(&rng, rd[i].scoped[j], sizeof(rd[i].scoped[j]), true);
+			hot_path(&rng, rd[i].hot[j], sizeof(rd[i].hot[j]), true);
+			attack_path(&rng, rd[i].attack[j], sizeof(rd[i].attack[j]));
 		}
 	}
 	if (pthread_create(&wt, NULL, writer_main, &w))
@@ -982,6 +1083,8 @@ static int stress_round(struct stress *st)
 		pthread_join(rt[i], NULL);
 		free(rd[i].paths);
 		free(rd[i].scoped);
+		free(rd[i].hot);
+		free(rd[i].attack);
 	}
 	nb_ctx_free(ctx);
 	if (!st->failed) {
