@@ -151,6 +151,7 @@ static struct dentry *__d_alloc(struct super_block *sb, const struct qstr *name)
 	d->d_sb = sb;
 	lockref_init(&d->d_lockref, 1);
 	d->d_magic = DENTRY_MAGIC;
+	d->d_gen = debug_next_gen();
 	INIT_LIST_HEAD(&d->d_children);
 	INIT_LIST_HEAD(&d->d_sib);
 	census_add(CENSUS_DENTRY, 1);

@@ -79,6 +79,7 @@ struct dentry {
 	/* cache line 1: the inline name, read by name comparison */
 	_Atomic uint64_t d_iname[DNAME_INLINE_LEN / 8] ____cacheline_aligned;
 	uint32_t d_magic;			/* DENTRY_MAGIC while alive (debug.h) */
+	uint32_t d_gen;				/* debug builds: no other dentry's (debug.h) */
 
 	/* cache line 2: written by REF-walk and by writers */
 	struct lockref d_lockref ____cacheline_aligned;

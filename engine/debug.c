@@ -20,6 +20,15 @@ void nb_set_delays(unsigned int one_in)
 	nb_delay_one_in = NB_DEBUG_ON ? one_in : 0;
 }
 
+uint32_t nb_next_gen(void)
+{
+	static _Atomic uint32_t gen;
+
+	/* relaxed: the number only has to be unique; the dentry carrying it
+	 * is published as any new dentry is */
+	return atomic_fetch_add_explicit(&gen, 1, memory_order_relaxed) + 1;
+}
+
 /* The lines every thread's store pressure writes: 64 bytes apart. */
 #define PRESSURE_LINES	16
 static struct {

@@ -96,6 +96,31 @@ static inline void debug_check_magic(const void *obj, const volatile uint32_t *m
 		       obj, *magic, want);
 }
 
+/*
+ * Generation numbers: every dentry gets one no other dentry had (debug
+ * builds; 0 elsewhere).  Poison shows a late reader a freed object while
+ * it sits in the quarantine; a generation that changed under a walker
+ * shows it one freed and reused since, whatever became of the memory.
+ */
+uint32_t nb_next_gen(void);
+
+static inline uint32_t debug_next_gen(void)
+{
+	return NB_DEBUG_ON ? nb_next_gen() : 0;
+}
+
+/* The walker has stood on @obj since it read its generation @gen. */
+static inline void debug_check_gen(const void *obj, const volatile uint32_t *genp, uint32_t gen,
+				   const char *what, const char *where)
+{
+	uint32_t now = NB_DEBUG_ON ? *genp : gen;
+
+	if (NB_DEBUG_ON && now != gen)
+		nb_bug("poison", "%s: the %s %p it stands on was freed%s (generation %08x, was "
+		       "%08x)", where, what, obj, now == (uint32_t)POISON_WORD ? "" : " and reused",
+		       now, gen);
+}
+
 /* A symlink body that a walk is reading must not have been freed. */
 static inline void debug_check_body(const char *body, const char *where)
 {

@@ -880,7 +880,8 @@ static void debug_check_links(const struct nameidata *nd)
 
 static const char *walk_component(struct nameidata *nd, int flags)
 {
-	struct dentry *dentry;
+	struct dentry *dentry, *parent = nd->path.dentry;
+	uint32_t gen = NB_DEBUG_ON ? parent->d_gen : 0;
 
 	/*
 	 * "." and ".." are special - ".." especially so because it has to be
@@ -895,6 +896,8 @@ static const char *walk_component(struct nameidata *nd, int flags)
 		return handle_dots(nd, nd->last_type);
 	}
 	dentry = lookup_fast(nd);
+	/* what it looked in is what it stood on, before and after the delay */
+	debug_check_gen(parent, &parent->d_gen, gen, "dentry", "walk_component");
 	if (IS_ERR(dentry))
 		return ERR_CAST(dentry);
 	if (unlikely(!dentry)) {
