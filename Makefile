@@ -132,6 +132,7 @@ zoo-build:
 
 # The fuzz target (tests/fuzz/fuzz_sh.c): clang's libFuzzer, ASan, UBSan.
 fuzz-build:
+	@scripts/deps.sh fuzz
 	$(MAKE) CC=clang BUILD=$(FUZZ_BUILD) OPT=-O1 EXTRA_CFLAGS="$(FUZZ_CFLAGS)" $(FUZZ_BIN)
 
 $(FUZZ_BIN): tests/fuzz/fuzz_sh.c $(BUILD)/runners/sh.o $(BUILD)/runners/args.o $(ENGINE_LIB)
@@ -154,11 +155,11 @@ tsan:
 		EXTRA_LDFLAGS="-fsanitize=thread" $(TSAN_BIN) unit
 
 # The ThreadSanitizer variant runs the unit tests (the concurrent smoke test
-# among them); its single-threaded command-line and conformance suites add
-# nothing but minutes.
-check: $(BIN) $(UNIT_BINS) asan tsan
+# among them) and a short stress run; its single-threaded command-line and
+# conformance suites add nothing but minutes.  The zoo's fast bugs run once.
+check: $(BIN) $(UNIT_BINS) asan tsan zoo-build
 	TSAN_OPTIONS="suppressions=$(CURDIR)/tests/tsan.supp halt_on_error=1" \
-	$(PYTHON) tests/run.py --variant plain=$(BUILD),$(BIN) \
+	$(PYTHON) tests/run.py --zoo $(ZOO_BIN) --variant plain=$(BUILD),$(BIN) \
 		--variant asan=$(ASAN_BUILD),$(ASAN_BIN) \
 		--variant tsan=$(TSAN_BUILD),$(TSAN_BIN),units
 

@@ -1443,6 +1443,9 @@ static void report(FILE *f, struct model *m, const struct lookup_record *r, enum
 
 		if (atomic_load_explicit(&m->log_ver[slot], memory_order_relaxed) == v)
 			fprintf(f, "    %6" PRIu64 "  %s\n", v, m->log[slot]);
+		else if (v == w)
+			fprintf(f, "    %6" PRIu64 "  (none: the writer's change in flight "
+				"changed nothing)\n", v);
 	}
 }
 

@@ -703,6 +703,7 @@ struct reader {
 	char (*scoped)[64];		/* PATHS paths for stat_in_root "/s" */
 	char (*hot)[64];		/* PATHS paths into the churned mounts */
 	char (*attack)[64];		/* PATHS '..' chains out of /s/c, in root /s */
+	char (*moving)[64];		/* PATHS paths down through moving directories */
 	struct lookup_record rec[BATCH];
 };
 
@@ -727,6 +728,21 @@ static void hot_path(uint64_t *rng, char *buf, size_t n, bool inside)
 						       sizeof(ending_inside[0]))], x, y);
 	else
 		snprintf(buf, n, shapes[pick(rng, sizeof(shapes) / sizeof(shapes[0]))], x, y);
+}
+
+/*
+ * Down through the directories move_phase() renames ("/a/c", "/b/d/a"):
+ * a walk standing on one when it moves must notice, by its d_seq, before
+ * it takes the next step from there.
+ */
+static void moving_path(uint64_t *rng, char *buf, size_t n)
+{
+	static const char *const names[] = { "a", "b", "c", "d" };
+	int k = 2 + (int)pick(rng, 2), i;
+	size_t len = 0;
+
+	for (i = 0; i < k && len + 3 < n; i++)
+		len += (size_t)snprintf(buf + len, n - len, "/%s", names[pick(rng, 4)]);
 }
 
 /* A '..' chain out of /s/c/a or /s/c/b, for a walk rooted at /s. */
@@ -806,6 +822,12 @@ static void one_lookup(struct reader *rd, struct lookup_record *r)
 		r->kind = LK_IN_ROOT;
 		r->path = rd->attack[pick(&rd->rng, PATHS)];
 		r->root = "/s";
+	}
+	/* while directories at the top move, most lookups descend through them */
+	if (atomic_load_explicit(&st->phase, memory_order_relaxed) == PHASE_MOVE && k < 80 &&
+	    pick(&rd->rng, 4)) {
+		r->kind = k < 60 ? LK_STAT : LK_LSTAT;
+		r->path = rd->moving[pick(&rd->rng, PATHS)];
 	}
 	/* while the writer churns mounts, most lookups cross them */
 	if (atomic_load_explicit(&st->phase, memory_order_relaxed) == PHASE_MOUNT && k < 80 &&
@@ -1063,13 +1085,15 @@ static int stress_round(struct stress *st)
 		rd[i].scoped = calloc(PATHS, sizeof(*rd[i].scoped));
 		rd[i].hot = calloc(PATHS, sizeof(*rd[i].hot));
 		rd[i].attack = calloc(PATHS, sizeof(*rd[i].attack));
-		if (!rd[i].paths || !rd[i].scoped || !rd[i].hot || !rd[i].attack)
+		rd[i].moving = calloc(PATHS, sizeof(*rd[i].moving));
+		if (!rd[i].paths || !rd[i].scoped || !rd[i].hot || !rd[i].attack || !rd[i].moving)
 			return -ENOMEM;
 		for (j = 0; j < PATHS; j++) {
 			make_path(&rng, rd[i].paths[j], sizeof(rd[i].paths[j]), false);
 			make_path(&rng, rd[i].scoped[j], sizeof(rd[i].scoped[j]), true);
 			hot_path(&rng, rd[i].hot[j], sizeof(rd[i].hot[j]), true);
 			attack_path(&rng, rd[i].attack[j], sizeof(rd[i].attack[j]));
+			moving_path(&rng, rd[i].moving[j], sizeof(rd[i].moving[j]));
 		}
 	}
 	if (pthread_create(&wt, NULL, writer_main, &w))
@@ -1085,6 +1109,7 @@ static int stress_round(struct stress *st)
 		free(rd[i].scoped);
 		free(rd[i].hot);
 		free(rd[i].attack);
+		free(rd[i].moving);
 	}
 	nb_ctx_free(ctx);
 	if (!st->failed) {

@@ -2,7 +2,8 @@
 # Install what nameibench needs to build and run, on Debian or Ubuntu, when
 # it is missing: a C compiler and make, pkg-config, liburcu, hwloc, gnuplot
 # and python3.  Called by the Makefile before the first build; prints
-# nothing when everything is already there.
+# nothing when everything is already there.  "deps.sh fuzz" also wants
+# clang and its libFuzzer runtime (make fuzz).
 set -eu
 
 missing=""
@@ -20,6 +21,19 @@ fi
 command -v hwloc-ls >/dev/null 2>&1 || need_pkg hwloc
 command -v gnuplot >/dev/null 2>&1 || need_pkg gnuplot-nox
 command -v python3 >/dev/null 2>&1 || need_pkg python3
+if [ "${1:-}" = fuzz ]; then
+	command -v clang >/dev/null 2>&1 || need_pkg clang
+	# libFuzzer's runtime: libclang-rt-N-dev for the installed clang N
+	if ! { command -v clang >/dev/null 2>&1 &&
+	       [ -e "$(clang -print-file-name=libclang_rt.fuzzer-x86_64.a)" ]; }; then
+		if command -v clang >/dev/null 2>&1; then
+			v=$(clang -dumpversion | cut -d. -f1)
+		else
+			v=14		# Debian 12's clang
+		fi
+		need_pkg "libclang-rt-$v-dev"
+	fi
+fi
 
 [ -z "$missing" ] && exit 0
 

@@ -18,14 +18,23 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def suites(variant, build, nameibench, units_only, first):
+def suites(variant, build, nameibench, units_only, first, zoo):
     """The suites of one build variant, each named "variant/suite".  The
     report and compare suites test Python and gnuplot more than the binary,
-    so only the @first full variant runs them."""
+    so only the @first full variant runs them, and the zoo (the @zoo build)
+    with it.  A units-only variant runs the unit tests and the stress test,
+    the multi-threaded suites."""
     py = sys.executable
     units = sorted(glob.glob(os.path.join(build, "tests", "test_*")))
     units = [u for u in units if os.access(u, os.X_OK) and not u.endswith(".d")]
     out = [(os.path.basename(u), [u]) for u in units]
+    stress = [py, os.path.join(ROOT, "tests", "test_stress.py"), nameibench, "--seconds", "3"]
+    if first and zoo:
+        stress += ["--zoo", zoo]
+    out.append(("stress", stress))
+    if first and zoo:
+        out.append(("zoo", [py, os.path.join(ROOT, "tests", "zoo.py"), "--nameibench", zoo,
+                            "--fast", "--check"]))
     if not units_only:
         out.append(("cli", [py, os.path.join(ROOT, "tests", "test_cli.py"), nameibench]))
         out.append(("bench", [py, os.path.join(ROOT, "tests", "test_bench.py"), nameibench]))
@@ -83,6 +92,9 @@ def main():
                     help="a build to test: its unit tests under BUILD_DIR/tests and its "
                          "nameibench binary (with ',units': the unit tests only); repeat "
                          "for several (default: plain=build,bin/nameibench)")
+    ap.add_argument("--zoo", metavar="BINARY",
+                    help="the zoo build (bin/nameibench-zoo): run the bugs of the zoo that "
+                         "are caught fast, with the first full variant")
     ap.add_argument("-v", "--verbose", action="store_true", help="print every PASS line too")
     args = ap.parse_args()
     variants = args.variant or [parse_variant("plain=%s,%s" % (
@@ -94,7 +106,8 @@ def main():
             counts["FAIL"] += 1
             print("FAIL: %s: %s is not built" % (variant, binary))
             continue
-        for name, argv in suites(variant, build, binary, units_only, first and not units_only):
+        for name, argv in suites(variant, build, binary, units_only, first and not units_only,
+                                     args.zoo and os.path.abspath(args.zoo)):
             run_suite(name, argv, counts, args.verbose)
         first = first and units_only
     skipped = " (%d skipped)" % counts["SKIP"] if counts["SKIP"] else ""
