@@ -896,10 +896,11 @@ static const char *walk_component(struct nameidata *nd, int flags)
 		return handle_dots(nd, nd->last_type);
 	}
 	dentry = lookup_fast(nd);
-	/* what it looked in is what it stood on, before and after the delay */
-	debug_check_gen(parent, &parent->d_gen, gen, "dentry", "walk_component");
 	if (IS_ERR(dentry))
-		return ERR_CAST(dentry);
+		return ERR_CAST(dentry);	/* a failed unlazy: parent is no longer ours */
+	/* what it looked in is what it stood on, before and after the delay
+	 * (still under RCU, or unlazied with a reference on it) */
+	debug_check_gen(parent, &parent->d_gen, gen, "dentry", "walk_component");
 	if (unlikely(!dentry)) {
 		dentry = lookup_slow(&nd->last, nd->path.dentry);
 		if (IS_ERR(dentry))
