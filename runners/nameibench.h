@@ -21,7 +21,8 @@ int cmd_topology(int argc, char **argv);
 
 struct nb_strategy;
 /* Run an sh script against a fresh engine (sh.c; the fuzzer uses it). */
-int nb_sh_script(const struct nb_strategy *strategy, FILE *in, FILE *out, int *malformed);
+int nb_sh_script(const struct nb_strategy *strategy, unsigned int hash_bits, FILE *in,
+		 FILE *out, FILE *diag, int *malformed);
 
 /* One line per strategy, "<indent>name  summary". */
 void nb_print_strategies(FILE *f, const char *indent);

@@ -262,36 +262,37 @@ static void sh_exec(struct nb_ctx *ctx, const struct sh_cmd *cmd, char **arg, FI
  * sh_line - run one line.  Returns 0, or 1 if it was malformed (after
  * printing "err EINVAL" and the reason).
  */
-static int sh_line(struct nb_ctx *ctx, char *line, size_t len, long lineno, FILE *out)
+static int sh_line(struct nb_ctx *ctx, char *line, size_t len, long lineno, FILE *out,
+		   FILE *diag)
 {
 	char *tok[SH_MAX_TOKENS + 1] = { NULL };
 	const struct sh_cmd *cmd;
 	int n;
 
 	if (strlen(line) != len) {
-		fprintf(stderr, "nameibench sh: line %ld: contains a NUL byte\n", lineno);
+		fprintf(diag, "nameibench sh: line %ld: contains a NUL byte\n", lineno);
 		goto malformed;
 	}
 	n = sh_tokenize(line, tok);
 	if (n == 0 || tok[0][0] == '#')
 		return 0;
 	if (n < 0) {
-		fprintf(stderr, "nameibench sh: line %ld: too many words\n", lineno);
+		fprintf(diag, "nameibench sh: line %ld: too many words\n", lineno);
 		goto malformed;
 	}
 	cmd = sh_find(tok[0]);
 	if (!cmd) {
-		fprintf(stderr, "nameibench sh: line %ld: unknown operation '%s'\n",
+		fprintf(diag, "nameibench sh: line %ld: unknown operation '%s'\n",
 			lineno, tok[0]);
 		goto malformed;
 	}
 	if (n - 1 < cmd->min_args || n - 1 > cmd->max_args) {
-		fprintf(stderr, "nameibench sh: line %ld: wrong number of arguments, usage: %s\n",
+		fprintf(diag, "nameibench sh: line %ld: wrong number of arguments, usage: %s\n",
 			lineno, cmd->usage);
 		goto malformed;
 	}
 	if (cmd->op == SH_UMOUNT && tok[2] && strcmp(tok[2], "lazy")) {
-		fprintf(stderr, "nameibench sh: line %ld: umount takes 'lazy' or nothing after "
+		fprintf(diag, "nameibench sh: line %ld: umount takes 'lazy' or nothing after "
 			"the path, not '%s'\n", lineno, tok[2]);
 		goto malformed;
 	}
@@ -304,12 +305,15 @@ malformed:
 }
 
 /*
- * nb_sh_script - run the script @in against a fresh engine with @strategy,
- * results to @out; *@malformed is set if a line was.  Returns 0, a positive
- * errno if the engine could not start, or a negative errno if reading @in
- * failed.  The fuzzer (tests/fuzz) calls it too.
+ * nb_sh_script - run the script @in against a fresh engine with @strategy
+ * and a dentry hash of 2^@hash_bits buckets (0: the default), results to
+ * @out, malformed lines reported on @diag; *@malformed is set if a line
+ * was.  Returns 0, a positive errno if the engine could not start, or a
+ * negative errno if reading @in failed.  The fuzzer (tests/fuzz) calls it
+ * too.
  */
-int nb_sh_script(const struct nb_strategy *strategy, FILE *in, FILE *out, int *malformed)
+int nb_sh_script(const struct nb_strategy *strategy, unsigned int hash_bits, FILE *in,
+		 FILE *out, FILE *diag, int *malformed)
 {
 	struct nb_ctx *ctx;
 	char *line = NULL;
@@ -320,7 +324,7 @@ int nb_sh_script(const struct nb_strategy *strategy, FILE *in, FILE *out, int *m
 
 	err = nb_thread_start();
 	if (!err)
-		err = nb_engine_init(0);
+		err = nb_engine_init(hash_bits);
 	if (err)
 		return err < 0 ? -err : err;
 	ctx = nb_ctx_new(strategy);
@@ -333,7 +337,7 @@ int nb_sh_script(const struct nb_strategy *strategy, FILE *in, FILE *out, int *m
 		lineno++;
 		if (len && line[len - 1] == '\n')
 			line[--len] = '\0';
-		*malformed |= sh_line(ctx, line, (size_t)len, lineno, out);
+		*malformed |= sh_line(ctx, line, (size_t)len, lineno, out, diag);
 	}
 	err = ferror(in) ? -errno : 0;
 	free(line);
@@ -384,7 +388,7 @@ int cmd_sh(int argc, char **argv)
 			return arg_error("sh", "cannot open '%s': %s", file, strerror(errno));
 	}
 
-	err = nb_sh_script(strategy, in, stdout, &malformed);
+	err = nb_sh_script(strategy, 0, in, stdout, stderr, &malformed);
 	if (err > 0) {
 		fprintf(stderr, "nameibench sh: cannot start the engine: %s\n", nb_errno_name(-err));
 		return 1;

@@ -23,6 +23,13 @@
 
 static const char *const strategies[] = { "global", "dlock", "lockref", "rcuwalk", "rcufull" };
 
+/* A small hash: a script makes a few hundred dentries, and a fresh engine
+ * per run must not cost a megabyte table.  Shared chains are a test too. */
+#define FUZZ_HASH_BITS	8
+
+/* Malformed lines are what a fuzzer mostly writes: not worth a message. */
+static FILE *quiet;
+
 /* Run @script with @strategy; the output, with counters lines blanked. */
 static char *run(const char *strategy, const uint8_t *script, size_t len)
 {
@@ -37,7 +44,10 @@ static char *run(const char *strategy, const uint8_t *script, size_t len)
 	out = open_memstream(&text, &n);
 	if (!in || !out)
 		abort();
-	err = nb_sh_script(nb_strategy_find(strategy), in, out, &malformed);
+	if (!quiet)
+		quiet = fopen("/dev/null", "w");
+	err = nb_sh_script(nb_strategy_find(strategy), FUZZ_HASH_BITS, in, out,
+			   quiet ? quiet : stderr, &malformed);
 	if (err > 0)
 		abort();			/* the engine could not start */
 	fclose(in);
