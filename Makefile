@@ -14,6 +14,8 @@
 #   make zoo           every bug of the zoo against the stress test: a table of
 #                      bug, strategy, detected, time and how (ZOO_SECONDS=30)
 #   make fuzz          fuzz the sh language and the path walk: make fuzz SECONDS=600
+#   make bench         the engine against the hardware and the kernel: a table, the
+#                      targets with PASS/FAIL, results/bench-<UTC time>.json (QUICK=1)
 #   make clean
 
 .DEFAULT_GOAL := all
@@ -75,7 +77,7 @@ SECONDS     ?= 60
 TSAN_BUILD  := build/tsan
 TSAN_BIN    := bin/nameibench-tsan
 
-.PHONY: all check conformance unit asan tsan zoo-build fuzz-build fuzz stress zoo report clean help
+.PHONY: all check conformance unit asan tsan zoo-build fuzz-build fuzz stress zoo bench report clean help
 
 all: $(BIN)
 
@@ -176,6 +178,10 @@ stress: $(BIN) asan tsan
 zoo: zoo-build
 	$(PYTHON) tests/zoo.py --nameibench $(ZOO_BIN) --seconds $(ZOO_SECONDS) --seed $(SEED)
 
+bench: $(BIN)
+	@scripts/deps.sh bench
+	@$(PYTHON) plots/bench.py --nameibench $(BIN) $(if $(QUICK),--quick)
+
 report: $(BIN)
 	@$(PYTHON) plots/make_report.py --nameibench $(BIN) $(if $(RESULTS),--results $(RESULTS)) \
 		$(if $(QUICK),--quick)
@@ -188,6 +194,6 @@ clean:
 	rm -rf $(BUILD) bin
 
 help:
-	@sed -n '3,16s/^# \{0,1\}//p' Makefile
+	@sed -n '3,18s/^# \{0,1\}//p' Makefile
 
 -include $(ENGINE_OBJS:.o=.d) $(RUNNER_OBJS:.o=.d) $(UNIT_BINS:=.d)

@@ -3,7 +3,8 @@
 # it is missing: a C compiler and make, pkg-config, liburcu, hwloc, gnuplot
 # and python3.  Called by the Makefile before the first build; prints
 # nothing when everything is already there.  "deps.sh fuzz" also wants
-# clang and its libFuzzer runtime (make fuzz).
+# clang and its libFuzzer runtime (make fuzz), "deps.sh bench" valgrind
+# (make bench counts instructions with callgrind).
 set -eu
 
 missing=""
@@ -21,6 +22,9 @@ fi
 command -v hwloc-ls >/dev/null 2>&1 || need_pkg hwloc
 command -v gnuplot >/dev/null 2>&1 || need_pkg gnuplot-nox
 command -v python3 >/dev/null 2>&1 || need_pkg python3
+if [ "${1:-}" = bench ]; then
+	command -v valgrind >/dev/null 2>&1 || need_pkg valgrind
+fi
 if [ "${1:-}" = fuzz ]; then
 	command -v clang >/dev/null 2>&1 || need_pkg clang
 	# libFuzzer's runtime: libclang-rt-N-dev for the installed clang N
