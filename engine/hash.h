@@ -55,10 +55,22 @@ static inline uint64_t has_zero_byte(uint64_t a)
 	return (a - WORD_ONES) & ~a & WORD_HIGHS;
 }
 
-/* Mask of the bytes below byte index @n (0..7), little-endian. */
+/* Mask of the bytes below byte index @n (0..7, never 8), little-endian:
+ * a shift and a subtraction, no branch. */
 static inline uint64_t bytemask_from_count(unsigned int n)
 {
-	return n ? (~UINT64_C(0) >> (64 - 8 * n)) : 0;
+	return (UINT64_C(1) << (8 * n)) - 1;
+}
+
+/*
+ * zero_bytemask - from has_zero_byte()'s result @m (nonzero), the mask of
+ * the bytes below the first zero byte: its exact lowest set bit is bit
+ * 8k + 7 for byte k, so isolate it and shift it down to bit 8k.  The
+ * kernel's create_zero_mask() does the same with the same bits.
+ */
+static inline uint64_t zero_bytemask(uint64_t m)
+{
+	return ((m & -m) >> 7) - 1;
 }
 
 static inline uint64_t rol64(uint64_t w, unsigned int s)
@@ -100,9 +112,8 @@ static inline uint64_t hash_name(const void *salt, const char *name)
 		h = hash_mix(h, a);
 		len += 8;
 	}
-	m = (unsigned int)__builtin_ctzll(m) / 8;
-	h = hash_mix(h, a & bytemask_from_count((unsigned int)m));
-	len += (unsigned int)m;
+	h = hash_mix(h, a & zero_bytemask(m));
+	len += (unsigned int)__builtin_ctzll(m) / 8;
 	return hashlen_create(hash_fold(h, len), len);
 }
 
