@@ -21,6 +21,7 @@
 #include "census.h"
 #include "dcache.h"
 #include "debug.h"
+#include "slab.h"
 #include "fs.h"
 #include "zoo.h"
 
@@ -128,17 +129,19 @@ static const char *alloc_name(struct dentry *d, const char *name, unsigned int l
 
 /* ---- allocation and freeing ---- */
 
+/* struct dentry is three cache lines and must start on one (dcache.h) */
+static struct nb_cache dentry_cache = NB_CACHE_INIT("dentry", struct dentry, NB_CACHELINE);
+
 static struct dentry *__d_alloc(struct super_block *sb, const struct qstr *name)
 {
-	struct dentry *d = aligned_alloc(NB_CACHELINE, sizeof(*d));
+	struct dentry *d = nb_cache_alloc(&dentry_cache);
 	const char *dname;
 
 	if (!d)
 		return NULL;
-	memset(d, 0, sizeof(*d));
 	dname = alloc_name(d, name->name, name->len);
 	if (!dname) {
-		free(d);
+		nb_cache_free(&dentry_cache, d);
 		return NULL;
 	}
 	atomic_init(&d->d_flags, 0);
@@ -161,7 +164,7 @@ static struct dentry *__d_alloc(struct super_block *sb, const struct qstr *name)
 static void __d_free_rcu(struct rcu_head *head)
 {
 	rcu_callback_enter(head);
-	nb_free(container_of(head, struct dentry, d_rcu));
+	nb_cache_free(&dentry_cache, container_of(head, struct dentry, d_rcu));
 }
 
 static void d_free(struct dentry *d)
@@ -169,7 +172,7 @@ static void d_free(struct dentry *d)
 	put_external_name(external_name(d));
 	census_add(CENSUS_DENTRY, -1);
 	if (zoo(DENTRY_FREE_NORCU))
-		nb_free(d);
+		nb_cache_free(&dentry_cache, d);
 	else
 		call_rcu(&d->d_rcu, __d_free_rcu);
 }

@@ -14,15 +14,18 @@
 #include "census.h"
 #include "debug.h"
 #include "fs.h"
+#include "slab.h"
 #include "zoo.h"
 #include "rcu.h"
 
 
 /* ---- inodes ---- */
 
+static struct nb_cache inode_cache = NB_CACHE_INIT("inode", struct inode, 16);
+
 struct inode *new_inode(struct super_block *sb, unsigned int mode)
 {
-	struct inode *inode = calloc(1, sizeof(*inode));
+	struct inode *inode = nb_cache_alloc(&inode_cache);
 
 	if (!inode)
 		return NULL;
@@ -53,7 +56,7 @@ static void i_callback(struct rcu_head *head)
 	rcu_callback_enter(head);
 	if (!zoo(SYMLINK_FREE_NORCU))
 		nb_free((char *)inode->i_link);
-	nb_free(inode);
+	nb_cache_free(&inode_cache, inode);
 }
 
 void iput(struct inode *inode)

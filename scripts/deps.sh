@@ -4,7 +4,8 @@
 # and python3.  Called by the Makefile before the first build; prints
 # nothing when everything is already there.  "deps.sh fuzz" also wants
 # clang and its libFuzzer runtime (make fuzz), "deps.sh bench" valgrind
-# (make bench counts instructions with callgrind).
+# and gdb (make bench counts instructions with callgrind and reads struct
+# sizes from the debug information).
 set -eu
 
 missing=""
@@ -24,6 +25,7 @@ command -v gnuplot >/dev/null 2>&1 || need_pkg gnuplot-nox
 command -v python3 >/dev/null 2>&1 || need_pkg python3
 if [ "${1:-}" = bench ]; then
 	command -v valgrind >/dev/null 2>&1 || need_pkg valgrind
+	command -v gdb >/dev/null 2>&1 || need_pkg gdb
 fi
 if [ "${1:-}" = fuzz ]; then
 	command -v clang >/dev/null 2>&1 || need_pkg clang
