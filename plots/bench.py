@@ -133,7 +133,8 @@ class Bench:
             ir = callgrind_total(cg)
             res[s] = {"instructions_per_stat": ir / loops,
                       "instructions_per_component": ir / loops / 5,
-                      "top_functions": callgrind_top(cg, 8)}
+                      "top_functions_per_stat": [(f, ir / loops)
+                                                 for f, ir in callgrind_top(cg, 10)]}
         self.record("instructions_per_component", res)
 
     def scaling(self, pus):
@@ -212,7 +213,10 @@ def callgrind_top(path, n):
         m = re.match(r"^\s*([\d,]+)\s+\(\s*[\d.]+%\)\s+(\S+)", line) or \
             re.match(r"^\s*([\d,]+)\s+(\S+)", line)
         if m and ":" in m.group(2):
-            rows.append((m.group(2).split(":", 1)[1].split(" ")[0], int(m.group(1).replace(",", ""))))
+            # "engine/hash.h:link_path_walk": hash.h's code inlined there
+            where, fn = m.group(2).split(":", 1)
+            rows.append(("%s:%s" % (os.path.basename(where), fn.split(" ")[0]),
+                         int(m.group(1).replace(",", ""))))
     return rows[:n]
 
 
