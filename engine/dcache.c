@@ -27,8 +27,9 @@
 
 seqlock_t rename_lock;
 
-static struct hlist_bl_head *dentry_hashtable;
-static unsigned int d_hash_shift;
+/* read by d_hash() (dcache.h), set once by dcache_init() */
+struct hlist_bl_head *dentry_hashtable;
+unsigned int d_hash_shift;
 
 
 #define D_HASH_BITS_DEFAULT	20	/* a million buckets: a chain per dentry at 1M */
@@ -55,11 +56,6 @@ void dcache_exit(void)
 {
 	free(dentry_hashtable);
 	dentry_hashtable = NULL;
-}
-
-struct hlist_bl_head *d_hash(uint32_t hash)
-{
-	return dentry_hashtable + (hash >> d_hash_shift);
 }
 
 /* ---- names ---- */
@@ -539,36 +535,6 @@ struct dentry *__d_lookup(const struct dentry *parent, const struct qstr *name)
 	}
 	rcu_read_unlock();
 	return found;
-}
-
-/*
- * __d_lookup_rcu - RCU-walk's hash lookup: store-free.  Returns a candidate
- * and, in *seqp, its d_seq sampled before the checks; the caller must
- * validate the parent (hand over hand) and, before using anything it read
- * from the child, the child against *seqp.
- */
-struct dentry *__d_lookup_rcu(const struct dentry *parent, const struct qstr *name,
-			      unsigned int *seqp)
-{
-	struct hlist_bl_node *node;
-
-	for (node = hlist_bl_first_rcu(d_hash(name->hash)); node; node = hlist_bl_next_rcu(node)) {
-		struct dentry *d = container_of(node, struct dentry, d_hash);
-		unsigned int seq = raw_seqcount_begin(&d->d_seq);
-
-		debug_check_magic(d, &d->d_magic, DENTRY_MAGIC, "dentry", "__d_lookup_rcu");
-		if (d_parent(d) != parent)
-			continue;
-		if (d_unhashed(d))
-			continue;
-		if (READ_ONCE(d->d_hash_len) != name->hash_len)
-			continue;
-		if (!dentry_cmp(READ_ONCE(d->d_name), name->name, name->len))
-			continue;
-		*seqp = seq;
-		return d;
-	}
-	return NULL;
 }
 
 /*

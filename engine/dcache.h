@@ -28,6 +28,7 @@
 #include <stdbool.h>
 
 #include "compiler.h"
+#include "debug.h"
 #include "hash.h"
 #include "list.h"
 #include "lockref.h"
@@ -236,7 +237,13 @@ static inline bool dentry_cmp(const char *cs, const char *ct, unsigned int len)
 int dcache_init(unsigned int hash_bits);
 void dcache_exit(void);
 
-struct hlist_bl_head *d_hash(uint32_t hash);
+extern struct hlist_bl_head *dentry_hashtable;
+extern unsigned int d_hash_shift;
+
+static inline struct hlist_bl_head *d_hash(uint32_t hash)
+{
+	return dentry_hashtable + (hash >> d_hash_shift);
+}
 
 struct dentry *d_alloc(struct dentry *parent, const struct qstr *name);
 struct dentry *d_make_root(struct super_block *sb, struct inode *inode);
@@ -255,8 +262,6 @@ bool d_cant_mount(const struct dentry *dentry);
 
 struct dentry *__d_lookup(const struct dentry *parent, const struct qstr *name);
 struct dentry *__d_lookup_lockref(const struct dentry *parent, const struct qstr *name);
-struct dentry *__d_lookup_rcu(const struct dentry *parent, const struct qstr *name,
-			      unsigned int *seqp);
 struct dentry *d_lookup(const struct dentry *parent, const struct qstr *name);
 
 extern seqlock_t rename_lock;
@@ -288,5 +293,36 @@ struct dentry *dlock_dget(struct dentry *dentry);
 void dlock_dput(struct dentry *dentry);
 struct dentry *dlock_dget_parent(struct dentry *dentry);
 void shrink_dcache_sb(struct super_block *sb);
+
+/*
+ * __d_lookup_rcu - RCU-walk's hash lookup: store-free.  Returns a candidate
+ * and, in *seqp, its d_seq sampled before the checks; the caller must
+ * validate the parent (hand over hand) and, before using anything it read
+ * from the child, the child against *seqp.  Inline: it is most of every
+ * component an RCU walk takes.
+ */
+static inline struct dentry *__d_lookup_rcu(const struct dentry *parent,
+					    const struct qstr *name, unsigned int *seqp)
+{
+	struct hlist_bl_node *node;
+
+	for (node = hlist_bl_first_rcu(d_hash(name->hash)); node; node = hlist_bl_next_rcu(node)) {
+		struct dentry *d = container_of(node, struct dentry, d_hash);
+		unsigned int seq = raw_seqcount_begin(&d->d_seq);
+
+		debug_check_magic(d, &d->d_magic, DENTRY_MAGIC, "dentry", "__d_lookup_rcu");
+		if (d_parent(d) != parent)
+			continue;
+		if (d_unhashed(d))
+			continue;
+		if (READ_ONCE(d->d_hash_len) != name->hash_len)
+			continue;
+		if (!dentry_cmp(READ_ONCE(d->d_name), name->name, name->len))
+			continue;
+		*seqp = seq;
+		return d;
+	}
+	return NULL;
+}
 
 #endif /* NB_DCACHE_H */
