@@ -921,15 +921,16 @@ static const char *walk_component(struct nameidata *nd, int flags)
  */
 #if WALK_RCU
 /*
- * walk_fast_rcu - walk_component(nd, WALK_MORE) for the case that is most
- * of every RCU walk: a plain name (not a dot) whose dentry is cached, is a
- * directory, has nothing mounted on it and is not a symlink.  Find it,
- * recheck the parent (hand over hand) and the child, step onto it: what
- * lookup_fast() and step_into() do for it, without their calls and the
- * cases they branch to.  Anything else returns false with nd untouched,
- * and walk_component() takes the component from the start.
+ * walk_fast_rcu - walk_component() for the case that is most of every RCU
+ * walk: a plain name (not a dot) whose dentry is cached, has nothing
+ * mounted on it and is a directory -- or, for the last component
+ * (@last), anything positive but a symlink, outside any symlink body.
+ * Find it, recheck the parent (hand over hand) and the child, step onto
+ * it: what lookup_fast() and step_into() do for it, without their calls
+ * and the cases they branch to.  Anything else returns false with nd
+ * untouched, and walk_component() takes the component from the start.
  */
-static inline bool walk_fast_rcu(struct nameidata *nd)
+static inline bool walk_fast_rcu(struct nameidata *nd, bool last)
 {
 	struct dentry *parent = nd->path.dentry, *d;
 	struct inode *inode;
@@ -937,7 +938,9 @@ static inline bool walk_fast_rcu(struct nameidata *nd)
 
 	uint32_t gen = NB_DEBUG_ON ? parent->d_gen : 0;
 
-	if (!in_rcu(nd) || unlikely(nd->last_type != LAST_NORM))
+	unsigned int type;
+
+	if (!in_rcu(nd) || unlikely(nd->last_type != LAST_NORM) || (last && nd->depth))
 		return false;
 	debug_check_links(nd);
 	debug_delay();
@@ -945,8 +948,10 @@ static inline bool walk_fast_rcu(struct nameidata *nd)
 	debug_check_gen(parent, &parent->d_gen, gen, "dentry", "walk_fast_rcu");
 	if (unlikely(!d))
 		return false;
-	/* a directory, not mounted on: one load answers both */
-	if (unlikely((d_flags(d) & (DCACHE_ENTRY_TYPE | DCACHE_MOUNTED)) != DCACHE_DIRECTORY_TYPE))
+	/* not mounted on, and a directory (or, last, not a symlink): one load */
+	type = d_flags(d) & (DCACHE_ENTRY_TYPE | DCACHE_MOUNTED);
+	if (unlikely(last ? type == DCACHE_SYMLINK_TYPE || (type & DCACHE_MOUNTED) :
+			    type != DCACHE_DIRECTORY_TYPE))
 		return false;
 	if (!zoo(SKIP_PARENT_SEQ) && read_seqcount_retry(&parent->d_seq, nd->seq))
 		return false;
@@ -962,9 +967,10 @@ static inline bool walk_fast_rcu(struct nameidata *nd)
 	return true;
 }
 #else
-static inline bool walk_fast_rcu(struct nameidata *nd)
+static inline bool walk_fast_rcu(struct nameidata *nd, bool last)
 {
 	(void)nd;
+	(void)last;
 	return false;
 }
 #endif
@@ -1023,7 +1029,7 @@ OK:
 			link = walk_component(nd, 0);
 		} else {
 			/* not the last component */
-			if (likely(walk_fast_rcu(nd)))
+			if (likely(walk_fast_rcu(nd, false)))
 				continue;
 			link = walk_component(nd, WALK_MORE);
 		}
@@ -1049,6 +1055,8 @@ static const char *lookup_last(struct nameidata *nd)
 	/* a trailing slash: follow, and insist on a directory */
 	if (nd->last_type == LAST_NORM && nd->last.name[nd->last.len])
 		nd->flags |= LOOKUP_FOLLOW | LOOKUP_DIRECTORY;
+	if (likely(walk_fast_rcu(nd, true)))
+		return NULL;
 	return walk_component(nd, WALK_TRAILING);
 }
 
