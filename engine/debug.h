@@ -113,9 +113,12 @@ static inline uint32_t debug_next_gen(void)
 static inline void debug_check_gen(const void *obj, const volatile uint32_t *genp, uint32_t gen,
 				   const char *what, const char *where)
 {
-	uint32_t now = NB_DEBUG_ON ? *genp : gen;
+	uint32_t now;
 
-	if (NB_DEBUG_ON && now != gen)
+	if (!NB_DEBUG_ON)
+		return;
+	now = *genp;
+	if (now != gen)
 		nb_bug("poison", "%s: the %s %p it stands on was freed%s (generation %08x, was "
 		       "%08x)", where, what, obj, now == (uint32_t)POISON_WORD ? "" : " and reused",
 		       now, gen);

@@ -914,32 +914,28 @@ static const char *walk_component(struct nameidata *nd, int flags)
 /* ---- the walk ---- */
 
 /*
- * link_path_walk - resolve every component but the last, leaving it in
- * nd->last / nd->last_type.  Symlinks met on the way are walked through
- * nd->stack; the last component of a symlink body in the middle of a path
- * is always followed.
- */
-#if WALK_RCU
-/*
  * walk_fast_rcu - walk_component() for the case that is most of every RCU
  * walk: a plain name (not a dot) whose dentry is cached, has nothing
  * mounted on it and is a directory -- or, for the last component
  * (@last), anything positive but a symlink, outside any symlink body.
  * Find it, recheck the parent (hand over hand) and the child, step onto
  * it: what lookup_fast() and step_into() do for it, without their calls
- * and the cases they branch to.  Anything else returns false with nd
- * untouched, and walk_component() takes the component from the start.
+ * and the cases they branch to.  Returns true if it stepped.  Otherwise
+ * *@found is the dentry it found and checked against its parent (its d_seq
+ * in nd->next_seq), for step_into() to take as walk_component() would
+ * have, so that a mountpoint or a symlink is not looked up twice; or NULL,
+ * with nd untouched, for walk_component() to take the component from the
+ * start.
  */
-static inline bool walk_fast_rcu(struct nameidata *nd, bool last)
+#if WALK_RCU
+static inline bool walk_fast_rcu(struct nameidata *nd, bool last, struct dentry **found)
 {
 	struct dentry *parent = nd->path.dentry, *d;
-	struct inode *inode;
-	unsigned int seq;
-
 	uint32_t gen = NB_DEBUG_ON ? parent->d_gen : 0;
+	struct inode *inode;
+	unsigned int seq, type;
 
-	unsigned int type;
-
+	*found = NULL;
 	if (!in_rcu(nd) || unlikely(nd->last_type != LAST_NORM) || (last && nd->depth))
 		return false;
 	debug_check_links(nd);
@@ -948,12 +944,15 @@ static inline bool walk_fast_rcu(struct nameidata *nd, bool last)
 	debug_check_gen(parent, &parent->d_gen, gen, "dentry", "walk_fast_rcu");
 	if (unlikely(!d))
 		return false;
+	/* the parent had no changes while we looked, as in lookup_fast() */
+	if (!zoo(SKIP_PARENT_SEQ) && read_seqcount_retry(&parent->d_seq, nd->seq))
+		return false;
+	*found = d;
+	nd->next_seq = seq;
 	/* not mounted on, and a directory (or, last, not a symlink): one load */
 	type = d_flags(d) & (DCACHE_ENTRY_TYPE | DCACHE_MOUNTED);
 	if (unlikely(last ? type == DCACHE_SYMLINK_TYPE || (type & DCACHE_MOUNTED) :
 			    type != DCACHE_DIRECTORY_TYPE))
-		return false;
-	if (!zoo(SKIP_PARENT_SEQ) && read_seqcount_retry(&parent->d_seq, nd->seq))
 		return false;
 	debug_check_magic(d, &d->d_magic, DENTRY_MAGIC, "dentry", "walk_fast_rcu");
 	inode = d_inode(d);
@@ -967,14 +966,21 @@ static inline bool walk_fast_rcu(struct nameidata *nd, bool last)
 	return true;
 }
 #else
-static inline bool walk_fast_rcu(struct nameidata *nd, bool last)
+static inline bool walk_fast_rcu(struct nameidata *nd, bool last, struct dentry **found)
 {
 	(void)nd;
 	(void)last;
+	*found = NULL;
 	return false;
 }
 #endif
 
+/*
+ * link_path_walk - resolve every component but the last, leaving it in
+ * nd->last / nd->last_type.  Symlinks met on the way are walked through
+ * nd->stack; the last component of a symlink body in the middle of a path
+ * is always followed.
+ */
 static int link_path_walk(const char *name, struct nameidata *nd)
 {
 	int depth = 0;		/* depth <= nd->depth */
@@ -990,6 +996,7 @@ static int link_path_walk(const char *name, struct nameidata *nd)
 
 	/* At this point we know we have a real path component. */
 	for (;;) {
+		struct dentry *found;
 		const char *link;
 		uint64_t hash_len;
 		int type;
@@ -1029,9 +1036,10 @@ OK:
 			link = walk_component(nd, 0);
 		} else {
 			/* not the last component */
-			if (likely(walk_fast_rcu(nd, false)))
+			if (likely(walk_fast_rcu(nd, false, &found)))
 				continue;
-			link = walk_component(nd, WALK_MORE);
+			link = found ? step_into(nd, WALK_MORE, found) :
+				       walk_component(nd, WALK_MORE);
 		}
 		if (unlikely(link)) {
 			if (IS_ERR(link))
@@ -1052,12 +1060,14 @@ OK:
 
 static const char *lookup_last(struct nameidata *nd)
 {
+	struct dentry *found;
+
 	/* a trailing slash: follow, and insist on a directory */
 	if (nd->last_type == LAST_NORM && nd->last.name[nd->last.len])
 		nd->flags |= LOOKUP_FOLLOW | LOOKUP_DIRECTORY;
-	if (likely(walk_fast_rcu(nd, true)))
+	if (likely(walk_fast_rcu(nd, true, &found)))
 		return NULL;
-	return walk_component(nd, WALK_TRAILING);
+	return found ? step_into(nd, WALK_TRAILING, found) : walk_component(nd, WALK_TRAILING);
 }
 
 static int handle_lookup_down(struct nameidata *nd)
