@@ -699,11 +699,13 @@ struct reader {
 	int index;
 	uint64_t rng;
 	struct nb_ctx *ctx;
-	char (*paths)[64];		/* PATHS paths for stat and ancestors */
-	char (*scoped)[64];		/* PATHS paths for stat_in_root "/s" */
-	char (*hot)[64];		/* PATHS paths into the churned mounts */
-	char (*attack)[64];		/* PATHS '..' chains out of /s/c, in root /s */
-	char (*moving)[64];		/* PATHS paths down through moving directories */
+	struct reader_paths {		/* made once a round, PATHS of each kind */
+		char plain[PATHS][64];	/* for stat and ancestors */
+		char scoped[PATHS][64];	/* for stat_in_root */
+		char hot[PATHS][64];	/* into the churned mounts */
+		char attack[PATHS][64];	/* '..' chains out of /s/c, in root /s */
+		char moving[PATHS][64];	/* down through moving directories */
+	} *p;
 	struct lookup_record rec[BATCH];
 };
 
@@ -814,29 +816,33 @@ static void one_lookup(struct reader *rd, struct lookup_record *r)
 	static const char *const roots[] = { "/s", "/s", "/s", "/m", "/a", "/b" };
 
 	r->kind = k < 45 ? LK_STAT : k < 60 ? LK_LSTAT : k < 80 ? LK_IN_ROOT : LK_ANCESTORS;
-	r->path = r->kind == LK_IN_ROOT ? rd->scoped[pick(&rd->rng, PATHS)] :
-					  rd->paths[pick(&rd->rng, PATHS)];
-	/* while the writer exchanges /s/c, most lookups climb out of it */
-	if (atomic_load_explicit(&st->phase, memory_order_relaxed) == PHASE_ATTACK &&
-	    pick(&rd->rng, 4)) {
-		r->kind = LK_IN_ROOT;
-		r->path = rd->attack[pick(&rd->rng, PATHS)];
-		r->root = "/s";
-	}
-	/* while directories at the top move, most lookups descend through them */
-	if (atomic_load_explicit(&st->phase, memory_order_relaxed) == PHASE_MOVE && k < 80 &&
-	    pick(&rd->rng, 4)) {
-		r->kind = k < 60 ? LK_STAT : LK_LSTAT;
-		r->path = rd->moving[pick(&rd->rng, PATHS)];
-	}
-	/* while the writer churns mounts, most lookups cross them */
-	if (atomic_load_explicit(&st->phase, memory_order_relaxed) == PHASE_MOUNT && k < 80 &&
-	    pick(&rd->rng, 4)) {
-		r->kind = k < 60 ? LK_STAT : LK_LSTAT;
-		r->path = rd->hot[pick(&rd->rng, PATHS)];
-	}
+	r->path = r->kind == LK_IN_ROOT ? rd->p->scoped[pick(&rd->rng, PATHS)] :
+					  rd->p->plain[pick(&rd->rng, PATHS)];
 	/* mostly "/s", where the rename attack is; sometimes a churned mount */
 	r->root = roots[pick(&rd->rng, sizeof(roots) / sizeof(roots[0]))];
+	/* three lookups in four follow what the writer's phase churns */
+	switch (atomic_load_explicit(&st->phase, memory_order_relaxed)) {
+	case PHASE_ATTACK:	/* /s/c exchanged: climb out of it (rooted as above:
+				 * all at /s leaves global's longer windows
+				 * beyond the model's history too often) */
+		if (pick(&rd->rng, 4)) {
+			r->kind = LK_IN_ROOT;
+			r->path = rd->p->attack[pick(&rd->rng, PATHS)];
+		}
+		break;
+	case PHASE_MOVE:	/* directories at the top move: descend through them */
+		if (k < 80 && pick(&rd->rng, 4)) {
+			r->kind = k < 60 ? LK_STAT : LK_LSTAT;
+			r->path = rd->p->moving[pick(&rd->rng, PATHS)];
+		}
+		break;
+	case PHASE_MOUNT:	/* mounts churn: end inside them */
+		if (k < 80 && pick(&rd->rng, 4)) {
+			r->kind = k < 60 ? LK_STAT : LK_LSTAT;
+			r->path = rd->p->hot[pick(&rd->rng, PATHS)];
+		}
+		break;
+	}
 	r->nanc = 0;
 	memset(&r->st, 0, sizeof(r->st));
 	walks = nb_counter_self(NB_COUNTER_RCU_WALK);
@@ -1081,19 +1087,15 @@ static int stress_round(struct stress *st)
 		rd[i].st = st;
 		rd[i].index = i;
 		rd[i].rng = rng;
-		rd[i].paths = calloc(PATHS, sizeof(*rd[i].paths));
-		rd[i].scoped = calloc(PATHS, sizeof(*rd[i].scoped));
-		rd[i].hot = calloc(PATHS, sizeof(*rd[i].hot));
-		rd[i].attack = calloc(PATHS, sizeof(*rd[i].attack));
-		rd[i].moving = calloc(PATHS, sizeof(*rd[i].moving));
-		if (!rd[i].paths || !rd[i].scoped || !rd[i].hot || !rd[i].attack || !rd[i].moving)
+		rd[i].p = calloc(1, sizeof(*rd[i].p));
+		if (!rd[i].p)
 			return -ENOMEM;
 		for (j = 0; j < PATHS; j++) {
-			make_path(&rng, rd[i].paths[j], sizeof(rd[i].paths[j]), false);
-			make_path(&rng, rd[i].scoped[j], sizeof(rd[i].scoped[j]), true);
-			hot_path(&rng, rd[i].hot[j], sizeof(rd[i].hot[j]), true);
-			attack_path(&rng, rd[i].attack[j], sizeof(rd[i].attack[j]));
-			moving_path(&rng, rd[i].moving[j], sizeof(rd[i].moving[j]));
+			make_path(&rng, rd[i].p->plain[j], sizeof(rd[i].p->plain[j]), false);
+			make_path(&rng, rd[i].p->scoped[j], sizeof(rd[i].p->scoped[j]), true);
+			hot_path(&rng, rd[i].p->hot[j], sizeof(rd[i].p->hot[j]), true);
+			attack_path(&rng, rd[i].p->attack[j], sizeof(rd[i].p->attack[j]));
+			moving_path(&rng, rd[i].p->moving[j], sizeof(rd[i].p->moving[j]));
 		}
 	}
 	if (pthread_create(&wt, NULL, writer_main, &w))
@@ -1105,11 +1107,7 @@ static int stress_round(struct stress *st)
 	pthread_join(wt, NULL);
 	for (i = 0; i < st->readers; i++) {
 		pthread_join(rt[i], NULL);
-		free(rd[i].paths);
-		free(rd[i].scoped);
-		free(rd[i].hot);
-		free(rd[i].attack);
-		free(rd[i].moving);
+		free(rd[i].p);
 	}
 	nb_ctx_free(ctx);
 	if (!st->failed) {
