@@ -32,6 +32,8 @@ import subprocess
 import sys
 import tempfile
 
+from make_report import top_threads  # the PU count, as make report finds it
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 
@@ -72,13 +74,13 @@ class Bench:
 
     # ---- one point ----
 
-    def run(self, strategy, workload, threads, reps=None, duration=None):
+    def run(self, strategy, workload, threads):
         """ops/s of each repetition of one point."""
         out = []
-        for rep in range(reps or self.reps):
+        for rep in range(self.reps):
             js = os.path.join(self.tmp, "point.json")
             cmd = [self.nb, "run", "--strategy", strategy, "--workload", workload, "--threads",
-                   str(threads), "--duration", str(duration or self.duration), "--warmup",
+                   str(threads), "--duration", str(self.duration), "--warmup",
                    str(self.warmup), "--seed", str(rep + 1), "--json", js]
             p = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
             if p.returncode:
@@ -239,11 +241,6 @@ def struct_sizes(nb, types):
     return {t: int(v) for t, v in zip(types, vals)} if len(vals) == len(types) else {}
 
 
-def pu_count(nb):
-    out = subprocess.run([nb, "topology"], capture_output=True, text=True, check=True).stdout
-    return int(out.split(" PU")[0].rsplit(" ", 1)[1])
-
-
 # ---- targets ----
 
 def targets(d, pus):
@@ -347,7 +344,7 @@ def main():
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     out = args.out or os.path.join(ROOT, "results", "bench-%s.json" % stamp)
     b = Bench(args.nameibench, out, args.quick)
-    pus = pu_count(args.nameibench)
+    pus = top_threads(args.nameibench, "auto")
     b.record("start_utc", stamp)
     b.record("pus", pus)
     b.single_thread()
