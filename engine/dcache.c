@@ -30,6 +30,7 @@ seqlock_t rename_lock;
 /* read by d_hash() (dcache.h), set once by dcache_init() */
 struct hlist_bl_head *dentry_hashtable;
 unsigned int d_hash_shift;
+static size_t d_hash_bytes;		/* for dcache_exit() */
 
 
 #define D_HASH_BITS_DEFAULT	20	/* a million buckets: a chain per dentry at 1M */
@@ -43,8 +44,9 @@ int dcache_init(unsigned int hash_bits)
 	if (hash_bits > 30)
 		return -EINVAL;
 	n = (size_t)1 << hash_bits;
-	/* calloc: large tables come from mmap and are zero pages until touched */
-	dentry_hashtable = calloc(n, sizeof(*dentry_hashtable));
+	/* on huge pages, as the kernel's table in the direct map (slab.h) */
+	d_hash_bytes = n * sizeof(*dentry_hashtable);
+	dentry_hashtable = nb_huge_alloc(d_hash_bytes);
 	if (!dentry_hashtable)
 		return -ENOMEM;
 	d_hash_shift = 32 - hash_bits;
@@ -54,7 +56,7 @@ int dcache_init(unsigned int hash_bits)
 
 void dcache_exit(void)
 {
-	free(dentry_hashtable);
+	nb_huge_free(dentry_hashtable, d_hash_bytes);
 	dentry_hashtable = NULL;
 }
 

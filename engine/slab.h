@@ -12,6 +12,16 @@
  * per cache: allocation is on the writers' side, frees come from RCU
  * callbacks.
  *
+ * Slabs, and the dentry hash table, come from nb_huge_alloc(): 2 MiB
+ * regions the kernel is asked to back with transparent huge pages.  The
+ * kernel's own dcache lives in the direct map, mapped with 2 MiB or 1 GiB
+ * pages, so a dentry that misses the cache costs one memory access; on
+ * 4 KiB pages a million dentries span 70,000 pages, far beyond the TLB,
+ * and each miss would add a page walk that itself misses the cache.  (At a
+ * million files, rcufull's stat went from 182 to 160 ns on the machine of
+ * docs/performance.md.)  Where transparent huge pages are off, the advice
+ * is ignored and the memory is ordinary pages.
+ *
  * The debug builds (NB_DEBUG: ASan, TSan, the zoo) allocate every object
  * with malloc and free it through nb_free(), so that the sanitizers and
  * the poisoned quarantine see each object's life on its own.
@@ -35,6 +45,8 @@ struct nb_cache {
 	  .lock = PTHREAD_MUTEX_INITIALIZER, .free_list = NULL }
 
 void *nb_cache_alloc(struct nb_cache *c);	/* zeroed, or NULL */
+void *nb_huge_alloc(size_t bytes);		/* zeroed, 2 MiB aligned, or NULL */
+void nb_huge_free(void *p, size_t bytes);
 void nb_cache_free(struct nb_cache *c, void *p);
 
 #endif /* NB_SLAB_H */
