@@ -17,6 +17,9 @@
 
 #define likely(x)	__builtin_expect(!!(x), 1)
 #define unlikely(x)	__builtin_expect(!!(x), 0)
+#ifndef __always_inline		/* glibc's <sys/cdefs.h> has it too */
+#define __always_inline	inline __attribute__((always_inline))
+#endif
 
 #define container_of(ptr, type, member) \
 	((type *)((char *)(ptr) - offsetof(type, member)))

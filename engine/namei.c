@@ -202,7 +202,7 @@ static bool in_rcu(const struct nameidata *nd)
 	return WALK_RCU && (nd->flags & LOOKUP_RCU);
 }
 
-static void leave_rcu(struct nameidata *nd)
+static __always_inline void leave_rcu(struct nameidata *nd)
 {
 	nd->flags &= ~LOOKUP_RCU;
 	nd->seq = nd->next_seq = 0;
@@ -217,7 +217,7 @@ static void put_link(struct nameidata *nd)
 		walk_path_put(&last->link);
 }
 
-static void terminate_walk(struct nameidata *nd)
+static __always_inline void terminate_walk(struct nameidata *nd)
 {
 	if (!in_rcu(nd)) {
 		unsigned int i;
@@ -429,7 +429,7 @@ static int complete_walk(struct nameidata *nd)
 
 /* ---- setup ---- */
 
-static void set_root(struct nameidata *nd)
+static __always_inline void set_root(struct nameidata *nd)
 {
 	nd->root = nd->ctx->root;
 	if (in_rcu(nd)) {
@@ -440,7 +440,7 @@ static void set_root(struct nameidata *nd)
 	}
 }
 
-static int nd_jump_root(struct nameidata *nd)
+static __always_inline int nd_jump_root(struct nameidata *nd)
 {
 	if (!nd->root.mnt)
 		set_root(nd);
@@ -478,7 +478,7 @@ static const char *path_init_in_root(struct nameidata *nd, const char *s)
 	return s;
 }
 
-static const char *path_init(struct nameidata *nd, const struct filename *name,
+static __always_inline const char *path_init(struct nameidata *nd, const struct filename *name,
 			     unsigned int flags)
 {
 	const char *s = name->name;
