@@ -100,6 +100,42 @@ static void test_spread_over_buckets(void)
 	CHECK(max <= 11);
 }
 
+/*
+ * The benchmark's trees: the same names ("f0" ... "f1023") under 1,024
+ * sibling directories, whose dentries lie 192 bytes apart in a slab, into
+ * 2^20 buckets.  The salt must separate the siblings as well as the name
+ * separates the files: Poisson(1) again.
+ */
+static void test_spread_over_siblings(void)
+{
+	enum { BITS = 20, DIRS = 1024, FILES = 1024 };
+	unsigned char *count = calloc((size_t)1 << BITS, 1);
+	uintptr_t slab = 0x7f5a3c200000;	/* fixed: deterministic */
+	char name[32];
+	unsigned int d, i, max = 0;
+	size_t empty = 0;
+
+	for (d = 0; d < DIRS; d++)
+		for (i = 0; i < FILES; i++) {
+			int len = snprintf(name, sizeof(name), "f%u", i);
+			const void *salt = (const void *)(slab + (uintptr_t)d * 192);
+			uint32_t h = full_name_hash(salt, name, (unsigned int)len);
+			unsigned char *c = &count[h >> (32 - BITS)];
+
+			if (*c < 255)
+				(*c)++;
+		}
+	for (i = 0; i < (1u << BITS); i++) {
+		if (!count[i])
+			empty++;
+		if (count[i] > max)
+			max = count[i];
+	}
+	free(count);
+	CHECK(empty > (size_t)(0.35 * DIRS * FILES) && empty < (size_t)(0.39 * DIRS * FILES));
+	CHECK(max <= 11);
+}
+
 static void test_dentry_cmp(void)
 {
 	_Atomic uint64_t stored[8];
@@ -132,6 +168,7 @@ int main(void)
 	RUN(test_hash_agrees_with_full_name_hash);
 	RUN(test_hash_depends_on_salt_and_name);
 	RUN(test_spread_over_buckets);
+	RUN(test_spread_over_siblings);
 	RUN(test_dentry_cmp);
 	return CHECK_DONE();
 }
