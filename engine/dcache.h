@@ -77,7 +77,8 @@ struct dentry {
 	_Atomic(struct inode *) d_inode;	/* NULL: negative */
 	struct super_block *d_sb;		/* constant */
 
-	/* cache line 1: the inline name, read by name comparison */
+	/* cache line 1: the inline name, read by name comparison; the bytes
+	 * past a name are zero to the end of its word (dentry_cmp_last) */
 	_Atomic uint64_t d_iname[DNAME_INLINE_LEN / 8] ____cacheline_aligned;
 	uint32_t d_magic;			/* DENTRY_MAGIC while alive (debug.h) */
 	uint32_t d_gen;				/* debug builds: no other dentry's (debug.h) */
@@ -232,6 +233,25 @@ static inline bool dentry_cmp(const char *cs, const char *ct, unsigned int len)
 	}
 }
 
+/*
+ * dentry_cmp_last - dentry_cmp() with the name's last word given whole, its
+ * bytes past the name cleared (hash_name_last()): stored names are zero
+ * there too (store_inline_name(), alloc_name(), and renames copy whole
+ * words), so that word is one comparison, not a masked one.  A name of
+ * fewer than eight bytes, most of a path's, is a load and a compare.
+ */
+static inline bool dentry_cmp_last(const char *cs, const char *ct, unsigned int len,
+				   uint64_t last)
+{
+	const _Atomic uint64_t *w = (const _Atomic uint64_t *)(const void *)cs;
+
+	for (; len >= 8; len -= 8, w++, ct += 8)
+		if (atomic_load_explicit(w, memory_order_relaxed) != load_word(ct))
+			return false;
+	/* a multiple of 8 has no last partial word (and d_iname may end here) */
+	return !len || atomic_load_explicit(w, memory_order_relaxed) == last;
+}
+
 /* ---- the cache ---- */
 
 int dcache_init(unsigned int hash_bits);
@@ -301,12 +321,17 @@ void shrink_dcache_sb(struct super_block *sb);
  * from the child, the child against *seqp.  Inline: it is most of every
  * component an RCU walk takes.
  */
-static inline struct dentry *__d_lookup_rcu(const struct dentry *parent,
-					    const struct qstr *name, unsigned int *seqp)
+static inline struct dentry *__d_lookup_rcu_last(const struct dentry *parent, uint64_t hash_len,
+						 const char *name, uint64_t last,
+						 unsigned int *seqp)
 {
 	struct hlist_bl_node *node;
 
-	for (node = hlist_bl_first_rcu(d_hash(name->hash)); node; node = hlist_bl_next_rcu(node)) {
+	if (NB_DEBUG_ON && last != name_last_word(name, hashlen_len(hash_len)))
+		nb_bug("lookup", "__d_lookup_rcu_last: last word %016llx is not the name's",
+		       (unsigned long long)last);
+	for (node = hlist_bl_first_rcu(d_hash(hashlen_hash(hash_len))); node;
+	     node = hlist_bl_next_rcu(node)) {
 		struct dentry *d = container_of(node, struct dentry, d_hash);
 		unsigned int seq = raw_seqcount_begin(&d->d_seq);
 
@@ -315,14 +340,21 @@ static inline struct dentry *__d_lookup_rcu(const struct dentry *parent,
 			continue;
 		if (d_unhashed(d))
 			continue;
-		if (READ_ONCE(d->d_hash_len) != name->hash_len)
+		if (READ_ONCE(d->d_hash_len) != hash_len)
 			continue;
-		if (!dentry_cmp(READ_ONCE(d->d_name), name->name, name->len))
+		if (!dentry_cmp_last(READ_ONCE(d->d_name), name, hashlen_len(hash_len), last))
 			continue;
 		*seqp = seq;
 		return d;
 	}
 	return NULL;
+}
+
+static inline struct dentry *__d_lookup_rcu(const struct dentry *parent,
+					    const struct qstr *name, unsigned int *seqp)
+{
+	return __d_lookup_rcu_last(parent, name->hash_len, name->name,
+				   name_last_word(name->name, name->len), seqp);
 }
 
 #endif /* NB_DCACHE_H */

@@ -102,10 +102,13 @@ static inline uint64_t hash_salt(const void *salt)
 }
 
 /*
- * hash_name - hash the component at @name (ended by '/' or NUL) and return
- * its hash_len.  @name must be padded as described above.
+ * hash_name_last - hash the component at @name (ended by '/' or NUL) and
+ * return its hash_len; in *@lastp, the component's last word with the bytes
+ * past its end cleared (0 if its length is a multiple of 8), which the
+ * hashing computed anyway and dentry_cmp_last() compares whole.  @name
+ * must be padded as described above.
  */
-static inline uint64_t hash_name(const void *salt, const char *name)
+static inline uint64_t hash_name_last(const void *salt, const char *name, uint64_t *lastp)
 {
 	uint64_t h = 0, a, m;
 	unsigned int len = 0;
@@ -118,9 +121,24 @@ static inline uint64_t hash_name(const void *salt, const char *name)
 		h = hash_mix(h, a);
 		len += 8;
 	}
-	h = hash_mix(h, a & zero_bytemask(m));
+	a &= zero_bytemask(m);
+	*lastp = a;
+	h = hash_mix(h, a);
 	len += (unsigned int)__builtin_ctzll(m) / 8;
 	return hashlen_create(hash_fold(h ^ hash_salt(salt), len), len);
+}
+
+static inline uint64_t hash_name(const void *salt, const char *name)
+{
+	uint64_t last;
+
+	return hash_name_last(salt, name, &last);
+}
+
+/* What hash_name_last() leaves in *lastp, for @len bytes at padded @name. */
+static inline uint64_t name_last_word(const char *name, unsigned int len)
+{
+	return load_word(name + (len & ~7u)) & bytemask_from_count(len & 7);
 }
 
 /*

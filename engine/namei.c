@@ -150,6 +150,7 @@ enum { WALK_TRAILING = 1, WALK_MORE = 2, WALK_NOFOLLOW = 4 };
 struct nameidata {
 	struct path	path;		/* where we are (counted in REF-walk) */
 	struct qstr	last;		/* the component being looked at */
+	uint64_t	last_word;	/* its last word, cleared past its end (hash_name_last) */
 	struct path	root;		/* set on first use; counted once ND_ROOT_GRABBED */
 	struct inode	*inode;		/* path.dentry's inode, read once */
 	unsigned int	flags, state;
@@ -517,7 +518,8 @@ static struct dentry *lookup_fast(struct nameidata *nd)
 	struct dentry *dentry, *parent = nd->path.dentry;
 
 	if (in_rcu(nd)) {
-		dentry = __d_lookup_rcu(parent, &nd->last, &nd->next_seq);
+		dentry = __d_lookup_rcu_last(parent, nd->last.hash_len, nd->last.name,
+					     nd->last_word, &nd->next_seq);
 		if (unlikely(!dentry)) {
 			/* a miss needs the filesystem: continue in REF-walk */
 			if (!unlazy(nd))
@@ -940,7 +942,7 @@ static inline bool walk_fast_rcu(struct nameidata *nd, bool last, struct dentry 
 		return false;
 	debug_check_links(nd);
 	debug_delay();
-	d = __d_lookup_rcu(parent, &nd->last, &seq);
+	d = __d_lookup_rcu_last(parent, nd->last.hash_len, nd->last.name, nd->last_word, &seq);
 	debug_check_gen(parent, &parent->d_gen, gen, "dentry", "walk_fast_rcu");
 	if (unlikely(!d))
 		return false;
@@ -1001,7 +1003,7 @@ static int link_path_walk(const char *name, struct nameidata *nd)
 		uint64_t hash_len;
 		int type;
 
-		hash_len = hash_name(nd->path.dentry, name);
+		hash_len = hash_name_last(nd->path.dentry, name, &nd->last_word);
 		type = LAST_NORM;
 		if (name[0] == '.') {
 			switch (hashlen_len(hash_len)) {

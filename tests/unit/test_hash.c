@@ -161,6 +161,47 @@ static void test_dentry_cmp(void)
 	}
 }
 
+/*
+ * dentry_cmp_last: the last word comes from hashing (hash_name_last), the
+ * stored name is zero-padded as the dcache keeps it.  Equal names match;
+ * a difference in any byte, or a stored name that is longer, does not.
+ */
+static void test_dentry_cmp_last(void)
+{
+	_Atomic uint64_t stored[10];
+	char path[96], name[80];
+	unsigned int len, i;
+
+	for (len = 1; len <= 64; len++) {
+		uint64_t last, hl;
+
+		for (i = 0; i < len + 1; i++)
+			name[i] = (char)('a' + (i * 5 + len) % 26);
+		memcpy(path, name, len);
+		path[len] = '/';
+		path[len + 1] = 'z';
+		memset(path + len + 2, 0, 8);
+		hl = hash_name_last(NULL, path, &last);
+		CHECK_EQ(hashlen_len(hl), len);
+		CHECK_EQ(last, name_last_word(path, len));
+
+		memset(stored, 0, sizeof(stored));
+		memcpy((char *)stored, name, len);
+		CHECK(dentry_cmp_last((const char *)stored, path, len, last));
+		for (i = 0; i < len; i += len - 1 ? len - 1 : 1) {	/* first, last */
+			path[i] ^= 1;
+			CHECK(!dentry_cmp_last((const char *)stored, path, len,
+					       name_last_word(path, len)));
+			path[i] ^= 1;
+		}
+		/* the stored name is one byte longer: no match when the extra
+		 * byte falls in the compared last word */
+		memcpy((char *)stored, name, len + 1);
+		if (len % 8)
+			CHECK(!dentry_cmp_last((const char *)stored, path, len, last));
+	}
+}
+
 int main(void)
 {
 	check_suite = "unit/hash";
@@ -170,5 +211,6 @@ int main(void)
 	RUN(test_spread_over_buckets);
 	RUN(test_spread_over_siblings);
 	RUN(test_dentry_cmp);
+	RUN(test_dentry_cmp_last);
 	return CHECK_DONE();
 }
