@@ -245,6 +245,8 @@ static inline bool dentry_cmp_last(const char *cs, const char *ct, unsigned int 
 {
 	const _Atomic uint64_t *w = (const _Atomic uint64_t *)(const void *)cs;
 
+	if (likely(len < 8))	/* never 0: a component has a byte */
+		return atomic_load_explicit(w, memory_order_relaxed) == last;
 	for (; len >= 8; len -= 8, w++, ct += 8)
 		if (atomic_load_explicit(w, memory_order_relaxed) != load_word(ct))
 			return false;

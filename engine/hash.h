@@ -116,7 +116,7 @@ static inline uint64_t hash_name_last(const void *salt, const char *name, uint64
 	for (;;) {
 		a = load_word(name + len);
 		m = has_zero_byte(a) | has_zero_byte(a ^ WORD_SLASHES);
-		if (m)
+		if (likely(m))	/* most components fit in a word */
 			break;
 		h = hash_mix(h, a);
 		len += 8;
