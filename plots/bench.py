@@ -113,31 +113,43 @@ class Bench:
             for s, r in rates.items()})
 
     def instructions(self):
+        """callgrind's count of op_stat's instructions over a fixed loop of
+        stats of a depth-5 path, and of a depth-1 path: the difference
+        splits a stat into what each component adds and what every stat
+        pays once (copying the name, starting and ending the walk, filling
+        the answer)."""
         progress("instructions per path component (callgrind)")
         if not shutil.which("valgrind"):
             self.record("instructions_per_component", {"skipped": "valgrind is not installed"})
             return
         loops = 2000 if self.quick else 20000
-        path = "/d1/d2/d3/d4/f"		# five components
-        script = os.path.join(self.tmp, "loop.sh")
-        with open(script, "w") as f:
-            f.write("mkdir /d1\nmkdir /d1/d2\nmkdir /d1/d2/d3\nmkdir /d1/d2/d3/d4\n"
-                    "create %s\n" % path)
-            f.write(("stat %s\n" % path) * loops)
+        setup = "mkdir /d1\nmkdir /d1/d2\nmkdir /d1/d2/d3\nmkdir /d1/d2/d3/d4\n" \
+                "create /d1/d2/d3/d4/f\ncreate /f\n"
         res = {}
         for s in ENGINE:
-            cg = os.path.join(self.tmp, "callgrind.%s.out" % s)
-            cmd = ["valgrind", "--tool=callgrind", "--callgrind-out-file=" + cg,
-                   "--toggle-collect=op_stat", self.nb, "sh", "--strategy", s, script]
-            p = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-            if p.returncode:
-                raise SystemExit("make bench: %s failed: %s" % (" ".join(cmd), p.stderr[-500:]))
-            ir = callgrind_total(cg)
-            res[s] = {"instructions_per_stat": ir / loops,
-                      "instructions_per_component": ir / loops / 5,
-                      "top_functions_per_stat": [(f, ir / loops)
-                                                 for f, ir in callgrind_top(cg, 10)]}
+            ir5, top = self.callgrind(s, setup, "/d1/d2/d3/d4/f", loops)	# five components
+            ir1, _ = self.callgrind(s, setup, "/f", loops)
+            added = (ir5 - ir1) / loops / 4
+            res[s] = {"instructions_per_stat": ir5 / loops,
+                      "instructions_per_component": ir5 / loops / 5,
+                      "instructions_per_stat_depth_1": ir1 / loops,
+                      "instructions_per_added_component": added,
+                      "instructions_fixed_per_stat": ir1 / loops - added,
+                      "top_functions_per_stat": [(f, ir / loops) for f, ir in top]}
         self.record("instructions_per_component", res)
+
+    def callgrind(self, strategy, setup, path, loops):
+        """(instructions in op_stat, top functions) over @loops stats of @path."""
+        script = os.path.join(self.tmp, "loop.sh")
+        with open(script, "w") as f:
+            f.write(setup + ("stat %s\n" % path) * loops)
+        cg = os.path.join(self.tmp, "callgrind.%s.out" % strategy)
+        cmd = ["valgrind", "--tool=callgrind", "--callgrind-out-file=" + cg,
+               "--toggle-collect=op_stat", self.nb, "sh", "--strategy", strategy, script]
+        p = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        if p.returncode:
+            raise SystemExit("make bench: %s failed: %s" % (" ".join(cmd), p.stderr[-500:]))
+        return callgrind_total(cg), callgrind_top(cg, 10)
 
     def scaling(self, pus):
         progress("scaling on stat-hot and stat-disjoint, 1 to %d threads" % pus)
@@ -305,8 +317,11 @@ def print_table(d, pus):
         print("  skipped: " + ipc["skipped"])
     for s in ENGINE:
         if s in ipc:
-            print("  %-9s %8.0f per stat %8.1f per component" %
-                  (s, ipc[s]["instructions_per_stat"], ipc[s]["instructions_per_component"]))
+            print("  %-9s %8.0f per stat %8.1f per component  (%.0f per added component, "
+                  "%.0f once per stat)" %
+                  (s, ipc[s]["instructions_per_stat"], ipc[s]["instructions_per_component"],
+                   ipc[s]["instructions_per_added_component"],
+                   ipc[s]["instructions_fixed_per_stat"]))
     for w in ("stat-hot", "stat-disjoint"):
         print("scaling, %s (speedup over 1 thread)" % w)
         for s in ALL:
