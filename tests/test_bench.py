@@ -287,6 +287,22 @@ def test_kernel(tmp):
           p.returncode == 0 and "skipped" in p.stdout and "ancestor" in p.stdout, describe(p))
 
 
+def test_bench_depth_rule():
+    """make bench's "linear in depth" verdict (plots/bench.py): ns at
+    depths 1, 5, 10 and 20."""
+    sys.path.insert(0, os.path.join(ROOT, "plots"))
+    import bench  # noqa: E402
+    verdict = {name: bench.depth_linear(ns)[2] for name, ns in (
+        ("linear", [30 + 9 * k for k in bench.DEPTHS]),
+        ("cheaper middle stretch", [28.7, 87.3, 118.0, 208.0]),
+        ("quadratic", [30 + 0.5 * k * k for k in bench.DEPTHS]),
+        ("a jump at depth 20", [30, 66, 111, 260]))}
+    check("make bench calls linear and a cheaper middle stretch linear, and quadratic "
+          "growth or a jump at the deep end not",
+          verdict == {"linear": True, "cheaper middle stretch": True, "quadratic": False,
+                      "a jump at depth 20": False}, repr(verdict))
+
+
 def main():
     if not os.access(NB, os.X_OK):
         print("FAIL: bench: %s is not built" % NB)
@@ -301,6 +317,7 @@ def main():
         test_writer_rate(tmp)
         test_bad_input(tmp)
         test_kernel(tmp)
+        test_bench_depth_rule()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return 1 if check.failed else 0
