@@ -68,57 +68,23 @@ static void test_hash_depends_on_salt_and_name(void)
 }
 
 /*
- * A million sequential names under one parent into 2^20 buckets: a good
- * hash leaves about 1/e of the buckets empty and no long chains.
+ * check_spread - hash "f0" ... "f<files - 1>" under @dirs parents @step
+ * bytes apart from @base into 2^20 buckets: a good hash leaves about 1/e
+ * of the buckets empty (Poisson(1)) and no long chain (one of 10 has
+ * probability ~1e-7).
  */
-static void test_spread_over_buckets(void)
+static void check_spread(uintptr_t base, uintptr_t step, unsigned int dirs, unsigned int files)
 {
-	enum { BITS = 20, N = 1 << 20 };
+	enum { BITS = 20 };
+	size_t n = (size_t)dirs * files, empty = 0;
 	unsigned char *count = calloc((size_t)1 << BITS, 1);
-	const void *salt = (const void *)(uintptr_t)0x7f5a3c001040;	/* fixed: deterministic */
-	char name[32];
-	unsigned int i, max = 0;
-	size_t empty = 0;
-
-	for (i = 0; i < N; i++) {
-		int len = snprintf(name, sizeof(name), "f%u", i);
-		uint32_t h = full_name_hash(salt, name, (unsigned int)len);
-		unsigned char *c = &count[h >> (32 - BITS)];
-
-		if (*c < 255)
-			(*c)++;
-	}
-	for (i = 0; i < (1u << BITS); i++) {
-		if (!count[i])
-			empty++;
-		if (count[i] > max)
-			max = count[i];
-	}
-	free(count);
-	/* Poisson(1): 36.8% empty, and a chain of 10 has probability ~1e-7 */
-	CHECK(empty > (size_t)(0.35 * N) && empty < (size_t)(0.39 * N));
-	CHECK(max <= 11);
-}
-
-/*
- * The benchmark's trees: the same names ("f0" ... "f1023") under 1,024
- * sibling directories, whose dentries lie 192 bytes apart in a slab, into
- * 2^20 buckets.  The salt must separate the siblings as well as the name
- * separates the files: Poisson(1) again.
- */
-static void test_spread_over_siblings(void)
-{
-	enum { BITS = 20, DIRS = 1024, FILES = 1024 };
-	unsigned char *count = calloc((size_t)1 << BITS, 1);
-	uintptr_t slab = 0x7f5a3c200000;	/* fixed: deterministic */
 	char name[32];
 	unsigned int d, i, max = 0;
-	size_t empty = 0;
 
-	for (d = 0; d < DIRS; d++)
-		for (i = 0; i < FILES; i++) {
+	for (d = 0; d < dirs; d++)
+		for (i = 0; i < files; i++) {
 			int len = snprintf(name, sizeof(name), "f%u", i);
-			const void *salt = (const void *)(slab + (uintptr_t)d * 192);
+			const void *salt = (const void *)(base + (uintptr_t)d * step);
 			uint32_t h = full_name_hash(salt, name, (unsigned int)len);
 			unsigned char *c = &count[h >> (32 - BITS)];
 
@@ -132,8 +98,24 @@ static void test_spread_over_siblings(void)
 			max = count[i];
 	}
 	free(count);
-	CHECK(empty > (size_t)(0.35 * DIRS * FILES) && empty < (size_t)(0.39 * DIRS * FILES));
+	CHECK(empty > (size_t)(0.35 * n) && empty < (size_t)(0.39 * n));
 	CHECK(max <= 11);
+}
+
+/* A million sequential names under one parent (fixed: deterministic). */
+static void test_spread_over_buckets(void)
+{
+	check_spread(0x7f5a3c001040, 0, 1, 1u << 20);
+}
+
+/*
+ * The benchmark's trees: the same names under 1,024 sibling directories,
+ * whose dentries lie 192 bytes apart in a slab.  The salt must separate
+ * the siblings as well as the name separates the files.
+ */
+static void test_spread_over_siblings(void)
+{
+	check_spread(0x7f5a3c200000, 192, 1024, 1024);
 }
 
 static void test_dentry_cmp(void)
