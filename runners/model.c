@@ -1404,6 +1404,81 @@ static void describe_outcomes(FILE *f, const struct model *m, const struct chk *
 		fprintf(f, "    (and possibly more: the search stopped at %d steps)\n", NODE_LIMIT);
 }
 
+/*
+ * describe_answer_history - where the object the lookup answered has been
+ * (for a filesystem's root: where it was mounted), as far as its kept
+ * history goes (the last MODEL_HISTORY places), each with the log line
+ * that put it there while the log still holds it: how an answer the window
+ * did not allow relates to the path asked.
+ */
+static const struct mcell *history_cell(const struct model *m, mref x)
+{
+	/* a filesystem's root moves by being mounted, anything else by name */
+	return cell_of(O(m, x)->fsroot ? &O(m, x)->mountpoint : &O(m, x)->where);
+}
+
+/* The oldest version @x's kept history holds, or UINT64_MAX if it has none. */
+static uint64_t history_start(const struct model *m, mref x)
+{
+	const struct mcell *c = history_cell(m, x);
+	struct msnap s;
+
+	if (!c)
+		return UINT64_MAX;
+	cell_snapshot(c, &s);
+	if (!s.n)
+		return UINT64_MAX;
+	return s.ver[(s.n > MODEL_HISTORY ? s.n - MODEL_HISTORY : 0) % MODEL_HISTORY];
+}
+
+static void describe_answer_history(FILE *f, struct model *m, const struct lookup_record *r,
+				    uint64_t w)
+{
+	const struct mcell *where;
+	struct msnap s;
+	char path[512];
+	mref x, pick = 0;
+	bool any = false;
+	uint32_t k;
+
+	if (r->err || r->kind == LK_ANCESTORS)
+		return;
+	/* the newest object with that number placed by the window's end (a
+	 * filesystem mounted again is a new root with the same number) */
+	for (x = m->nobj; x-- > 0;) {
+		if (O(m, x)->dev != r->st.dev || O(m, x)->ino != r->st.ino)
+			continue;
+		if (!any)
+			pick = x;
+		any = true;
+		if (history_start(m, x) <= w) {
+			pick = x;
+			break;
+		}
+	}
+	if (!any) {
+		fprintf(f, "  the answer %u:%" PRIu64 " is no object the writer made\n", r->st.dev,
+			r->st.ino);
+		return;
+	}
+	x = pick;
+	where = history_cell(m, x);
+	if (!where)
+		return;
+	cell_snapshot(where, &s);
+	fprintf(f, "  where %u:%" PRIu64 " has been%s:\n", r->st.dev, r->st.ino,
+		s.n > MODEL_HISTORY ? " (its last places)" : "");
+	for (k = s.n > MODEL_HISTORY ? s.n - MODEL_HISTORY : 0; k < s.n; k++) {
+		uint64_t v = s.ver[k % MODEL_HISTORY];
+		size_t slot = v % m->log_size;
+
+		path_at(m, x, v, path, sizeof(path));
+		fprintf(f, "    from version %6" PRIu64 ": %-24s %s\n", v, path,
+			atomic_load_explicit(&m->log_ver[slot], memory_order_relaxed) == v ?
+			m->log[slot] : "");
+	}
+}
+
 static void report(FILE *f, struct model *m, const struct lookup_record *r, enum check_mode mode,
 		   uint64_t w, bool strong)
 {
@@ -1433,11 +1508,12 @@ static void report(FILE *f, struct model *m, const struct lookup_record *r, enum
 		run_check(&c);
 		describe_outcomes(f, m, &c, "had it left RCU mode (each step on its own)");
 	}
-	fprintf(f, "  the log from version %" PRIu64 " to %" PRIu64 ":\n", r->s0, w);
 	/* the run is stopping: let the writer finish what it was writing
 	 * (not forever: it may itself be waiting to report) */
 	for (v = 0; v < 100000 && atomic_load(&m->busy); v++)
 		sched_yield();
+	describe_answer_history(f, m, r, w);
+	fprintf(f, "  the log from version %" PRIu64 " to %" PRIu64 ":\n", r->s0, w);
 	for (v = r->s0; v <= w; v++) {
 		size_t slot = v % m->log_size;
 

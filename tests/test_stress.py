@@ -80,7 +80,8 @@ def check_bad_input(t, nb):
 
 def check_report(t, zoo):
     """A violation names the lookup, its answer, its window, what the log
-    allowed, and the log itself; exit status 1."""
+    allowed, where the answered object has been, and the log itself; exit
+    status 1."""
     p = run([zoo, "stress", "--strategy", "rcufull", "--inject", "skip-mount-seq",
              "--duration", "30", "--quiet"], timeout=120)
     out = p.stdout
@@ -88,6 +89,12 @@ def check_report(t, zoo):
             "the log allows:", "the log from version"]
     t("an injected bug's violation report explains itself",
             p.returncode == 1 and all(w in out for w in want), out[-3000:] + p.stderr[-1000:])
+    # it says where the object it answered has been, with the log lines
+    a = re.search(r"^  answer: (\d+:\d+) ", out, re.M)
+    hist = re.findall(r"^    from version +(\d+): ", out, re.M)
+    t("the report says where the answered object has been",
+            a is not None and ("  where %s has been" % a.group(1)) in out and len(hist) >= 1,
+            out[-3000:])
     # the log slice is in version order and covers the window it states
     m = re.search(r"began after version (\d+) and ended before version (\d+)", out)
     vers = [int(x) for x in re.findall(r"^ +(\d+)  \S", out, re.M)]
