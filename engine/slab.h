@@ -16,11 +16,11 @@
  * regions the kernel is asked to back with transparent huge pages.  The
  * kernel's own dcache lives in the direct map, mapped with 2 MiB or 1 GiB
  * pages, so a dentry that misses the cache costs one memory access; on
- * 4 KiB pages a million dentries span 70,000 pages, far beyond the TLB,
- * and each miss would add a page walk that itself misses the cache.  (At a
- * million files, rcufull's stat went from 182 to 160 ns on the machine of
- * docs/performance.md.)  Where transparent huge pages are off, the advice
- * is ignored and the memory is ordinary pages.
+ * 4 KiB pages a million files' dentries and inodes span 66,000 pages, far
+ * beyond the TLB, and each miss would add a page walk that itself misses
+ * the cache.  (At a million files, rcufull's stat went from 182 to 160 ns
+ * on the machine of docs/performance.md.)  Where transparent huge pages
+ * are off, the advice is ignored and the memory is ordinary pages.
  *
  * The debug builds (NB_DEBUG: ASan, TSan, the zoo) allocate every object
  * with malloc and free it through nb_free(), so that the sanitizers and
