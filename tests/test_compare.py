@@ -118,13 +118,24 @@ def scaled_copy(src, dst, strategy, factor):
 def test_known_change(a, tmp):
     d = os.path.join(tmp, "scaled")
     scaled_copy(a, d, "rcufull", 0.6)
-    p = nb("compare", a, d)
-    r = rows(p.stdout)
     want = {"rcufull stat-hot t=%d" % t for t in (1, 2)}
+    # With the noise band taken out, the change alone decides.
+    p = nb("compare", a, d, "--sigma", "0")
+    r = rows(p.stdout)
     check("a copy with rcufull at 0.6x: -40.0% on its points, only they flagged, exit 1",
           p.returncode == 1 and flagged(p.stdout) == want and
           all(r[k][0] == -40.0 for k in want) and
           all(c == 0.0 for k, (c, _) in r.items() if k not in want), describe(p))
+    # At the default 3 sigma a point is flagged only where -40% lies outside
+    # its band; the scaled copy keeps the relative spread, so the band is
+    # 3 * sqrt(2) * the point's spread, computed here from the raw repetitions.
+    s = spreads(a)
+    noisy = {k for k in want if 0.4 <= 3 * 2 ** 0.5 * s[k]}
+    p = nb("compare", a, d)
+    check("at 3 sigma, -40%% is flagged exactly where it is outside the noise band "
+          "(outside on %d of 2 points)" % (2 - len(noisy)),
+          p.returncode == (1 if want - noisy else 0) and flagged(p.stdout) == want - noisy,
+          "spreads %s; %s" % ({k: round(100 * v, 1) for k, v in s.items()}, describe(p)))
     e = os.path.join(tmp, "tiny")
     scaled_copy(a, e, "rcufull", 0.995)
     p = nb("compare", a, e, "--threshold", "0", "--sigma", "0")
@@ -141,17 +152,18 @@ def test_known_change(a, tmp):
               "only in OLD: ")[1].splitlines()[0], describe(p))
 
 
-def rel_spreads(run):
-    """Relative standard deviations of the repeated points, computed here."""
+def spreads(run):
+    """Relative standard deviation of each repeated point, computed here:
+    {"strategy workload t=N": spread}."""
     groups = {}
     for x in points(run):
-        groups.setdefault((x["strategy"], x["workload"], x["threads"]), []).append(
-            x["ops_per_sec"])
-    out = []
-    for v in groups.values():
+        groups.setdefault("%s %s t=%d" % (x["strategy"], x["workload"], x["threads"]),
+                          []).append(x["ops_per_sec"])
+    out = {}
+    for k, v in groups.items():
         if len(v) > 1:
             m = sum(v) / len(v)
-            out.append((sum((y - m) ** 2 for y in v) / (len(v) - 1)) ** 0.5 / m)
+            out[k] = (sum((y - m) ** 2 for y in v) / (len(v) - 1)) ** 0.5 / m
     return out
 
 
@@ -162,10 +174,12 @@ def test_single_repetition(a, tmp):
     pts = [x for x in points(old) if x["strategy"] != "rcufull" or x["rep"] == 1]
     with open(os.path.join(old, "results.json"), "w") as f:
         json.dump(pts, f)
-    v = sorted(rel_spreads(old) * 2)
+    v = sorted(list(spreads(old).values()) * 2)
     pooled = v[len(v) // 2]
     band = 3 * (2 ** 0.5) * pooled      # --sigma 3, both sides borrowing
-    for factor, marked in ((1 - max(band / 2, 0.011), False), (0.6, True)):
+    # The marked case is a change well outside the band: 40%, more on a noisy run.
+    big = min(0.98, max(0.4, 1.5 * band))
+    for factor, marked in ((1 - max(band / 2, 0.011), False), (1 - big, True)):
         new = os.path.join(tmp, "once-%g" % factor)
         scaled_copy(old, new, "rcufull", factor)
         p = nb("compare", old, new, "--threshold", "0.5")
@@ -175,6 +189,10 @@ def test_single_repetition(a, tmp):
         if not marked and band / 2 <= 0.011:
             print("SKIP: compare: the runs were too steady (band %.2f%%) to leave room for a "
                   "change under the noise band and over the 1%% floor" % (100 * band))
+            continue
+        if marked and big <= band:
+            print("SKIP: compare: the runs were too noisy (band %.2f%%) for any slowdown to "
+                  "lie outside it" % (100 * band))
             continue
         check("once-measured points at %.1f%% against a borrowed noise band of %.1f%%: %s"
               % (100 * (factor - 1), 100 * band, "marked" if marked else "not marked"),
