@@ -96,6 +96,12 @@ static void cell_snapshot(const struct mcell *c, struct msnap *s)
 	}
 }
 
+/* The index of the oldest value @s keeps: of its n values, the last MODEL_HISTORY. */
+static uint32_t snap_first(const struct msnap *s)
+{
+	return s->n > MODEL_HISTORY ? s->n - MODEL_HISTORY : 0;
+}
+
 /* A cell's value at version @v; false if that is older than its history. */
 static bool snap_get(const struct msnap *s, uint64_t v, uint32_t *val)
 {
@@ -1261,7 +1267,7 @@ static bool start_in_root(struct chk *c, uint64_t t0)
 	if (!where)
 		return false;
 	cell_snapshot(where, &s);
-	for (k = s.n > MODEL_HISTORY ? s.n - MODEL_HISTORY : 0; k < s.n; k++) {
+	for (k = snap_first(&s); k < s.n; k++) {
 		uint64_t v = s.ver[k % MODEL_HISTORY];
 
 		if (v > t0 && v <= c->w && start(c, c->r->path, v))
@@ -1404,13 +1410,6 @@ static void describe_outcomes(FILE *f, const struct model *m, const struct chk *
 		fprintf(f, "    (and possibly more: the search stopped at %d steps)\n", NODE_LIMIT);
 }
 
-/*
- * describe_answer_history - where the object the lookup answered has been
- * (for a filesystem's root: where it was mounted), as far as its kept
- * history goes (the last MODEL_HISTORY places), each with the log line
- * that put it there while the log still holds it: how an answer the window
- * did not allow relates to the path asked.
- */
 static const struct mcell *history_cell(const struct model *m, mref x)
 {
 	/* a filesystem's root moves by being mounted, anything else by name */
@@ -1428,9 +1427,16 @@ static uint64_t history_start(const struct model *m, mref x)
 	cell_snapshot(c, &s);
 	if (!s.n)
 		return UINT64_MAX;
-	return s.ver[(s.n > MODEL_HISTORY ? s.n - MODEL_HISTORY : 0) % MODEL_HISTORY];
+	return s.ver[snap_first(&s) % MODEL_HISTORY];
 }
 
+/*
+ * describe_answer_history - where the object the lookup answered has been
+ * (for a filesystem's root: where it was mounted), as far as its kept
+ * history goes (the last MODEL_HISTORY places), each with the log line
+ * that put it there while the log still holds it: how an answer the window
+ * did not allow relates to the path asked.
+ */
 static void describe_answer_history(FILE *f, struct model *m, const struct lookup_record *r,
 				    uint64_t w)
 {
@@ -1467,8 +1473,8 @@ static void describe_answer_history(FILE *f, struct model *m, const struct looku
 		return;
 	cell_snapshot(where, &s);
 	fprintf(f, "  where %u:%" PRIu64 " has been%s:\n", r->st.dev, r->st.ino,
-		s.n > MODEL_HISTORY ? " (its last places)" : "");
-	for (k = s.n > MODEL_HISTORY ? s.n - MODEL_HISTORY : 0; k < s.n; k++) {
+		snap_first(&s) ? " (its last places)" : "");
+	for (k = snap_first(&s); k < s.n; k++) {
 		uint64_t v = s.ver[k % MODEL_HISTORY];
 		size_t slot = v % m->log_size;
 
