@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "model.h"
+#include "../engine/compiler.h"
 
 const char *const model_names[MODEL_NAMES] = {
 	"a", "b", "c", "d", "e", "s", "o", "L", "m", "T",
@@ -590,9 +591,12 @@ struct chk {
 	bool collect;			/* gather outcomes rather than match */
 	struct outcome out[MAX_OUTCOMES];
 	int nout;
+	bool more;			/* collecting: outcomes past MAX_OUTCOMES */
 	long nodes;
 	bool gave_up, lost;
-	bool (*land)(struct chk *c, mref obj, uint64_t t);	/* ancestors: continue */
+	/* not collecting: where an outcome goes instead (an ancestor walk
+	 * continues up, a stat_in_root's root starts the scoped walk) */
+	bool (*land)(struct chk *c, int err, mref obj, uint64_t t);
 };
 
 struct wst {
@@ -625,8 +629,8 @@ static bool emit(struct chk *c, int err, mref obj, uint64_t t)
 {
 	int i;
 
-	if (!err && c->land && !c->collect)
-		return c->land(c, obj, t);
+	if (c->land && !c->collect)
+		return c->land(c, err, obj, t);
 	if (!c->collect)
 		return same_answer(c, err, obj);
 	for (i = 0; i < c->nout; i++)
@@ -634,6 +638,8 @@ static bool emit(struct chk *c, int err, mref obj, uint64_t t)
 			return false;
 	if (c->nout < MAX_OUTCOMES)
 		c->out[c->nout++] = (struct outcome){ err, obj, t };
+	else
+		c->more = true;
 	return false;
 }
 
@@ -1193,8 +1199,10 @@ static bool ancestors_from(struct chk *c, int i, mref x, uint64_t t)
 	return false;
 }
 
-static bool land_ancestors(struct chk *c, mref obj, uint64_t t)
+static bool land_ancestors(struct chk *c, int err, mref obj, uint64_t t)
 {
+	if (err)
+		return same_answer(c, err, 0);
 	return c->r->nanc > 0 && same_obj(c, obj, &c->r->anc[0]) && ancestors_from(c, 0, obj, t);
 }
 
@@ -1276,38 +1284,76 @@ static bool start_in_root(struct chk *c, uint64_t t0)
 	return false;
 }
 
-static bool check_in_root(struct chk *c)
-{
+/*
+ * The walk that finds a stat_in_root's root, over the whole window: each
+ * directory it lands on starts the scoped walk there and then, so however
+ * many directories the root's name held in the window, each is tried (a
+ * list of them would need a limit, and an answer from past the limit would
+ * read as a violation).
+ */
+#define ROOTS_SEEN	64
+
+struct root_walk {
 	struct chk rc;
+	struct chk *c;			/* the scoped walk's check */
+	int nseen;
+	mref seen[ROOTS_SEEN];		/* roots tried, and from which version */
+	uint64_t seen_ver[ROOTS_SEEN];
+};
+
+/* Has @x been tried from version @t or earlier?  Else remember @t. */
+static bool root_tried(struct root_walk *rw, mref x, uint64_t t)
+{
 	int i;
 
-	c->scoped_root = 0;
-	rc = *c;
-	rc.collect = true;
-	rc.strong = false;
-	rc.follow_last = true;
-	rc.want_dir_start = true;
-	rc.land = NULL;
-	rc.nout = 0;
-	if (c->mode != CHECK_ATOMIC) {
-		rc.s0 = c->r->s0;
-		rc.w = c->w_full;
-	}
-	start(&rc, c->r->root, rc.s0);
-	c->lost |= rc.lost;
-	c->gave_up |= rc.gave_up;
-	for (i = 0; i < rc.nout; i++) {
-		if (rc.out[i].err) {
-			if (emit(c, rc.out[i].err, 0, rc.out[i].ver))
-				return true;
-			continue;
-		}
-		c->scoped_root = rc.out[i].obj;
-		if (rc.out[i].ver <= c->w &&
-		    start_in_root(c, rc.out[i].ver > c->s0 ? rc.out[i].ver : c->s0))
-			return true;
-	}
+	for (i = 0; i < rw->nseen && rw->seen[i] != x; i++)
+		;
+	if (i < rw->nseen && rw->seen_ver[i] <= t)
+		return true;	/* a later start only narrows what it allows */
+	if (i == ROOTS_SEEN)
+		return false;	/* not remembered: only tried again */
+	if (i == rw->nseen)
+		rw->nseen++;
+	rw->seen[i] = x;
+	rw->seen_ver[i] = t;
 	return false;
+}
+
+static bool land_root(struct chk *rc, int err, mref obj, uint64_t t)
+{
+	struct root_walk *rw = container_of(rc, struct root_walk, rc);
+	struct chk *c = rw->c;
+
+	if (err)
+		return emit(c, err, 0, t);	/* no root: the lookup fails so */
+	if (t > c->w || root_tried(rw, obj, t))
+		return false;
+	c->scoped_root = obj;
+	return start_in_root(c, t > c->s0 ? t : c->s0);
+}
+
+static bool check_in_root(struct chk *c)
+{
+	struct root_walk rw;
+	bool ok;
+
+	c->scoped_root = 0;
+	rw.rc = *c;
+	rw.c = c;
+	rw.nseen = 0;
+	rw.rc.collect = false;		/* c may collect; the root walk hands on */
+	rw.rc.strong = false;
+	rw.rc.follow_last = true;
+	rw.rc.want_dir_start = true;
+	rw.rc.land = land_root;
+	if (c->mode != CHECK_ATOMIC) {
+		rw.rc.s0 = c->r->s0;
+		rw.rc.w = c->w_full;
+	}
+	ok = start(&rw.rc, c->r->root, rw.rc.s0);
+	c->lost |= rw.rc.lost;
+	c->gave_up |= rw.rc.gave_up;
+	return ok;
 }
 
 static bool run_check_window(struct chk *c)
@@ -1406,6 +1452,8 @@ static void describe_outcomes(FILE *f, const struct model *m, const struct chk *
 			O(m, c->out[i].obj)->dev, O(m, c->out[i].obj)->ino,
 			type_name(O(m, c->out[i].obj)->type), path, c->out[i].ver);
 	}
+	if (c->more)
+		fprintf(f, "    (and more: only the first %d are listed)\n", MAX_OUTCOMES);
 	if (c->gave_up)
 		fprintf(f, "    (and possibly more: the search stopped at %d steps)\n", NODE_LIMIT);
 }

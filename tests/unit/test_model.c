@@ -337,6 +337,47 @@ static void test_scoped_walk_starts_after_root_moves(void)
 	done();
 }
 
+/*
+ * The stress failure that found the oracle's limit on candidate roots
+ * (make check, 2026-11-23): root "/a" named more things in the window than
+ * the oracle kept a list of (8: ENOENT and 7 directories), and a lookup
+ * that found the last, a file (ENOTDIR), was reported as a violation.
+ * Every one must be allowed.  7 directories and the file take 15 changes
+ * of "/a", within the 16 values its history keeps.
+ */
+#define ROOTS	7
+
+static void test_scoped_root_many_candidates(void)
+{
+	mref dir[ROOTS], file;
+	uint64_t s0;
+	struct lookup_record rr;
+	int i;
+
+	fresh();
+	s0 = now();
+	for (i = 0; i < ROOTS; i++) {
+		dir[i] = mk(M.root, NAME_A, MT_DIR);
+		CHANGE(model_remove(&M, M.root, NAME_A));
+	}
+	file = mk(M.root, NAME_A, MT_REG);
+	rr = rec(LK_IN_ROOT, ".", s0);
+	rr.root = "/a";
+	for (i = 0; i < ROOTS; i++) {
+		answer(&rr, dir[i]);
+		CHECK_EQ(check(&rr, CHECK_STEPS), CHECK_OK);
+		CHECK_EQ(check(&rr, CHECK_ATOMIC), CHECK_OK);
+	}
+	rr.err = -ENOTDIR;		/* the file, found last */
+	CHECK_EQ(check(&rr, CHECK_STEPS), CHECK_OK);
+	CHECK_EQ(check(&rr, CHECK_ATOMIC), CHECK_OK);
+	rr.err = -EXDEV;		/* nothing renamed in the window */
+	CHECK_EQ(check(&rr, CHECK_STEPS), CHECK_VIOLATION);
+	answer(&rr, file);		/* the root must be a directory */
+	CHECK_EQ(check(&rr, CHECK_STEPS), CHECK_VIOLATION);
+	done();
+}
+
 static void test_ancestors(void)
 {
 	mref s, x, o, a;
@@ -408,6 +449,7 @@ int main(void)
 	RUN(test_scoped_escape);
 	RUN(test_scoped_root_gets_mounted);
 	RUN(test_scoped_walk_starts_after_root_moves);
+	RUN(test_scoped_root_many_candidates);
 	RUN(test_ancestors);
 	RUN(test_history_lost);
 	return CHECK_DONE();
