@@ -38,6 +38,16 @@ static int count(hwloc_topology_t t, hwloc_obj_type_t type)
 	return n < 0 ? 0 : n;
 }
 
+static void topo_count(struct topo *tp)
+{
+	tp->packages = count(tp->t, HWLOC_OBJ_PACKAGE);
+	tp->numa_nodes = count(tp->t, HWLOC_OBJ_NUMANODE);
+	tp->cores = count(tp->t, HWLOC_OBJ_CORE);
+	tp->pus = count(tp->t, HWLOC_OBJ_PU);
+	hwloc_bitmap_list_snprintf(tp->cpuset, sizeof(tp->cpuset),
+				   hwloc_get_root_obj(tp->t)->cpuset);
+}
+
 int topo_load(struct topo *tp, const char *synthetic)
 {
 	memset(tp, 0, sizeof(*tp));
@@ -52,11 +62,79 @@ int topo_load(struct topo *tp, const char *synthetic)
 		return -EIO;
 	}
 	tp->synthetic = synthetic != NULL;
-	tp->packages = count(tp->t, HWLOC_OBJ_PACKAGE);
-	tp->numa_nodes = count(tp->t, HWLOC_OBJ_NUMANODE);
-	tp->cores = count(tp->t, HWLOC_OBJ_CORE);
-	tp->pus = count(tp->t, HWLOC_OBJ_PU);
+	tp->cpuset_from = "all PUs";
+	topo_count(tp);
 	return tp->pus > 0 ? 0 : -EIO;
+}
+
+/* "0-3,6": digits, commas and dashes only, as taskset -c and hwloc-bind write them. */
+static int parse_cpu_list(const char *s, hwloc_bitmap_t set)
+{
+	if (!*s || s[strspn(s, "0123456789,-")] || hwloc_bitmap_list_sscanf(set, s) ||
+	    hwloc_bitmap_iszero(set) || hwloc_bitmap_weight(set) < 0)
+		return -EINVAL;
+	return 0;
+}
+
+int topo_restrict(struct topo *tp, const char *cpus, char *err, size_t errlen)
+{
+	hwloc_bitmap_t allowed = hwloc_bitmap_dup(hwloc_topology_get_allowed_cpuset(tp->t));
+	hwloc_bitmap_t mask = hwloc_bitmap_alloc(), want = hwloc_bitmap_alloc();
+	char list[256];
+	int e = 0;
+
+	if (!allowed || !mask || !want) {
+		e = -ENOMEM;
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	if (tp->synthetic) {
+		/* an imagined machine: no affinity to honour, and never bound */
+		if (cpus) {
+			e = -EINVAL;
+			snprintf(err, errlen, "--cpus does not apply to a synthetic topology");
+		}
+		goto out;
+	}
+	/* the thread's own mask: taskset, sched_setaffinity, a parent's binding */
+	if (!hwloc_get_cpubind(tp->t, mask, HWLOC_CPUBIND_THREAD)) {
+		if (!hwloc_bitmap_isincluded(allowed, mask))
+			tp->cpuset_from = "affinity mask";
+		hwloc_bitmap_and(allowed, allowed, mask);
+	}
+	hwloc_bitmap_list_snprintf(list, sizeof(list), allowed);
+	if (cpus) {
+		if (parse_cpu_list(cpus, want)) {
+			e = -EINVAL;
+			snprintf(err, errlen, "--cpus needs a list of PUs such as 0-3,6, not '%s'",
+				 cpus);
+			goto out;
+		}
+		if (!hwloc_bitmap_isincluded(want, allowed)) {
+			e = -EINVAL;
+			snprintf(err, errlen, "--cpus %s: this process may only run on PUs %s", cpus,
+				 list);
+			goto out;
+		}
+		hwloc_bitmap_copy(allowed, want);
+		tp->cpuset_from = "--cpus";
+	}
+	if (hwloc_bitmap_iszero(allowed) ||
+	    hwloc_topology_restrict(tp->t, allowed, HWLOC_RESTRICT_FLAG_REMOVE_CPULESS)) {
+		e = -EINVAL;
+		snprintf(err, errlen, "cannot restrict the topology to PUs %s", list);
+		goto out;
+	}
+	topo_count(tp);
+	if (tp->pus <= 0) {
+		e = -EINVAL;
+		snprintf(err, errlen, "no PU left to run on");
+	}
+out:
+	hwloc_bitmap_free(allowed);
+	hwloc_bitmap_free(mask);
+	hwloc_bitmap_free(want);
+	return e;
 }
 
 void topo_free(struct topo *tp)
@@ -229,6 +307,14 @@ int placement_bind(const struct topo *tp, const struct placement *pl, int i)
 	if (!pu || hwloc_set_cpubind(tp->t, pu->cpuset, HWLOC_CPUBIND_THREAD))
 		return -errno;
 	return 0;
+}
+
+int topo_bind_allowed(const struct topo *tp)
+{
+	if (tp->synthetic)
+		return 0;
+	return hwloc_set_cpubind(tp->t, hwloc_get_root_obj(tp->t)->cpuset, HWLOC_CPUBIND_THREAD)
+	       ? -errno : 0;
 }
 
 void placement_print(FILE *f, const struct placement *pl)

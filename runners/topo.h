@@ -22,7 +22,9 @@ enum pin_policy { PIN_COMPACT, PIN_CORES, PIN_SCATTER, PIN_NONE };
 struct topo {
 	hwloc_topology_t t;
 	bool synthetic;
-	int packages, numa_nodes, cores, pus;
+	int packages, numa_nodes, cores, pus;	/* of the allowed set, after topo_restrict() */
+	char cpuset[256];		/* the allowed PUs' OS indexes, in list syntax ("0-3,6") */
+	const char *cpuset_from;	/* "all PUs", "affinity mask" or "--cpus" */
 };
 
 struct placement {
@@ -37,6 +39,13 @@ struct placement {
 };
 
 int topo_load(struct topo *tp, const char *synthetic);	/* NULL: this machine */
+/*
+ * topo_restrict - keep only the PUs this process may run on: the cgroup
+ * cpuset (hwloc leaves the others out of the topology), the calling
+ * thread's affinity mask (taskset) and, if @cpus is not NULL, that list.
+ * 0, or -EINVAL with a one-line reason in @err.
+ */
+int topo_restrict(struct topo *tp, const char *cpus, char *err, size_t errlen);
 void topo_free(struct topo *tp);
 void topo_summary(const struct topo *tp, char *buf, size_t n);
 
@@ -49,5 +58,7 @@ void placement_free(struct placement *pl);
 /* Bind the calling thread to worker @i's PU (a no-op unless real). */
 int placement_bind(const struct topo *tp, const struct placement *pl, int i);
 void placement_print(FILE *f, const struct placement *pl);
+/* Let the calling thread run anywhere in the allowed set again. */
+int topo_bind_allowed(const struct topo *tp);
 
 #endif /* NB_TOPO_H */
