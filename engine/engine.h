@@ -144,6 +144,18 @@ extern const struct nb_strategy nb_strategy_kernel;
 int nb_kernel_setup(char *how, size_t n);
 void nb_kernel_teardown(void);
 bool nb_kernel_can_mount(void);
+/* The filesystem type the tree lives on ("tmpfs", "ext4"), from mountinfo. */
+void nb_kernel_fstype(char *buf, size_t n);
+
+/*
+ * What the kernel spends outside any path walk, measured on the calling
+ * thread: a null system call (getppid: entering and leaving the kernel) and
+ * fstat() on the tree's open directory (the same plus filling a struct
+ * stat), in ns per call, the median of @batches batches of about @batch_ns
+ * each.  Needs nb_kernel_setup() for fstat; getppid alone works without.
+ */
+double nb_syscall_null_ns(int batches, uint64_t batch_ns);
+double nb_syscall_fstat_ns(int batches, uint64_t batch_ns);
 
 const char *nb_errno_name(int err);	/* "ENOENT" for -ENOENT or ENOENT */
 const char *nb_type_name(enum nb_type type);

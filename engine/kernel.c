@@ -22,8 +22,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <sys/vfs.h>
 #include <unistd.h>
 
@@ -112,6 +115,98 @@ void nb_kernel_teardown(void)
 bool nb_kernel_can_mount(void)
 {
 	return kernel_mounted;
+}
+
+/*
+ * The type of the mount the tree's directory is on: the line of
+ * /proc/self/mountinfo with its device number (field 3, major:minor) and,
+ * after the " - " separator, the filesystem type.  statfs's f_type would
+ * name ext2, ext3 and ext4 alike.
+ */
+void nb_kernel_fstype(char *buf, size_t n)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "r");
+	char line[4096];
+	struct stat st;
+
+	snprintf(buf, n, "unknown");
+	if (!f)
+		return;
+	if (kernel_rootfd < 0 || fstat(kernel_rootfd, &st)) {
+		fclose(f);
+		return;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		unsigned int maj, min;
+		char *sep = strstr(line, " - "), type[64];
+
+		if (sscanf(line, "%*d %*d %u:%u", &maj, &min) != 2 || !sep ||
+		    makedev(maj, min) != st.st_dev || sscanf(sep + 3, "%63s", type) != 1)
+			continue;
+		snprintf(buf, n, "%s", type);	/* the last match is the mount on top */
+	}
+	fclose(f);
+}
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The median over @batches of ns per call of @call, each batch ~@batch_ns. */
+static double median_batches(void (*call)(void), int batches, uint64_t batch_ns)
+{
+	double v[32];
+	int b;
+
+	if (batches > 32)
+		batches = 32;
+	for (b = 0; b < batches; b++) {
+		uint64_t t0 = mono_ns(), t, calls = 0;
+
+		do {
+			for (int i = 0; i < 256; i++)
+				call();
+			calls += 256;
+			t = mono_ns();
+		} while (t - t0 < batch_ns);
+		v[b] = (double)(t - t0) / (double)calls;
+	}
+	qsort(v, (size_t)batches, sizeof(v[0]), cmp_double);
+	return v[batches / 2];
+}
+
+static void call_getppid(void)
+{
+	/* the system call itself: glibc could one day cache the answer */
+	syscall(SYS_getppid);
+}
+
+static void call_fstat(void)
+{
+	struct stat st;
+
+	fstat(kernel_rootfd, &st);
+}
+
+double nb_syscall_null_ns(int batches, uint64_t batch_ns)
+{
+	return median_batches(call_getppid, batches, batch_ns);
+}
+
+double nb_syscall_fstat_ns(int batches, uint64_t batch_ns)
+{
+	return kernel_rootfd < 0 ? -1 : median_batches(call_fstat, batches, batch_ns);
 }
 
 int kernel_ctx_init(struct nb_ctx *ctx)
