@@ -40,6 +40,7 @@ ENGINE_SRCS := engine/dcache.c engine/inode.c engine/shmem.c engine/namespace.c 
                engine/vfs.c engine/engine.c engine/percpu.c engine/rcu.c engine/kernel.c \
                engine/debug.c engine/zoo.c engine/slab.c
 RUNNER_SRCS := runners/main.c runners/sh.c runners/args.c runners/topo.c runners/topology.c \
+               runners/machine.c \
                runners/stress.c runners/model.c \
                runners/workload.c runners/bench.c runners/results.c runners/run.c \
                runners/compare.c
