@@ -168,7 +168,7 @@ static void *reader_main(void *arg)
 	struct nb_ctx *ctx = NULL;
 	uint64_t n = 0, errors = 0;
 	unsigned int toggle = 0;
-	const uint64_t delay = cfg->inject_delay_ns;
+	const uint64_t delay = cfg->inject_delay_ns, spin = cfg->spin_iters;
 	int ready = worker_setup(w, &ctx);
 
 	if (!ready && !cfg->wl.noop)
@@ -201,6 +201,8 @@ static void *reader_main(void *arg)
 		}
 		if (__builtin_expect(delay != 0, 0))
 			inject_delay(delay);
+		if (__builtin_expect(spin != 0, 0))
+			bench_spin(spin);
 		if (__builtin_expect(err, 0))
 			atomic_store_explicit(&slot->errors, ++errors, memory_order_relaxed);
 		atomic_store_explicit(&slot->ops, ++n, memory_order_relaxed);
@@ -259,6 +261,21 @@ static void counters_now(double *c)
 		c[i] = (double)nb_counter_total(-1, i);
 }
 
+/*
+ * What the kernel costs before and after any walk, measured where the
+ * first reader will run (the main thread moves there for it, then back to
+ * the whole allowed set): three batches of 10 ms per call, the median.
+ */
+static void kernel_baseline(const struct bench_config *cfg, struct bench_result *res)
+{
+	bool moved = placement_bind(cfg->topo, &res->placement, 0) == 0 && res->placement.real;
+
+	res->getppid_ns = nb_syscall_null_ns(3, 10000000);
+	res->fstat_fd_ns = nb_syscall_fstat_ns(3, 10000000);
+	if (moved)
+		topo_bind_allowed(cfg->topo);
+}
+
 static int backend_start(const struct bench_config *cfg, struct bench_result *res, char *err,
 			 size_t errlen)
 {
@@ -266,10 +283,15 @@ static int backend_start(const struct bench_config *cfg, struct bench_result *re
 
 	if (cfg->strategy->is_kernel) {
 		e = nb_kernel_setup(res->kernel_tree, sizeof(res->kernel_tree));
-		if (e)
+		if (e) {
 			snprintf(err, errlen, "cannot make a directory for the kernel strategy: %s",
 				 strerror(-e));
-		return e;
+			return e;
+		}
+		nb_kernel_fstype(res->kernel_fs, sizeof(res->kernel_fs));
+		machine_user(res->kernel_user, sizeof(res->kernel_user));
+		kernel_baseline(cfg, res);
+		return 0;
 	}
 	e = nb_engine_init(0);
 	if (e)
@@ -329,6 +351,7 @@ int bench_run(const struct bench_config *cfg, struct bench_result *res, char *er
 	struct run run = { .cfg = cfg };
 	int total = cfg->threads + cfg->wl.writers, i, e, started = 0;
 	uint64_t *start = NULL, *end = NULL, *prev = NULL, t0, tm0;
+	struct machine_sampler ms;
 	double c0[16], c1[16];
 	const char *why;
 	pthread_t *tid = NULL;
@@ -398,6 +421,8 @@ int bench_run(const struct bench_config *cfg, struct bench_result *res, char *er
 	for (i = 0; i < total; i++)
 		prev[i] = start[i] = atomic_load_explicit(&run.slots[i].ops, memory_order_relaxed);
 	counters_now(c0);
+	machine_begin(&ms, &res->ms, cfg->topo->cpuset, res->placement.pu_os, tid, started,
+		      res->seconds);
 	tm0 = now_ns();
 	atomic_store_explicit(&run.measuring, 1, memory_order_relaxed);
 	for (int s = 1; s <= res->seconds && !e; s++) {
@@ -410,6 +435,8 @@ int bench_run(const struct bench_config *cfg, struct bench_result *res, char *er
 			res->timeline[(size_t)(s - 1) * (size_t)total + (size_t)i] = v - prev[i];
 			prev[i] = v;
 		}
+		/* after the counts: reading /proc must not stretch the second measured */
+		machine_tick(&ms);
 		if (cfg->interrupted && *cfg->interrupted) {
 			e = -EINTR;
 			snprintf(err, errlen, "interrupted");
@@ -425,6 +452,7 @@ int bench_run(const struct bench_config *cfg, struct bench_result *res, char *er
 			res->reader_errors += atomic_load(&run.slots[i].errors);
 	}
 	counters_now(c1);
+	machine_end(&ms);	/* before the stop: the threads' clocks must still exist */
 	atomic_store(&run.stop, 1);
 	for (i = 0; i < started; i++)
 		pthread_join(tid[i], NULL);
@@ -468,6 +496,7 @@ void bench_result_free(struct bench_result *res)
 	free(res->timeline);
 	res->timeline = NULL;
 	placement_free(&res->placement);
+	machine_state_free(&res->ms);
 }
 
 static void print_rate(FILE *f, double r)
@@ -509,6 +538,10 @@ void bench_print_summary(FILE *f, const struct bench_config *cfg, const struct b
 	if (cfg->inject_delay_ns)
 		fprintf(f, "  SLOWED ON PURPOSE: each reader spins %" PRIu64 " ns after every "
 			"operation (--inject-delay)\n", cfg->inject_delay_ns);
+	if (cfg->spin_iters)
+		fprintf(f, "  with the kernel's entry cost: each reader spins %.0f ns after every "
+			"operation, as a system call would cost (--syscall-cost)\n",
+			cfg->syscall_cost_ns);
 	fprintf(f, "  throughput   ");
 	print_rate(f, res->ops_per_sec);
 	if (cfg->wl.writers) {
@@ -539,6 +572,43 @@ void bench_print_summary(FILE *f, const struct bench_config *cfg, const struct b
 				fprintf(f, " %s=%.3g", nb_counter_label(i), res->per_op[i]);
 		fprintf(f, "\n");
 	}
-	if (cfg->strategy->is_kernel)
-		fprintf(f, "  kernel tree  %s\n", res->kernel_tree);
+	if (cfg->strategy->is_kernel) {
+		fprintf(f, "  kernel tree  %s: %s, as %s\n", res->kernel_fs, res->kernel_tree,
+			res->kernel_user);
+		fprintf(f, "  kernel cost  getppid %.0f ns (entering and leaving the kernel), "
+			"fstat on an open file %.0f ns; per stat here %.0f ns a reader\n",
+			res->getppid_ns, res->fstat_fd_ns,
+			res->reader_ops ? 1e9 * cfg->threads / res->reader_ops_per_sec : 0.0);
+	}
+	machine_state_print(f, &res->ms);
+}
+
+static uint64_t spin_ns(uint64_t iters)
+{
+	uint64_t t0 = now_ns();
+
+	bench_spin(iters);
+	return now_ns() - t0;
+}
+
+uint64_t bench_spin_calibrate(double ns, double *measured_ns)
+{
+	const uint64_t probe = 1u << 22;	/* a few ms: clock reads are lost in it */
+	double per[5];
+	uint64_t iters;
+	int i, j;
+
+	for (i = 0; i < 5; i++)
+		per[i] = (double)spin_ns(probe) / (double)probe;
+	for (i = 1; i < 5; i++)	/* insertion sort: the median of five */
+		for (j = i; j > 0 && per[j] < per[j - 1]; j--) {
+			double t = per[j];
+
+			per[j] = per[j - 1];
+			per[j - 1] = t;
+		}
+	iters = ns > 0 ? (uint64_t)(ns / per[2] + 0.5) : 0;
+	if (measured_ns)
+		*measured_ns = (double)spin_ns(iters * 4096) / 4096.0;
+	return iters;
 }

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "../engine/engine.h"
+#include "machine.h"
 #include "topo.h"
 #include "workload.h"
 
@@ -32,11 +33,20 @@ struct bench_config {
 	enum pin_policy pin;
 	volatile sig_atomic_t *interrupted;	/* set: abandon the point */
 	uint64_t inject_delay_ns;	/* busy-wait after every reader operation */
+	/*
+	 * --syscall-cost: what entering and leaving the kernel costs, added to
+	 * every operation of an engine strategy as a calibrated spin of
+	 * spin_iters iterations (bench_spin_calibrate); 0 for the kernel itself.
+	 */
+	double syscall_cost_ns;
+	uint64_t spin_iters;
 };
 
 struct bench_result {
 	char skipped[160];		/* non-empty: not measured, and why */
 	char kernel_tree[512];		/* how the kernel strategy's tree was made */
+	char kernel_fs[64], kernel_user[96];	/* its filesystem type, who ran it */
+	double getppid_ns, fstat_fd_ns;	/* the kernel's cost outside any walk, this PU */
 	double measured_s;
 	uint64_t reader_ops, writer_ops, reader_errors, writer_errors;
 	double ops_per_sec, reader_ops_per_sec, writer_ops_per_sec;
@@ -49,11 +59,25 @@ struct bench_result {
 	int seconds;			/* timeline rows */
 	uint64_t *timeline;		/* [seconds][readers + writers] ops in each second */
 	struct placement placement;
+	struct machine_state ms;	/* the machine during the measured window */
 };
 
 /* 0 with *res to bench_result_free(), or an error (and nothing to free). */
 int bench_run(const struct bench_config *cfg, struct bench_result *res, char *err, size_t errlen);
 void bench_result_free(struct bench_result *res);
 void bench_print_summary(FILE *f, const struct bench_config *cfg, const struct bench_result *res);
+
+/*
+ * The spin --syscall-cost adds: @iters iterations of a loop the compiler
+ * cannot remove, about a cycle each.  bench_spin_calibrate() returns the
+ * iterations that take @ns on this CPU (the median of five timings) and
+ * what they measured, in *@measured_ns.
+ */
+static inline void bench_spin(uint64_t iters)
+{
+	for (uint64_t i = 0; i < iters; i++)
+		__asm__ __volatile__("" : "+r"(i));
+}
+uint64_t bench_spin_calibrate(double ns, double *measured_ns);
 
 #endif /* NB_BENCH_H */

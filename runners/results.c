@@ -4,6 +4,7 @@
  * from buildinfo.h, which the Makefile writes.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <libgen.h>
@@ -116,6 +117,9 @@ void context_collect(struct context *c, const struct topo *tp, enum pin_policy p
 	snprintf(c->git_commit, sizeof(c->git_commit), "%s", NB_GIT_COMMIT);
 	c->git_dirty = NB_GIT_DIRTY;
 	snprintf(c->pin_policy, sizeof(c->pin_policy), "%s", pin_policy_name(pin));
+	snprintf(c->cpuset, sizeof(c->cpuset), "%s", tp->cpuset);
+	c->cpuset_from = tp->cpuset_from ? tp->cpuset_from : "all PUs";
+	machine_info_collect(&c->machine);
 	for (i = 0; i < argc && len + 2 < sizeof(c->command); i++)
 		len += (size_t)snprintf(c->command + len, sizeof(c->command) - len, "%s%s",
 					i ? " " : "", argv[i]);
@@ -140,7 +144,157 @@ void context_json(FILE *f, const struct context *c, const char *indent)
 	json_kv_bool(f, indent, "git_dirty", c->git_dirty, false);
 	json_kv_str(f, indent, "command", c->command, false);
 	json_kv_str(f, indent, "pin_policy", c->pin_policy, false);
+	json_kv_str(f, indent, "cpuset", c->cpuset, false);
+	json_kv_str(f, indent, "cpuset_from", c->cpuset_from, false);
+	machine_info_json(f, &c->machine, indent);
+	fputs(",\n", f);
 	json_kv_str(f, indent, "start_utc", c->start_utc, true);
+}
+
+/* ---- the fingerprint ---- */
+
+static char *printed(void (*fill)(FILE *f, const void *arg), const void *arg)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return strdup("");
+	fill(f, arg);
+	fclose(f);
+	return buf ? buf : strdup("");
+}
+
+static void fill_workload(FILE *f, const void *arg)
+{
+	workload_spec_json(f, arg);
+}
+
+static void fp_add(struct fingerprint *fp, const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void fp_add(struct fingerprint *fp, const char *key, const char *fmt, ...)
+{
+	va_list ap;
+	char *v = NULL;
+
+	va_start(ap, fmt);
+	if (vasprintf(&v, fmt, ap) < 0)
+		v = strdup("");
+	va_end(ap);
+	fp->key[fp->n] = key;
+	fp->value[fp->n++] = v;
+}
+
+void fingerprint_make(struct fingerprint *fp, const struct bench_config *cfg,
+		      const struct context *ctx, uint64_t base_seed, const char *syscall_cost)
+{
+	memset(fp, 0, sizeof(*fp));
+	fp_add(fp, "commit", "%s", ctx->git_commit);
+	fp_add(fp, "dirty", "%s", ctx->git_dirty ? "yes" : "no");
+	fp_add(fp, "cflags", "%s", ctx->cflags);
+	fp_add(fp, "compiler", "%s", ctx->compiler);
+	fp_add(fp, "duration_s", "%g", cfg->duration);
+	fp_add(fp, "warmup_s", "%g", cfg->warmup);
+	fp_add(fp, "pin", "%s", pin_policy_name(cfg->pin));
+	fp_add(fp, "cpuset", "%s", ctx->cpuset);
+	fp_add(fp, "rcu_flavor", "%s", ctx->rcu_flavor);
+	fp_add(fp, "seed", "%" PRIu64, base_seed);
+	fp_add(fp, "injected_delay_ns", "%" PRIu64, cfg->inject_delay_ns);
+	/* the kernel strategy is never slowed, whatever was asked */
+	fp_add(fp, "syscall_cost_ns", "%s", cfg->strategy->is_kernel ? "0" : syscall_cost);
+	fp->key[fp->n] = "workload";
+	fp->value[fp->n++] = printed(fill_workload, &cfg->wl);
+}
+
+void fingerprint_free(struct fingerprint *fp)
+{
+	int i;
+
+	for (i = 0; i < fp->n; i++)
+		free(fp->value[i]);
+	fp->n = 0;
+}
+
+static void fingerprint_json(FILE *f, const struct fingerprint *fp)
+{
+	int i;
+
+	fputc('{', f);
+	for (i = 0; i < fp->n; i++) {
+		fprintf(f, "%s\"%s\": ", i ? ", " : "", fp->key[i]);
+		json_string(f, fp->value[i]);
+	}
+	fputc('}', f);
+}
+
+static void fill_pair(FILE *f, const void *arg)
+{
+	const char *const *kv = arg;
+
+	fprintf(f, "\"%s\": ", kv[0]);
+	json_string(f, kv[1]);
+}
+
+/* The stored value of @key in the fingerprint line @line, still escaped. */
+static void stored_value(const char *line, const char *key, char *old, size_t n)
+{
+	char pat[64];
+	const char *p;
+	size_t k = 0;
+
+	old[0] = '\0';
+	snprintf(pat, sizeof(pat), "\"%s\": \"", key);
+	p = strstr(line, pat);
+	if (!p)
+		return;
+	for (p += strlen(pat); *p && *p != '"' && k + 1 < n; p++) {
+		if (*p == '\\' && p[1])
+			p++;
+		old[k++] = *p;
+	}
+	old[k] = '\0';
+}
+
+int fingerprint_diff(const struct fingerprint *fp, const char *stored, const char **key,
+		     char *old, size_t n)
+{
+	const char *line = strstr(stored, "\n  \"fingerprint\": {");
+	char *end;
+	int i;
+
+	old[0] = '\0';
+	if (!line) {
+		*key = "fingerprint";
+		return 1;
+	}
+	end = strchr(line + 1, '\n');
+	for (i = 0; i < fp->n; i++) {
+		const char *kv[2] = { fp->key[i], fp->value[i] };
+		char *pair = printed(fill_pair, kv);
+		const char *p = line;
+		bool found = false;
+		size_t len = strlen(pair);
+
+		/* the pair, whole: followed by the next pair or the end of the object */
+		while (!found && (p = strstr(p + 1, pair)) && (!end || p < end))
+			found = p[len] == ',' || p[len] == '}';
+		free(pair);
+		if (!found) {
+			*key = fp->key[i];
+			if (end) {
+				char *copy = strndup(line, (size_t)(end - line));
+
+				stored_value(copy ? copy : line, fp->key[i], old, n);
+				free(copy);
+			} else {
+				stored_value(line, fp->key[i], old, n);
+			}
+			return 1;
+		}
+	}
+	return 0;
 }
 
 /* ---- one point ---- */
@@ -161,7 +315,8 @@ void point_csv_header(FILE *f)
 		fprintf(f, "%s%s", i ? "," : "", csv_fixed[i]);
 	for (c = 1; c < nb_counter_count(); c++)
 		fprintf(f, ",%s_per_op", nb_counter_label(c));
-	fprintf(f, ",pin,placement_real,rcu_flavor,seed,injected_delay_ns,skipped\n");
+	fprintf(f, ",pin,placement_real,rcu_flavor,seed,injected_delay_ns,skipped,syscall_cost_ns,"
+		"cpuset,oversubscribed,foreign_share,steal_share,others_runnable_mean\n");
 }
 
 void point_csv_row(FILE *f, const struct bench_config *cfg, const struct bench_result *res,
@@ -190,16 +345,24 @@ void point_csv_row(FILE *f, const struct bench_config *cfg, const struct bench_r
 		else
 			fputc(',', f);
 	}
-	fprintf(f, ",%s,%s,%s,%" PRIu64 ",%" PRIu64 ",%s\n", pin_policy_name(cfg->pin),
+	fprintf(f, ",%s,%s,%s,%" PRIu64 ",%" PRIu64 ",%s", pin_policy_name(cfg->pin),
 		res->placement.real ? "yes" : "no", rcu_flavor, id->seed, cfg->inject_delay_ns,
 		ok ? "" : res->skipped);
+	/* a CPU list has commas: quoted, as RFC 4180 has it */
+	fprintf(f, ",%.1f,\"%s\",%s,", cfg->syscall_cost_ns, cfg->topo->cpuset,
+		res->placement.oversubscribed ? "yes" : "no");
+	if (ok && res->ms.npus)
+		fprintf(f, "%.4f,%.4f,%.3g\n", res->ms.foreign, res->ms.steal,
+			res->ms.runnable_mean);
+	else
+		fputs(",,\n", f);
 }
 
-static void json_workload(FILE *f, const struct workload *wl)
+void workload_spec_json(FILE *f, const struct workload *wl)
 {
 	int i;
 
-	fprintf(f, "  \"workload_spec\": {\"source\": ");
+	fprintf(f, "{\"source\": ");
 	json_string(f, wl->source);
 	fprintf(f, ", \"summary\": ");
 	json_string(f, wl->summary);
@@ -209,8 +372,15 @@ static void json_workload(FILE *f, const struct workload *wl)
 		wl_shape_name(wl->shape));
 	for (i = 0; i < ROP_MAX; i++)
 		fprintf(f, "%s\"%s\": %d", i ? ", " : "", wl_rop_name(i), wl->mix[i]);
-	fprintf(f, "}, \"writers\": %d, \"writer\": \"%s\", \"writer_rate\": %g},\n", wl->writers,
+	fprintf(f, "}, \"writers\": %d, \"writer\": \"%s\", \"writer_rate\": %g}", wl->writers,
 		wl_wop_name(wl->wop), wl->writer_rate);
+}
+
+static void json_workload(FILE *f, const struct workload *wl)
+{
+	fputs("  \"workload_spec\": ", f);
+	workload_spec_json(f, wl);
+	fputs(",\n", f);
 }
 
 void point_json(FILE *f, const struct bench_config *cfg, const struct bench_result *res,
@@ -226,6 +396,17 @@ void point_json(FILE *f, const struct bench_config *cfg, const struct bench_resu
 		cfg->threads, cfg->wl.writers, id->rep, id->seed);
 	/* a deliberate slowdown must never pass for a measurement of the strategy */
 	fprintf(f, "  \"injected_delay_ns\": %" PRIu64 ",\n", cfg->inject_delay_ns);
+	fprintf(f, "  \"syscall_cost_ns\": %.1f,\n  \"syscall_cost_spin_iters\": %" PRIu64 ",\n",
+		cfg->syscall_cost_ns, cfg->spin_iters);
+	json_kv_str(f, "  ", "cpuset", cfg->topo->cpuset, false);
+	fprintf(f, "  \"reps_policy\": %s,\n", id->reps_policy ? id->reps_policy : "null");
+	/* one line: a resumed sweep compares it with its own (fingerprint_diff) */
+	fputs("  \"fingerprint\": ", f);
+	if (id->fp)
+		fingerprint_json(f, id->fp);
+	else
+		fputs("null", f);
+	fputs(",\n", f);
 	json_workload(f, &cfg->wl);
 	json_kv_num(f, "  ", "duration_s", cfg->duration, false);
 	json_kv_num(f, "  ", "warmup_s", cfg->warmup, false);
@@ -273,8 +454,15 @@ void point_json(FILE *f, const struct bench_config *cfg, const struct bench_resu
 	fputs("],\n", f);
 	json_kv_bool(f, "  ", "placement_real", pl->real, false);
 	json_kv_bool(f, "  ", "oversubscribed", pl->oversubscribed, false);
-	if (cfg->strategy->is_kernel)
+	machine_state_json(f, &res->ms, "  ");
+	fputs(",\n", f);
+	if (cfg->strategy->is_kernel) {
 		json_kv_str(f, "  ", "kernel_tree", res->kernel_tree, false);
+		json_kv_str(f, "  ", "kernel_fs", res->kernel_fs, false);
+		json_kv_str(f, "  ", "kernel_user", res->kernel_user, false);
+		fprintf(f, "  \"kernel_baseline\": {\"getppid_ns\": %.1f, \"fstat_fd_ns\": %.1f},\n",
+			res->getppid_ns, res->fstat_fd_ns);
+	}
 	fputs("  \"context\": {\n", f);
 	context_json(f, ctx, "    ");
 	fputs("  }\n}\n", f);

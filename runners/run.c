@@ -8,6 +8,8 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <math.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +39,10 @@ struct common {
 	long seed;
 	const char *slow_strategy;	/* --inject-delay STRATEGY=NS */
 	long slow_ns;
+	const char *cpus;		/* --cpus LIST, or NULL */
+	const char *syscall_cost;	/* --syscall-cost: "0", "auto" or NS */
+	double syscall_ns;		/* what it came to (resolve_syscall_cost) */
+	uint64_t spin_iters;
 };
 
 static void common_defaults(struct common *c)
@@ -45,6 +51,34 @@ static void common_defaults(struct common *c)
 	c->warmup = 0.5;
 	c->pin = PIN_CORES;
 	c->seed = 1;
+	c->syscall_cost = "0";
+}
+
+/*
+ * --syscall-cost: the nanoseconds every engine operation is to cost more,
+ * as the kernel's entry and exit would (auto: getppid() measured here and
+ * now), as a calibrated spin.  Announced, since it changes every figure.
+ */
+static void resolve_syscall_cost(const char *cmd, struct common *c)
+{
+	double measured = 0;
+
+	if (!strcmp(c->syscall_cost, "0"))
+		return;
+	c->syscall_ns = !strcmp(c->syscall_cost, "auto") ? nb_syscall_null_ns(5, 20000000)
+							 : atof(c->syscall_cost);
+	c->spin_iters = bench_spin_calibrate(c->syscall_ns, &measured);
+	fprintf(stderr, "%s: --syscall-cost %s: engine strategies spin %" PRIu64 " iterations "
+		"(%.1f ns) after every operation, for a system call's %.1f ns%s\n", cmd,
+		c->syscall_cost, c->spin_iters, measured, c->syscall_ns,
+		!strcmp(c->syscall_cost, "auto") ? " (getppid, measured now)" : "");
+}
+
+/* The --syscall-cost of @s's points: the kernel pays its own. */
+static void apply_syscall_cost(const struct common *c, struct bench_config *cfg)
+{
+	cfg->syscall_cost_ns = cfg->strategy->is_kernel ? 0 : c->syscall_ns;
+	cfg->spin_iters = cfg->strategy->is_kernel ? 0 : c->spin_iters;
 }
 
 /* --inject-delay STRATEGY=NS: 1, or 2 after the one-line error */
@@ -100,6 +134,15 @@ static int common_option(const char *cmd, int argc, char **argv, int *i, struct 
 	} else if ((v = arg_value(argc, argv, i, "--rcu-flavor"))) {
 		if (nb_rcu_select(v))
 			return arg_error(cmd, "unknown RCU flavor '%s' (known: memb, qsbr)", v);
+	} else if ((v = arg_value(argc, argv, i, "--cpus"))) {
+		c->cpus = v;
+	} else if ((v = arg_value(argc, argv, i, "--syscall-cost"))) {
+		double ns;
+
+		if (strcmp(v, "auto") && strcmp(v, "0") && arg_double(v, 1, 1000000, &ns))
+			return arg_error(cmd, "--syscall-cost must be auto or nanoseconds from 1 to "
+					 "1000000, not '%s'", v);
+		c->syscall_cost = v;
 	} else {
 		return 0;
 	}
@@ -112,6 +155,13 @@ static const char common_usage[] =
 	"  --pin POLICY     compact, cores (default), scatter or none\n"
 	"  --seed N         the paths' random seed (default 1)\n"
 	"  --rcu-flavor F   memb (default) or qsbr\n"
+	"  --cpus LIST      run only on these PUs (OS indexes, taskset's list syntax:\n"
+	"                   0-3,6); always within the affinity mask and cgroup cpuset\n"
+	"                   this process inherited, which placement respects anyway\n"
+	"  --syscall-cost NS|auto\n"
+	"                   add a system call's entry and exit to every operation of\n"
+	"                   the engine's strategies: a calibrated spin of NS ns (auto:\n"
+	"                   getppid() measured at start); recorded in every point\n"
 	"  --inject-delay STRATEGY=NS\n"
 	"                   slow STRATEGY down on purpose: its readers spin NS ns\n"
 	"                   after every operation (recorded in the results; for\n"
@@ -125,15 +175,27 @@ static int check_threads(const char *cmd, long threads, const struct workload *w
 	return 0;
 }
 
-/* The process-wide setup both commands need: a registered thread, the topology. */
-static int start(const char *cmd, struct topo *tp)
+/*
+ * The process-wide setup both commands need: a registered thread, the
+ * topology cut to the PUs we may use.
+ */
+static int start(const char *cmd, struct topo *tp, struct common *c)
 {
 	int err = nb_thread_start();
+	char why[512];
 
 	if (err)
 		return arg_error(cmd, "cannot register the main thread: %s", nb_errno_name(err));
-	if (topo_load(tp, NULL))
+	if (topo_load(tp, NULL)) {
+		nb_thread_stop();
 		return arg_error(cmd, "cannot read this machine's topology with hwloc");
+	}
+	if (topo_restrict(tp, c->cpus, why, sizeof(why))) {
+		topo_free(tp);
+		nb_thread_stop();
+		return arg_error(cmd, "%s", why);
+	}
+	resolve_syscall_cost(cmd, c);
 	signal(SIGINT, on_sigint);
 	return 0;
 }
@@ -165,14 +227,17 @@ static void fill_csv(FILE *f, void *arg)
 static void run_usage(FILE *f)
 {
 	fprintf(f,
-		"usage: nameibench run --strategy S --workload W --threads N [OPTIONS]\n"
+		"usage: nameibench run --strategy S --workload W --threads N|auto [OPTIONS]\n"
 		"\n"
 		"Measure one point: build W's tree, start N pinned reader threads (and W's\n"
 		"writers), release them together, discard the warmup, measure, and print\n"
 		"throughput, per-thread spread, latency percentiles and the strategy's\n"
 		"counters per operation.  W is a built-in workload ('nameibench list') or a\n"
 		".wl file; NAME@RATE is built-in NAME with each writer at RATE operations\n"
-		"per second (0: as fast as it can), e.g. rename-churn@10000.\n"
+		"per second (0: as fast as it can), e.g. rename-churn@10000.  --threads auto\n"
+		"is one reader per PU this process may use.  The summary says what else\n"
+		"the machine was doing meanwhile (load, other processes' share of our PUs,\n"
+		"time stolen by a hypervisor).\n"
 		"\n"
 		"options:\n"
 		"%s"
@@ -188,6 +253,7 @@ int cmd_run(int argc, char **argv)
 	struct common c;
 	struct context ctx;
 	struct point_id id = { .rep = 1 };
+	struct fingerprint fp;
 	struct topo tp;
 	char err[512];
 	long threads = 0;
@@ -209,9 +275,11 @@ int cmd_run(int argc, char **argv)
 		else if ((v = arg_value(argc, argv, &i, "--workload")))
 			workload = v;
 		else if ((v = arg_value(argc, argv, &i, "--threads"))) {
-			if (arg_long(v, 1, 1000, &threads))
+			if (!strcmp(v, "auto"))
+				threads = -1;
+			else if (arg_long(v, 1, 1000, &threads))
 				return arg_error("run", "--threads must be a whole number from 1 to "
-						 "1000, not '%s'", v);
+						 "1000 or auto, not '%s'", v);
 		} else if ((v = arg_value(argc, argv, &i, "--json")))
 			json = v;
 		else if ((v = arg_value(argc, argv, &i, "--csv")))
@@ -231,10 +299,12 @@ int cmd_run(int argc, char **argv)
 	}
 	if (workload_load(workload, &cfg.wl, err, sizeof(err)))
 		return arg_error("run", "%s", err);
-	if (check_threads("run", threads, &cfg.wl))
+	if (threads > 0 && check_threads("run", threads, &cfg.wl))
 		return 2;
-	if (start("run", &tp))
+	if (start("run", &tp, &c))
 		return 2;
+	if (threads < 0)
+		threads = tp.pus;
 	cfg.threads = (int)threads;
 	cfg.duration = c.duration;
 	cfg.warmup = c.warmup;
@@ -243,8 +313,11 @@ int cmd_run(int argc, char **argv)
 	cfg.pin = c.pin;
 	cfg.interrupted = &interrupted;
 	cfg.inject_delay_ns = injected_delay(&c, cfg.strategy);
+	apply_syscall_cost(&c, &cfg);
 	id.seed = cfg.seed;
 	context_collect(&ctx, &tp, c.pin, argc + 1, argv - 1);
+	fingerprint_make(&fp, &cfg, &ctx, cfg.seed, c.syscall_cost);
+	id.fp = &fp;
 
 	r = bench_run(&cfg, &res, err, sizeof(err));
 	if (r == -EINTR) {
@@ -257,6 +330,8 @@ int cmd_run(int argc, char **argv)
 		struct one_point p = { &cfg, &res, &id, &ctx };
 
 		bench_print_summary(stdout, &cfg, &res);
+		machine_info_print(stdout, &ctx.machine);
+		printf("  PUs          %s (%s)\n", ctx.cpuset, ctx.cpuset_from);
 		if (json && (r = write_atomically(json, fill_json, &p)))
 			fprintf(stderr, "nameibench run: cannot write %s: %s\n", json, strerror(-r));
 		if (!r && csv && (r = write_atomically(csv, fill_csv, &p)))
@@ -265,12 +340,32 @@ int cmd_run(int argc, char **argv)
 	}
 	if (!r)
 		bench_result_free(&res);
+	fingerprint_free(&fp);
 	topo_free(&tp);
 	nb_thread_stop();
 	return rc;
 }
 
 /* ---- sweep ---- */
+
+/* How many repetitions each point gets: a fixed number, or until it is certain enough. */
+struct reps_policy {
+	bool automatic;
+	long reps;			/* fixed */
+	long min, max;			/* auto: at least, at most */
+	double target_pct;		/* auto: the 95% interval's half-width, % of the mean */
+	double time_cap;		/* auto: no new round after this many seconds; 0: none */
+};
+
+/* One point's repetitions so far, and why they stopped. */
+struct group {
+	int s, w, t;			/* indexes into the sweep's lists */
+	int n;				/* repetitions done */
+	double *v;			/* their ops/s */
+	int nv;				/* how many of them were measured (not skipped) */
+	bool skipped;
+	const char *stopped;		/* NULL while it goes on */
+};
 
 struct sweep {
 	const struct nb_strategy *strategies[32];
@@ -279,8 +374,12 @@ struct sweep {
 	int nworkloads;
 	int threads[64];
 	int nthreads;
-	long reps;
+	struct reps_policy rp;
 	const char *out;
+	char out_buf[4096];		/* --new-on-change: the folder used instead */
+	bool new_on_change;
+	struct group *groups;
+	int ngroups;
 };
 
 /* "a,b,c" into at most @max words (modified in place). */
@@ -413,6 +512,34 @@ static void copy_file(FILE *out, const char *path)
 	fclose(in);
 }
 
+/* The whole of a small file, NUL-terminated; NULL if unreadable. */
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = NULL;
+	size_t len = 0, cap = 0, n;
+
+	if (!f)
+		return NULL;
+	do {
+		if (len + 4096 + 1 > cap) {
+			char *grown = realloc(buf, cap = (cap ? cap * 2 : 16384));
+
+			if (!grown) {
+				free(buf);
+				fclose(f);
+				return NULL;
+			}
+			buf = grown;
+		}
+		n = fread(buf + len, 1, 4096, f);
+		len += n;
+	} while (n > 0);
+	fclose(f);
+	buf[len] = '\0';
+	return buf;
+}
+
 struct aggregate {
 	char **files;
 	int n;
@@ -511,134 +638,496 @@ static void sweep_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: nameibench sweep --strategies LIST --workloads LIST --threads LIST\n"
-		"                        --out DIR [--reps R] [OPTIONS]\n"
+		"                        --out DIR [--reps R|auto] [OPTIONS]\n"
 		"\n"
-		"Measure every point (strategy x workload x threads x repetition), in an\n"
-		"order that interleaves them so that drift spreads evenly.  Each finished\n"
-		"point is kept at once in DIR/points/ and DIR/results.csv and results.json are\n"
-		"rewritten; DIR/context.json describes the machine and the build.  Running\n"
-		"again with the same DIR skips the points already there (resume).\n"
+		"Measure every point (strategy x workload x threads x repetition), with the\n"
+		"repetitions outermost: round 1 measures every point once, round 2 again,\n"
+		"and so on, so that drift over the run shows as a difference between rounds\n"
+		"and spreads evenly over the points.  Each finished point is kept at once in\n"
+		"DIR/points/ and DIR/results.csv and results.json are rewritten; DIR/context.json\n"
+		"describes the machine and the build, DIR/reps.json how many repetitions\n"
+		"each point took.  Running again with the same DIR skips the points already\n"
+		"there (resume); if they were measured differently (another build, duration,\n"
+		"warmup, pin policy, CPU set, RCU flavor, seed, injected delay, system-call\n"
+		"cost or workload definition) it refuses and names the difference.\n"
 		"\n"
 		"  --strategies LIST  comma-separated, or all (the engine's and kernel)\n"
 		"  --workloads LIST   built-in names (NAME@RATE: writers at RATE ops/s each)\n"
 		"                     or .wl files, comma-separated\n"
 		"  --threads LIST     e.g. 1,2,4, or auto (1, 2, 4, ... and the PU count)\n"
-		"  --reps R           repetitions of every point (default 1)\n"
+		"  --reps R|auto      repetitions of every point (default 1); auto: repeat a\n"
+		"                     point until the 95%% interval of its mean is within the\n"
+		"                     target, or a cap is reached:\n"
+		"  --rep-target PCT   auto: the interval's half-width, %% of the mean (3)\n"
+		"  --rep-min N        auto: repetitions every point gets at least (3)\n"
+		"  --rep-max N        auto: and at most (10)\n"
+		"  --time-cap SEC     auto: start no round after SEC seconds once every point\n"
+		"                     has its minimum (default: no cap)\n"
 		"  --out DIR          where the results go\n"
+		"  --new-on-change    if DIR holds points measured differently, measure into\n"
+		"                     a new folder DIR.2 (DIR.3, ...) instead of refusing\n"
 		"%s", common_usage);
 }
 
-static int sweep_interrupted(int kept, int total, const struct sweep *sw,
-			     const struct context *ctx)
+static int sweep_interrupted(int kept, const struct sweep *sw, const struct context *ctx)
 {
-	fprintf(stderr, "\nsweep: interrupted; %d of %d points are done and kept in %s.\n"
-		"sweep: to resume, run the same command again:\n  %s\n", kept, total, sw->out,
+	fprintf(stderr, "\nsweep: interrupted; %d points are done and kept in %s.\n"
+		"sweep: to resume, run the same command again:\n  %s\n", kept, sw->out,
 		ctx->command);
 	return 130;
 }
 
-/* Every point of the plan, in order; returns the exit status. */
+/* ---- repetitions ---- */
+
+/* Student's t, two-sided 95%, for 1 .. 30 degrees of freedom; 1.96 beyond. */
+static double t95(int df)
+{
+	static const double t[] = {
+		12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
+		2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
+		2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042,
+	};
+
+	return df < 1 ? 0 : df <= 30 ? t[df - 1] : 1.96;
+}
+
+static double group_mean(const struct group *g)
+{
+	double sum = 0;
+	int i;
+
+	for (i = 0; i < g->nv; i++)
+		sum += g->v[i];
+	return g->nv ? sum / g->nv : 0;
+}
+
+/* The 95% interval's half-width as a percentage of the mean; < 0 if undefined. */
+static double group_ci_pct(const struct group *g)
+{
+	double m = group_mean(g), ss = 0;
+	int i;
+
+	if (g->nv < 2 || m <= 0)
+		return -1;
+	for (i = 0; i < g->nv; i++)
+		ss += (g->v[i] - m) * (g->v[i] - m);
+	return 100.0 * t95(g->nv - 1) * sqrt(ss / (g->nv - 1)) / sqrt(g->nv) / m;
+}
+
+static void policy_json(FILE *f, const struct reps_policy *rp)
+{
+	if (!rp->automatic) {
+		fprintf(f, "{\"mode\": \"fixed\", \"reps\": %ld}", rp->reps);
+		return;
+	}
+	fprintf(f, "{\"mode\": \"auto\", \"target_pct\": %g, \"min\": %ld, \"max\": %ld, "
+		"\"time_cap_s\": ", rp->target_pct, rp->min, rp->max);
+	if (rp->time_cap > 0)
+		fprintf(f, "%g}", rp->time_cap);
+	else
+		fputs("null}", f);
+}
+
+static void fill_reps(FILE *f, void *arg)
+{
+	const struct sweep *sw = arg;
+	int i;
+
+	fputs("{\"policy\": ", f);
+	policy_json(f, &sw->rp);
+	fputs(",\n \"points\": [", f);
+	for (i = 0; i < sw->ngroups; i++) {
+		const struct group *g = &sw->groups[i];
+		double ci = group_ci_pct(g);
+
+		fprintf(f, "%s\n  {\"strategy\": \"%s\", \"workload\": ", i ? "," : "",
+			sw->strategies[g->s]->name);
+		json_string(f, sw->workloads[g->w].name);
+		fprintf(f, ", \"threads\": %d, \"reps\": %d, \"mean\": %.6g, \"ci95_pct\": ",
+			sw->threads[g->t], g->n, group_mean(g));
+		if (ci >= 0)
+			fprintf(f, "%.3g", ci);
+		else
+			fputs("null", f);
+		fprintf(f, ", \"reached\": %s, \"stopped\": \"%s\"}",
+			ci >= 0 && (!sw->rp.automatic || ci <= sw->rp.target_pct) ? "true" : "false",
+			g->stopped ? g->stopped : "running");
+	}
+	fputs("\n]}\n", f);
+}
+
+/* After a round: which points take no more repetitions, and why. */
+static int decide(struct sweep *sw)
+{
+	const struct reps_policy *rp = &sw->rp;
+	int i, open = 0;
+
+	for (i = 0; i < sw->ngroups; i++) {
+		struct group *g = &sw->groups[i];
+		double ci;
+
+		if (g->stopped)
+			continue;
+		ci = group_ci_pct(g);
+		if (g->skipped)
+			g->stopped = "skipped";
+		else if (!rp->automatic)
+			g->stopped = g->n >= rp->reps ? "fixed" : NULL;
+		else if (g->n >= rp->min && ci >= 0 && ci <= rp->target_pct)
+			g->stopped = "target";
+		else if (g->n >= rp->max)
+			g->stopped = "max-reps";
+		open += !g->stopped;
+	}
+	return open;
+}
+
+/* ops/s of a point CSV row (its fifth field); 0 if the point was skipped. */
+static int point_value(const char *csv, double *v, bool *skipped)
+{
+	char *text = slurp(csv), *p;
+	int field;
+
+	if (!text)
+		return -1;
+	for (p = text, field = 0; *p && field < 4; p++)
+		field += *p == ',';
+	*skipped = *p == ',' || !*p;
+	*v = *skipped ? 0 : atof(p);
+	free(text);
+	return 0;
+}
+
+/* ---- resume ---- */
+
+/* @s cut around byte @at, for a one-line message. */
+static void excerpt(char *buf, size_t n, const char *s, size_t at)
+{
+	size_t from = at > 24 ? at - 24 : 0;
+
+	snprintf(buf, n, "%s%.60s%s", from ? "..." : "", s + from,
+		 strlen(s + from) > 60 ? "..." : "");
+}
+
+static size_t first_difference(const char *a, const char *b)
+{
+	size_t i = 0;
+
+	while (a[i] && a[i] == b[i])
+		i++;
+	return i;
+}
+
+/*
+ * The first point file of DIR measured otherwise than this sweep would
+ * measure it: 0 if none, else 1 with its difference in @why.  Files of
+ * strategies or workloads this sweep does not plan are still judged on
+ * everything but their workload's definition: results.json would mix them.
+ */
+static int measured_differently(const struct sweep *sw, const struct common *c,
+				const struct context *ctx, const struct topo *tp, char *why,
+				size_t n)
+{
+	char **files;
+	int nf = list_points(sw->out, "json", &files), i, found = 0;
+
+	for (i = 0; i < nf && !found; i++) {
+		const char *base = strrchr(files[i], '/') + 1, *key;
+		char sname[64] = "", wname[256] = "", old[4096];
+		struct bench_config cfg = {
+			.duration = c->duration, .warmup = c->warmup, .pin = c->pin, .topo = tp,
+			.strategy = sw->strategies[0], .wl = sw->workloads[0],
+		};
+		struct fingerprint fp;
+		char *text = slurp(files[i]);
+		bool known_wl = false;
+		int k;
+
+		if (!text)
+			continue;
+		/* strategy--workload--tNNNN--rNNN.json: a workload's name may hold '-' */
+		{
+			const char *d1 = strstr(base, "--"), *d2 = d1 ? strstr(d1 + 2, "--t") : NULL;
+
+			if (d1 && d2) {
+				snprintf(sname, sizeof(sname), "%.*s", (int)(d1 - base), base);
+				snprintf(wname, sizeof(wname), "%.*s", (int)(d2 - d1 - 2), d1 + 2);
+			}
+		}
+		for (k = 0; k < sw->nstrategies; k++)
+			if (!strcmp(sw->strategies[k]->name, sname))
+				cfg.strategy = sw->strategies[k];
+		for (k = 0; k < sw->nworkloads; k++)
+			if (!strcmp(sw->workloads[k].name, wname)) {
+				cfg.wl = sw->workloads[k];
+				known_wl = true;
+			}
+		cfg.inject_delay_ns = injected_delay(c, cfg.strategy);
+		fingerprint_make(&fp, &cfg, ctx, (uint64_t)c->seed, c->syscall_cost);
+		if (!known_wl)
+			fp.n--;		/* "workload", the last key: not ours to judge */
+		if (fingerprint_diff(&fp, text, &key, old, sizeof(old))) {
+			const char *now = "";
+			char a[128], b[128];
+
+			for (k = 0; k < fp.n; k++)
+				if (!strcmp(fp.key[k], key))
+					now = fp.value[k];
+			if (!strcmp(key, "fingerprint"))
+				snprintf(why, n, "points/%s records no fingerprint (an older nameibench "
+					 "measured it)", base);
+			else if (!strcmp(key, "workload")) {
+				size_t at = first_difference(old, now);
+
+				excerpt(a, sizeof(a), old, at);
+				excerpt(b, sizeof(b), now, at);
+				snprintf(why, n, "the definition of workload %s was '%s', now '%s'",
+					 wname, a, b);
+			} else {
+				excerpt(a, sizeof(a), old, 0);
+				excerpt(b, sizeof(b), now, 0);
+				snprintf(why, n, "%s was '%s', now '%s'", key, a, b);
+			}
+			found = 1;
+		}
+		fingerprint_free(&fp);
+		free(text);
+	}
+	if (nf > 0)
+		free_names(files, nf);
+	return found;
+}
+
+/* --new-on-change: the first DIR.N that does not exist yet. */
+static void next_free_folder(struct sweep *sw)
+{
+	struct stat sb;
+	int k;
+
+	for (k = 2; k < 10000; k++) {
+		snprintf(sw->out_buf, sizeof(sw->out_buf), "%s.%d", sw->out, k);
+		if (stat(sw->out_buf, &sb))
+			break;
+	}
+	sw->out = sw->out_buf;
+}
+
+/* ---- the points ---- */
+
+struct progress {
+	int measured, skipped, kept;	/* this run; kept: already on disk */
+	double spent;
+};
+
+/*
+ * Repetition @rep of group @g: read from disk if a previous run left it,
+ * else measured and written (the CSV row first: the JSON file is what
+ * marks a point done).  0, 130 when interrupted, or 1.
+ */
+static int sweep_one(struct sweep *sw, struct group *g, int rep, const struct common *c,
+		     struct topo *tp, const struct context *ctx, const char *policy,
+		     struct progress *pg)
+{
+	struct bench_config cfg = {
+		.strategy = sw->strategies[g->s], .wl = sw->workloads[g->w],
+		.threads = sw->threads[g->t], .duration = c->duration, .warmup = c->warmup,
+		.seed = (uint64_t)c->seed + (uint64_t)rep - 1, .topo = tp, .pin = c->pin,
+		.interrupted = &interrupted,
+		.inject_delay_ns = injected_delay(c, sw->strategies[g->s]),
+	};
+	struct fingerprint fp;
+	struct point_id id = { .rep = rep, .seed = cfg.seed, .fp = &fp, .reps_policy = policy };
+	struct bench_result res;
+	struct one_point p = { &cfg, &res, &id, ctx };
+	char csvp[4096], jsonp[4096], when[32], err[512];
+	struct stat sb;
+	double t0, value;
+	bool skipped;
+	int r, left, i;
+
+	point_file(jsonp, sizeof(jsonp), sw->out, cfg.strategy, &cfg.wl, cfg.threads, rep, "json");
+	point_file(csvp, sizeof(csvp), sw->out, cfg.strategy, &cfg.wl, cfg.threads, rep, "csv");
+	if (!stat(jsonp, &sb) && !point_value(csvp, &value, &skipped)) {
+		pg->kept++;
+		goto count;
+	}
+	apply_syscall_cost(c, &cfg);
+	fingerprint_make(&fp, &cfg, ctx, (uint64_t)c->seed, c->syscall_cost);
+	t0 = now_s();
+	r = bench_run(&cfg, &res, err, sizeof(err));
+	if (r == -EINTR) {	/* the point in flight is abandoned */
+		fingerprint_free(&fp);
+		return sweep_interrupted(pg->kept + pg->measured + pg->skipped, sw, ctx);
+	}
+	if (r) {
+		fingerprint_free(&fp);
+		fprintf(stderr, "nameibench sweep: %s %s threads=%d: %s\n", cfg.strategy->name,
+			cfg.wl.name, cfg.threads, err);
+		return 1;
+	}
+	r = write_atomically(csvp, fill_point_csv, &p);
+	if (!r)
+		r = write_atomically(jsonp, fill_json, &p);
+	if (!r)
+		r = regenerate(sw->out);
+	fingerprint_free(&fp);
+	skipped = res.skipped[0] != '\0';
+	value = res.ops_per_sec;
+	if (r) {
+		fprintf(stderr, "nameibench sweep: cannot write results in %s: %s\n", sw->out,
+			strerror(-r));
+		bench_result_free(&res);
+		return 1;
+	}
+	pg->spent += now_s() - t0;
+	if (skipped)
+		pg->skipped++;
+	else
+		pg->measured++;
+	/* the most points still to come: the fixed count, or auto's cap */
+	for (i = 0, left = 0; i < sw->ngroups; i++)
+		if (!sw->groups[i].stopped && !sw->groups[i].skipped)
+			left += (int)(sw->rp.automatic ? sw->rp.max : sw->rp.reps) -
+				sw->groups[i].n - (&sw->groups[i] == g);
+	eta(when, sizeof(when), pg->spent / (pg->measured + pg->skipped) * left);
+	fprintf(stderr, "[round %d, point %d of %d] %s %s threads=%d: ", rep,
+		(int)(g - sw->groups) + 1, sw->ngroups, cfg.strategy->name, cfg.wl.name,
+		cfg.threads);
+	if (skipped)
+		fprintf(stderr, "skipped, %s", res.skipped);
+	else
+		fprintf(stderr, "%.3g ops/s", res.ops_per_sec);
+	fprintf(stderr, "  (ETA %s%s)\n", sw->rp.automatic ? "at most " : "", when);
+	bench_result_free(&res);
+count:
+	g->n++;
+	if (skipped)
+		g->skipped = true;
+	else
+		g->v[g->nv++] = value;
+	/* ^C after the last sample: this point is whole and kept */
+	if (interrupted)
+		return sweep_interrupted(pg->kept + pg->measured + pg->skipped, sw, ctx);
+	return 0;
+}
+
+static int write_reps(struct sweep *sw)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/reps.json", sw->out);
+	return write_atomically(path, fill_reps, sw);
+}
+
+/* Every point of the plan, round by round; returns the exit status. */
 static int sweep_points(struct sweep *sw, const struct common *c, struct topo *tp,
 			const struct context *ctx)
 {
-	int total = (int)sw->reps * sw->nthreads * sw->nworkloads * sw->nstrategies;
-	int done = 0, measured = 0, skipped = 0, k = 0, r;
-	char err[512], path[4096];
-	double spent = 0;
-	struct stat sb;
+	const struct reps_policy *rp = &sw->rp;
+	long rounds = rp->automatic ? rp->max : rp->reps;
+	struct progress pg = { 0 };
+	char *policy = NULL;
+	size_t plen = 0;
+	FILE *pf = open_memstream(&policy, &plen);
+	double t0 = now_s();
+	int round, i, open = sw->ngroups, reached = 0, r = 0;
 
-	/* count what a previous run left, for the message and the ETA */
-	for (long rep = 1; rep <= sw->reps; rep++)
-		for (int t = 0; t < sw->nthreads; t++)
-			for (int w = 0; w < sw->nworkloads; w++)
-				for (int s = 0; s < sw->nstrategies; s++) {
-					point_file(path, sizeof(path), sw->out, sw->strategies[s],
-						   &sw->workloads[w], sw->threads[t], (int)rep, "json");
-					done += !stat(path, &sb);
-				}
-	fprintf(stderr, "sweep: %d points into %s\n", total, sw->out);
-	if (done)
-		fprintf(stderr, "sweep: %d already done there, resuming\n", done);
-
-	/* repetitions outermost: drift over the run spreads over every point */
-	for (long rep = 1; rep <= sw->reps; rep++)
-	for (int t = 0; t < sw->nthreads; t++)
-	for (int w = 0; w < sw->nworkloads; w++)
-	for (int s = 0; s < sw->nstrategies; s++) {
-		struct bench_config cfg = {
-			.strategy = sw->strategies[s], .wl = sw->workloads[w],
-			.threads = sw->threads[t], .duration = c->duration, .warmup = c->warmup,
-			.seed = (uint64_t)c->seed + (uint64_t)rep - 1, .topo = tp, .pin = c->pin,
-			.interrupted = &interrupted,
-			.inject_delay_ns = injected_delay(c, sw->strategies[s]),
-		};
-		struct point_id id = { .rep = (int)rep, .seed = cfg.seed };
-		struct bench_result res;
-		struct one_point p = { &cfg, &res, &id, ctx };
-		char csvp[4096], jsonp[4096], when[32];
-		double t0;
-
-		k++;
-		point_file(jsonp, sizeof(jsonp), sw->out, cfg.strategy, &cfg.wl, cfg.threads,
-			   id.rep, "json");
-		point_file(csvp, sizeof(csvp), sw->out, cfg.strategy, &cfg.wl, cfg.threads,
-			   id.rep, "csv");
-		if (!stat(jsonp, &sb) && !stat(csvp, &sb))
-			continue;
-		t0 = now_s();
-		r = bench_run(&cfg, &res, err, sizeof(err));
-		if (r == -EINTR)	/* the point in flight is abandoned */
-			return sweep_interrupted(done + measured + skipped, total, sw, ctx);
-		if (r) {
-			fprintf(stderr, "nameibench sweep: %s %s threads=%d: %s\n", cfg.strategy->name,
-				cfg.wl.name, cfg.threads, err);
-			return 1;
-		}
-		/* the CSV row first: a JSON file is what marks a point done */
-		if ((r = write_atomically(csvp, fill_point_csv, &p)) ||
-		    (r = write_atomically(jsonp, fill_json, &p)) || (r = regenerate(sw->out))) {
-			fprintf(stderr, "nameibench sweep: cannot write results in %s: %s\n", sw->out,
-				strerror(-r));
-			bench_result_free(&res);
-			return 1;
-		}
-		spent += now_s() - t0;
-		if (res.skipped[0])
-			skipped++;
-		else
-			measured++;
-		eta(when, sizeof(when), spent / (measured + skipped) *
-		    (total - done - measured - skipped));
-		fprintf(stderr, "[%d/%d] %s %s threads=%d rep=%d: ", k, total, cfg.strategy->name,
-			cfg.wl.name, cfg.threads, id.rep);
-		if (res.skipped[0])
-			fprintf(stderr, "skipped, %s", res.skipped);
-		else
-			fprintf(stderr, "%.3g ops/s", res.ops_per_sec);
-		fprintf(stderr, "  (ETA %s)\n", when);
-		bench_result_free(&res);
-		/* ^C after the last sample: this point is whole and kept */
-		if (interrupted)
-			return sweep_interrupted(done + measured + skipped, total, sw, ctx);
+	if (pf) {
+		policy_json(pf, rp);
+		fclose(pf);
 	}
+	fprintf(stderr, "sweep: %d points x %s repetitions into %s\n", sw->ngroups,
+		rp->automatic ? "auto" : "fixed", sw->out);
+	for (round = 1; round <= rounds && open && !r; round++) {
+		if (rp->automatic && rp->time_cap > 0 && round > rp->min &&
+		    now_s() - t0 > rp->time_cap) {
+			for (i = 0; i < sw->ngroups; i++)
+				if (!sw->groups[i].stopped)
+					sw->groups[i].stopped = "time-cap";
+			fprintf(stderr, "sweep: --time-cap %g s reached: no round %d\n", rp->time_cap,
+				round);
+			break;
+		}
+		for (i = 0; i < sw->ngroups && !r; i++)
+			if (!sw->groups[i].stopped)
+				r = sweep_one(sw, &sw->groups[i], round, c, tp, ctx, policy, &pg);
+		if (r)
+			break;
+		open = decide(sw);
+		if (rp->automatic)
+			fprintf(stderr, "sweep: after round %d, %d of %d points are done, %d go on\n",
+				round, sw->ngroups - open, sw->ngroups, open);
+		if ((r = write_reps(sw))) {
+			r = arg_error("sweep", "cannot write %s/reps.json: %s", sw->out, strerror(-r));
+			break;
+		}
+	}
+	free(policy);
+	if (r)
+		return r;
 	if ((r = regenerate(sw->out)))
 		return arg_error("sweep", "cannot write results in %s: %s", sw->out, strerror(-r));
+	for (i = 0; i < sw->ngroups; i++)
+		reached += sw->groups[i].stopped && !strcmp(sw->groups[i].stopped, "target");
 	fprintf(stderr, "sweep: done: %d measured, %d skipped, %d already there; results in "
-		"%s/results.csv and results.json\n", measured, skipped, done, sw->out);
+		"%s/results.csv and results.json\n", pg.measured, pg.skipped, pg.kept, sw->out);
+	if (rp->automatic)
+		fprintf(stderr, "sweep: %d of %d points reached +-%g%%; the rest stopped at a cap "
+			"or were skipped (%s/reps.json)\n", reached, sw->ngroups, rp->target_pct,
+			sw->out);
+	return 0;
+}
+
+static int make_groups(struct sweep *sw)
+{
+	long most = sw->rp.automatic ? sw->rp.max : sw->rp.reps;
+	int t, w, s, k = 0;
+
+	sw->ngroups = sw->nthreads * sw->nworkloads * sw->nstrategies;
+	sw->groups = calloc((size_t)sw->ngroups, sizeof(*sw->groups));
+	if (!sw->groups)
+		return -ENOMEM;
+	for (t = 0; t < sw->nthreads; t++)
+		for (w = 0; w < sw->nworkloads; w++)
+			for (s = 0; s < sw->nstrategies; s++, k++) {
+				sw->groups[k] = (struct group){ .s = s, .w = w, .t = t };
+				sw->groups[k].v = calloc((size_t)most, sizeof(double));
+				if (!sw->groups[k].v)
+					return -ENOMEM;
+			}
+	return 0;
+}
+
+static void free_groups(struct sweep *sw)
+{
+	int i;
+
+	for (i = 0; i < sw->ngroups && sw->groups; i++)
+		free(sw->groups[i].v);
+	free(sw->groups);
+}
+
+static int make_folder(const char *out)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/points", out);
+	if ((mkdir(out, 0755) && errno != EEXIST) || (mkdir(path, 0755) && errno != EEXIST))
+		return arg_error("sweep", "cannot create %s: %s", path, strerror(errno));
 	return 0;
 }
 
 /* Checks that need the machine, the output folder, then the points. */
-static int sweep_start(struct sweep *sw, const struct common *c, const char *threads,
-		       int argc, char **argv)
+static int sweep_start(struct sweep *sw, struct common *c, const char *threads, int argc,
+		       char **argv)
 {
 	struct context ctx;
 	struct topo tp;
 	struct stat sb;
-	char path[4096], list[4096];
+	char path[4096], list[4096], why[4096];
 	int rc = 2, r, i, t;
 
-	if (start("sweep", &tp))
+	if (start("sweep", &tp, c))
 		return 2;
 	snprintf(list, sizeof(list), "%s", threads);
 	if (parse_threads(list, sw, tp.pus))
@@ -647,28 +1136,89 @@ static int sweep_start(struct sweep *sw, const struct common *c, const char *thr
 		for (t = 0; t < sw->nthreads; t++)
 			if (check_threads("sweep", sw->threads[t], &sw->workloads[i]))
 				goto out;
-	snprintf(path, sizeof(path), "%s/points", sw->out);
-	if ((mkdir(sw->out, 0755) && errno != EEXIST) || (mkdir(path, 0755) && errno != EEXIST)) {
-		arg_error("sweep", "cannot create %s: %s", path, strerror(errno));
-		goto out;
-	}
 	context_collect(&ctx, &tp, c->pin, argc + 1, argv - 1);
+	if (measured_differently(sw, c, &ctx, &tp, why, sizeof(why))) {
+		if (!sw->new_on_change) {
+			arg_error("sweep", "%s holds points measured differently: %s (resume with "
+				  "the options it was measured with, or add --new-on-change)", sw->out,
+				  why);
+			goto out;
+		}
+		fprintf(stderr, "sweep: %s holds points measured differently (%s); ", sw->out, why);
+		next_free_folder(sw);
+		fprintf(stderr, "measuring into %s\n", sw->out);
+	}
+	if (make_folder(sw->out))
+		goto out;
 	snprintf(path, sizeof(path), "%s/context.json", sw->out);
 	if (stat(path, &sb) && (r = write_atomically(path, fill_context, &ctx))) {
 		arg_error("sweep", "cannot write %s: %s", path, strerror(-r));
 		goto out;
 	}
+	if (make_groups(sw)) {
+		arg_error("sweep", "out of memory");
+		goto out;
+	}
 	rc = sweep_points(sw, c, &tp, &ctx);
 out:
+	free_groups(sw);
 	topo_free(&tp);
 	nb_thread_stop();
 	return rc;
 }
 
+/* --reps and the auto options, once all are read; 2 after an error. */
+static int check_reps(const char *reps, struct reps_policy *rp)
+{
+	if (!strcmp(reps, "auto")) {
+		rp->automatic = true;
+		if (rp->min > rp->max)
+			return arg_error("sweep", "--rep-min %ld is more than --rep-max %ld", rp->min,
+					 rp->max);
+		return 0;
+	}
+	if (arg_long(reps, 1, 1000, &rp->reps))
+		return arg_error("sweep", "--reps must be a whole number from 1 to 1000 or auto, "
+				 "not '%s'", reps);
+	return 0;
+}
+
+/* One of sweep's own options at argv[*i]: 1, 0 if none, 2 after an error. */
+static int sweep_option(int argc, char **argv, int *i, struct sweep *sw, const char **reps)
+{
+	struct reps_policy *rp = &sw->rp;
+	const char *v;
+
+	if ((v = arg_value(argc, argv, i, "--reps")))
+		*reps = v;
+	else if ((v = arg_value(argc, argv, i, "--rep-target"))) {
+		if (arg_double(v, 0.0001, 100, &rp->target_pct))
+			return arg_error("sweep", "--rep-target must be a percentage from 0.0001 to "
+					 "100, not '%s'", v);
+	} else if ((v = arg_value(argc, argv, i, "--rep-min"))) {
+		if (arg_long(v, 2, 1000, &rp->min))
+			return arg_error("sweep", "--rep-min must be a whole number from 2 to 1000, "
+					 "not '%s'", v);
+	} else if ((v = arg_value(argc, argv, i, "--rep-max"))) {
+		if (arg_long(v, 2, 1000, &rp->max))
+			return arg_error("sweep", "--rep-max must be a whole number from 2 to 1000, "
+					 "not '%s'", v);
+	} else if ((v = arg_value(argc, argv, i, "--time-cap"))) {
+		if (arg_double(v, 1, 1e7, &rp->time_cap))
+			return arg_error("sweep", "--time-cap must be seconds from 1, not '%s'", v);
+	} else if ((v = arg_value(argc, argv, i, "--out")))
+		sw->out = v;
+	else if (!strcmp(argv[*i], "--new-on-change"))
+		sw->new_on_change = true;
+	else
+		return 0;
+	return 1;
+}
+
 int cmd_sweep(int argc, char **argv)
 {
-	const char *strategies = NULL, *workloads = NULL, *threads = NULL, *v;
-	struct sweep sw = { .reps = 1 };
+	const char *strategies = NULL, *workloads = NULL, *threads = NULL, *reps = "1", *v;
+	struct sweep sw = { .rp = { .reps = 1, .min = 3, .max = 10, .target_pct = 3 } };
 	struct common c;
 	char list[4096];
 	int i, r;
@@ -679,23 +1229,18 @@ int cmd_sweep(int argc, char **argv)
 			sweep_usage(stdout);
 			return 0;
 		}
-		if ((r = common_option("sweep", argc, argv, &i, &c)))
+		if ((r = common_option("sweep", argc, argv, &i, &c)) ||
+		    (r = sweep_option(argc, argv, &i, &sw, &reps))) {
 			if (r == 2)
 				return 2;
-		if (r)
 			continue;
+		}
 		if ((v = arg_value(argc, argv, &i, "--strategies")))
 			strategies = v;
 		else if ((v = arg_value(argc, argv, &i, "--workloads")))
 			workloads = v;
 		else if ((v = arg_value(argc, argv, &i, "--threads")))
 			threads = v;
-		else if ((v = arg_value(argc, argv, &i, "--reps"))) {
-			if (arg_long(v, 1, 1000, &sw.reps))
-				return arg_error("sweep", "--reps must be a whole number from 1 to "
-						 "1000, not '%s'", v);
-		} else if ((v = arg_value(argc, argv, &i, "--out")))
-			sw.out = v;
 		else if (arg_missing)
 			return arg_error("sweep", "%s needs a value", argv[i]);
 		else
@@ -705,6 +1250,8 @@ int cmd_sweep(int argc, char **argv)
 	if (!strategies || !workloads || !threads || !sw.out)
 		return arg_error("sweep", "--strategies, --workloads, --threads and --out are "
 				 "required");
+	if (check_reps(reps, &sw.rp))
+		return 2;
 	snprintf(list, sizeof(list), "%s", strategies);
 	if (parse_strategies(list, &sw))
 		return 2;
