@@ -2,7 +2,8 @@
 #
 #   make report        the main job: build, run the default sweep into results/<UTC time>/,
 #                      draw the plots and write report.html (QUICK=1: a shorter sweep;
-#                      RESULTS=DIR: redraw DIR without measuring)
+#                      RESULTS=DIR: redraw DIR without measuring; an interrupted run
+#                      resumes when started again, FRESH=1 starts a new one)
 #   make               build bin/nameibench (installs missing Debian packages first)
 #   make check         build and run every test, also under AddressSanitizer and
 #                      ThreadSanitizer; ends with "N passed, N failed"
@@ -185,7 +186,7 @@ bench: $(BIN)
 
 report: $(BIN)
 	@$(PYTHON) plots/make_report.py --nameibench $(BIN) $(if $(RESULTS),--results $(RESULTS)) \
-		$(if $(QUICK),--quick)
+		$(if $(QUICK),--quick) $(if $(FRESH),--fresh)
 
 conformance: $(BIN)
 	$(PYTHON) tests/conformance/conformance.py --seed $(SEED) --ops $(OPS) --strategy $(STRATEGY) \
@@ -195,6 +196,6 @@ clean:
 	rm -rf $(BUILD) bin
 
 help:
-	@sed -n '3,18s/^# \{0,1\}//p' Makefile
+	@sed -n '3,19s/^# \{0,1\}//p' Makefile
 
 -include $(ENGINE_OBJS:.o=.d) $(RUNNER_OBJS:.o=.d) $(UNIT_BINS:=.d)

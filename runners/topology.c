@@ -14,11 +14,14 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: nameibench topology [--pin POLICY] [--threads N] [--synthetic SPEC]\n"
+		"usage: nameibench topology [--pin POLICY] [--threads N] [--cpus LIST]\n"
+		"                           [--synthetic SPEC]\n"
 		"\n"
 		"Print the machine's topology (packages, NUMA nodes, cores, PUs) and the\n"
 		"placement of N worker threads under POLICY (default cores; N defaults to\n"
-		"the number of PUs).  --synthetic describes a machine in hwloc's syntax,\n"
+		"the number of PUs).  Only the PUs this process may run on count (its\n"
+		"affinity mask and cgroup cpuset, narrowed by --cpus LIST, e.g. 0-3,6).\n"
+		"--synthetic describes a machine in hwloc's syntax,\n"
 		"e.g. 'pack:2 core:16 pu:2'; its placements are shown, never bound.\n"
 		"\n"
 		"policies: compact (PUs in logical order, SMT siblings together), cores (one\n"
@@ -28,7 +31,8 @@ static void usage(FILE *f)
 
 int cmd_topology(int argc, char **argv)
 {
-	const char *synthetic = NULL;
+	const char *synthetic = NULL, *cpus = NULL;
+	char why[512];
 	enum pin_policy policy = PIN_CORES;
 	struct placement pl;
 	struct topo tp;
@@ -50,6 +54,8 @@ int cmd_topology(int argc, char **argv)
 			if (arg_long(v, 1, 1 << 20, &threads))
 				return arg_error("topology", "--threads must be a whole number "
 						 "from 1, not '%s'", v);
+		} else if ((v = arg_value(argc, argv, &i, "--cpus"))) {
+			cpus = v;
 		} else if ((v = arg_value(argc, argv, &i, "--synthetic"))) {
 			synthetic = v;
 		} else if (arg_missing) {
@@ -63,10 +69,16 @@ int cmd_topology(int argc, char **argv)
 	if (err)
 		return arg_error("topology", synthetic ? "cannot build the synthetic topology '%s'"
 				 : "cannot read this machine's topology%s", synthetic ? synthetic : "");
+	if (topo_restrict(&tp, cpus, why, sizeof(why))) {
+		topo_free(&tp);
+		return arg_error("topology", "%s", why);
+	}
 	if (!threads)
 		threads = tp.pus;
 	topo_summary(&tp, summary, sizeof(summary));
 	printf("topology: %s\n", summary);
+	if (!tp.synthetic)
+		printf("PUs: %s (%s)\n", tp.cpuset, tp.cpuset_from);
 	err = placement_make(&tp, policy, (int)threads, &pl);
 	if (err) {
 		topo_free(&tp);
