@@ -1019,6 +1019,25 @@ static int write_reps(struct sweep *sw)
 	return write_atomically(path, fill_reps, sw);
 }
 
+/* The repetitions of the plan a previous run left in the folder. */
+static int already_done(const struct sweep *sw)
+{
+	long most = sw->rp.automatic ? sw->rp.max : sw->rp.reps;
+	char path[4096];
+	struct stat sb;
+	int i, n = 0;
+
+	for (i = 0; i < sw->ngroups; i++)
+		for (long rep = 1; rep <= most; rep++) {
+			const struct group *g = &sw->groups[i];
+
+			point_file(path, sizeof(path), sw->out, sw->strategies[g->s],
+				   &sw->workloads[g->w], sw->threads[g->t], (int)rep, "json");
+			n += !stat(path, &sb);
+		}
+	return n;
+}
+
 /* Every point of the plan, round by round; returns the exit status. */
 static int sweep_points(struct sweep *sw, const struct common *c, struct topo *tp,
 			const struct context *ctx)
@@ -1038,6 +1057,8 @@ static int sweep_points(struct sweep *sw, const struct common *c, struct topo *t
 	}
 	fprintf(stderr, "sweep: %d points x %s repetitions into %s\n", sw->ngroups,
 		rp->automatic ? "auto" : "fixed", sw->out);
+	if ((i = already_done(sw)))
+		fprintf(stderr, "sweep: %d already done there, resuming\n", i);
 	for (round = 1; round <= rounds && open && !r; round++) {
 		if (rp->automatic && rp->time_cap > 0 && round > rp->min &&
 		    now_s() - t0 > rp->time_cap) {
