@@ -37,6 +37,7 @@ def suites(variant, build, nameibench, units_only, first, zoo):
                             "--fast", "--check"]))
     if not units_only:
         out.append(("cli", [py, os.path.join(ROOT, "tests", "test_cli.py"), nameibench]))
+        out.append(("sweep", [py, os.path.join(ROOT, "tests", "test_sweep.py"), nameibench]))
         out.append(("bench", [py, os.path.join(ROOT, "tests", "test_bench.py"), nameibench]))
         out.append(("conformance", [py, os.path.join(ROOT, "tests", "conformance",
                                                      "conformance.py"),
