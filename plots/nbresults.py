@@ -1,15 +1,20 @@
 """Reading a nameibench results folder.
 
 A folder holds results.json (every point), context.json (the machine and
-the build), and optionally sub-folders of the same kind (make report puts
-its writer-rate series in rates/ and its long timeline points in
-timeline/).  Points are grouped by (strategy, workload, threads); the
-repetitions of a group give its mean and spread.
+the build), reps.json (how many repetitions each point took, when the
+sweep ran with --reps auto) and optionally sub-folders of the same kind
+(make report puts its writer-rate series in rates/, its long timeline
+points in timeline/ and the calibrated model in calibrated/).  Points are
+grouped by (strategy, workload, threads); the repetitions of a group give
+its mean, interval and spread.  Folders written before a key existed
+(machine state, reps.json, kernel baselines) read as "not recorded".
 """
 
 import json
 import math
 import os
+
+import nbstats
 
 # The order and the styling every plot and table uses for a strategy.
 STRATEGY_ORDER = ["global", "dlock", "lockref", "rcuwalk", "rcufull", "kernel"]
@@ -54,10 +59,39 @@ class Group:
         m = self.mean(key)
         return self.stddev(key) / m if m else 0.0
 
+    def est(self, key="ops_per_sec"):
+        """The mean with its 95% interval, or None below two repetitions."""
+        return nbstats.mean_ci(self.values(key))
+
+    def cv(self):
+        return nbstats.cv(self.values())
+
+    def reps(self):
+        return len(self.values())
+
+    def oversubscribed(self):
+        """More threads than PUs, or a writer sharing a reader's PU."""
+        return any(p.get("oversubscribed") for p in self.points)
+
+    def per_thread(self):
+        """Each repetition's operations per second per reader thread."""
+        return [p["reader_ops_per_sec"] / p["threads"] for p in self.points
+                if p.get("reader_ops_per_sec")]
+
+    def counter_values(self, name):
+        return [p["counters_per_op"][name] for p in self.points
+                if p.get("counters_per_op") and name in p["counters_per_op"]]
+
     def counter(self, name):
         """Mean of a counter per operation, or None (the kernel has none)."""
-        v = [p["counters_per_op"][name] for p in self.points
-             if p.get("counters_per_op") and name in p["counters_per_op"]]
+        v = self.counter_values(name)
+        return sum(v) / len(v) if v else None
+
+    def kernel_baseline(self, key):
+        """Mean of a kernel baseline (getppid_ns, fstat_fd_ns), or None."""
+        v = [p["kernel_baseline"][key] for p in self.points
+             if isinstance(p.get("kernel_baseline"), dict) and
+             p["kernel_baseline"].get(key) is not None]
         return sum(v) / len(v) if v else None
 
     def latency(self, key):
@@ -79,6 +113,12 @@ class Results:
             if g is None:
                 g = self.groups[key] = Group(*key)
             g.points.append(p)
+        for g in self.groups.values():
+            g.points.sort(key=lambda p: p.get("rep", 0))
+        reps = load_json(os.path.join(folder, "reps.json"), {})
+        self.reps_policy = reps.get("policy") if isinstance(reps, dict) else None
+        self.reps = {(e["strategy"], e["workload"], e["threads"]): e
+                     for e in (reps.get("points", []) if isinstance(reps, dict) else [])}
 
     def sub(self, name):
         """A sub-folder's results, if make report wrote one."""
@@ -100,6 +140,26 @@ class Results:
 
     def group(self, strategy, workload, threads):
         return self.groups.get((strategy, workload, threads))
+
+    def machine(self):
+        """context.json's machine description, or {} (older folders)."""
+        m = self.context.get("machine")
+        return m if isinstance(m, dict) else {}
+
+    def missed_target(self, key):
+        """'missed ±3% target after 10 reps (±7.2%)' for a point whose
+        adaptive repetitions stopped short of the target, else None."""
+        e = self.reps.get(key)
+        pol = self.reps_policy or {}
+        if not e or e.get("reached", True) or e.get("stopped") == "fixed":
+            return None
+        target = pol.get("target_pct")
+        why = {"time-cap": "; stopped by the time cap",
+               "running": "; its sweep ended before it did"}.get(e.get("stopped"), "")
+        return "missed %s target after %d reps (%s%s)" % (
+            "±%g%%" % target if target is not None else "its", e.get("reps", 0),
+            "±%.1f%%" % e["ci95_pct"] if e.get("ci95_pct") is not None else "no interval",
+            why)
 
     def caption(self):
         c = self.context
