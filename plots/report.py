@@ -18,6 +18,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import findings  # noqa: E402
 import nbresults as nr  # noqa: E402
 import plot  # noqa: E402
 
@@ -41,119 +42,70 @@ def efficiency(r, s, w, t):
     return gt.mean() / (g1.mean() * t / ts[0])
 
 
-# ---------------------------------------------------------------- findings
-
-def scaling_findings(r):
-    out = []
-    for w in r.workloads():
-        ts = r.threads(w)
-        if len(ts) < 2:
-            continue
-        t = ts[-1]
-        effs = [(s, efficiency(r, s, w, t)) for s in r.strategies()]
-        effs = [(s, e) for s, e in effs if e is not None]
-        if not effs:
-            continue
-        out.append("At %d threads on %s, %s." % (t, w, ", ".join(
-            "%s keeps %s of linear scaling" % (s, pct(e)) if i == 0 else "%s %s" % (s, pct(e))
-            for i, (s, e) in enumerate(sorted(effs, key=lambda x: -x[1])))))
-        for s, e in effs:
-            g1, gt = r.group(s, w, ts[0]), r.group(s, w, t)
-            if gt.mean() < g1.mean():
-                out.append("%s is slower with %d threads than with %d on %s (%s, then %s): "
-                           "adding threads costs it throughput." %
-                           (s, t, ts[0], w, mops(g1.mean()), mops(gt.mean())))
-    return out
+def eff_words(r, s, w, t):
+    """'98% [95, 101]', or '98% (no interval)' below two repetitions."""
+    e = findings.efficiency(r, s, w, t)
+    return findings.pct_est(e) if e else "%s (no interval)" % pct(efficiency(r, s, w, t))
 
 
-def ranking_findings(r):
-    out = []
-    for w in r.workloads():
-        ts = r.threads(w)
-        if not ts:
-            continue
-        t = ts[-1]
-        gs = [(s, r.group(s, w, t)) for s in r.strategies() if r.group(s, w, t)]
-        if not gs:
-            continue
-        best = max(gs, key=lambda x: x[1].mean())
-        k = r.group("kernel", w, t)
-        line = "On %s at %d thread%s, %s is fastest at %s" % (
-            w, t, "" if t == 1 else "s", best[0], mops(best[1].mean()))
-        if k and best[0] != "kernel":
-            line += ", %.1f times the real kernel (%s)" % (best[1].mean() / k.mean(),
-                                                          mops(k.mean()))
-        out.append(line + ".")
-    return out
+# ---------------------------------------------------------------- detailed tables
 
-
-def footprint_findings(r):
-    out = []
-    for w in r.workloads():
-        ts = r.threads(w)
-        if not ts:
-            continue
-        parts = []
-        for s in r.strategies():
-            g = r.group(s, w, ts[0])
-            if not g or g.counter("shared_rmw") is None:
-                continue
-            rmw, st, ref = g.counter("shared_rmw"), g.counter("shared_stores"), g.counter("ref_ops")
-            if rmw < 0.01 and st < 0.01:
-                parts.append("%s writes nothing shared (%.2g reference changes)" % (s, ref))
-            else:
-                parts.append("%s %.3g atomic RMWs and %.3g stores" % (s, rmw, st))
-        if parts:
-            out.append("Per operation on %s: %s." % (w, "; ".join(parts)))
-    return out
-
-
-def rcu_findings(r, extra):
-    out = []
+def rcu_table(r, extra):
+    """RCU-walk outcomes at the highest thread count under writers, each
+    share with its interval over the repetitions."""
+    rows = []
     for res in [r] + extra:
         for (s, w, t), g in sorted(res.groups.items()):
             if s not in plot.RCU_STRATEGIES or not g.points[0]["writers"]:
                 continue
-            if t != res.threads(w)[-1]:
+            if t != res.threads(w)[-1] or not g.counter("rcu_walks"):
                 continue
-            walks = g.counter("rcu_walks")
-            if not walks:
-                continue
+            walks = g.counter_values("rcu_walks")
             rate = g.mean("writer_ops_per_sec") / g.points[0]["writers"]
-            out.append("Under %s (%.0f writer operations/s) at %d threads, %s finishes %s "
-                       "of its walks without leaving RCU mode, unlazies %s and restarts %s."
-                       % (w, rate, t, s, pct(g.counter("rcu_completed") / walks),
-                          pct(g.counter("unlazy") / walks),
-                          pct(g.counter("echild_restarts") / walks)))
-    return out
+            row = [s, w, str(t), "%.0f" % rate]
+            for name in ("rcu_completed", "unlazy", "echild_restarts"):
+                e = nr.nbstats.ratio_ci(g.counter_values(name), walks) \
+                    if sum(g.counter_values(name)) > 0 else None
+                row.append(share_est(e) if e else pct(g.counter(name) / g.counter("rcu_walks")))
+            rows.append(row)
+    return (["strategy", "workload", "threads", "writer ops/s each", "completed in RCU",
+             "unlazied", "restarted (-ECHILD)"], rows)
 
 
-def lockref_findings(r):
-    out = []
+def share_est(e):
+    return "%s [%s, %s]" % (pct(e.value), pct(e.lo), pct(e.hi))
+
+
+def lockref_table(r):
+    rows = []
     for (s, w, t), g in sorted(r.groups.items()):
         if s != "lockref" or g.counter("cmpxchg_failures") is None:
             continue
         if t != r.threads(w)[-1] or t < 2:
             continue
-        out.append("lockref on %s at %d threads: %.3g lost cmpxchg and %.3g spinlock "
-                   "fallbacks per operation." % (w, t, g.counter("cmpxchg_failures"),
-                                                 g.counter("lock_fallbacks")))
-    return out
+        row = [w, str(t)]
+        for name in ("cmpxchg_failures", "lock_fallbacks"):
+            e = nr.nbstats.mean_ci(g.counter_values(name))
+            row.append(findings.count_est(e) if e else "%.3g" % g.counter(name))
+        rows.append(row)
+    return ["workload", "threads", "lost cmpxchg per operation",
+            "spinlock fallbacks per operation"], rows
 
 
-def timeline_findings(pts):
-    out = []
+def timeline_table(pts):
+    """Each long point's seconds: their mean with its interval, their CV,
+    the slowest and the fastest."""
+    rows = []
     for p in sorted(pts, key=lambda p: nr.strategy_key(p["strategy"])):
-        if not p.get("timeline"):
+        secs = [sum(row[:p["threads"]]) for row in p.get("timeline") or []]
+        e = nr.nbstats.mean_ci(secs)
+        if not e:
             continue
-        secs = [sum(row[:p["threads"]]) for row in p["timeline"]]
-        if len(secs) < 2:
-            continue
-        lo, hi = min(secs), max(secs)
-        out.append("%s on %s, %d threads, second by second: from %s to %s (the slowest "
-                   "second is %s of the fastest)." % (p["strategy"], p["workload"], p["threads"],
-                                                      mops(lo), mops(hi), pct(lo / hi)))
-    return out
+        rows.append([p["strategy"], p["workload"], str(p["threads"]), str(len(secs)),
+                     findings.mops_est(e), "%.1f%%" % (100 * nr.nbstats.cv(secs)),
+                     mops(min(secs)), mops(max(secs))])
+    return ["strategy", "workload", "threads", "seconds", "per-second mean", "per-second CV",
+            "slowest second", "fastest second"], rows
 
 
 # ---------------------------------------------------------------- published results
@@ -210,8 +162,8 @@ def published(r):
         if not e:
             continue
         scaling = sorted(s for s, x in e.items() if x >= 0.8)
-        rows.append((w, name, fig, "; ".join("%s %s of linear at %d threads" % (s, pct(x), t)
-                                            for s, x in sorted(e.items(), key=lambda y: -y[1])),
+        rows.append((w, name, fig, "; ".join("%s %s of linear at %d threads" % (
+            s, eff_words(r, s, w, t), t) for s, x in sorted(e.items(), key=lambda y: -y[1])),
                      "the same shape for %s (80%% of linear or better)%s" % (
                          ", ".join(scaling) or "no strategy",
                          "; %s fall short" % ", ".join(sorted(set(e) - set(scaling)))
@@ -223,22 +175,24 @@ def published(r):
         rows.append(("stat-hot", "fxmark MRPH (USENIX ATC 2016)",
                      "every worker stats one file: stops scaling at about ten cores "
                      "(reference-count contention)",
-                     "; ".join("%s %s of linear at %d threads" % (s, pct(x), t)
+                     "; ".join("%s %s of linear at %d threads" % (s, eff_words(r, s, "stat-hot", t), t)
                                for s, x in sorted(e.items(), key=lambda y: -y[1])),
                      mrph_shape(ref, rcu, t)))
         g_full, g_walk = r.group("rcufull", "stat-hot", t), r.group("rcuwalk", "stat-hot", t)
         if g_full and g_walk:
+            rr = nr.nbstats.ratio_ci(g_full.values(), g_walk.values())
+            rr = findings.x_est(rr) if rr else "%.2fx (no interval)" % (
+                g_full.mean() / g_walk.mean())
             rows.append(("stat-hot", "Linux 18a5daf0e497 (2024), 20-way stat of one tmpfs "
                          "file, Sapphire Rapids",
                          "5.04M -> 7.84M ops/s (1.56x) once d_lockref left the cache line "
                          "RCU lookup reads",
-                         "rcuwalk %s, rcufull %s at %d threads (%.2fx)" % (
-                             mops(g_walk.mean()), mops(g_full.mean()), t,
-                             g_full.mean() / g_walk.mean()),
+                         "rcuwalk %s, rcufull %s at %d threads (%s)" % (
+                             mops(g_walk.mean()), mops(g_full.mean()), t, rr),
                          "ours keeps d_lockref off the lookup lines in every strategy; what "
                          "is left between rcuwalk and rcufull is the final legitimize "
-                         "(lockref get and put on the shared dentry), %.2fx at %d threads"
-                         % (g_full.mean() / g_walk.mean(), t)))
+                         "(lockref get and put on the shared dentry), %s at %d threads"
+                         % (rr, t)))
         g_lr = r.group("lockref", "stat-hot", t)
         if g_lr and g_lr.counter("lock_fallbacks") is not None:
             rows.append(("stat-hot", "Linux f5fe24ef17b5 (2023), will-it-scale fstat2, "
@@ -256,18 +210,57 @@ def published(r):
 
 # ---------------------------------------------------------------- tables
 
+def cell(r, key):
+    """One throughput cell: the mean in Mops/s with its 95% interval's
+    half-width, the CV and the repetitions, and the marks a reader must see."""
+    g = r.group(*key)
+    if not g:
+        return ""
+    e = g.est()
+    text = ("%.3g ±%.2g, CV %.1f%%, %d reps" % (e.value / 1e6, (e.hi - e.value) / 1e6,
+                                                100 * g.cv(), g.reps()) if e else
+            "%.3g, 1 rep, no interval" % (g.mean() / 1e6))
+    marks = [m for m in (r.missed_target(key), "oversubscribed" if g.oversubscribed() else None)
+             if m]
+    return text + "".join("; " + m for m in marks)
+
+
 def throughput_table(r):
     head = ["workload", "threads"] + r.strategies()
     rows = []
     for w in r.workloads():
         for t in r.threads(w):
-            row = [w, str(t)]
-            for s in r.strategies():
-                g = r.group(s, w, t)
-                row.append("%.3g ±%.0f%%" % (g.mean() / 1e6, 100 * g.rel_stddev())
-                           if g else "")
-            rows.append(row)
+            rows.append([w, str(t)] + [cell(r, (s, w, t)) for s in r.strategies()])
     return head, rows
+
+
+def scaling_table(r):
+    """Every strategy's efficiency at each thread count above the lowest."""
+    head = ["workload", "threads"] + r.strategies()
+    rows = []
+    for w in r.workloads():
+        for t in r.threads(w)[1:]:
+            rows.append([w, str(t)] + [eff_words(r, s, w, t) if r.group(s, w, t) and
+                                       r.group(s, w, r.threads(w)[0]) else ""
+                                       for s in r.strategies()])
+    return head, rows
+
+
+def reps_words(r):
+    """How the adaptive repetitions went, or None for fixed ones."""
+    pol = r.reps_policy
+    if not pol or pol.get("mode") != "auto":
+        return None
+    entries = list(r.reps.values())
+    missed = [k for k in r.reps if r.missed_target(k)]
+    counts = sorted(e.get("reps", 0) for e in entries)
+    return ("Repetitions adapted to the noise: from %s to %s per point until the 95%% "
+            "interval of the mean was within ±%g%%%s; they took %d to %d; %d of %d points "
+            "missed the target (marked in the throughput table)." % (
+                pol.get("min"), pol.get("max"), pol.get("target_pct"),
+                ", no new round after %g s" % pol["time_cap_s"] if pol.get("time_cap_s")
+                else "", counts[0] if counts else 0, counts[-1] if counts else 0,
+                len(missed), len(entries)))
 
 
 def counters_table(r):
@@ -298,6 +291,110 @@ def context_rows(r):
     return [[k, str(r.context.get(k, ""))] for k in keys if k in r.context]
 
 
+def mitigations(v):
+    """/sys/devices/system/cpu/vulnerabilities, summarized."""
+    if not isinstance(v, dict) or not v:
+        return None
+    kinds = {"mitigated": [], "not affected": [], "vulnerable": [], "other": []}
+    for name, state in sorted(v.items()):
+        k = ("not affected" if state.startswith("Not affected") else
+             "mitigated" if state.startswith("Mitigation") else
+             "vulnerable" if state.startswith("Vulnerable") else "other")
+        kinds[k].append(name)
+    out = ["%d mitigated (%s)" % (len(kinds["mitigated"]), ", ".join(kinds["mitigated"]))
+           if kinds["mitigated"] else "none mitigated",
+           "%d not affected" % len(kinds["not affected"]),
+           "vulnerable: %s" % (", ".join("%s (%s)" % (n, v[n]) for n in kinds["vulnerable"])
+                               or "none")]
+    if kinds["other"]:
+        out.append("other: %s" % ", ".join("%s (%s)" % (n, v[n]) for n in kinds["other"]))
+    return "; ".join(out)
+
+
+def shown(x, fmt="%s"):
+    return "not readable" if x is None else fmt % x
+
+
+def gib(kib):
+    return "not readable" if kib is None else "%.1f GiB" % (kib / 2 ** 20)
+
+
+def machine_rows(r):
+    """The machine the run had, from context.json."""
+    m, c = r.machine(), r.context
+    if not m:
+        return [["machine state", "not recorded (this folder was written before nameibench "
+                                  "recorded it)"]]
+    freq = ", ".join(x for x in (m.get("cpufreq_driver"), m.get("cpufreq_governor")) if x)
+    rows = [["hypervisor", shown(m.get("hypervisor"))],
+            ["SMT", shown(m.get("smt")) + ("" if m.get("smt_active") is None else
+                                          ", active" if m["smt_active"] else ", not active")],
+            ["transparent huge pages", shown(m.get("thp"))],
+            ["CPU frequency", "%s; %s" % (freq or "driver and governor not readable",
+                                          shown(m.get("cpu_mhz"), "%.0f MHz now"))],
+            ["mitigations", shown(mitigations(m.get("vulnerabilities")))],
+            ["kernel command line", shown(m.get("cmdline"))],
+            ["memory", "%s total, %s available" % (gib(m.get("mem_total_kib")),
+                                                    gib(m.get("mem_available_kib")))],
+            ["load average at the start", "not readable" if not m.get("loadavg") else
+             " ".join("%.2f" % x for x in m["loadavg"])],
+            ["CPU set", "%s (%s)" % (c.get("cpuset", "not recorded"),
+                                     c.get("cpuset_from", "source not recorded"))],
+            ["user", shown(m.get("user"))]]
+    return rows
+
+
+def run_state_rows(n):
+    """What the points' machine state says about the whole run."""
+    m = n["machine"]
+    if not m:
+        return [["machine state during the run", "not recorded for any point"]]
+    sh = lambda x: "not recorded" if x is None else "%.1f%%" % (100 * x)  # noqa: E731
+    nm = lambda x: "not recorded" if x is None else "%.2f" % x  # noqa: E731
+    return [["points with a machine state", str(m["points"])],
+            ["other processes' share of the measured PUs", "mean %s, worst PU of any point %s"
+             % (sh(m["foreign_mean"]), sh(m["foreign_max"]))],
+            ["other processes' share of every allowed PU", "mean %s"
+             % sh(m["machine_foreign_mean"])],
+            ["stolen by the hypervisor", "mean %s, worst point %s" % (sh(m["steal_mean"]),
+                                                                      sh(m["steal_max"]))],
+            ["other runnable tasks", "mean %s, most %s" % (nm(m["runnable_mean"]),
+                                                           nm(m["runnable_max"]))],
+            ["load average (1 min) over the run", "%s to %s" % (nm(m["load_min"]),
+                                                               nm(m["load_max"]))]]
+
+
+def noise_rows(n):
+    rows = [["verdict", nr.nbstats.verdict(n)]]
+    if n["cv_median"] is None:
+        rows.append(["coefficient of variation", "no point has 2 repetitions"])
+    else:
+        rows.append(["coefficient of variation per point", "median %.1f%%, largest %.1f%% "
+                     "(%d points of 2 repetitions or more)" % (100 * n["cv_median"],
+                                                               100 * n["cv_max"], n["cvs"])])
+    if n["drift"] is None:
+        rows.append(["drift", "fewer than 2 repetitions to compare"])
+    else:
+        rows.append(["drift, first repetition to last", "%+.1f%% (repetition means from "
+                     "%+.1f%% to %+.1f%% of the point means)" % (
+                         100 * n["drift"], 100 * n["drift_min"], 100 * n["drift_max"])])
+        rows.append(["repetition means", ", ".join("rep %s %.1f%%" % (rep, 100 * lvl)
+                                                   for rep, lvl in n["drift_levels"])])
+    return rows
+
+
+def threshold_rows():
+    st = nr.nbstats
+    return [["busy", "other processes' mean share >= %.0f%%, or steal >= %.0f%%, or other "
+             "runnable tasks >= %.1f on average" % (100 * st.BUSY_FOREIGN, 100 * st.BUSY_STEAL,
+                                                    st.BUSY_RUNNABLE)],
+            ["noisy", "not busy, and median CV > %.0f%%, or |drift| > %.0f%%, or steal >= "
+             "%.0f%%, or other processes' share >= %.0f%%" % (
+                 100 * st.NOISY_CV, 100 * st.NOISY_DRIFT, 100 * st.NOISY_STEAL,
+                 100 * st.NOISY_FOREIGN)],
+            ["quiet", "neither"]]
+
+
 def slowed_warnings(results):
     """Points slowed on purpose (--inject-delay) must not pass for measurements."""
     out = []
@@ -313,20 +410,86 @@ def slowed_warnings(results):
 # ---------------------------------------------------------------- output
 
 class Report:
+    """The report as a list of blocks, rendered once as Markdown and once
+    as HTML: ("h2", text), ("p", text), ("warn", text), ("list", [(label,
+    text)]), ("table", head, rows), ("plots",)."""
+
     def __init__(self, folder, timeline=None):
         self.folder = folder
         self.r, self.plots = plot.draw_all(folder, timeline)
-        self.extra = [x for x in (self.r.sub("rates"),) if x]
-        self.tl = plot.timeline_points(self.r, timeline)
-        self.findings = (ranking_findings(self.r) + scaling_findings(self.r) +
-                         footprint_findings(self.r) + lockref_findings(self.r) +
-                         rcu_findings(self.r, self.extra) + timeline_findings(self.tl))
-        self.published = published(self.r)
-        sub = self.r.sub("timeline")
-        self.warnings = slowed_warnings([self.r] + self.extra + ([sub] if sub else []))
+        r = self.r
+        self.extra = [x for x in (r.sub("rates"),) if x]
+        subs = [x for x in (r.sub(n) for n in ("rates", "timeline", "calibrated")) if x]
+        self.tl = plot.timeline_points(r, timeline)
+        self.noise = nr.nbstats.noise([g for res in [r] + subs for g in res.groups.values()],
+                                      list(r.groups.values()),
+                                      [p for res in [r] + subs for p in res.measured])
+        self.findings = findings.Findings(r)
+        cal = r.sub("calibrated")
+        self.calibrated = findings.calibrated_rows(r, cal, self.findings) if cal else None
+        self.published = published(r)
+        w = nr.nbstats.warning(self.noise)
+        self.warnings = ([w] if w else []) + slowed_warnings([r] + subs)
+        self.blocks = self.build()
 
     def title(self):
         return "nameibench: %s" % self.r.caption()
+
+    def build(self):
+        r, f = self.r, self.findings
+        b = [("warn", w) for w in self.warnings]
+        b += [("p", "%d points measured, %d skipped; every figure below is computed from "
+                    "results.json.  Noise: %s." % (len(r.measured), len(r.skipped),
+                                                 nr.nbstats.verdict_text(self.noise)))]
+        b += [("h2", "Findings"),
+              ("p", "Each with its 95% interval from the repetitions; a comparison whose "
+                    "interval includes no difference is in the next table instead.")]
+        b += [("list", f.items)] if f.items else [("p", "No comparison was resolved.")]
+        if f.unresolved:
+            b += [("h2", "Comparisons this run could not resolve"),
+                  ("table", ["what", "estimate", "95% interval"], f.unresolved)]
+        b += [("h2", "Machine state"), ("table", ["", ""], machine_rows(r)),
+              ("p", "During the run (over every point, sub-series included):"),
+              ("table", ["", ""], run_state_rows(self.noise)),
+              ("h2", "Noise"), ("table", ["", ""], noise_rows(self.noise)),
+              ("p", "The verdict's thresholds:"),
+              ("table", ["verdict", "when"], threshold_rows())]
+        words = reps_words(r)
+        if words:
+            b.append(("p", words))
+        if self.calibrated is not None:
+            b += [("h2", "Calibrated model"),
+                  ("p", "rcuwalk with every operation paying the kernel's measured entry "
+                        "and exit (--syscall-cost auto, calibrated/), against the kernel of "
+                        "the main sweep: parallel efficiency at the top thread count, and the "
+                        "model's minus the kernel's."),
+                  ("table", ["workload", "threads", "added per operation",
+                             "calibrated rcuwalk", "kernel", "difference", ""],
+                   self.calibrated)]
+        if self.published:
+            b += [("h2", "Beside published results"),
+                  ("table", ["ours", "published", "their figure", "our figure", "shapes"],
+                   [list(x) for x in self.published])]
+        b += [("h2", "Plots"), ("plots",),
+              ("h2", "Throughput"),
+              ("p", "Million operations/s: mean ±half its 95% interval, the coefficient of "
+                    "variation and the repetitions; marked where a point missed the "
+                    "adaptive target or was oversubscribed (more threads than PUs, or a "
+                    "writer sharing a reader's PU)."),
+              ("table",) + throughput_table(r),
+              ("h2", "Scaling efficiency"),
+              ("p", "Throughput at N threads over N times the lowest thread count's, with "
+                    "its 95% interval."),
+              ("table",) + scaling_table(r),
+              ("h2", "Counters per operation"), ("table",) + counters_table(r)]
+        for title, (head, rows) in (("lockref under contention", lockref_table(r)),
+                                    ("RCU-walk outcomes", rcu_table(r, self.extra)),
+                                    ("Timeline", timeline_table(self.tl)),
+                                    ("Skipped points", skipped_table(r))):
+            if rows:
+                b += [("h2", title), ("table", head, rows)]
+        b += [("h2", "Context"), ("table", ["", ""], context_rows(r))]
+        return b
 
 
 def write_atomic(path, text):
@@ -343,28 +506,23 @@ def md_table(head, rows):
 
 
 def write_md(rep, path):
-    r = rep.r
-    lines = ["# %s" % rep.title(), "",
-             "%d points measured, %d skipped; every figure below is computed from "
-             "results.json." % (len(r.measured), len(r.skipped)), ""]
-    lines += ["**Warning:** " + w for w in rep.warnings]
-    lines += ["", "## Findings", ""] if rep.warnings else ["## Findings", ""]
-    lines += ["- " + f for f in rep.findings]
-    if rep.published:
-        lines += ["", "## Beside published results", "",
-                  md_table(["ours", "published", "their figure", "our figure", "shapes"],
-                           [list(x) for x in rep.published])]
-    lines += ["", "## Plots", ""]
-    for p in rep.plots:
-        lines += ["### %s" % p.title, "", "![%s](plots/%s)" % (p.title, os.path.basename(p.png)),
-                  "", p.what, ""]
-    lines += ["## Throughput (million operations/s, mean ±relative standard deviation over "
-              "repetitions)", "", md_table(*throughput_table(r)), "",
-              "## Counters per operation", "", md_table(*counters_table(r)), ""]
-    head, rows = skipped_table(r)
-    if rows:
-        lines += ["## Skipped points", "", md_table(head, rows), ""]
-    lines += ["## Context", "", md_table(["", ""], context_rows(r)), ""]
+    lines = ["# %s" % rep.title(), ""]
+    for blk in rep.blocks:
+        kind = blk[0]
+        if kind == "warn":
+            lines += ["**Warning:** " + blk[1], ""]
+        elif kind == "h2":
+            lines += ["## " + blk[1], ""]
+        elif kind == "p":
+            lines += [blk[1], ""]
+        elif kind == "list":
+            lines += ["- **%s:** %s" % item for item in blk[1]] + [""]
+        elif kind == "table":
+            lines += [md_table(blk[1], blk[2]), ""]
+        elif kind == "plots":
+            for p in rep.plots:
+                lines += ["### %s" % p.title, "",
+                          "![%s](plots/%s)" % (p.title, os.path.basename(p.png)), "", p.what, ""]
     write_atomic(path, "\n".join(lines))
 
 
@@ -382,7 +540,8 @@ h1{font-size:1.4em}h2{margin-top:2em;border-bottom:1px solid #ccc}
 table{border-collapse:collapse;font-size:.85em;margin:.5em 0}
 td,th{border:1px solid #ddd;padding:.25em .5em;text-align:left}th{background:#f4f4f4}
 figure{margin:1.5em 0}figure img{width:100%;max-width:1100px;border:1px solid #eee}
-figcaption{font-size:.9em;color:#555}.findings li{margin:.3em 0}"""
+figcaption{font-size:.9em;color:#555}.findings li{margin:.3em 0}
+.warning{color:#b00;border:1px solid #b00;padding:.5em}"""
 
 # The page checks itself once loaded: how many images, how many broken.
 SELF_CHECK = """<script>
@@ -407,29 +566,24 @@ def figure_html(p):
 
 
 def write_html(rep, path):
-    r = rep.r
     parts = ["<!DOCTYPE html><html><head><meta charset='utf-8'><title>%s</title><style>%s"
              "</style></head><body>" % (html.escape(rep.title()), CSS),
-             "<h1>%s</h1>" % html.escape(rep.title()),
-             "<p>%d points measured, %d skipped; every figure below is computed from "
-             "results.json.</p>" % (len(r.measured), len(r.skipped))]
-    parts += ["<p style='color:#b00'><b>Warning:</b> %s</p>" % html.escape(w)
-              for w in rep.warnings]
-    parts += ["<h2>Findings</h2><ul class='findings'>%s</ul>" %
-             "".join("<li>%s</li>" % html.escape(f) for f in rep.findings)]
-    if rep.published:
-        parts.append("<h2>Beside published results</h2>" + h_table(
-            ["ours", "published", "their figure", "our figure", "shapes"],
-            [list(x) for x in rep.published]))
-    parts.append("<h2>Plots</h2>")
-    parts += [figure_html(p) for p in rep.plots]
-    parts.append("<h2>Throughput</h2><p>million operations/s, mean ±relative standard "
-                 "deviation over the repetitions</p>" + h_table(*throughput_table(r)))
-    parts.append("<h2>Counters per operation</h2>" + h_table(*counters_table(r)))
-    head, rows = skipped_table(r)
-    if rows:
-        parts.append("<h2>Skipped points</h2>" + h_table(head, rows))
-    parts.append("<h2>Context</h2>" + h_table(["", ""], context_rows(r)))
+             "<h1>%s</h1>" % html.escape(rep.title())]
+    for blk in rep.blocks:
+        kind = blk[0]
+        if kind == "warn":
+            parts.append("<p class='warning'><b>Warning:</b> %s</p>" % html.escape(blk[1]))
+        elif kind == "h2":
+            parts.append("<h2>%s</h2>" % html.escape(blk[1]))
+        elif kind == "p":
+            parts.append("<p>%s</p>" % html.escape(blk[1]))
+        elif kind == "list":
+            parts.append("<ul class='findings'>%s</ul>" % "".join(
+                "<li><b>%s:</b> %s</li>" % (html.escape(a), html.escape(t)) for a, t in blk[1]))
+        elif kind == "table":
+            parts.append(h_table(blk[1], blk[2]))
+        elif kind == "plots":
+            parts += [figure_html(p) for p in rep.plots]
     parts.append(SELF_CHECK + "</body></html>")
     write_atomic(path, "\n".join(parts))
 
