@@ -18,6 +18,11 @@ import nbresults as nr  # noqa: E402
 
 WIDTH, HEIGHT = 900, 540
 RCU_STRATEGIES = ("rcuwalk", "rcufull")
+# oversubscribed points are ringed in this (no strategy's) colour, so that
+# each strategy keeps its own
+RING = "pt 6 ps 3 lw 1.5 lc rgb '#444444'"
+OVERSUBSCRIBED = ("; a ringed point was oversubscribed (more threads than PUs, or a writer "
+                  "sharing a reader's PU)")
 
 
 class Plot:
@@ -71,6 +76,16 @@ class Plotter:
                     f.write(" ".join(str(x) for x in row) + "\n")
         return rel
 
+    def ring(self, name, strategies, workload, y):
+        """The curve that rings @workload's oversubscribed points at
+        (threads, @y(group)), or [] when there are none."""
+        rows = [(t, y(g)) for s in strategies for t in self.r.threads(workload)
+                for g in [self.r.group(s, workload, t)] if g and g.oversubscribed()]
+        if not rows:
+            return []
+        path = self.datafile(name + "-oversubscribed", [rows])
+        return ["%s using 1:2 with points %s title 'oversubscribed'" % (gq(path), RING)]
+
     # -- the plots --
 
     def throughput(self, workload):
@@ -91,6 +106,9 @@ class Plotter:
                   for i, s in enumerate(strategies)]
         curves.append("%g*x with lines dt 3 lw 1.5 lc rgb '#888888' title 'linear scaling "
                       "(best 1-thread)'" % best1)
+        ring = self.ring("throughput-" + workload, strategies, workload,
+                         lambda g: g.mean() / 1e6)
+        curves += ring
         body = ("set xlabel 'threads'\nset ylabel 'throughput (million operations/s)'\n"
                 "set xtics (%s)\nset xrange [%g:%g]\n%s"
                 "set key top left\nplot %s\n"
@@ -100,7 +118,7 @@ class Plotter:
                            "%s: throughput against threads" % workload,
                            "mean of the repetitions, error bars from the slowest to the "
                            "fastest; the dotted line is linear scaling from the best "
-                           "1-thread figure")
+                           "1-thread figure" + (OVERSUBSCRIBED if ring else ""))
 
     def scaling(self, workload):
         threads = self.r.threads(workload)
@@ -127,16 +145,21 @@ class Plotter:
                           % (gq(path), i, nr.STRATEGY_POINT.get(s, 1), nr.color(s))
                           for i, s in enumerate(strategies))
         tics = ", ".join(str(t) for t in threads)
+        first = self.r.group
+        ring = self.ring("scaling-" + workload, strategies, workload,
+                         lambda g: g.mean() / first(g.strategy, workload, threads[0]).mean() *
+                         threads[0])
         body = ("set multiplot layout 1,2\nset xlabel 'threads'\nset xtics (%s)\n"
                 "set xrange [%g:%g]\nset ylabel 'speedup over 1 thread (x)'\nset key top left\n"
-                "plot %s, x with lines dt 3 lc rgb '#888888' title 'linear'\n"
+                "plot %s, x with lines dt 3 lc rgb '#888888' title 'linear'%s\n"
                 "set ylabel 'parallel efficiency (%% of linear)'\nset yrange [0:*]\n"
                 "plot %s, 100 with lines dt 3 lc rgb '#888888' notitle\nunset multiplot\n"
-                % (tics, threads[0] * 0.8, threads[-1] * 1.15, left, right))
+                % (tics, threads[0] * 0.8, threads[-1] * 1.15, left,
+                   "".join(", " + c for c in ring), right))
         return self.render("scaling-" + workload, body,
                            "%s: speedup and parallel efficiency" % workload,
                            "speedup = throughput at N threads over throughput at 1; "
-                           "efficiency = speedup / N")
+                           "efficiency = speedup / N" + (OVERSUBSCRIBED if ring else ""))
 
     def footprint(self, workload):
         t = self.r.threads(workload)[:1]
