@@ -1,25 +1,40 @@
 #!/usr/bin/env python3
 """make report: measure the default sweep and write its report.
 
-    python3 plots/make_report.py [--quick] [--results DIR] [--nameibench BIN] [OPTIONS]
+    python3 plots/make_report.py [--quick] [--results DIR] [--fresh] [--nameibench BIN] [OPTIONS]
 
 Without --results: runs, into results/<UTC timestamp>/ (or --out DIR),
   - the main sweep: every strategy and kernel on stat-disjoint, stat-shared,
-    stat-hot, rename-churn and mount-churn, threads auto, 3 repetitions;
+    stat-hot, rename-churn and mount-churn, threads auto, repetitions that
+    adapt to the noise (--reps auto: at least 3, at most 10, until the 95%
+    interval of each point's mean is within +-3%, no new round after the
+    time cap);
   - rates/: the churn workloads at two more writer rates, for the RCU-walk
     strategies at the highest thread count (what becomes of RCU walks as
     writers speed up);
+  - calibrated/: rcuwalk paying the kernel's measured system-call entry and
+    exit on every operation (--syscall-cost auto), on the main workloads
+    and threads, to set its scaling beside the kernel's;
   - timeline/: one long stat-hot point for lockref and rcufull at the highest
     thread count, whose per-second timeline shows a collapse if one comes;
 then draws the plots, writes report.html and report.md, and prints the
-path of report.html.  --quick does the same with one repetition and
-shorter points.  With --results DIR it only redraws DIR: nothing is
-measured and the binary is not run.  The options below narrow the sweep;
-the rates/ and timeline/ series keep to what the main sweep measures.
+path of report.html, last.  A noisy or busy run's warning goes to stderr
+just before it.  --quick does the same with shorter points and fewer
+repetitions.  With --results DIR it only redraws DIR: nothing is measured
+and the binary is not run.
+
+Resuming: DIR/make-report.json records the arguments and whether the run
+finished.  Started again without --out, --results or --fresh, make report
+resumes the newest unfinished results/<stamp>/ that was started with the
+same arguments and the same binary (every sweep in it resumes point by
+point); --fresh always starts a new folder.  The options below narrow the
+sweep; the sub-series keep to what the main sweep measures.
 """
 
 import argparse
 import datetime
+import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -33,16 +48,60 @@ WORKLOADS = "stat-disjoint,stat-shared,stat-hot,rename-churn,mount-churn"
 RATES = ["rename-churn@100", "rename-churn@10000", "mount-churn@20", "mount-churn@2000"]
 RATE_STRATEGIES = ["rcuwalk", "rcufull"]
 TIMELINE_STRATEGIES = ["lockref", "rcufull"]
+STATE = "make-report.json"
+
+# Defaults, full and --quick.  time_cap bounds the main sweep's rounds and
+# sub_cap each sub-series' (a round in flight finishes, and every point
+# gets its rep_min first), so that a noisy machine cannot make the run
+# much longer than a quiet one: about 3.5 minutes and 1 minute on 2 cores.
+FULL = {"duration": 0.6, "warmup": 0.15, "timeline_duration": 6, "reps": "auto",
+        "rep_min": 3, "rep_max": 10, "rep_target": 3.0, "time_cap": 150.0, "sub_cap": 15.0}
+QUICK = {"duration": 0.2, "warmup": 0.05, "timeline_duration": 3, "reps": "auto",
+         "rep_min": 3, "rep_max": 4, "rep_target": 3.0, "time_cap": 35.0, "sub_cap": 5.0}
 
 
-def sweep(nb, out, strategies, workloads, threads, reps, duration, warmup):
-    cmd = [nb, "sweep", "--strategies", ",".join(strategies), "--workloads",
-           ",".join(workloads), "--threads", threads, "--reps", str(reps), "--duration",
-           str(duration), "--warmup", str(warmup), "--out", out]
-    print("make report: " + " ".join(cmd), file=sys.stderr)
-    p = subprocess.run(cmd)
-    if p.returncode:
-        raise SystemExit(p.returncode)
+class Refused(Exception):
+    """A sweep exited non-zero (2: the folder was measured differently)."""
+
+    def __init__(self, rc):
+        super().__init__(rc)
+        self.rc = rc
+
+
+class Sweeper:
+    def __init__(self, args):
+        self.args = args
+
+    def reps_options(self, cap):
+        a = self.args
+        if a.reps != "auto":
+            return ["--reps", a.reps]
+        return ["--reps", "auto", "--rep-min", str(a.rep_min), "--rep-max", str(a.rep_max),
+                "--rep-target", "%g" % a.rep_target] + (
+                    ["--time-cap", "%g" % cap] if cap else [])
+
+    def sweep(self, out, strategies, workloads, threads, cap, duration=None, reps=None,
+              extra=()):
+        a = self.args
+        cmd = [a.nameibench, "sweep", "--strategies", ",".join(strategies), "--workloads",
+               ",".join(workloads), "--threads", threads] + (
+                   ["--reps", str(reps)] if reps else self.reps_options(cap)) + [
+               "--duration", "%g" % (duration or a.duration), "--warmup", "%g" % a.warmup,
+               "--out", out] + list(extra)
+        print("make report: " + " ".join(cmd), file=sys.stderr)
+        p = subprocess.Popen(cmd)
+        try:
+            rc = p.wait()
+        except KeyboardInterrupt:
+            # the sweep has the ^C too: let it abandon its point and exit
+            try:
+                p.wait(timeout=10)
+            except (KeyboardInterrupt, subprocess.TimeoutExpired):
+                p.kill()
+                p.wait()
+            raise
+        if rc:
+            raise Refused(rc)
 
 
 def top_threads(nb, threads):
@@ -63,61 +122,201 @@ def measure(args, out):
     strategies = all_strategies(nb) if args.strategies == "all" else args.strategies.split(",")
     workloads = args.workloads.split(",")
     top = str(top_threads(nb, args.threads))
-    sweep(nb, out, strategies, workloads, args.threads, args.reps, args.duration, args.warmup)
-    rs = [s for s in RATE_STRATEGIES if s in strategies]
+    s = Sweeper(args)
+    s.sweep(out, strategies, workloads, args.threads, args.time_cap)
+    rs = [x for x in RATE_STRATEGIES if x in strategies]
     rates = [r for r in RATES if r.split("@")[0] in workloads]
     if rs and rates:
-        sweep(nb, os.path.join(out, "rates"), rs, rates, top, 1, args.duration, args.warmup)
-    ts = [s for s in TIMELINE_STRATEGIES if s in strategies]
+        s.sweep(os.path.join(out, "rates"), rs, rates, top, args.sub_cap)
+    if "rcuwalk" in strategies and "kernel" in strategies:
+        s.sweep(os.path.join(out, "calibrated"), ["rcuwalk"], workloads, args.threads,
+                args.sub_cap, extra=["--syscall-cost", "auto"])
+    ts = [x for x in TIMELINE_STRATEGIES if x in strategies]
     if ts and "stat-hot" in workloads:
-        sweep(nb, os.path.join(out, "timeline"), ts, ["stat-hot"], top, 1,
-              args.timeline_duration, args.warmup)
+        # one repetition: its seconds are the samples its interval comes from
+        s.sweep(os.path.join(out, "timeline"), ts, ["stat-hot"], top, None,
+                args.timeline_duration, reps=1)
 
 
-def main():
+# ---------------------------------------------------------------- resuming
+
+def arguments(args):
+    """What shapes the measurement, as make-report.json records it."""
+    keys = ("quick", "strategies", "workloads", "threads", "duration", "warmup",
+            "timeline_duration", "reps", "rep_min", "rep_max", "rep_target", "time_cap",
+            "sub_cap")
+    return {k: getattr(args, k) for k in keys}
+
+
+def binary_digest(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def write_state(out, state):
+    os.makedirs(out, exist_ok=True)
+    path = os.path.join(out, STATE)
+    with open(path + ".tmp", "w") as f:
+        json.dump(state, f, indent=1)
+        f.write("\n")
+    os.replace(path + ".tmp", path)
+
+
+def read_state(out):
+    try:
+        with open(os.path.join(out, STATE)) as f:
+            state = json.load(f)
+        return state if isinstance(state, dict) else None
+    except (OSError, ValueError):
+        return None
+
+
+def last_written(out):
+    """(the UTC time of the newest point file under @out, how many points)."""
+    newest, count = 0, 0
+    for base, _, files in os.walk(out):
+        if os.path.basename(base) != "points":
+            continue
+        for name in files:
+            count += 1
+            newest = max(newest, os.path.getmtime(os.path.join(base, name)))
+    when = (datetime.datetime.fromtimestamp(newest, datetime.timezone.utc)
+            .strftime("%Y-%m-%dT%H:%M:%SZ") if newest else "before the first point")
+    return when, count
+
+
+def resumable(state):
+    """The newest unfinished results/<stamp>/ started like @state, or None."""
+    results = os.path.join(ROOT, "results")
+    try:
+        names = sorted(os.listdir(results), reverse=True)
+    except OSError:
+        return None
+    for name in names:
+        old = read_state(os.path.join(results, name))
+        if old and not old.get("finished") and all(
+                old.get(k) == state[k] for k in ("arguments", "nameibench_sha256")):
+            return os.path.join(results, name)
+    return None
+
+
+def choose_folder(args, state):
+    """Where to measure: --out, a run to resume, or a new results/<stamp>/."""
+    if args.out:
+        return args.out
+    if not args.fresh:
+        old = resumable(state)
+        if old:
+            when, count = last_written(old)
+            print("make report: resuming %s (interrupted at %s, %d points measured; "
+                  "FRESH=1 starts a new run)" % (os.path.relpath(old, ROOT), when, count),
+                  file=sys.stderr)
+            return old
+    stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    return os.path.join(ROOT, "results", stamp)
+
+
+# ---------------------------------------------------------------- main
+
+def parse_args():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  epilog=__doc__.split("\n\n", 2)[2],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--results", metavar="DIR", help="redraw this results folder, measure nothing")
     ap.add_argument("--quick", action="store_true",
-                    help="one repetition, 0.3 s points, a 3 s timeline (under a minute on 2 "
-                         "cores)")
+                    help="0.2 s points, 3 or 4 repetitions, a 3 s timeline (about a minute "
+                         "on 2 cores)")
+    ap.add_argument("--fresh", action="store_true",
+                    help="start a new results folder even if an interrupted one could resume")
     ap.add_argument("--nameibench", default=os.path.join(ROOT, "bin", "nameibench"))
-    ap.add_argument("--out", metavar="DIR", help="measure into DIR instead of "
-                                                 "results/<UTC timestamp>")
+    ap.add_argument("--out", metavar="DIR", help="measure into DIR (resuming what is there) "
+                                                 "instead of results/<UTC timestamp>")
     ap.add_argument("--strategies", default=STRATEGIES, help="default: all")
     ap.add_argument("--workloads", default=WORKLOADS, help="default: " + WORKLOADS)
     ap.add_argument("--threads", default="auto", help="default: auto")
-    ap.add_argument("--reps", type=int, help="repetitions (default 3, --quick 1)")
-    ap.add_argument("--duration", type=float, help="seconds per point (default 0.8, --quick 0.3)")
-    ap.add_argument("--warmup", type=float, help="seconds (default 0.2, --quick 0.05)")
+    ap.add_argument("--reps", help="N, or auto (the default): repeat each point until its "
+                                   "95%% interval is within --rep-target")
+    ap.add_argument("--rep-min", type=int, help="auto: at least (default 3)")
+    ap.add_argument("--rep-max", type=int, help="auto: at most (default 10, --quick 4)")
+    ap.add_argument("--rep-target", type=float, help="auto: percent of the mean (default 3)")
+    ap.add_argument("--time-cap", type=float, help="auto: no new round of the main sweep after "
+                                                   "this many seconds (default 150, --quick 35)")
+    ap.add_argument("--sub-cap", type=float, help="auto: the same for each sub-series "
+                                                  "(default 15, --quick 5)")
+    ap.add_argument("--duration", type=float, help="seconds per point (default 0.6, --quick 0.2)")
+    ap.add_argument("--warmup", type=float, help="seconds (default 0.15, --quick 0.05)")
     ap.add_argument("--timeline-duration", type=float,
                     help="seconds of the timeline points (default 6, --quick 3)")
     import plot
     plot.add_timeline_option(ap)
     args = ap.parse_args()
-    for k, full, quick in (("reps", 3, 1), ("duration", 0.8, 0.3), ("warmup", 0.2, 0.05),
-                           ("timeline_duration", 6, 3)):
+    for k, v in (QUICK if args.quick else FULL).items():
         if getattr(args, k) is None:
-            setattr(args, k, quick if args.quick else full)
+            setattr(args, k, v)
+    if args.reps != "auto" and not args.reps.isdigit():
+        ap.error("--reps: expected a number or auto, not %r" % args.reps)
+    return args
 
+
+def report(out, timeline):
+    import nbstats
+    import report as rp
+    rep = rp.Report(out, timeline)
+    rp.write_md(rep, os.path.join(out, "report.md"))
+    rp.write_html(rep, os.path.join(out, "report.html"))
+    w = nbstats.warning(rep.noise)
+    if w:
+        print("make report: warning: " + w, file=sys.stderr)
+    sys.stderr.flush()
+    print(os.path.abspath(os.path.join(out, "report.html")))
+
+
+def run(args):
     out = args.results
+    state = None
     if not out:
-        stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-        out = args.out or os.path.join(ROOT, "results", stamp)
-        measure(args, out)
+        state = {"arguments": arguments(args),
+                 "nameibench_sha256": binary_digest(args.nameibench),
+                 "started_utc": datetime.datetime.now(datetime.timezone.utc)
+                 .strftime("%Y-%m-%dT%H:%M:%SZ"), "finished": False}
+        out = choose_folder(args, state)
+        old = read_state(out)
+        if old and old.get("started_utc"):
+            state["started_utc"] = old["started_utc"]
+        write_state(out, state)
+        try:
+            measure(args, out)
+        except KeyboardInterrupt:
+            print("make report: interrupted; make report again (the same arguments) resumes "
+                  "%s" % out, file=sys.stderr)
+            return 130
+        except Refused as e:
+            if e.rc == 2:
+                print("make report: the sweep refused %s (above); make report FRESH=1 "
+                      "(make_report.py --fresh) measures into a new folder" % out,
+                      file=sys.stderr)
+            return e.rc
     elif not os.path.exists(os.path.join(out, "results.json")):
         print("make report: %s has no results.json" % out, file=sys.stderr)
         return 2
     else:
         print("make report: redrawing %s (nothing measured)" % out, file=sys.stderr)
-
-    import report
-    rep = report.Report(out, args.timeline)
-    report.write_md(rep, os.path.join(out, "report.md"))
-    report.write_html(rep, os.path.join(out, "report.html"))
-    print(os.path.abspath(os.path.join(out, "report.html")))
+    report(out, args.timeline)
+    if state:
+        state["finished"] = True
+        write_state(out, state)
     return 0
+
+
+def main():
+    try:
+        return run(parse_args())
+    except KeyboardInterrupt:
+        print("make report: interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":
