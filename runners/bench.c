@@ -583,23 +583,28 @@ void bench_print_summary(FILE *f, const struct bench_config *cfg, const struct b
 	machine_state_print(f, &res->ms);
 }
 
-static uint64_t spin_ns(uint64_t iters)
+/* CPU time, not wall time: a calibration preempted halfway must not count the wait. */
+static uint64_t thread_ns(void)
 {
-	uint64_t t0 = now_ns();
+	struct timespec ts;
 
-	bench_spin(iters);
-	return now_ns() - t0;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-uint64_t bench_spin_calibrate(double ns, double *measured_ns)
+/* What one bench_spin(@iters) costs, loop exit included: the median of five. */
+static double spin_call_ns(uint64_t iters, int calls)
 {
-	const uint64_t probe = 1u << 22;	/* a few ms: clock reads are lost in it */
 	double per[5];
-	uint64_t iters;
 	int i, j;
 
-	for (i = 0; i < 5; i++)
-		per[i] = (double)spin_ns(probe) / (double)probe;
+	for (i = 0; i < 5; i++) {
+		uint64_t t0 = thread_ns();
+
+		for (j = 0; j < calls; j++)
+			bench_spin(iters);
+		per[i] = (double)(thread_ns() - t0) / calls;
+	}
 	for (i = 1; i < 5; i++)	/* insertion sort: the median of five */
 		for (j = i; j > 0 && per[j] < per[j - 1]; j--) {
 			double t = per[j];
@@ -607,8 +612,27 @@ uint64_t bench_spin_calibrate(double ns, double *measured_ns)
 			per[j] = per[j - 1];
 			per[j - 1] = t;
 		}
-	iters = ns > 0 ? (uint64_t)(ns / per[2] + 0.5) : 0;
+	return per[2];
+}
+
+/*
+ * A first guess from one long loop, then three corrections at the size the
+ * workers will use: a short spin pays its mispredicted exit every call.
+ */
+uint64_t bench_spin_calibrate(double ns, double *measured_ns)
+{
+	double per_iter = spin_call_ns(1u << 20, 1) / (double)(1u << 20), got = 0;
+	uint64_t iters = ns > 0 && per_iter > 0 ? (uint64_t)(ns / per_iter + 0.5) : 0;
+	int k;
+
+	for (k = 0; k < 3 && iters; k++) {
+		got = spin_call_ns(iters, 4096);
+		if (got > 0)
+			iters = (uint64_t)((double)iters * ns / got + 0.5);
+		if (!iters)
+			iters = 1;
+	}
 	if (measured_ns)
-		*measured_ns = (double)spin_ns(iters * 4096) / 4096.0;
+		*measured_ns = iters ? spin_call_ns(iters, 4096) : 0;
 	return iters;
 }

@@ -195,7 +195,6 @@ static int start(const char *cmd, struct topo *tp, struct common *c)
 		nb_thread_stop();
 		return arg_error(cmd, "%s", why);
 	}
-	resolve_syscall_cost(cmd, c);
 	signal(SIGINT, on_sigint);
 	return 0;
 }
@@ -305,6 +304,7 @@ int cmd_run(int argc, char **argv)
 		return 2;
 	if (threads < 0)
 		threads = tp.pus;
+	resolve_syscall_cost("run", &c);
 	cfg.threads = (int)threads;
 	cfg.duration = c.duration;
 	cfg.warmup = c.warmup;
@@ -1067,6 +1067,9 @@ static int sweep_points(struct sweep *sw, const struct common *c, struct topo *t
 					sw->groups[i].stopped = "time-cap";
 			fprintf(stderr, "sweep: --time-cap %g s reached: no round %d\n", rp->time_cap,
 				round);
+			if ((r = write_reps(sw)))
+				r = arg_error("sweep", "cannot write %s/reps.json: %s", sw->out,
+					      strerror(-r));
 			break;
 		}
 		for (i = 0; i < sw->ngroups && !r; i++)
@@ -1171,6 +1174,7 @@ static int sweep_start(struct sweep *sw, struct common *c, const char *threads, 
 	}
 	if (make_folder(sw->out))
 		goto out;
+	resolve_syscall_cost("sweep", c);
 	snprintf(path, sizeof(path), "%s/context.json", sw->out);
 	if (stat(path, &sb) && (r = write_atomically(path, fill_context, &ctx))) {
 		arg_error("sweep", "cannot write %s: %s", path, strerror(-r));
