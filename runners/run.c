@@ -665,7 +665,8 @@ static void sweep_usage(FILE *f)
 		"                     has its minimum (default: no cap)\n"
 		"  --out DIR          where the results go\n"
 		"  --new-on-change    if DIR holds points measured differently, measure into\n"
-		"                     a new folder DIR.2 (DIR.3, ...) instead of refusing\n"
+		"                     a new folder DIR.2 (DIR.3, ...) instead of refusing; the\n"
+		"                     first such folder measured as this sweep is resumed\n"
 		"%s", common_usage);
 }
 
@@ -898,18 +899,26 @@ static int measured_differently(const struct sweep *sw, const struct common *c,
 	return found;
 }
 
-/* --new-on-change: the first DIR.N that does not exist yet. */
-static void next_free_folder(struct sweep *sw)
+/*
+ * --new-on-change: the first DIR.N that does not exist yet, or that holds
+ * points measured as this sweep measures (an interrupted --new-on-change
+ * run, resumed).
+ */
+static void next_free_folder(struct sweep *sw, const struct common *c,
+			     const struct context *ctx, const struct topo *tp)
 {
+	const char *base = sw->out;
+	char tmp[4000], why[4096];
 	struct stat sb;
 	int k;
 
+	snprintf(tmp, sizeof(tmp), "%s", base);
 	for (k = 2; k < 10000; k++) {
-		snprintf(sw->out_buf, sizeof(sw->out_buf), "%s.%d", sw->out, k);
-		if (stat(sw->out_buf, &sb))
+		snprintf(sw->out_buf, sizeof(sw->out_buf), "%s.%d", tmp, k);
+		sw->out = sw->out_buf;
+		if (stat(sw->out_buf, &sb) || !measured_differently(sw, c, ctx, tp, why, sizeof(why)))
 			break;
 	}
-	sw->out = sw->out_buf;
 }
 
 /* ---- the points ---- */
@@ -1169,7 +1178,7 @@ static int sweep_start(struct sweep *sw, struct common *c, const char *threads, 
 			goto out;
 		}
 		fprintf(stderr, "sweep: %s holds points measured differently (%s); ", sw->out, why);
-		next_free_folder(sw);
+		next_free_folder(sw, c, &ctx, &tp);
 		fprintf(stderr, "measuring into %s\n", sw->out);
 	}
 	if (make_folder(sw->out))

@@ -187,6 +187,15 @@ def test_resume(tmp):
           p.returncode == 0 and (d + ".2") in p.stderr and "measured differently" in p.stderr and
           points(d) == kept and len(new) == 1 and new[0].get("duration_s") == 0.06,
           describe(p))
+    again = points(d + ".2")
+    p = sweep(d, "--duration", "0.06", "--new-on-change")
+    check("the same --new-on-change command again resumes DIR.2, no DIR.3",
+          p.returncode == 0 and "already done there" in p.stderr and
+          points(d + ".2") == again and not os.path.exists(d + ".3"), describe(p))
+    p = sweep(d, "--duration", "0.07", "--new-on-change")
+    check("--new-on-change with yet another difference measures into DIR.3",
+          p.returncode == 0 and (d + ".3") in p.stderr and points(d + ".2") == again and
+          len(point_jsons(d + ".3")) == 1, describe(p))
 
 
 # --- 2. CPU sets ------------------------------------------------------------
