@@ -188,9 +188,8 @@ def last_written(out):
     return when, count
 
 
-def resumable(state):
-    """The newest unfinished results/<stamp>/ started like @state, or None."""
-    results = os.path.join(ROOT, "results")
+def resumable(results, state):
+    """The newest unfinished @results/<stamp>/ started like @state, or None."""
     try:
         names = sorted(os.listdir(results), reverse=True)
     except OSError:
@@ -208,15 +207,15 @@ def choose_folder(args, state):
     if args.out:
         return args.out
     if not args.fresh:
-        old = resumable(state)
+        old = resumable(args.runs, state)
         if old:
             when, count = last_written(old)
             print("make report: resuming %s (interrupted at %s, %d points measured; "
-                  "FRESH=1 starts a new run)" % (os.path.relpath(old, ROOT), when, count),
+                  "FRESH=1 starts a new run)" % (os.path.relpath(old), when, count),
                   file=sys.stderr)
             return old
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-    return os.path.join(ROOT, "results", stamp)
+    return os.path.join(args.runs, stamp)
 
 
 # ---------------------------------------------------------------- main
@@ -234,6 +233,9 @@ def parse_args():
     ap.add_argument("--nameibench", default=os.path.join(ROOT, "bin", "nameibench"))
     ap.add_argument("--out", metavar="DIR", help="measure into DIR (resuming what is there) "
                                                  "instead of results/<UTC timestamp>")
+    ap.add_argument("--runs", metavar="DIR", default=os.path.join(ROOT, "results"),
+                    help="where the <UTC timestamp> folders go and are resumed from "
+                         "(default: results/)")
     ap.add_argument("--strategies", default=STRATEGIES, help="default: all")
     ap.add_argument("--workloads", default=WORKLOADS, help="default: " + WORKLOADS)
     ap.add_argument("--threads", default="auto", help="default: auto")
