@@ -20,7 +20,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 def suites(variant, build, nameibench, units_only, first, zoo):
     """The suites of one build variant, each named "variant/suite".  The
-    report and compare suites test Python and gnuplot more than the binary,
+    report, noise and compare suites test Python and gnuplot more than the binary,
     so only the @first full variant runs them, and the zoo (the @zoo build)
     with it.  A units-only variant runs the unit tests and the stress test,
     the multi-threaded suites."""
@@ -44,9 +44,12 @@ def suites(variant, build, nameibench, units_only, first, zoo):
                                     "--seed", "1", "--ops", "6000", "--strategy", "all",
                                     "--nameibench", nameibench]))
         if first:
-            for name in ("report", "compare"):
-                out.append((name, [py, os.path.join(ROOT, "tests", "test_%s.py" % name),
+            out.append(("report", [py, os.path.join(ROOT, "tests", "test_report.py"),
                                    nameibench]))
+            # the report on synthetic folders: no binary needed
+            out.append(("noise", [py, os.path.join(ROOT, "tests", "test_noise.py")]))
+            out.append(("compare", [py, os.path.join(ROOT, "tests", "test_compare.py"),
+                                    nameibench]))
     return [("%s/%s" % (variant, name), argv) for name, argv in out]
 
 
