@@ -5,8 +5,11 @@ Measures one small real run through plots/make_report.py (the program
 behind 'make report'), then checks: every plot the report promises exists
 as a PNG of real size whose pixels carry each measured strategy's colour
 (and no colour of a strategy not measured) and as an SVG that parses as
-XML; report.md and report.html show every plot; the findings' numbers agree
-with efficiencies computed here from results.json; the HTML is one
+XML; report.md and report.html show every plot; every finding carries its
+interval, and its ratios agree with the means computed here from
+results.json; the unresolved comparisons' intervals include no difference;
+the throughput table marks what reps.json and the points say; calibrated/
+is measured and reported; the HTML is one
 self-contained file that headless Chromium renders with all its images and
 none broken (and a deliberately broken copy is caught); 'make report
 RESULTS=DIR' redraws without measuring.  Prints "PASS: report: ...".
@@ -34,7 +37,7 @@ from checks import describe  # noqa: E402
 NB = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "bin", "nameibench")
 PY = sys.executable
 MAKE_REPORT = os.path.join(ROOT, "plots", "make_report.py")
-STRATEGIES = ["global", "lockref", "rcufull", "kernel"]
+STRATEGIES = ["global", "lockref", "rcuwalk", "rcufull", "kernel"]
 WORKLOADS = ["stat-hot", "rename-churn"]
 # the strategies' colours, as every plot draws them (plots/nbresults.py)
 COLOURS = {"global": "#7f7f7f", "dlock": "#d62728", "lockref": "#ff7f0e",
@@ -53,8 +56,9 @@ def expected_plots():
 def measure(out):
     p = subprocess.run([PY, MAKE_REPORT, "--nameibench", NB, "--out", out,
                         "--strategies", ",".join(STRATEGIES), "--workloads", ",".join(WORKLOADS),
-                        "--threads", "1,2", "--reps", "2", "--duration", "0.1", "--warmup",
-                        "0.02", "--timeline-duration", "2"], capture_output=True, text=True)
+                        "--threads", "1,2", "--rep-min", "3", "--rep-max", "4", "--duration",
+                        "0.1", "--warmup", "0.02", "--time-cap", "20", "--sub-cap", "2",
+                        "--timeline-duration", "2"], capture_output=True, text=True)
     html = os.path.join(out, "report.html")
     check("make_report measures, reports, and prints the path of report.html",
           p.returncode == 0 and p.stdout.strip().splitlines()[-1:] == [os.path.abspath(html)]
@@ -93,35 +97,127 @@ def mean(v):
     return sum(v) / len(v)
 
 
-def test_findings(out):
-    """The scaling findings agree with efficiencies computed here."""
+def load_points(out):
     with open(os.path.join(out, "results.json")) as f:
-        pts = [p for p in json.load(f) if not p.get("skipped")]
+        return [p for p in json.load(f) if not p.get("skipped")]
+
+
+def values(pts, s, w, t):
+    return [p["ops_per_sec"] for p in pts if (p["strategy"], p["workload"], p["threads"]) ==
+            (s, w, t)]
+
+
+def section(md, title):
+    m = re.search(r"^## %s\n(.*?)(?=^## |\Z)" % re.escape(title), md, re.M | re.S)
+    return m.group(1) if m else ""
+
+
+def table_rows(text):
+    return [[c.strip() for c in l.strip("|").split(" | ")] for l in text.splitlines()
+            if l.startswith("| ") and not l.startswith("|---")]
+
+
+# a ratio, a share or a throughput, and what follows it
+STATED = re.compile(r"(\d[\d.]*)(x|%| Mops/s)( \[[\d.]+, [\d.]+\])?")
+
+
+def test_findings(out):
+    """The findings carry intervals, and agree with results.json."""
+    pts = load_points(out)
     with open(os.path.join(out, "report.md")) as f:
         md = f.read()
-    line = next((l for l in md.splitlines() if l.startswith("- At 2 threads on stat-hot")), "")
-    effs = {}
-    for s in STRATEGIES:
-        t1 = [p["ops_per_sec"] for p in pts if (p["strategy"], p["workload"], p["threads"]) ==
-              (s, "stat-hot", 1)]
-        t2 = [p["ops_per_sec"] for p in pts if (p["strategy"], p["workload"], p["threads"]) ==
-              (s, "stat-hot", 2)]
-        if t1 and t2:
-            effs[s] = mean(t2) / (2 * mean(t1))
-    said = dict((s, int(v)) for s, v in re.findall(r"(\w+)(?: keeps)? (\d+)%", line))
-    want = {s: round(100 * e) for s, e in effs.items()}
-    check("the stat-hot scaling finding states each strategy's efficiency from the data",
-          len(want) == len(STRATEGIES) and all(abs(said.get(s, -99) - v) <= 1
-                                               for s, v in want.items()),
+    items = [l for l in section(md, "Findings").splitlines() if l.startswith("- **")]
+    bare = [m.group(0) for l in items for m in STATED.finditer(l) if not m.group(3)]
+    check("every ratio, share and throughput stated as a finding carries its interval",
+          items and not bare, "without one: %s; findings %s" % (bare, items))
+    labels = [(l.split(":**")[0], l.split(":**")[1].split()[0:3]) for l in items]
+    check("no two findings say the same kind of thing about the same subject",
+          len(set(map(repr, labels))) == len(labels), "%s" % labels)
+    # every winner, the ratio of the means here, and an interval above 1
+    wins = [l for l in items if l.startswith("- **Winner:**")]
+    for l in wins:
+        m = re.match(r"- \*\*Winner:\*\* on (\S+) at 2 threads, (\w+) is fastest, [^;]*?, "
+                     r"([\d.]+)x \[([\d.]+), [\d.]+\] (\w+)", l)
+        if not m or m.group(5) == "the":
+            continue
+        w, best, ratio, lo, second = m.groups()
+        want = mean(values(pts, best, w, 2)) / mean(values(pts, second, w, 2))
+        check("%s's winner against %s is their means' ratio (%.3g), resolved" % (w, second, want),
+              ratio == "%.3g" % want and float(lo) > 1, l)
+    # every collapse's ratio is the 2-thread mean over the 1-thread one, below 1
+    for l in (l for l in items if l.startswith("- **Collapse:**")):
+        s = l.split()[2]
+        for w, ratio, hi in re.findall(r"(\S+) ([\d.]+)x \[[\d.]+, ([\d.]+)\]", l):
+            want = mean(values(pts, s, w, 2)) / mean(values(pts, s, w, 1))
+            check("%s's collapse on %s is its 2-thread over 1-thread mean (%.3g), below 1"
+                  % (s, w, want), ratio == "%.3g" % want and float(hi) < 1, l)
+    # the scaling table: every efficiency from the means here
+    rows = table_rows(section(md, "Scaling efficiency"))
+    head, said = rows[0] if rows else [], {}
+    for r in rows[1:]:
+        if r[0] == "stat-hot":
+            said = {s: c for s, c in zip(head[2:], r[2:])}
+    want = {s: round(100 * mean(values(pts, s, "stat-hot", 2)) /
+                     (2 * mean(values(pts, s, "stat-hot", 1)))) for s in STRATEGIES}
+    check("the scaling table states each strategy's stat-hot efficiency from the data",
+          all(re.match(r"(\d+)% \[", said.get(s, "")) and
+              abs(int(said[s].split("%")[0]) - v) <= 1 for s, v in want.items()),
           "report says %s, results.json gives %s" % (said, want))
-    order = [s for s, _ in re.findall(r"(\w+)(?: keeps)? (\d+)%", line)]
-    check("the finding ranks the strategies by efficiency",
-          order == sorted(want, key=lambda s: -effs[s]), "%s" % order)
+    for r in table_rows(section(md, "Comparisons this run could not resolve"))[1:]:
+        m = re.match(r"\[([-+\d.]+), ([-+\d.]+)\]", r[2])
+        none = 100 if r[1].endswith("%") else 0 if "points" in r[1] else 1
+        check("unresolved: %s includes no difference" % r[0],
+              r[2].startswith("no interval") or (m and float(m.group(1)) <= none <=
+                                                 float(m.group(2))), "%s" % r)
+    kernel = [l for l in items if "the kernel (" in l]
+    fs = next((p["kernel_fs"] for p in pts if p.get("kernel_fs")), None)
+    check("where a finding compares the kernel it names its filesystem and getppid baseline",
+          kernel and fs and all("its tree on %s" % fs in l and "(getppid)" in l for l in kernel),
+          "%s (kernel_fs %s)" % (kernel, fs))
+    check("report.md states the noise verdict and the machine state",
+          re.search(r"Noise: this run is (quiet|noisy|busy)", md) is not None and
+          "| hypervisor |" in section(md, "Machine state"), md[:500])
     check("report.md sets ours beside fxmark MRPH for stat-hot",
           re.search(r"\| stat-hot \| fxmark MRPH[^\n]*\| (the same shape|not the published "
                     r"shape yet|a different shape)", md) is not None)
     for name in expected_plots():
         check("report.md shows %s" % name, "(plots/%s.png)" % name in md)
+    test_reps_marks(out, md, pts)
+    test_calibrated(out, md)
+
+
+def test_reps_marks(out, md, pts):
+    """The throughput table gives each point's repetitions and marks the
+    ones reps.json says missed the target, and the oversubscribed ones."""
+    with open(os.path.join(out, "reps.json")) as f:
+        reps = json.load(f)["points"]
+    rows = table_rows(section(md, "Throughput"))
+    head = rows[0] if rows else []
+    cells = {(s, r[0], int(r[1])): c for r in rows[1:] for s, c in zip(head[2:], r[2:])}
+    bad = []
+    for e in reps:
+        key = (e["strategy"], e["workload"], e["threads"])
+        c = cells.get(key, "")
+        n = len(values(pts, *key))
+        over = any(p["oversubscribed"] for p in pts
+                   if (p["strategy"], p["workload"], p["threads"]) == key)
+        if ("%d reps" % n not in c or ("missed" in c) != (not e["reached"]) or
+                ("oversubscribed" in c) != over):
+            bad.append((key, c, n, e["reached"], over))
+    check("the throughput table gives every point's repetitions and marks missed targets and "
+          "oversubscription as reps.json and results.json say", reps and not bad, "%s" % bad[:3])
+
+
+def test_calibrated(out, md):
+    """calibrated/ holds rcuwalk with a system call's cost, set beside the
+    kernel in the report."""
+    pts = load_points(os.path.join(out, "calibrated"))
+    rows = table_rows(section(md, "Calibrated model"))
+    check("calibrated/ measured rcuwalk paying a system call's cost on every operation",
+          pts and all(p["strategy"] == "rcuwalk" and p["syscall_cost_ns"] > 0 for p in pts),
+          "%s" % {(p["strategy"], p.get("syscall_cost_ns")) for p in pts})
+    check("the report sets the calibrated model beside the kernel on every workload",
+          sorted(r[0] for r in rows[1:]) == sorted(WORKLOADS), "%s" % rows)
 
 
 def test_html(out):
