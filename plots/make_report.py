@@ -36,6 +36,7 @@ import datetime
 import hashlib
 import json
 import os
+import signal
 import subprocess
 import sys
 
@@ -180,12 +181,18 @@ def last_written(out):
     for base, _, files in os.walk(out):
         if os.path.basename(base) != "points":
             continue
-        for name in files:
+        for name in (n for n in files if n.endswith(".json")):
             count += 1
             newest = max(newest, os.path.getmtime(os.path.join(base, name)))
     when = (datetime.datetime.fromtimestamp(newest, datetime.timezone.utc)
             .strftime("%Y-%m-%dT%H:%M:%SZ") if newest else "before the first point")
     return when, count
+
+
+def shown_path(path):
+    """@path relative to the current directory when it is below it."""
+    rel = os.path.relpath(path)
+    return path if rel.startswith("..") else rel
 
 
 def resumable(results, state):
@@ -211,7 +218,7 @@ def choose_folder(args, state):
         if old:
             when, count = last_written(old)
             print("make report: resuming %s (interrupted at %s, %d points measured; "
-                  "FRESH=1 starts a new run)" % (os.path.relpath(old), when, count),
+                  "FRESH=1 starts a new run)" % (shown_path(old), when, count),
                   file=sys.stderr)
             return old
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
@@ -291,11 +298,12 @@ def run(args):
         write_state(out, state)
         try:
             measure(args, out)
-        except KeyboardInterrupt:
-            print("make report: interrupted; make report again (the same arguments) resumes "
-                  "%s" % out, file=sys.stderr)
-            return 130
-        except Refused as e:
+        except (KeyboardInterrupt, Refused) as e:
+            # the sweep may see the ^C first and exit 130 before we do
+            if isinstance(e, KeyboardInterrupt) or e.rc in (130, -signal.SIGINT):
+                print("make report: interrupted; make report again (the same arguments) "
+                      "resumes %s" % shown_path(out), file=sys.stderr)
+                return 130
             if e.rc == 2:
                 print("make report: the sweep refused %s (above); make report FRESH=1 "
                       "(make_report.py --fresh) measures into a new folder" % out,

@@ -21,9 +21,11 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 import xml.etree.ElementTree as ET
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -296,6 +298,64 @@ def test_redraw(out):
           after == runs and tree_digest(out) == before, "new runs %s" % sorted(after - runs))
 
 
+def point_files(folder):
+    return {os.path.join(base, n): os.stat(os.path.join(base, n)).st_mtime_ns
+            for base, _, files in os.walk(folder) if os.path.basename(base) == "points"
+            for n in files if n.endswith(".json")}
+
+
+def test_resume(tmp):
+    """^C, then make report again: the same folder, its points kept."""
+    runs = os.path.join(tmp, "runs")
+    argv = [PY, MAKE_REPORT, "--nameibench", NB, "--runs", runs, "--strategies", "rcufull",
+            "--workloads", "stat-hot", "--threads", "1", "--reps", "3", "--duration", "0.3",
+            "--warmup", "0.02", "--timeline-duration", "0.5"]
+    # like ^C at a terminal: SIGINT to the whole process group, once a point is in
+    p = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                         start_new_session=True)
+    while p.poll() is None and not point_files(runs):
+        time.sleep(0.02)
+    if p.poll() is None:
+        os.killpg(p.pid, signal.SIGINT)
+    out, err = p.communicate()
+    folders = os.listdir(runs) if os.path.isdir(runs) else []
+    check("^C stops make_report without a traceback, exit 130, saying how to resume",
+          p.returncode == 130 and "Traceback" not in err and len(folders) == 1 and
+          err.strip().splitlines()[-1].startswith("make report: interrupted; make report "
+                                                   "again"),
+          "exit %s, stderr %r" % (p.returncode, err[-400:]))
+    if len(folders) != 1:
+        return
+    run = os.path.join(runs, folders[0])
+    with open(os.path.join(run, "make-report.json")) as f:
+        check("make-report.json says the run did not finish", json.load(f)["finished"] is False)
+    before = point_files(run)
+    p = subprocess.run(argv, capture_output=True, text=True)
+    after = point_files(run)
+    check("make report again resumes the interrupted folder and finishes it",
+          p.returncode == 0 and ("make report: resuming %s (interrupted at " % run)
+          in p.stderr and
+          p.stdout.strip().splitlines()[-1:] == [os.path.abspath(os.path.join(
+              run, "report.html"))] and os.listdir(runs) == folders, describe(p))
+    check("the resumed run keeps every point measured before the ^C, and adds the rest",
+          before and all(after.get(k) == v for k, v in before.items()) and
+          len([k for k in after if os.sep + "timeline" + os.sep not in k]) == 3,
+          "%d before, %d after" % (len(before), len(after)))
+    with open(os.path.join(run, "make-report.json")) as f:
+        check("make-report.json says the run finished", json.load(f)["finished"] is True)
+    p = subprocess.run(argv, capture_output=True, text=True)
+    check("a finished run is not resumed: make report measures a new folder",
+          p.returncode == 0 and "resuming" not in p.stderr and len(os.listdir(runs)) == 2,
+          describe(p))
+    # a sweep that refuses a folder measured differently: exit 2 and a hint
+    p = subprocess.run(argv[:argv.index("--duration") + 1] + ["0.2"] +
+                       argv[argv.index("--duration") + 2:] + ["--out", run],
+                       capture_output=True, text=True)
+    check("a folder measured differently: make_report exits 2 with the sweep's line and a "
+          "hint to use FRESH=1", p.returncode == 2 and "measured differently" in p.stderr and
+          "FRESH=1" in p.stderr.strip().splitlines()[-1], describe(p))
+
+
 def test_bad_input(tmp):
     empty = os.path.join(tmp, "empty")
     os.makedirs(empty)
@@ -316,6 +376,7 @@ def main():
             test_findings(out)
             test_html(out)
             test_redraw(out)
+        test_resume(tmp)
         test_bad_input(tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
