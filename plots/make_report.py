@@ -55,10 +55,10 @@ STATE = "make-report.json"
 # sub_cap each sub-series' (a round in flight finishes, and every point
 # gets its rep_min first), so that a noisy machine cannot make the run
 # much longer than a quiet one: about 3.5 minutes and 1 minute on 2 cores.
-FULL = {"duration": 0.6, "warmup": 0.15, "timeline_duration": 6, "reps": "auto",
+FULL = {"duration": 0.5, "warmup": 0.15, "timeline_duration": 6, "reps": "auto",
         "rep_min": 3, "rep_max": 10, "rep_target": 3.0, "time_cap": 150.0, "sub_cap": 15.0}
-QUICK = {"duration": 0.2, "warmup": 0.05, "timeline_duration": 3, "reps": "auto",
-         "rep_min": 3, "rep_max": 4, "rep_target": 3.0, "time_cap": 35.0, "sub_cap": 5.0}
+QUICK = {"duration": 0.15, "warmup": 0.05, "timeline_duration": 2, "reps": "auto",
+         "rep_min": 3, "rep_max": 4, "rep_target": 3.0, "time_cap": 30.0, "sub_cap": 4.0}
 
 
 class Refused(Exception):
@@ -233,7 +233,7 @@ def parse_args():
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--results", metavar="DIR", help="redraw this results folder, measure nothing")
     ap.add_argument("--quick", action="store_true",
-                    help="0.2 s points, 3 or 4 repetitions, a 3 s timeline (about a minute "
+                    help="0.15 s points, 3 or 4 repetitions, a 2 s timeline (about a minute "
                          "on 2 cores)")
     ap.add_argument("--fresh", action="store_true",
                     help="start a new results folder even if an interrupted one could resume")
@@ -252,13 +252,13 @@ def parse_args():
     ap.add_argument("--rep-max", type=int, help="auto: at most (default 10, --quick 4)")
     ap.add_argument("--rep-target", type=float, help="auto: percent of the mean (default 3)")
     ap.add_argument("--time-cap", type=float, help="auto: no new round of the main sweep after "
-                                                   "this many seconds (default 150, --quick 35)")
+                                                   "this many seconds (default 150, --quick 30)")
     ap.add_argument("--sub-cap", type=float, help="auto: the same for each sub-series "
-                                                  "(default 15, --quick 5)")
-    ap.add_argument("--duration", type=float, help="seconds per point (default 0.6, --quick 0.2)")
+                                                  "(default 15, --quick 4)")
+    ap.add_argument("--duration", type=float, help="seconds per point (default 0.5, --quick 0.15)")
     ap.add_argument("--warmup", type=float, help="seconds (default 0.15, --quick 0.05)")
     ap.add_argument("--timeline-duration", type=float,
-                    help="seconds of the timeline points (default 6, --quick 3)")
+                    help="seconds of the timeline points (default 6, --quick 2)")
     import plot
     plot.add_timeline_option(ap)
     args = ap.parse_args()
