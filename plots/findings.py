@@ -28,10 +28,6 @@ import nbstats as ns
 COLLAPSE_EFFICIENCY = 0.5   # under half of linear scaling is a collapse
 
 
-def pct(x):
-    return "%.0f%%" % (100 * x)
-
-
 def pct_est(e):
     return "%.0f%% [%.0f, %.0f]" % (100 * e.value, 100 * e.lo, 100 * e.hi)
 
@@ -116,7 +112,7 @@ class Findings:
     def __init__(self, r):
         self.r = r
         self.unresolved = []        # [what, estimate, interval]
-        self.collapsed = {}         # strategy -> {workload: (kind, Est)}
+        self.collapsed = {}         # strategy -> {workload: (kind, Est, t, t1)}
         self.slower = {}            # strategy -> {workload: Est}
         self.scaling()
         self.items = (self.collapse_items() + self.winner_items() + self.slower_items() +

@@ -69,10 +69,6 @@ class Est:
     def scaled(self, k):
         return Est(self.value * k, self.lo * k, self.hi * k)
 
-    def fmt(self, f, unit=""):
-        """'4.3x [4.1, 4.5]' with f='%.2g' and unit 'x'."""
-        return "%s%s [%s, %s]" % (f % self.value, unit, f % self.lo, f % self.hi)
-
 
 def mean_sd(values):
     n = len(values)

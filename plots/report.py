@@ -175,8 +175,9 @@ def published(r):
         rows.append(("stat-hot", "fxmark MRPH (USENIX ATC 2016)",
                      "every worker stats one file: stops scaling at about ten cores "
                      "(reference-count contention)",
-                     "; ".join("%s %s of linear at %d threads" % (s, eff_words(r, s, "stat-hot", t), t)
-                               for s, x in sorted(e.items(), key=lambda y: -y[1])),
+                     "; ".join("%s %s of linear at %d threads" % (
+                         s, eff_words(r, s, "stat-hot", t), t)
+                         for s, x in sorted(e.items(), key=lambda y: -y[1])),
                      mrph_shape(ref, rcu, t)))
         g_full, g_walk = r.group("rcufull", "stat-hot", t), r.group("rcuwalk", "stat-hot", t)
         if g_full and g_walk:

@@ -186,7 +186,8 @@ def test_low_noise(tmp):
     win = next((l for l in fs if l.startswith("- **Winner:**") and "stat-hot at 2 threads" in l),
                "")
     m = re.search(r"rcufull is fastest, [^;]*?, ([\d.]+)x \[([\d.]+), ([\d.]+)\] lockref", win)
-    v = lambda s, t: [p["ops_per_sec"] for p in pts if (p["strategy"], p["threads"]) == (s, t)]  # noqa
+    def v(s, t):
+        return [p["ops_per_sec"] for p in pts if (p["strategy"], p["threads"]) == (s, t)]
     want = log_ratio_interval(v("rcufull", 2), v("lockref", 2))
     check("low noise: the report finds rcufull 2x lockref at 2 threads, with its interval",
           m is not None and list(m.groups()) == ["%.3g" % y for y in want],
