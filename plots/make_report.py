@@ -54,10 +54,10 @@ STATE = "make-report.json"
 # Defaults, full and --quick.  time_cap bounds the main sweep's rounds and
 # sub_cap each sub-series' (a round in flight finishes, and every point
 # gets its rep_min first), so that a noisy machine cannot make the run
-# much longer than a quiet one: about 3.5 minutes and 1 minute on 2 cores.
+# much longer than a quiet one: about 3.5 minutes and 75 s on 2 cores.
 FULL = {"duration": 0.5, "warmup": 0.15, "timeline_duration": 6, "reps": "auto",
         "rep_min": 3, "rep_max": 10, "rep_target": 3.0, "time_cap": 150.0, "sub_cap": 15.0}
-QUICK = {"duration": 0.15, "warmup": 0.05, "timeline_duration": 2, "reps": "auto",
+QUICK = {"duration": 0.2, "warmup": 0.05, "timeline_duration": 2, "reps": "auto",
          "rep_min": 3, "rep_max": 4, "rep_target": 3.0, "time_cap": 30.0, "sub_cap": 4.0}
 
 
@@ -233,8 +233,8 @@ def parse_args():
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--results", metavar="DIR", help="redraw this results folder, measure nothing")
     ap.add_argument("--quick", action="store_true",
-                    help="0.15 s points, 3 or 4 repetitions, a 2 s timeline (about a minute "
-                         "on 2 cores)")
+                    help="0.2 s points, 3 or 4 repetitions, a 2 s timeline (about 75 s on 2 "
+                         "cores)")
     ap.add_argument("--fresh", action="store_true",
                     help="start a new results folder even if an interrupted one could resume")
     ap.add_argument("--nameibench", default=os.path.join(ROOT, "bin", "nameibench"))
@@ -255,7 +255,7 @@ def parse_args():
                                                    "this many seconds (default 150, --quick 30)")
     ap.add_argument("--sub-cap", type=float, help="auto: the same for each sub-series "
                                                   "(default 15, --quick 4)")
-    ap.add_argument("--duration", type=float, help="seconds per point (default 0.5, --quick 0.15)")
+    ap.add_argument("--duration", type=float, help="seconds per point (default 0.5, --quick 0.2)")
     ap.add_argument("--warmup", type=float, help="seconds (default 0.15, --quick 0.05)")
     ap.add_argument("--timeline-duration", type=float,
                     help="seconds of the timeline points (default 6, --quick 2)")

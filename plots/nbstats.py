@@ -37,10 +37,13 @@ Z975 = 1.96
 BUSY_FOREIGN = 0.10     # other processes ran 10% of the time or more
 BUSY_STEAL = 0.05       # the hypervisor stole 5% or more
 BUSY_RUNNABLE = 0.5     # half an other task runnable on average, or more
+# An idle 2-core KVM guest's 'make report QUICK=1' shows a median CV of
+# 3-4%, a drift of up to +4% (the first round runs on a colder process),
+# and other processes at about 2% of the measured PUs.
 NOISY_CV = 0.05         # the median point's coefficient of variation over 5%
-NOISY_DRIFT = 0.05      # repetition means moved over 5% from first to last
+NOISY_DRIFT = 0.08      # repetition means moved over 8% from first to last
 NOISY_STEAL = 0.01      # 1% stolen
-NOISY_FOREIGN = 0.03    # 3% to other processes
+NOISY_FOREIGN = 0.05    # 5% to other processes (an idle 2-core guest shows about 2%)
 
 
 def t95(df):

@@ -240,6 +240,8 @@ def test_verdicts(tmp):
               r"runnable on average"),
              ("noisy", machine_state(steal=0.02), r"this run is noisy: the hypervisor stole "
               r"2% of the measured PUs' time"),
+             ("noisy", machine_state(foreign=0.07), r"this run is noisy: other processes "
+              r"took 7% of the measured PUs' time"),
              ("quiet", machine_state(foreign=0.005), r"this run is quiet"))
     for i, (want, state, words) in enumerate(cases):
         path = os.path.join(tmp, "verdict-%d" % i)
