@@ -29,17 +29,34 @@ COLLAPSE_EFFICIENCY = 0.5   # under half of linear scaling is a collapse
 
 
 def pct_est(e):
-    return "%.0f%% [%.0f, %.0f]" % (100 * e.value, 100 * e.lo, 100 * e.hi)
+    return "%s%% [%s, %s]" % tuple(pct_shown(100 * x) for x in (e.value, e.lo, e.hi))
 
 
 def x_est(e):
     return "%sx [%s, %s]" % (num(e.value), num(e.lo), num(e.hi))
 
 
+def pct_shown(x):
+    """A percentage, whole unless rounding would put it on 50 or 100, the
+    lines a finding is drawn at: an interval that excludes them must not
+    print as touching them."""
+    for decimals in range(0, 5):
+        s = "%.*f" % (decimals, x)
+        if not any(float(s) == ref != x for ref in (50.0, 100.0)):
+            return s
+    return s
+
+
 def num(x):
-    """Three significant figures: enough that an interval's end near 1
-    does not print as 1."""
-    return "%.3g" % x if x < 100 else "%.0f" % x
+    """Three significant figures, more where rounding would put an
+    interval's end on 1 (a ratio excluding 1 must not print as touching it)."""
+    if x >= 100:
+        return "%.0f" % x
+    for sig in range(3, 8):
+        s = "%.*g" % (sig, x)
+        if not float(s) == 1.0 != x:
+            return s
+    return s
 
 
 def mops_est(e):
