@@ -18,7 +18,8 @@ plot 'data/throughput-mount-churn.dat' index 0 using 1:2:3:4 with yerrorlines lw
   'data/throughput-mount-churn.dat' index 3 using 1:2:3:4 with yerrorlines lw 2 pt 10 lc rgb '#1f77b4' title 'rcuwalk', \
   'data/throughput-mount-churn.dat' index 4 using 1:2:3:4 with yerrorlines lw 2 pt 12 lc rgb '#2ca02c' title 'rcufull', \
   'data/throughput-mount-churn.dat' index 5 using 1:2:3:4 with yerrorlines lw 2 pt 2 lc rgb '#000000' title 'kernel', \
-  5.80925*x with lines dt 3 lw 1.5 lc rgb '#888888' title 'linear scaling (best 1-thread)'
+  5.80925*x with lines dt 3 lw 1.5 lc rgb '#888888' title 'linear scaling (best 1-thread)', \
+  'data/throughput-mount-churn-oversubscribed.dat' using 1:2 with points pt 6 ps 3 lw 1.5 lc rgb '#444444' title 'oversubscribed'
 
 unset output
 set terminal svg size 900,540 dynamic font 'sans,10' noenhanced
@@ -41,6 +42,7 @@ plot 'data/throughput-mount-churn.dat' index 0 using 1:2:3:4 with yerrorlines lw
   'data/throughput-mount-churn.dat' index 3 using 1:2:3:4 with yerrorlines lw 2 pt 10 lc rgb '#1f77b4' title 'rcuwalk', \
   'data/throughput-mount-churn.dat' index 4 using 1:2:3:4 with yerrorlines lw 2 pt 12 lc rgb '#2ca02c' title 'rcufull', \
   'data/throughput-mount-churn.dat' index 5 using 1:2:3:4 with yerrorlines lw 2 pt 2 lc rgb '#000000' title 'kernel', \
-  5.80925*x with lines dt 3 lw 1.5 lc rgb '#888888' title 'linear scaling (best 1-thread)'
+  5.80925*x with lines dt 3 lw 1.5 lc rgb '#888888' title 'linear scaling (best 1-thread)', \
+  'data/throughput-mount-churn-oversubscribed.dat' using 1:2 with points pt 6 ps 3 lw 1.5 lc rgb '#444444' title 'oversubscribed'
 
 unset output
