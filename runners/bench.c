@@ -34,10 +34,23 @@ struct worker {
 	int err;
 };
 
+/*
+ * The start gate: each worker checks in once it is set up and waits; the
+ * main thread opens the gate when every worker it managed to start has
+ * checked in.  A barrier would be sized before the first pthread_create
+ * and could never be passed if a later one failed.
+ */
+struct gate {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;	/* an arrival, or the gate opening */
+	int arrived;
+	bool open;
+};
+
 struct run {
 	const struct bench_config *cfg;
 	struct placement *pl;
-	pthread_barrier_t start;
+	struct gate start;
 	_Atomic int stop, measuring;
 	struct slot *slots;
 	struct worker *workers;
@@ -59,6 +72,38 @@ static void sleep_until(uint64_t t)
 
 	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
 		;
+}
+
+static void gate_init(struct gate *g)
+{
+	*g = (struct gate){ .lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER };
+}
+
+static void gate_wait(struct gate *g)
+{
+	pthread_mutex_lock(&g->lock);
+	g->arrived++;
+	pthread_cond_broadcast(&g->cond);
+	while (!g->open)
+		pthread_cond_wait(&g->cond, &g->lock);
+	pthread_mutex_unlock(&g->lock);
+}
+
+/* Once @n workers have checked in, let them all through. */
+static void gate_open(struct gate *g, int n)
+{
+	pthread_mutex_lock(&g->lock);
+	while (g->arrived < n)
+		pthread_cond_wait(&g->cond, &g->lock);
+	g->open = true;
+	pthread_cond_broadcast(&g->cond);
+	pthread_mutex_unlock(&g->lock);
+}
+
+static void gate_destroy(struct gate *g)
+{
+	pthread_cond_destroy(&g->cond);
+	pthread_mutex_destroy(&g->lock);
 }
 
 /* ---- latency histograms ---- */
@@ -173,7 +218,7 @@ static void *reader_main(void *arg)
 
 	if (!ready && !cfg->wl.noop)
 		ready = w->err = wl_stream_make(&cfg->wl, w->index, cfg->threads, cfg->seed, &st);
-	pthread_barrier_wait(&run->start);
+	gate_wait(&run->start);
 	if (ready)
 		goto out;
 	for (;;) {
@@ -228,7 +273,7 @@ static void *writer_main(void *arg)
 	uint64_t n = 0, errors = 0, next;
 	int ready = worker_setup(w, &ctx);
 
-	pthread_barrier_wait(&run->start);
+	gate_wait(&run->start);
 	next = now_ns();
 	while (!ready && !atomic_load_explicit(&run->stop, memory_order_relaxed)) {
 		if (wl_writer_step(&cfg->wl, cfg->strategy, ctx, writer, n))
@@ -346,10 +391,40 @@ static void summarize(const struct run *run, const uint64_t *start, const uint64
 	(void)cfg;
 }
 
+/*
+ * Start every worker and let them through the gate together.  When a
+ * pthread_create fails, the workers already started are told to stop
+ * before the gate opens, so they leave without measuring, and are joined.
+ */
+static int workers_start(struct run *run, pthread_t *tid, char *err, size_t errlen)
+{
+	int i, rc = 0;
+
+	for (i = 0; i < run->nworkers; i++) {
+		struct worker *w = &run->workers[i];
+
+		*w = (struct worker){ .run = run, .index = i, .writer = i >= run->cfg->threads };
+		rc = pthread_create(&tid[i], NULL, w->writer ? writer_main : reader_main, w);
+		if (unlikely(rc))
+			break;
+	}
+	if (rc) {
+		atomic_store(&run->stop, 1);
+		snprintf(err, errlen, "cannot start thread %d of %d: %s", i + 1, run->nworkers,
+			 strerror(rc));
+	}
+	gate_open(&run->start, i);
+	if (!rc)
+		return 0;
+	while (i--)
+		pthread_join(tid[i], NULL);
+	return -rc;
+}
+
 int bench_run(const struct bench_config *cfg, struct bench_result *res, char *err, size_t errlen)
 {
 	struct run run = { .cfg = cfg };
-	int total = cfg->threads + cfg->wl.writers, i, e, started = 0;
+	int total = cfg->threads + cfg->wl.writers, i, e;
 	uint64_t *start = NULL, *end = NULL, *prev = NULL, t0, tm0;
 	struct machine_sampler ms;
 	double c0[16], c1[16];
@@ -396,32 +471,21 @@ int bench_run(const struct bench_config *cfg, struct bench_result *res, char *er
 		goto out;
 	}
 	memset(run.slots, 0, sizeof(*run.slots) * (size_t)total);
-	pthread_barrier_init(&run.start, NULL, (unsigned int)total + 1);
-	for (i = 0; i < total; i++) {
-		run.workers[i] = (struct worker){ .run = &run, .index = i, .writer = i >= cfg->threads };
-		if (pthread_create(&tid[i], NULL, run.workers[i].writer ? writer_main : reader_main,
-				   &run.workers[i]))
-			break;
-		started++;
-	}
-	if (started < total) {
-		/* the barrier counts every worker: release the ones that did start */
-		atomic_store(&run.stop, 1);
-		snprintf(err, errlen, "cannot start %d threads", total);
-		e = -EAGAIN;
-		for (i = started; i < total; i++)
-			pthread_barrier_wait(&run.start);
-	}
-
+	gate_init(&run.start);
 	/* the main thread sleeps while the workers run: a QSBR thread, offline */
 	nb_thread_idle();
-	pthread_barrier_wait(&run.start);
+	e = workers_start(&run, tid, err, errlen);
+	if (e) {
+		nb_thread_active();
+		gate_destroy(&run.start);
+		goto out;
+	}
 	t0 = now_ns();
 	sleep_until(t0 + (uint64_t)(cfg->warmup * 1e9));
 	for (i = 0; i < total; i++)
 		prev[i] = start[i] = atomic_load_explicit(&run.slots[i].ops, memory_order_relaxed);
 	counters_now(c0);
-	machine_begin(&ms, &res->ms, cfg->topo->cpuset, res->placement.pu_os, tid, started,
+	machine_begin(&ms, &res->ms, cfg->topo->cpuset, res->placement.pu_os, tid, total,
 		      res->seconds);
 	tm0 = now_ns();
 	atomic_store_explicit(&run.measuring, 1, memory_order_relaxed);
@@ -454,11 +518,11 @@ int bench_run(const struct bench_config *cfg, struct bench_result *res, char *er
 	counters_now(c1);
 	machine_end(&ms);	/* before the stop: the threads' clocks must still exist */
 	atomic_store(&run.stop, 1);
-	for (i = 0; i < started; i++)
+	for (i = 0; i < total; i++)
 		pthread_join(tid[i], NULL);
 	nb_thread_active();
-	pthread_barrier_destroy(&run.start);
-	for (i = 0; i < started && !e; i++) {
+	gate_destroy(&run.start);
+	for (i = 0; i < total && !e; i++) {
 		if (run.workers[i].err) {
 			e = run.workers[i].err;
 			snprintf(err, errlen, "worker %d could not start: %s", i,

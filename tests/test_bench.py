@@ -287,6 +287,100 @@ def test_kernel(tmp):
           p.returncode == 0 and "skipped" in p.stdout and "ancestor" in p.stdout, describe(p))
 
 
+# pthread_create for an LD_PRELOAD: the call numbered NB_FAIL_CALL (from 0)
+# fails with EAGAIN, and with NB_FAIL_REST=1 every later one too.  Only one
+# call fails by default: liburcu starts its call_rcu thread at teardown and
+# aborts if it cannot, which is liburcu's behaviour, not the one tested here.
+FAIL_SHIM = r"""
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+
+typedef int create_fn(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *);
+static int calls;
+
+int pthread_create(pthread_t *t, const pthread_attr_t *a, void *(*f)(void *), void *arg)
+{
+	create_fn *real = (create_fn *)dlsym(RTLD_NEXT, "pthread_create");
+	const char *at = getenv("NB_FAIL_CALL"), *rest = getenv("NB_FAIL_REST");
+	int n = __atomic_fetch_add(&calls, 1, __ATOMIC_RELAXED);
+
+	if (at && (n == atoi(at) || (rest && n > atoi(at))))
+		return EAGAIN;
+	return real(t, a, f, arg);
+}
+"""
+
+
+def build_fail_shim(tmp):
+    """The shim as a shared object in @tmp, or None when no compiler builds it."""
+    src, so = os.path.join(tmp, "failshim.c"), os.path.join(tmp, "failshim.so")
+    with open(src, "w") as f:
+        f.write(FAIL_SHIM)
+    try:
+        p = subprocess.run([os.environ.get("CC", "cc"), "-shared", "-fPIC", "-o", so, src,
+                            "-ldl"], capture_output=True, text=True)
+    except OSError:
+        return None
+    return so if p.returncode == 0 else None
+
+
+HANG_S = 60  # bounds a failure only: a working run ends in a fraction of a second
+
+
+def run_failing(shim, fail_call, args, rest=False):
+    """@args under the shim: the subprocess, or None if it hung."""
+    env = dict(os.environ, LD_PRELOAD=shim, NB_FAIL_CALL=str(fail_call))
+    if rest:
+        env["NB_FAIL_REST"] = "1"
+    # an ASan binary must be told that the shim comes first on purpose
+    env["ASAN_OPTIONS"] = ":".join(filter(None, [os.environ.get("ASAN_OPTIONS"),
+                                                  "verify_asan_link_order=0"]))
+    try:
+        return subprocess.run([NB] + args, capture_output=True, text=True, env=env,
+                              timeout=HANG_S)
+    except subprocess.TimeoutExpired:
+        return None
+
+
+def test_thread_start_fails(tmp):
+    """A worker that cannot be started ends the point with one line and exit 1,
+    the workers already started released and joined, nothing leaked."""
+    shim = build_fail_shim(tmp)
+    if not shim:
+        print("SKIP: bench: thread creation that fails: no C compiler for the shim")
+        return
+    run = ["run", "--strategy", "rcufull", "--workload", "stat-hot", "--threads", "4",
+           "--duration", "0.1"]
+    cases = [(n, run, False, "nameibench run: cannot start thread %d of 4: "
+              "Resource temporarily unavailable" % (n + 1)) for n in (0, 1, 3)]
+    # every call from the third on fails, as under a real thread limit
+    cases.append((2, ["run", "--strategy", "kernel", "--workload", "stat-hot", "--threads",
+                      "4", "--duration", "0.1"], True,
+                  "nameibench run: cannot start thread 3 of 4: "
+                  "Resource temporarily unavailable"))
+    cases.append((1, ["sweep", "--strategies", "rcufull", "--workloads", "stat-hot",
+                      "--threads", "4", "--reps", "1", "--duration", "0.1", "--out",
+                      os.path.join(tmp, "spawn-sweep")], False,
+                  "nameibench sweep: rcufull stat-hot threads=4: cannot start thread 2 of "
+                  "4: Resource temporarily unavailable"))
+    for n, args, rest, want in cases:
+        p = run_failing(shim, n, args, rest)
+        what = "%s %s, pthread_create #%d fails%s" % (args[0], args[2], n + 1,
+                                                       " and every one after" if rest else "")
+        if p is None:
+            check("%s: the run ends" % what, False, "still running after %d s" % HANG_S)
+            continue
+        lines = p.stderr.strip().splitlines()
+        check("%s: exit 1, the last line of stderr says which thread and why, "
+              "nothing leaked" % what,
+              p.returncode == 1 and lines and lines[-1] == want and
+              (args[0] == "sweep" or len(lines) == 1) and
+              "Sanitizer" not in p.stderr and "throughput" not in p.stdout, describe(p))
+
+
 def test_bench_depth_rule():
     """make bench's "linear in depth" verdict (plots/bench.py): ns at
     depths 1, 5, 10 and 20."""
@@ -317,6 +411,7 @@ def main():
         test_writer_rate(tmp)
         test_bad_input(tmp)
         test_kernel(tmp)
+        test_thread_start_fails(tmp)
         test_bench_depth_rule()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
