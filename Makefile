@@ -7,6 +7,8 @@
 #   make               build bin/nameibench (installs missing Debian packages first)
 #   make check         build and run every test, also under AddressSanitizer and
 #                      ThreadSanitizer; ends with "N passed, N failed"
+#                      (ONLY=NAME: only the suites so named, e.g. cli, asan/stress,
+#                      asan; LIST=1: name the suites and the time each took last)
 #   make asan, make tsan   build the sanitized variants (build/asan, build/tsan)
 #   make conformance   a longer differential run against the real kernel:
 #                      make conformance SEED=7 OPS=100000 [STRATEGY=global]
@@ -165,7 +167,8 @@ check: $(BIN) $(UNIT_BINS) asan tsan zoo-build
 	TSAN_OPTIONS="suppressions=$(CURDIR)/tests/tsan.supp halt_on_error=1" \
 	$(PYTHON) tests/run.py --zoo $(ZOO_BIN) --variant plain=$(BUILD),$(BIN) \
 		--variant asan=$(ASAN_BUILD),$(ASAN_BIN) \
-		--variant tsan=$(TSAN_BUILD),$(TSAN_BIN),units
+		--variant tsan=$(TSAN_BUILD),$(TSAN_BIN),units \
+		--times $(BUILD)/check-times.json $(if $(ONLY),--only '$(ONLY)') $(if $(LIST),--list)
 
 DURATION    ?= 60
 ZOO_SECONDS ?= 30
@@ -196,6 +199,6 @@ clean:
 	rm -rf $(BUILD) bin
 
 help:
-	@sed -n '3,20s/^# \{0,1\}//p' Makefile
+	@sed -n '3,/^#   make clean$$/s/^# \{0,1\}//p' Makefile
 
 -include $(ENGINE_OBJS:.o=.d) $(RUNNER_OBJS:.o=.d) $(UNIT_BINS:=.d)
