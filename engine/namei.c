@@ -1733,31 +1733,47 @@ static void walk_ancestors_ref(const struct path *start, const struct path *root
 
 #if WALK_RCU
 /*
+ * ancestor_fillattr_rcu - the attributes of @dentry, sampled at @seq, as
+ * an RCU walk may give them: from its inode only once that is known to be
+ * the dentry's at @seq (an rmdir makes it NULL inside a d_seq write
+ * section), and copied before a second check, so that what was copied is
+ * what the inode held while it still was.  False: the walk must restart.
+ */
+static bool ancestor_fillattr_rcu(const struct dentry *dentry, unsigned int seq,
+				  struct nb_kstat *st)
+{
+	struct inode *inode = d_inode(dentry);
+
+	if (unlikely(!inode) || read_seqcount_retry(&dentry->d_seq, seq))
+		return false;
+	debug_check_magic(inode, &inode->i_magic, INODE_MAGIC, "inode", "walk_ancestors_rcu");
+	generic_fillattr(inode, st);
+	return !read_seqcount_retry(&dentry->d_seq, seq);
+}
+
+/*
  * walk_ancestors_rcu - the same walk taking nothing: each step samples the
  * parent's d_seq before rechecking the child's (hand over hand, upward),
- * each object's inode is validated against its d_seq before the callback
- * sees it, and mount crossings against one sample of mount_lock.  Returns
- * -ECHILD if the walk must be redone in REF-walk.
+ * each object's attributes are validated against its d_seq before the
+ * callback sees them, and mount crossings against one sample of
+ * mount_lock.  Returns -ECHILD if the walk must be redone in REF-walk.
  */
 static int walk_ancestors_rcu(const struct path *start, const struct path *root,
 			      nb_ancestor_fn fn, void *arg)
 {
 	struct path p = *start;	/* the caller holds a reference to start */
 	unsigned int m_seq, seq;
-	struct inode *inode;
 	struct nb_kstat st;
 
 	rcu_read_lock();
 	nb_count(NB_CTR_RCU_WALK);
 	m_seq = read_seqbegin(&mount_lock);
 	seq = read_seqcount_begin(&p.dentry->d_seq);
-	inode = d_inode(p.dentry);
 	for (;;) {
 		struct dentry *parent;
 		unsigned int pseq;
 
-		generic_fillattr(inode, &st);
-		if (read_seqcount_retry(&p.dentry->d_seq, seq))
+		if (!ancestor_fillattr_rcu(p.dentry, seq, &st))
 			goto restart;
 		if (fn(arg, &st))
 			break;
@@ -1776,13 +1792,14 @@ static int walk_ancestors_rcu(const struct path *start, const struct path *root,
 		if (unlikely(IS_ROOT(p.dentry)))
 			break;
 		parent = d_parent(p.dentry);
+		debug_check_magic(parent, &parent->d_magic, DENTRY_MAGIC, "dentry",
+				  "walk_ancestors_rcu");
 		pseq = read_seqcount_begin(&parent->d_seq);
 		/* the child still had this parent when we sampled the parent */
 		if (read_seqcount_retry(&p.dentry->d_seq, seq))
 			goto restart;
 		p.dentry = parent;
 		seq = pseq;
-		inode = d_inode(parent);
 	}
 	if (read_seqretry(&mount_lock, m_seq))
 		goto restart;
