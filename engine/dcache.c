@@ -284,6 +284,9 @@ void __d_drop(struct dentry *dentry)
 {
 	if (!d_unhashed(dentry)) {
 		___d_drop(dentry);
+		/* unhashed, samples not yet stale: a walker may still validate
+		 * what it found before the drop (it held then) */
+		debug_delay();
 		write_seqcount_invalidate(&dentry->d_seq);
 	}
 }
@@ -663,6 +666,9 @@ static void __d_move(struct dentry *dentry, struct dentry *target, bool exchange
 		write_seqcount_begin(&dentry->d_seq);
 		write_seqcount_begin(&target->d_seq);
 	}
+	/* inside the sections, both still hashed where they were: a walker
+	 * that finds either now must see its d_seq move */
+	debug_delay();
 
 	___d_drop(dentry);
 	___d_drop(target);

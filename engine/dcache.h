@@ -346,6 +346,8 @@ static inline struct dentry *__d_lookup_rcu_last(const struct dentry *parent, ui
 			continue;
 		if (!dentry_cmp_last(READ_ONCE(d->d_name), name, hashlen_len(hash_len), last))
 			continue;
+		/* a match: a rename now must make the caller's check of seq fail */
+		debug_delay();
 		*seqp = seq;
 		return d;
 	}

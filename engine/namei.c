@@ -557,6 +557,8 @@ static bool __follow_mount_rcu(struct nameidata *nd, struct path *path)
 				dentry = path->dentry = mounted->mnt_root;
 				nd->next_seq = read_seqcount_begin(&dentry->d_seq);
 				flags = d_flags(dentry);
+				/* crossed: an umount now must show in mount_lock */
+				debug_delay();
 				/* makes sure that non-RCU pathwalk could reach this state */
 				if (!zoo(SKIP_MOUNT_SEQ) && read_seqretry(&mount_lock, nd->m_seq))
 					return false;
@@ -799,6 +801,8 @@ static struct dentry *follow_dotdot_rcu(struct nameidata *nd)
 	old = nd->path.dentry;
 	parent = d_parent(old);
 	debug_check_magic(parent, &parent->d_magic, DENTRY_MAGIC, "dentry", "follow_dotdot_rcu");
+	/* a rename of old now must fail the recheck below */
+	debug_delay();
 	nd->next_seq = read_seqcount_begin(&parent->d_seq);
 	/* makes sure that non-RCU pathwalk could reach this state */
 	if (read_seqcount_retry(&old->d_seq, nd->seq))
@@ -828,6 +832,8 @@ static struct dentry *follow_dotdot(struct nameidata *nd)
 		nd->path = path;
 		nd->inode = d_inode(path.dentry);
 	}
+	/* decided we are not at the root: a rename may move us meanwhile */
+	debug_delay();
 	/* mounts are whole filesystems, so the parent is always connected */
 	return ref_dget_parent(nd->path.dentry);
 
@@ -1710,6 +1716,8 @@ static bool path_walk_parent(struct path *path, const struct path *root)
 	}
 	if (unlikely(IS_ROOT(path->dentry)))
 		return false;
+	/* a rename may move the child before we take its parent */
+	debug_delay();
 	parent = ref_dget_parent(path->dentry);
 	ref_dput(path->dentry);
 	path->dentry = parent;
@@ -1747,6 +1755,7 @@ static bool ancestor_fillattr_rcu(const struct dentry *dentry, unsigned int seq,
 	if (unlikely(!inode) || read_seqcount_retry(&dentry->d_seq, seq))
 		return false;
 	debug_check_magic(inode, &inode->i_magic, INODE_MAGIC, "inode", "walk_ancestors_rcu");
+	debug_delay();
 	generic_fillattr(inode, st);
 	return !read_seqcount_retry(&dentry->d_seq, seq);
 }
@@ -1794,6 +1803,8 @@ static int walk_ancestors_rcu(const struct path *start, const struct path *root,
 		parent = d_parent(p.dentry);
 		debug_check_magic(parent, &parent->d_magic, DENTRY_MAGIC, "dentry",
 				  "walk_ancestors_rcu");
+		/* a rename of the child now must fail the recheck below */
+		debug_delay();
 		pseq = read_seqcount_begin(&parent->d_seq);
 		/* the child still had this parent when we sampled the parent */
 		if (read_seqcount_retry(&p.dentry->d_seq, seq))
