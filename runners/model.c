@@ -4,8 +4,9 @@
  *
  * A cell is one changing fact: a directory entry (dir, name) -> object, an
  * object's place (parent, name, or dead), what is mounted on a directory,
- * where a filesystem root is mounted.  It keeps its last MODEL_HISTORY
- * values with the versions they took effect at.
+ * where a filesystem root is mounted.  It keeps its last values with the
+ * versions they took effect at: MODEL_HISTORY_SMALL, or once a lookup not
+ * yet checked may need more, MODEL_HISTORY (cell_set, model_throttle).
  *
  * The checker replays a path walk on the model.  At each step (a
  * component looked up, a '..', a mount crossing) it may choose any version
@@ -23,6 +24,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "model.h"
 #include "../engine/compiler.h"
@@ -57,13 +59,34 @@ struct mentry {
  */
 struct mcell {
 	_Atomic uint32_t seq;
-	_Atomic uint32_t n;		/* values ever written; the last H are kept */
-	struct mentry e[MODEL_HISTORY];
+	_Atomic uint32_t n;		/* values ever written; the last cap are kept */
+	/* a cell keeps MODEL_HISTORY_SMALL values here until it changes so
+	 * often that an unchecked lookup may need more: then it grows, once,
+	 * to MODEL_HISTORY in an array of its own (cell_set) */
+	struct mentry *_Atomic big;
+	struct mentry e[MODEL_HISTORY_SMALL];
 };
 
-/* A consistent copy of a cell, for a reader. */
+/* Where value number @k of @c is kept; *@cap: how many are.  Inside the
+ * cell's sequence count for a reader; the writer's own view otherwise. */
+static struct mentry *cell_slot(const struct mcell *c, uint32_t k, uint32_t *cap)
+{
+	/* acquire: the grown array's copied values before the pointer to it;
+	 * pairs with the release in cell_grow() */
+	struct mentry *big = atomic_load_explicit(&((struct mcell *)c)->big,
+						  memory_order_acquire);
+
+	*cap = big ? MODEL_HISTORY : MODEL_HISTORY_SMALL;
+	return big ? &big[k % MODEL_HISTORY] : &((struct mcell *)c)->e[k % MODEL_HISTORY_SMALL];
+}
+
+/*
+ * A consistent copy of a cell, for a reader: its values number
+ * snap_first() .. n - 1, value k at ver[k % MODEL_HISTORY].
+ */
 struct msnap {
 	uint32_t n;
+	uint32_t kept;			/* of them, the last kept */
 	uint64_t ver[MODEL_HISTORY];
 	uint32_t val[MODEL_HISTORY];
 };
@@ -82,12 +105,18 @@ static void cell_snapshot(const struct mcell *c, struct msnap *s)
 
 		if (seq & 1)
 			continue;	/* the writer is in it: a few stores */
+		uint32_t cap;
+
 		s->n = atomic_load_explicit(&((struct mcell *)c)->n, memory_order_relaxed);
-		for (k = 0; k < MODEL_HISTORY; k++) {
-			s->ver[k] = atomic_load_explicit(&((struct mcell *)c)->e[k].ver,
-							 memory_order_relaxed);
-			s->val[k] = atomic_load_explicit(&((struct mcell *)c)->e[k].val,
-							 memory_order_relaxed);
+		cell_slot(c, 0, &cap);
+		s->kept = s->n < cap ? s->n : cap;
+		for (k = s->n - s->kept; k < s->n; k++) {
+			struct mentry *e = cell_slot(c, k, &cap);
+
+			s->ver[k % MODEL_HISTORY] = atomic_load_explicit(&e->ver,
+									 memory_order_relaxed);
+			s->val[k % MODEL_HISTORY] = atomic_load_explicit(&e->val,
+									 memory_order_relaxed);
 		}
 		/* the copy was read before the count is read again; pairs
 		 * with the release fence that opens the writer's section */
@@ -97,10 +126,10 @@ static void cell_snapshot(const struct mcell *c, struct msnap *s)
 	}
 }
 
-/* The index of the oldest value @s keeps: of its n values, the last MODEL_HISTORY. */
+/* The index of the oldest value @s keeps: of its n values, the last kept. */
 static uint32_t snap_first(const struct msnap *s)
 {
-	return s->n > MODEL_HISTORY ? s->n - MODEL_HISTORY : 0;
+	return s->n - s->kept;
 }
 
 /* A cell's value at version @v; false if that is older than its history. */
@@ -108,7 +137,7 @@ static bool snap_get(const struct msnap *s, uint64_t v, uint32_t *val)
 {
 	uint32_t k;
 
-	for (k = s->n; k > 0 && s->n - k < MODEL_HISTORY; k--) {
+	for (k = s->n; k > snap_first(s); k--) {
 		uint32_t slot = (k - 1) % MODEL_HISTORY;
 
 		if (s->ver[slot] <= v) {
@@ -116,7 +145,7 @@ static bool snap_get(const struct msnap *s, uint64_t v, uint32_t *val)
 			return true;
 		}
 	}
-	if (s->n <= MODEL_HISTORY) {
+	if (!snap_first(s)) {
 		*val = 0;		/* before its first value: nothing */
 		return true;
 	}
@@ -138,20 +167,80 @@ static bool cell_get(const struct mcell *c, uint64_t v, uint32_t *val)
 /* The writer's view: the newest value (no other thread writes cells). */
 static uint32_t cell_now(const struct mcell *c)
 {
-	uint32_t n;
+	uint32_t n, cap;
 
 	if (!c)
 		return 0;
 	n = atomic_load_explicit(&((struct mcell *)c)->n, memory_order_relaxed);
-	return n ? atomic_load_explicit(&((struct mcell *)c)->e[(n - 1) % MODEL_HISTORY].val,
-					memory_order_relaxed) : 0;
+	return n ? atomic_load_explicit(&cell_slot(c, n - 1, &cap)->val, memory_order_relaxed) : 0;
+}
+
+/*
+ * A grown cell keeps MODEL_HISTORY values: after MODEL_STEP more, the
+ * oldest will be value number n + MODEL_STEP - MODEL_HISTORY, and a lookup
+ * that began before that value's version would find the history too
+ * short.  The next step waits until no unchecked lookup began so early
+ * (model_throttle).  A small cell grows instead (cell_set).
+ */
+static void cell_need(struct model *m, const struct mcell *c, uint32_t n)
+{
+	uint32_t cap;
+	uint64_t v;
+
+	cell_slot(c, 0, &cap);
+	if (cap < MODEL_HISTORY || n + MODEL_STEP <= MODEL_HISTORY)
+		return;
+	v = atomic_load_explicit(&cell_slot(c, n + MODEL_STEP - MODEL_HISTORY, &cap)->ver,
+				 memory_order_relaxed);
+	if (v > m->need)
+		m->need = v;
+}
+
+static uint64_t floor_scan(struct model *m, int *who);
+
+/* May a lookup not yet checked have begun before version @v? */
+static bool still_needed(struct model *m, uint64_t v)
+{
+	int who;
+
+	if (v <= m->safe)
+		return false;
+	m->safe = floor_scan(m, &who);
+	return v > m->safe;
+}
+
+/* The small cell @c's n values, copied to an array that keeps MODEL_HISTORY. */
+static struct mentry *cell_grown(const struct mcell *c, uint32_t n)
+{
+	struct mentry *big = calloc(MODEL_HISTORY, sizeof(*big));
+	uint32_t k, cap;
+
+	if (!big)
+		abort();
+	for (k = n > MODEL_HISTORY_SMALL ? n - MODEL_HISTORY_SMALL : 0; k < n; k++) {
+		struct mentry *e = cell_slot(c, k, &cap);
+
+		atomic_init(&big[k % MODEL_HISTORY].ver,
+			    atomic_load_explicit(&e->ver, memory_order_relaxed));
+		atomic_init(&big[k % MODEL_HISTORY].val,
+			    atomic_load_explicit(&e->val, memory_order_relaxed));
+	}
+	return big;
+}
+
+static void cell_free(struct mcell *c)
+{
+	if (c)
+		free(atomic_load_explicit(&c->big, memory_order_relaxed));
+	free(c);
 }
 
 static void cell_set(struct model *m, struct mcell *_Atomic *cp, uint32_t val)
 {
 	struct mcell *c = atomic_load_explicit(cp, memory_order_relaxed);
-	uint32_t n, seq;
-	struct mentry *last;
+	struct mentry *last, *big = NULL;
+	uint32_t n, seq, cap;
+	bool again;
 
 	if (!c) {
 		c = calloc(1, sizeof(*c));
@@ -160,23 +249,37 @@ static void cell_set(struct model *m, struct mcell *_Atomic *cp, uint32_t val)
 		/* release: the zeroed cell before the pointer to it */
 		atomic_store_explicit(cp, c, memory_order_release);
 	}
+	n = atomic_load_explicit(&c->n, memory_order_relaxed);
+	last = n ? cell_slot(c, n - 1, &cap) : NULL;
+	/* changed twice in one version: the value is replaced, not added */
+	again = last && atomic_load_explicit(&last->ver, memory_order_relaxed) == m->ver;
+	cell_slot(c, n, &cap);
+	/* a value about to be dropped that a lookup may still need: grow */
+	if (!again && n >= cap && cap < MODEL_HISTORY &&
+	    still_needed(m, atomic_load_explicit(&cell_slot(c, n + 1 - cap, &cap)->ver,
+						 memory_order_relaxed)))
+		big = cell_grown(c, n);
 	seq = atomic_load_explicit(&c->seq, memory_order_relaxed);
 	atomic_store_explicit(&c->seq, seq + 1, memory_order_relaxed);
 	/* the odd count is visible before any change to the values; pairs
 	 * with the acquire fence in cell_snapshot() */
 	atomic_thread_fence(memory_order_release);
-	n = atomic_load_explicit(&c->n, memory_order_relaxed);
-	last = n ? &c->e[(n - 1) % MODEL_HISTORY] : NULL;
-	if (last && atomic_load_explicit(&last->ver, memory_order_relaxed) == m->ver) {
-		/* changed twice in one version */
+	if (big)
+		/* release: the copied values before the pointer; pairs with the
+		 * acquire in cell_slot() */
+		atomic_store_explicit(&c->big, big, memory_order_release);
+	if (again) {
 		atomic_store_explicit(&last->val, val, memory_order_relaxed);
 	} else {
-		atomic_store_explicit(&c->e[n % MODEL_HISTORY].ver, m->ver, memory_order_relaxed);
-		atomic_store_explicit(&c->e[n % MODEL_HISTORY].val, val, memory_order_relaxed);
-		atomic_store_explicit(&c->n, n + 1, memory_order_relaxed);
+		struct mentry *e = cell_slot(c, n, &cap);
+
+		atomic_store_explicit(&e->ver, m->ver, memory_order_relaxed);
+		atomic_store_explicit(&e->val, val, memory_order_relaxed);
+		atomic_store_explicit(&c->n, ++n, memory_order_relaxed);
 	}
 	/* release: the values before the even count */
 	atomic_store_explicit(&c->seq, seq + 2, memory_order_release);
+	cell_need(m, c, n);
 }
 
 /*
@@ -300,11 +403,11 @@ void model_destroy(struct model *m)
 		struct mobj *o = O(m, i);
 
 		free(o->body);
-		free(cell_of(&o->where));
-		free(cell_of(&o->mounted));
-		free(cell_of(&o->mountpoint));
+		cell_free(cell_of(&o->where));
+		cell_free(cell_of(&o->mounted));
+		cell_free(cell_of(&o->mountpoint));
 		for (k = 0; k < MODEL_NAMES; k++)
-			free(cell_of(&o->child[k]));
+			cell_free(cell_of(&o->child[k]));
 	}
 	free(m->obj);
 	free(m->attached);
@@ -312,6 +415,7 @@ void model_destroy(struct model *m)
 	free((void *)m->ns_events);
 	free(m->log);
 	free((void *)m->log_ver);
+	free(m->floor);
 }
 
 /* ---- the writer ---- */
@@ -329,6 +433,8 @@ void model_begin(struct model *m, const char *fmt, ...)
 	va_list ap;
 	size_t slot;
 
+	if (++m->step_versions > MODEL_STEP && m->nfloors)
+		abort();		/* the writer calls model_throttle() between steps */
 	m->ver++;
 	slot = m->ver % m->log_size;
 	/* a report reads the log only once the writer is idle */
@@ -566,10 +672,12 @@ int model_path(const struct model *m, mref obj, char *buf, size_t n)
 
 #define MAXFRAMES	48
 #define MAXLINKS	40		/* MAXSYMLINKS */
-#define NODE_LIMIT	100000
+#define NODE_LIMIT	10000000	/* steps a check may search: far more than any window
+				 * of MODEL_WINDOW versions has needed */
 #define NO_VERSION	UINT64_MAX
 #define MAX_OUTCOMES	8
-#define ATOMIC_WINDOW	4096		/* the most versions an atomic check tries */
+#define ATOMIC_WINDOW	MODEL_WINDOW	/* the most versions an atomic check tries */
+#define MAXCAND		(MODEL_WINDOW + 1)	/* the versions a step may try */
 
 struct outcome {
 	int err;
@@ -676,7 +784,7 @@ static int candidates(struct chk *c, const struct wst *s, const struct mcell *co
 		if (!cells[i])
 			continue;
 		cell_snapshot(cells[i], &sn);
-		for (j = sn.n; j > 0 && sn.n - j < MODEL_HISTORY; j--) {
+		for (j = sn.n; j > snap_first(&sn); j--) {
 			uint64_t v = sn.ver[(j - 1) % MODEL_HISTORY];
 
 			if (v <= s->t)
@@ -685,7 +793,11 @@ static int candidates(struct chk *c, const struct wst *s, const struct mcell *co
 				continue;
 			for (k = 0; k < n && out[k] != v; k++)
 				;
-			if (k == n && n < max)
+			if (k == n && n == max) {
+				c->gave_up = true;	/* model_throttle() sees to it not */
+				return n;
+			}
+			if (k == n)
 				out[n++] = v;
 		}
 	}
@@ -793,14 +905,14 @@ static mref walk_root(const struct chk *c)
 static bool cross_mounts(struct chk *c, struct wst s, bool final)
 {
 	const struct mcell *cells[1] = { cell_of(&O(c->m, s.cur)->mounted) };
-	uint64_t v[64];
+	uint64_t v[MAXCAND];
 	struct seen sn = { .n = 0 };
 	int n, i;
 
 	(void)final;
 	if (O(c->m, s.cur)->type != MT_DIR || !cells[0])
 		return walk_on(c, s);
-	n = candidates(c, &s, cells, 1, v, 64);
+	n = candidates(c, &s, cells, 1, v, MAXCAND);
 	for (i = 0; i < n; i++) {
 		uint32_t up;
 		struct wst ns_;
@@ -851,13 +963,13 @@ static bool follow_link(struct chk *c, struct wst s, mref link)
 static bool lookup_child(struct chk *c, struct wst s, int name, bool final)
 {
 	const struct mcell *cells[2] = { cell_of(&O(c->m, s.cur)->child[name]) };
-	uint64_t v[128];
+	uint64_t v[MAXCAND];
 	struct seen sn = { .n = 0 };
 	int n, i;
 
 	if (name < 0)
 		return emit(c, -ENOENT, 0, s.t);
-	n = candidates(c, &s, cells, 1, v, 128);
+	n = candidates(c, &s, cells, 1, v, MAXCAND);
 	for (i = 0; i < n; i++) {
 		uint32_t x;
 		struct wst ns;
@@ -926,7 +1038,7 @@ static bool step_up(struct chk *c, struct wst s, const struct mcell *cell, mref 
 		    uint64_t v, bool final)
 {
 	const struct mcell *cells[2] = { cell, cell_of(&O(c->m, parent)->where) };
-	uint64_t cand[128];
+	uint64_t cand[MAXCAND];
 	struct seen sn = { .n = 0 };
 	int n, i;
 	struct wst from = s;
@@ -936,7 +1048,7 @@ static bool step_up(struct chk *c, struct wst s, const struct mcell *cell, mref 
 		return cross_mounts(c, s, final);
 	}
 	from.t = v;
-	n = candidates(c, &from, cells, 2, cand, 128);
+	n = candidates(c, &from, cells, 2, cand, MAXCAND);
 	for (i = 0; i < n; i++) {
 		uint32_t w, rel;
 		struct wst ns = s;
@@ -960,9 +1072,9 @@ static int distinct_values(struct chk *c, const struct wst *s, const struct mcel
 			   uint64_t *ver, uint32_t *val, int max)
 {
 	const struct mcell *cells[1] = { cell };
-	uint64_t v[128];
+	uint64_t v[MAXCAND];
 	struct seen sn = { .n = 0 };
-	int n = candidates(c, s, cells, 1, v, 128), i, m = 0;
+	int n = candidates(c, s, cells, 1, v, MAXCAND), i, m = 0;
 
 	for (i = 0; i < n; i++) {
 		uint32_t x;
@@ -974,10 +1086,12 @@ static int distinct_values(struct chk *c, const struct wst *s, const struct mcel
 		/* a scoped walk's '..' depends on the version, not only the value */
 		if (!c->scoped_root && seen_before(c, &sn, x))
 			continue;
-		if (m < max) {
-			ver[m] = v[i];
-			val[m++] = x;
+		if (m == max) {
+			c->gave_up = true;	/* never dropped silently */
+			break;
 		}
+		ver[m] = v[i];
+		val[m++] = x;
 	}
 	return m;
 }
@@ -990,9 +1104,9 @@ static int distinct_values(struct chk *c, const struct wst *s, const struct mcel
 static bool dotdot_mount(struct chk *c, struct wst s, bool final, mref root)
 {
 	const struct mcell *cell = cell_of(&O(c->m, s.cur)->mountpoint);
-	uint64_t ver[64];
-	uint32_t val[64];
-	int n = distinct_values(c, &s, cell, ver, val, 64), i;
+	uint64_t ver[MAXCAND];
+	uint32_t val[MAXCAND];
+	int n = distinct_values(c, &s, cell, ver, val, MAXCAND), i;
 
 	for (i = 0; i < n; i++) {
 		mref mp = val[i];
@@ -1014,9 +1128,9 @@ static bool dotdot_mount(struct chk *c, struct wst s, bool final, mref root)
 		/* then the mountpoint's parent, as for any directory */
 		{
 			const struct mcell *pc = cell_of(&O(c->m, mp)->where);
-			uint64_t pver[64];
-			uint32_t pval[64];
-			int pn = distinct_values(c, &ns, pc, pver, pval, 64), j;
+			uint64_t pver[MAXCAND];
+			uint32_t pval[MAXCAND];
+			int pn = distinct_values(c, &ns, pc, pver, pval, MAXCAND), j;
 
 			for (j = 0; j < pn; j++)
 				if (step_up(c, ns, pc, WHERE_PARENT(pval[j]), pver[j], final))
@@ -1030,8 +1144,8 @@ static bool dotdot(struct chk *c, struct wst s, bool final)
 {
 	mref root = walk_root(c);
 	const struct mcell *cell;
-	uint64_t ver[64];
-	uint32_t val[64];
+	uint64_t ver[MAXCAND];
+	uint32_t val[MAXCAND];
 	int n, i;
 
 	/* a scoped walk refuses a '..' if rename_lock or mount_lock moved */
@@ -1044,7 +1158,7 @@ static bool dotdot(struct chk *c, struct wst s, bool final)
 	if (O(c->m, s.cur)->fsroot)
 		return dotdot_mount(c, s, final, root);
 	cell = cell_of(&O(c->m, s.cur)->where);
-	n = distinct_values(c, &s, cell, ver, val, 64);
+	n = distinct_values(c, &s, cell, ver, val, MAXCAND);
 	for (i = 0; i < n; i++) {
 		/* a scoped walk never takes a '..' from outside its root */
 		if (c->scoped_root && !inside(c, s.cur, root, ver[i]))
@@ -1173,7 +1287,7 @@ static int ancestor_cells(struct chk *c, mref x, const struct mcell **cells)
 static bool ancestors_from(struct chk *c, int i, mref x, uint64_t t)
 {
 	const struct mcell *cells[9];
-	uint64_t v[128];
+	uint64_t v[MAXCAND];
 	struct wst s;
 	int n, k;
 
@@ -1184,7 +1298,7 @@ static bool ancestors_from(struct chk *c, int i, mref x, uint64_t t)
 	memset(&s, 0, sizeof(s));
 	s.t = t;
 	s.fixed = c->mode == CHECK_ATOMIC ? t : NO_VERSION;
-	n = candidates(c, &s, cells, ancestor_cells(c, x, cells), v, 128);
+	n = candidates(c, &s, cells, ancestor_cells(c, x, cells), v, MAXCAND);
 	for (k = 0; k < n; k++) {
 		mref up = ancestor_step(c, x, v[k]);
 
@@ -1249,7 +1363,7 @@ static void chk_init(struct chk *c, const struct model *m, const struct lookup_r
  * matter in the window: a rename or mount event, or the root's own move
  * or death.  Starting later only narrows a weak walk.
  */
-#define MAX_ROOT_STARTS	64
+#define MAX_ROOT_STARTS	ATOMIC_WINDOW	/* never reached: model_throttle() */
 
 static bool start_in_root(struct chk *c, uint64_t t0)
 {
@@ -1637,4 +1751,128 @@ enum check_result model_check(struct model *m, const struct lookup_record *r,
 	if (ok)
 		return CHECK_OK;
 	return c.lost || c.gave_up ? CHECK_UNCHECKED : CHECK_VIOLATION;
+}
+
+/* ---- the history's bound: the writer waits for the checkers ---- */
+
+/*
+ * Each reader publishes a floor: no lookup it has not yet checked began
+ * (sampled its s0) before that version; MODEL_IDLE when it has none.  The
+ * writer, between steps, waits until the lowest floor has reached what
+ * its next step needs (throttle_need): then no lookup still to be checked
+ * can lose a value it needs from a cell's history, or have a window
+ * longer than the checker tries.  The floors only rise while a reader
+ * checks, so the writer keeps the lowest it saw (m->safe) and scans again
+ * only when its need has outgrown that.
+ */
+int model_readers(struct model *m, int n)
+{
+	int i;
+
+	m->floor = aligned_alloc(64, sizeof(*m->floor) * (size_t)(n > 0 ? n : 1));
+	if (!m->floor)
+		return -ENOMEM;
+	for (i = 0; i < n; i++)
+		atomic_init(&m->floor[i].s0, MODEL_IDLE);
+	m->nfloors = n;
+	atomic_init(&m->waiting_for, -1);
+	return 0;
+}
+
+void model_reader_begin(struct model *m, int reader)
+{
+	atomic_store_explicit(&m->floor[reader].s0,
+			      atomic_load_explicit(&m->published, memory_order_relaxed),
+			      memory_order_relaxed);
+	/* the floor is stored before the batch samples its first s0: either
+	 * the writer's scan sees the floor, or that s0 sees the version the
+	 * writer had published before it scanned (and the scan's result is
+	 * no higher than that); pairs with the fence in floor_scan() */
+	atomic_thread_fence(memory_order_seq_cst);
+}
+
+void model_reader_checked(struct model *m, int reader, uint64_t next_s0)
+{
+	/* release: the checks' reads of the cells are done before the writer,
+	 * which reads the floor with acquire, drops a value they read */
+	atomic_store_explicit(&m->floor[reader].s0, next_s0, memory_order_release);
+}
+
+/* The lowest floor, and no higher than the version published; who holds it. */
+static uint64_t floor_scan(struct model *m, int *who)
+{
+	/* the writer's own store: inside a step, the version before it */
+	uint64_t low = atomic_load_explicit(&m->published, memory_order_relaxed);
+	int i;
+
+	/* the version published (model_publish's store) before the floors are
+	 * read; pairs with the fence in model_reader_begin() */
+	atomic_thread_fence(memory_order_seq_cst);
+	*who = -1;
+	for (i = 0; i < m->nfloors; i++) {
+		/* acquire: pairs with the release in model_reader_checked() */
+		uint64_t f = atomic_load_explicit(&m->floor[i].s0, memory_order_acquire);
+
+		if (f < low) {
+			low = f;
+			*who = i;
+		}
+	}
+	return low;
+}
+
+/*
+ * What the lowest floor must reach before the next step (MODEL_STEP
+ * versions at most): every grown cell's history still reaches back to it
+ * after the step (cell_need), and a window still has fewer than
+ * ATOMIC_WINDOW versions, which an atomic check tries one by one (and a
+ * strong stat_in_root check tries a start after each rename in).
+ */
+static uint64_t throttle_need(const struct model *m)
+{
+	uint64_t need = m->need, win = m->ver + MODEL_STEP + 2;
+
+	if (win > ATOMIC_WINDOW && win - ATOMIC_WINDOW > need)
+		need = win - ATOMIC_WINDOW;
+	return need;
+}
+
+static double now_s(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+bool model_throttle(struct model *m, const _Atomic bool *stop)
+{
+	uint64_t need = throttle_need(m);
+	double t0;
+	int who, tries = 0;
+
+	m->step_versions = 0;
+	if (need <= m->safe)
+		return true;
+	m->safe = floor_scan(m, &who);
+	if (need <= m->safe)
+		return true;
+	t0 = now_s();
+	while (need > m->safe && !atomic_load(stop)) {
+		struct timespec nap = { 0, 20 * 1000 };
+
+		atomic_store_explicit(&m->waiting_for, who, memory_order_relaxed);
+		/* the reader that holds us up is most likely running, checking:
+		 * spin a while; then it may need this CPU: yield, then nap */
+		if (++tries < 4096)
+			cpu_relax();
+		else if (tries < 4096 + 16)
+			sched_yield();
+		else
+			nanosleep(&nap, NULL);
+		m->safe = floor_scan(m, &who);
+	}
+	atomic_store_explicit(&m->waiting_for, -1, memory_order_relaxed);
+	m->waited += now_s() - t0;
+	return need <= m->safe;
 }

@@ -14,9 +14,9 @@
  *
  * The model keeps, for every directory entry (a directory and a name), for
  * every object's place (its parent and name, or that it died), and for
- * every mount, the last MODEL_HISTORY values with the version each took
- * effect: enough to say what the namespace looked like at any version of a
- * reader's window.
+ * every mount, the last values with the version each took effect: enough
+ * to say what the namespace looked like at any version of a reader's
+ * window.
  *
  * What is checked (model_check):
  *  - global: the whole answer was true at one version of the window;
@@ -30,7 +30,32 @@
  *  - a scoped lookup (stat_in_root) never takes a '..' from outside its
  *    root; it may answer EAGAIN, or EXDEV, only if a rename or a mount
  *    change falls in its window.
- * A lookup whose window has outgrown the history is counted as unchecked.
+ *
+ * Every lookup is checked: the writer never outruns the history.  Lookups
+ * are checked after the fact, a batch at a time, so what matters is the
+ * oldest lookup not yet checked.  Each reader publishes a floor, the s0 of
+ * its oldest unchecked lookup (MODEL_IDLE between batches: a reader that
+ * is descheduled there holds up nobody), and two things keep every window
+ * inside what the model has:
+ *  - a cell keeps MODEL_HISTORY_SMALL values until dropping its oldest
+ *    would lose one a lookup below the lowest floor may need; then it grows,
+ *    once, to MODEL_HISTORY: only the few cells that change fast while a
+ *    reader is slow pay for a long history;
+ *  - the writer, between two steps (model_throttle), waits while the
+ *    lowest floor is so far behind that its next step could give a window
+ *    of MODEL_WINDOW versions or more, which is also as much as a grown
+ *    cell keeps and as many versions as an atomic check tries.
+ * So the change rate is the writer's own while the readers keep up (their
+ * floors trail by a batch, far less than MODEL_WINDOW), and a reader that
+ * is descheduled in the middle of a batch (more readers than PUs, a busy
+ * machine) costs the writer a wait, counted in m->waited, never a lookup
+ * left unchecked.  The floor is published before the batch samples its
+ * first s0, and read by the writer after it published its last version,
+ * each side with a full fence between (model_reader_begin, floor_scan):
+ * a floor the writer misses belongs to a batch whose s0s are no older
+ * than what it had published.  A check that still gives up (a search of
+ * NODE_LIMIT steps, an ancestor list past MODEL_ANCESTORS) is counted as
+ * unchecked: none has been seen.
  *
  * Readers take no lock: the writer changes a cell inside that cell's own
  * sequence count (a reader that raced retries), objects never move (their
@@ -48,11 +73,15 @@
 
 #include "../engine/engine.h"
 
-#define MODEL_HISTORY	16		/* values kept per cell */
+#define MODEL_HISTORY_SMALL	16	/* values a cell keeps at first */
+#define MODEL_WINDOW	512		/* a window spans fewer versions (model_throttle) */
+#define MODEL_HISTORY	MODEL_WINDOW	/* values a cell keeps once it grows (model.c) */
 #define MODEL_NAMES	11		/* the names the stress namespace uses */
 #define MODEL_ANCESTORS	32		/* the longest ancestor list checked */
 #define MODEL_OBJECTS	(1u << 22)	/* objects a run can create */
 #define MODEL_EVENTS	(1u << 22)	/* mount or rename events a run can log */
+#define MODEL_STEP	4		/* the most versions between model_throttle() calls */
+#define MODEL_IDLE	UINT64_MAX	/* a reader's floor: no lookup of its unchecked */
 
 typedef uint32_t mref;			/* an object of the model; 0: none */
 
@@ -79,6 +108,11 @@ struct mobj {
 	struct mcell *_Atomic child[MODEL_NAMES];	/* directories: entries */
 };
 
+/* A reader's floor (model_reader_begin): in a cache line of its own. */
+struct model_floor {
+	_Atomic uint64_t s0;		/* no unchecked lookup began before this */
+} __attribute__((aligned(64)));
+
 struct model {
 	_Atomic uint64_t published;	/* the last complete version */
 	_Atomic int busy;		/* the writer is making version published + 1 */
@@ -95,6 +129,14 @@ struct model {
 	char (*log)[128];		/* what each recent version did */
 	_Atomic uint64_t *log_ver;
 	size_t log_size;
+	/* the history's bound (model_throttle), the writer's alone but floor[] */
+	struct model_floor *floor;	/* one per reader */
+	int nfloors;
+	uint64_t need;			/* every floor must reach this before the next step */
+	uint64_t safe;			/* no unchecked lookup began before this (last scan) */
+	int step_versions;		/* versions since the last model_throttle() */
+	_Atomic int waiting_for;	/* the reader the writer waits for; -1: none */
+	double waited;			/* seconds the writer waited in model_throttle() */
 };
 
 int model_init(struct model *m, unsigned int root_dev, uint64_t root_ino);
@@ -107,6 +149,15 @@ void model_begin(struct model *m, const char *fmt, ...) __attribute__((format(pr
 void model_publish(struct model *m);
 /* An engine operation begins or ends that may change the namespace. */
 void model_writer_busy(struct model *m, bool busy);
+
+/*
+ * model_throttle - wait until the next step's changes (at most MODEL_STEP
+ * versions) can drop no value a lookup not yet checked may need, nor make
+ * a window longer than the checker covers.  Called between steps, never
+ * inside one (model_writer_busy() false): a checker may be waiting for the
+ * step's version.  Returns false, at once, when *@stop is set.
+ */
+bool model_throttle(struct model *m, const _Atomic bool *stop);
 
 bool model_full(const struct model *m);		/* no room for another object */
 double model_fill(const struct model *m);	/* 0 .. 1: capacity used */
@@ -132,6 +183,13 @@ mref model_fs_root(const struct model *m, mref obj);
 int model_path(const struct model *m, mref obj, char *buf, size_t n);	/* 0, or -1 */
 
 /* ---- readers ---- */
+
+/* The readers, by index from 0: their floors, all MODEL_IDLE at first. */
+int model_readers(struct model *m, int n);
+/* Before a batch of lookups: publish the floor; the s0s sampled after it are not below it. */
+void model_reader_begin(struct model *m, int reader);
+/* The batch's lookups before @next_s0 are checked (MODEL_IDLE: all of them). */
+void model_reader_checked(struct model *m, int reader, uint64_t next_s0);
 
 enum lookup_kind { LK_STAT, LK_LSTAT, LK_IN_ROOT, LK_ANCESTORS };
 

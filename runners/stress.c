@@ -43,6 +43,8 @@
 #define MAX_MOUNTS	6
 #define POPULATION	48		/* entries the writer keeps around */
 #define HANG_SECONDS	10
+#define STR_(x)		#x
+#define STR(x)		STR_(x)
 
 /* The writer's phases (writer_step). */
 enum phase { PHASE_GENERAL, PHASE_MOUNT, PHASE_MOVE, PHASE_ATTACK, PHASES };
@@ -62,7 +64,13 @@ struct stress {
 	int rounds;
 	long round_changes;		/* --round; 0: until the model is nearly full */
 	long changes_before;		/* in the rounds before this one */
-	_Atomic long lookups, unchecked, violations, changes, progress;
+	/* the work demanded: at least this much, for at least the duration */
+	long min_lookups, min_changes;	/* --min-lookups, --min-changes */
+	int min_rounds;			/* --min-rounds */
+	double max_duration;		/* --max-duration: then too slow to judge */
+	bool too_slow;
+	double waited;			/* the writer in model_throttle(), past rounds */
+	_Atomic long lookups, unchecked, violations, changes, progress, writer_steps;
 	pthread_mutex_t report_lock;
 	bool failed;
 };
@@ -680,10 +688,15 @@ static void *writer_main(void *arg)
 			atomic_store(&st->round_over, true);
 			break;
 		}
+		/* between steps, never inside one: a checker may be waiting for
+		 * the version a step makes */
+		if (!model_throttle(&st->m, &st->stop))
+			break;
 		model_writer_busy(&st->m, true);
 		writer_step(w);
 		model_writer_busy(&st->m, false);
 		atomic_fetch_add_explicit(&st->progress, 1, memory_order_relaxed);
+		atomic_fetch_add_explicit(&st->writer_steps, 1, memory_order_relaxed);
 		atomic_store_explicit(&st->changes, st->changes_before + (long)st->m.ver,
 				      memory_order_relaxed);
 	}
@@ -890,6 +903,29 @@ static void reader_violation(struct reader *rd, const struct lookup_record *r, c
 	fail_end(st);
 }
 
+/* Check one record; false: a violation, reported, and the run stops. */
+static bool check_one(struct reader *rd, const struct lookup_record *r, enum check_mode mode)
+{
+	struct stress *st = rd->st;
+	enum check_result res;
+
+	if (r->err == -ECHILD) {
+		reader_violation(rd, NULL, "-ECHILD escaped from a lookup");
+		return false;
+	}
+	res = r->kind == LK_ANCESTORS && r->nanc < 0 ? CHECK_UNCHECKED :
+	      model_check(&st->m, r, mode, NULL);
+	if (res == CHECK_VIOLATION) {
+		atomic_fetch_add_explicit(&st->violations, 1, memory_order_relaxed);
+		reader_violation(rd, r, "an answer the namespace never allowed");
+		return false;
+	}
+	atomic_fetch_add_explicit(res == CHECK_OK ? &st->lookups : &st->unchecked, 1,
+				  memory_order_relaxed);
+	return true;
+}
+
+/* The batch's records in order, the floor raised past each one checked. */
 static void check_batch(struct reader *rd)
 {
 	struct stress *st = rd->st;
@@ -897,26 +933,10 @@ static void check_batch(struct reader *rd)
 	int i;
 
 	for (i = 0; i < BATCH && !atomic_load(&st->stop); i++) {
-		struct lookup_record *r = &rd->rec[i];
-		enum check_result res;
-
-		if (r->err == -ECHILD) {
-			reader_violation(rd, NULL, "-ECHILD escaped from a lookup");
+		if (!check_one(rd, &rd->rec[i], mode))
 			return;
-		}
-		if (r->kind == LK_ANCESTORS && r->nanc < 0) {
-			atomic_fetch_add_explicit(&st->unchecked, 1, memory_order_relaxed);
-			continue;
-		}
-		res = model_check(&st->m, r, mode, NULL);
-		if (res == CHECK_UNCHECKED)
-			atomic_fetch_add_explicit(&st->unchecked, 1, memory_order_relaxed);
-		if (res == CHECK_VIOLATION) {
-			atomic_fetch_add_explicit(&st->violations, 1, memory_order_relaxed);
-			reader_violation(rd, r, "an answer the namespace never allowed");
-			return;
-		}
-		atomic_fetch_add_explicit(&st->lookups, 1, memory_order_relaxed);
+		if (i + 1 < BATCH)
+			model_reader_checked(&st->m, rd->index, rd->rec[i + 1].s0);
 	}
 }
 
@@ -932,11 +952,15 @@ static void *reader_main(void *arg)
 	if (!rd->ctx)
 		abort();
 	while (!atomic_load(&st->stop)) {
+		/* the writer does not outrun the history these lookups need */
+		model_reader_begin(&st->m, rd->index);
 		for (i = 0; i < BATCH; i++)
 			one_lookup(rd, &rd->rec[i]);
 		/* checking takes a while: a QSBR reader must not hold up grace periods */
 		nb_thread_idle();
 		check_batch(rd);
+		/* checked, or the run is over: hold up the writer no longer */
+		model_reader_checked(&st->m, rd->index, MODEL_IDLE);
 		nb_thread_active();
 		atomic_fetch_add_explicit(&st->progress, 1, memory_order_relaxed);
 	}
@@ -979,6 +1003,7 @@ static int populate(struct stress *st, struct nb_ctx *ctx)
 			d = model_child(m, d, model_name_index(q + 1, len));
 			q += len + 1;
 		}
+		model_throttle(m, &st->stop);	/* no reader yet: at once */
 		model_begin(m, "%s %s (%u:%" PRIu64 ")", dir ? "mkdir" : "create", p, k.dev, k.ino);
 		model_add(m, d, model_name_index(slash + 1, strlen(slash + 1)),
 			  dir ? MT_DIR : MT_REG, k.dev, k.ino, NULL);
@@ -996,30 +1021,62 @@ static void progress_line(struct stress *st, double t)
 		atomic_load(&st->violations));
 }
 
-/* Wait out the duration, watching for a hang. */
+/* Has the run done the work demanded of it (the rounds: completed)? */
+static bool demands_met(struct stress *st)
+{
+	return atomic_load(&st->lookups) >= st->min_lookups &&
+	       atomic_load(&st->changes) >= st->min_changes && st->rounds >= st->min_rounds;
+}
+
+/* The duration is over, and the work demanded done; or it is too late. */
+static bool run_over(struct stress *st, double t)
+{
+	if (t >= st->duration && demands_met(st))
+		return true;
+	if (t >= st->max_duration)
+		st->too_slow = true;
+	return st->too_slow;
+}
+
+static void hang(struct stress *st, const char *what)
+{
+	if (fail_begin(st, "hang")) {
+		printf(": %s\n", what);
+		fail_end(st);
+	}
+	fflush(stdout);
+	_exit(1);	/* the stuck threads cannot be joined */
+}
+
+/* Wait out the duration and the work demanded, watching for a hang. */
 static void supervise(struct stress *st)
 {
-	long last = -1;
-	double last_change = 0, next_line = 1;
+	long last = -1, last_steps = -1;
+	double last_change = 0, last_step = 0, next_line = 1;
 
 	while (!atomic_load(&st->stop) && !atomic_load(&st->round_over)) {
 		double t = elapsed();
-		long p = atomic_load(&st->progress);
+		long p = atomic_load(&st->progress), steps = atomic_load(&st->writer_steps);
+		int who = atomic_load_explicit(&st->m.waiting_for, memory_order_relaxed);
 		struct timespec ts = { 0, 20 * 1000 * 1000 };
 
-		if (t >= st->duration)
+		if (run_over(st, t))
 			break;
 		if (p != last) {
 			last = p;
 			last_change = t;
 		} else if (t - last_change > HANG_SECONDS) {
-			if (fail_begin(st, "hang")) {
-				printf(": no reader or writer finished anything for %d s\n",
-				       HANG_SECONDS);
-				fail_end(st);
-			}
-			fflush(stdout);
-			_exit(1);	/* the stuck threads cannot be joined */
+			hang(st, "no reader or writer finished anything for " STR(HANG_SECONDS) " s");
+		}
+		if (steps != last_steps || who < 0) {
+			last_steps = steps;
+			last_step = t;
+		} else if (t - last_step > HANG_SECONDS) {
+			char why[96];
+
+			snprintf(why, sizeof(why), "the writer waited %d s for reader %d to check "
+				 "its lookups", HANG_SECONDS, who);
+			hang(st, why);
 		}
 		if (t >= next_line) {
 			progress_line(st, t);
@@ -1074,6 +1131,8 @@ static int stress_round(struct stress *st)
 	if (!err)
 		err = model_init(&st->m, root.dev, root.ino);
 	if (!err)
+		err = model_readers(&st->m, st->readers);
+	if (!err)
 		err = populate(st, ctx);
 	if (err)
 		return err;
@@ -1116,6 +1175,7 @@ static int stress_round(struct stress *st)
 	}
 	st->changes_before += (long)st->m.ver;
 	st->rounds++;
+	st->waited += st->m.waited;
 	model_destroy(&st->m);
 	free(rt);
 	free(rd);
@@ -1128,10 +1188,12 @@ static int stress_one(struct stress *st)
 
 	st->rounds = 0;
 	st->changes_before = 0;
+	st->waited = 0;
+	st->too_slow = false;
 	clock_gettime(CLOCK_MONOTONIC, &t_start);
 	do {
 		err = stress_round(st);
-	} while (!err && !st->failed && elapsed() < st->duration);
+	} while (!err && !st->failed && !run_over(st, elapsed()));
 	return err;
 }
 
@@ -1147,7 +1209,8 @@ static void stress_usage(FILE *f)
 		"while a writer renames and exchanges directories, creates and removes, retargets\n"
 		"symlinks, mounts and unmounts; every answer is checked against a model of the\n"
 		"namespace that the writer keeps.  Prints a verdict line; exit status 0 when\n"
-		"every answer was possible, 1 with the first violation explained when not.\n"
+		"every answer was possible, 1 with the first violation explained when not,\n"
+		"3 when the work demanded (--min-*) was not done within --max-duration.\n"
 		"A run is a sequence of rounds, each on a fresh namespace and ending with a\n"
 		"check that every reference was dropped and every object freed.\n"
 		"\n"
@@ -1163,7 +1226,16 @@ static void stress_usage(FILE *f)
 		"                   microseconds at one step in N (default 256; 0: never)\n"
 		"  --round N        end a round after N changes (default: when the model's\n"
 		"                   fixed-size log is nearly full, some millions)\n"
-		"  --quiet          no progress lines\n");
+		"  --min-lookups N  go on past the duration until N lookups are checked\n"
+		"  --min-changes N  ... and until the writer has made N changes\n"
+		"  --min-rounds N   ... and until N rounds are complete\n"
+		"  --max-duration SEC  give up after SEC (default 600, or the duration if\n"
+		"                   longer): the verdict is then 'too slow to judge', exit 3\n"
+		"  --quiet          no progress lines\n"
+		"\n"
+		"Every lookup is checked: the writer never runs further ahead of the oldest\n"
+		"lookup not yet checked than the model's history covers; it waits instead,\n"
+		"and the verdict says for what share of the time it did.\n");
 }
 
 static int list_bugs(void)
@@ -1222,7 +1294,7 @@ int cmd_stress(int argc, char **argv)
 	const char *strategy = NULL, *bug_strategies = NULL, *v;
 	struct stress st;
 	long threads = default_readers(), seed = 1;
-	double duration = 10;
+	double duration = 10, max_duration = -1;
 	unsigned int delays = 256;
 	int i, rc = 0;
 
@@ -1253,6 +1325,25 @@ int cmd_stress(int argc, char **argv)
 			if (arg_long(v, 1, 1L << 40, &st.round_changes))
 				return arg_error("stress", "--round must be a number of changes, not "
 						 "'%s'", v);
+		} else if ((v = arg_value(argc, argv, &i, "--min-lookups"))) {
+			if (arg_long(v, 0, 1L << 50, &st.min_lookups))
+				return arg_error("stress", "--min-lookups must be a number of lookups, "
+						 "not '%s'", v);
+		} else if ((v = arg_value(argc, argv, &i, "--min-changes"))) {
+			if (arg_long(v, 0, 1L << 50, &st.min_changes))
+				return arg_error("stress", "--min-changes must be a number of changes, "
+						 "not '%s'", v);
+		} else if ((v = arg_value(argc, argv, &i, "--min-rounds"))) {
+			long r;
+
+			if (arg_long(v, 0, 1 << 20, &r))
+				return arg_error("stress", "--min-rounds must be a number of rounds, "
+						 "not '%s'", v);
+			st.min_rounds = (int)r;
+		} else if ((v = arg_value(argc, argv, &i, "--max-duration"))) {
+			if (arg_double(v, 0.1, 86400 * 7, &max_duration))
+				return arg_error("stress", "--max-duration must be seconds from 0.1 to "
+						 "604800, not '%s'", v);
 		} else if ((v = arg_value(argc, argv, &i, "--delays"))) {
 			long d;
 
@@ -1301,6 +1392,12 @@ int cmd_stress(int argc, char **argv)
 					 st.bug, strategy, bug_strategies);
 	}
 	st.duration = duration;
+	if (max_duration < 0)
+		max_duration = duration > 600 ? duration : 600;
+	if (max_duration < duration)
+		return arg_error("stress", "--max-duration (%g s) is shorter than --duration (%g s)",
+				 max_duration, duration);
+	st.max_duration = max_duration;
 	nb_set_delays(delays);
 	st.readers = (int)threads;
 	st.seed = (uint64_t)seed;
@@ -1322,6 +1419,7 @@ int cmd_stress(int argc, char **argv)
 		st.failed = false;
 		atomic_store(&st.stop, false);
 		st.lookups = st.unchecked = st.violations = st.changes = st.progress = 0;
+		st.writer_steps = 0;
 		err = stress_one(&st);
 		if (err) {
 			fprintf(stderr, "nameibench stress: cannot run %s: %s\n", st.s->name,
@@ -1332,9 +1430,19 @@ int cmd_stress(int argc, char **argv)
 			rc = 1;
 			break;
 		}
+		if (st.too_slow) {
+			printf("stress %s: too slow to judge: %ld of %ld lookups checked, %ld of %ld "
+			       "changes, %d of %d rounds in %.1f s (0 violations, %ld unchecked)\n",
+			       st.s->name, atomic_load(&st.lookups), st.min_lookups, st.changes_before,
+			       st.min_changes, st.rounds, st.min_rounds, elapsed(),
+			       atomic_load(&st.unchecked));
+			rc = 3;
+			break;
+		}
 		printf("stress %s: PASS: %ld lookups checked (%ld unchecked), %ld changes, "
-		       "0 violations, %d rounds, %.1f s%s%s\n", st.s->name, atomic_load(&st.lookups),
-		       atomic_load(&st.unchecked), st.changes_before, st.rounds, elapsed(),
+		       "0 violations, %d rounds, %.1f s, the writer waited %.1f%% of the time%s%s\n",
+		       st.s->name, atomic_load(&st.lookups), atomic_load(&st.unchecked),
+		       st.changes_before, st.rounds, elapsed(), 100 * st.waited / elapsed(),
 		       st.bug ? ", injected bug not detected: " : "", st.bug ? st.bug : "");
 	}
 	nb_thread_stop();
