@@ -3,6 +3,12 @@
 command's handling of bad input, rounds, and (given the zoo build) that a
 violation is reported so that a reader can follow it.
 
+No check depends on the machine's speed: a run demands a number of
+lookups checked and changes made (--min-lookups, --min-changes,
+--min-rounds) and goes on until it has them, within a cap after which it
+says "too slow to judge"; what is asserted is that every lookup was
+checked, none was wrong, and the work demanded was done.
+
 usage: test_stress.py NAMEIBENCH [--seconds S] [--zoo NAMEIBENCH_ZOO]
 """
 
@@ -16,6 +22,11 @@ from checks import Checks
 STRATEGIES = ["global", "dlock", "lockref", "rcuwalk", "rcufull"]
 VERDICT = re.compile(r"^stress (\S+): PASS: (\d+) lookups checked \((\d+) unchecked\), "
                      r"(\d+) changes, 0 violations, (\d+) rounds")
+# The work each strategy's run must do, whatever the machine: small enough
+# for a ThreadSanitizer build on two busy cores, enough to race.
+MIN_LOOKUPS = 20000
+MIN_CHANGES = 2000
+MAX_SECONDS = 60            # per strategy: past it, "too slow to judge"
 
 
 def run(argv, timeout=600):
@@ -33,31 +44,79 @@ def verdicts(out):
     return v
 
 
+def last_line(text):
+    lines = text.strip().splitlines()
+    return lines[-1] if lines else "(no output)"
+
+
+def verdict_line(out, strategy):
+    """The strategy's verdict line, or why there is none."""
+    mine = [l for l in out.splitlines() if l.startswith("stress %s:" % strategy)]
+    return mine[-1] if mine else "no verdict line (an earlier strategy stopped the run)"
+
+
+def shortfall(v, line, demands):
+    """None if the verdict @v shows the work @demands {field: least}, with
+    no lookup unchecked; else one line: what was required, what was seen."""
+    if v is None:
+        return "required a PASS verdict, saw: %s" % line
+    checked, unchecked, changes, rounds = v
+    seen = {"lookups checked": checked, "changes": changes, "rounds": rounds}
+    if unchecked:
+        return "required 0 unchecked lookups, saw %d (of %d checked)" % (unchecked, checked)
+    for what, least in demands.items():
+        if seen[what] < least:
+            return "required %d %s, saw %d" % (least, what, seen[what])
+    return None
+
+
 def check_strategies(t, nb, seconds):
-    """Every strategy passes a short run, having checked real work."""
-    p = run([nb, "stress", "--strategy", "all", "--duration", str(seconds), "--quiet"],
-            timeout=60 + 5 * seconds)
+    """Every strategy passes a run of at least @seconds that did the work
+    demanded, every lookup checked."""
+    p = run([nb, "stress", "--strategy", "all", "--duration", str(seconds),
+             "--min-lookups", str(MIN_LOOKUPS), "--min-changes", str(MIN_CHANGES),
+             "--max-duration", str(MAX_SECONDS), "--quiet"],
+            timeout=60 + len(STRATEGIES) * (MAX_SECONDS + 15))
     v = verdicts(p.stdout)
     for s in STRATEGIES:
-        checked, unchecked, changes, _ = v.get(s, (0, 0, 0, 0))
-        mine = [l for l in p.stdout.splitlines() if l.startswith("stress %s:" % s)]
-        t("stress %s: %d s, 0 violations, %d lookups checked against %d changes"
-          % (s, seconds, checked, changes),
-          s in v and checked > 1000 and changes > 100 and unchecked < checked / 10,
-          "\n".join(mine) or "no verdict (an earlier strategy stopped the run)")
+        why = shortfall(v.get(s), verdict_line(p.stdout, s),
+                        {"lookups checked": MIN_LOOKUPS, "changes": MIN_CHANGES})
+        t("stress %s: 0 violations, 0 unchecked, at least %d lookups checked against %d "
+          "changes" % (s, MIN_LOOKUPS, MIN_CHANGES), why is None, why)
     t("stress --strategy all exits 0", p.returncode == 0,
-      "exit %d\n%s%s" % (p.returncode, p.stdout[-3000:], p.stderr[-1000:]))
+      "required exit status 0, saw %d: %s" % (p.returncode, (p.stdout.strip().splitlines()
+                                                              or ["(no output)"])[-1]))
 
 
 def check_rounds(t, nb):
     """Short rounds: each a fresh namespace, each ending with the teardown
     refcount check, all passing."""
-    p = run([nb, "stress", "--strategy", "rcuwalk", "--duration", "2", "--round", "3000",
-             "--quiet"])
+    rounds, changes = 3, 3000
+    p = run([nb, "stress", "--strategy", "rcuwalk", "--duration", "0.5", "--round",
+             str(changes), "--min-rounds", str(rounds), "--max-duration", str(MAX_SECONDS),
+             "--quiet"], timeout=MAX_SECONDS + 60)
     v = verdicts(p.stdout).get("rcuwalk")
-    t("stress --round 3000: several rounds, each torn down clean",
-            p.returncode == 0 and v is not None and v[3] >= 2 and v[2] >= 3000 * (v[3] - 1),
-            p.stdout + p.stderr)
+    why = shortfall(v, verdict_line(p.stdout, "rcuwalk"), {"rounds": rounds})
+    if why is None and v[2] < changes * (v[3] - 1):
+        why = "required %d changes in %d rounds of %d, saw %d" % (
+            changes * (v[3] - 1), v[3], changes, v[2])
+    t("stress --round %d --min-rounds %d: every round torn down clean" % (changes, rounds),
+      p.returncode == 0 and why is None,
+      why or "required exit status 0, saw %d" % p.returncode)
+
+
+def check_too_slow(t, nb):
+    """Work that cannot be done in time is a verdict of its own, on one
+    line, exit status 3: never a silent pass."""
+    p = run([nb, "stress", "--strategy", "global", "--duration", "0.2", "--min-lookups",
+             str(1 << 50), "--max-duration", "0.5", "--quiet"], timeout=60)
+    lines = p.stdout.strip().splitlines()
+    ok = (p.returncode == 3 and len(lines) == 1 and
+          re.match(r"^stress global: too slow to judge: \d+ of \d+ lookups checked, "
+                   r"\d+ of 0 changes, \d+ of 0 rounds in [\d.]+ s", lines[0]))
+    t("stress --max-duration: work not done in time is 'too slow to judge', exit 3", ok,
+      "required exit 3 and one 'too slow to judge' line, saw exit %d: %r"
+      % (p.returncode, lines[-1] if lines else ""))
 
 
 def check_bad_input(t, nb):
@@ -67,6 +126,10 @@ def check_bad_input(t, nb):
         (["--strategy", "global", "--duration", "0"], "--duration"),
         (["--strategy", "global", "--threads", "x"], "--threads"),
         (["--strategy", "global", "--round", "0"], "--round"),
+        (["--strategy", "global", "--min-lookups", "x"], "--min-lookups"),
+        (["--strategy", "global", "--min-changes", "-1"], "--min-changes"),
+        (["--strategy", "global", "--min-rounds", "x"], "--min-rounds"),
+        (["--strategy", "global", "--duration", "5", "--max-duration", "1"], "--max-duration"),
         (["--strategy", "global", "--bogus"], "unknown argument"),
         ([], "--strategy is required"),
     ]
@@ -75,7 +138,8 @@ def check_bad_input(t, nb):
         lines = p.stderr.strip().splitlines()
         t("stress %s: a one-line error naming it" % " ".join(args),
                 p.returncode == 2 and len(lines) == 1 and words in lines[0] and not p.stdout,
-                "exit %d, stderr %r" % (p.returncode, p.stderr))
+                "required exit 2 and one line naming %r, saw exit %d, stderr %r"
+                % (words, p.returncode, p.stderr.strip()[-300:]))
 
 
 def check_report(t, zoo):
@@ -87,21 +151,29 @@ def check_report(t, zoo):
     out = p.stdout
     want = ["FAIL (oracle)", "  lookup: ", "  answer: ", "  window: ",
             "the log allows:", "the log from version"]
+    missing = [w for w in want if w not in out]
     t("an injected bug's violation report explains itself",
-            p.returncode == 1 and all(w in out for w in want), out[-3000:] + p.stderr[-1000:])
+            p.returncode == 1 and not missing,
+            "required exit 1 and a report with %r, saw exit %d, missing %r: %s"
+            % (want, p.returncode, missing, last_line(out + p.stderr)))
     # it says where the object it answered has been, with the log lines
     a = re.search(r"^  answer: (\d+:\d+) ", out, re.M)
     hist = re.findall(r"^    from version +(\d+): ", out, re.M)
     t("the report says where the answered object has been",
             a is not None and ("  where %s has been" % a.group(1)) in out and len(hist) >= 1,
-            out[-3000:])
+            "required an answer line and 'where ... has been' with its places, saw answer %r "
+            "and %d places" % (a.group(1) if a else None, len(hist)))
     # the log slice is in version order and covers the window it states
     m = re.search(r"began after version (\d+) and ended before version (\d+)", out)
     vers = [int(x) for x in re.findall(r"^ +(\d+)  \S", out, re.M)]
     t("the report's log slice spans the lookup's window",
             m is not None and vers and vers == sorted(vers)
             and vers[0] == int(m.group(1)) and vers[-1] <= int(m.group(2)),
-            out[-3000:])
+            "required log versions in order from the window's start %s to before its end %s, "
+            "saw %s" % (m.group(1) if m else "?", m.group(2) if m else "?",
+                        "%d..%d (%d lines, %s)" % (vers[0], vers[-1], len(vers),
+                                                 "sorted" if vers == sorted(vers) else "unsorted")
+                        if vers else "none"))
 
 
 def main():
@@ -113,6 +185,7 @@ def main():
     t = Checks("stress")
     check_strategies(t, args.nameibench, args.seconds)
     check_rounds(t, args.nameibench)
+    check_too_slow(t, args.nameibench)
     check_bad_input(t, args.nameibench)
     if args.zoo:
         check_report(t, args.zoo)
