@@ -292,6 +292,30 @@ static void cell_set(struct model *m, struct mcell *_Atomic *cp, uint32_t val)
 #define WHERE_PARENT(w)		((mref)((w) >> 4))
 #define WHERE_NAME(w)		((int)((w) & 15u))
 
+/*
+ * Attributes, by tmpfs's rules (engine/shmem.c, engine/inode.c): a
+ * directory has 2 + its subdirectories links and a size of 40 + 20 bytes
+ * per entry; a regular file has size 0, a symlink its target's length,
+ * and both 1 link; an unlinked object 0 links.  A file's follow from its
+ * place (where) and its body, so only a directory has a cell of them
+ * (attr): for each version, the link count and the number of entries it
+ * ended with, and the one other value each took while that version's
+ * change was half made.  shmem changes a directory in several stores,
+ * and stat reads them without a lock: a rename within one directory drops
+ * its link count and size and then restores them; rmdir takes its victim
+ * from 2 links through 1 to 0.  The writer makes the same stores in the
+ * same order (dir_attr_add), so a value seen in passing is one the model
+ * has.
+ */
+enum { ATTR_NLINK, ATTR_ENTRIES };		/* a field: 16 bits of the value */
+#define AF(a, f)		(((a) >> (16 * (f))) & 0xffffu)
+#define AF_END(x)		((x) & 63u)		/* what the version ended with */
+#define AF_MID(x)		(((x) >> 6) & 63u)	/* what it took in passing */
+#define AF_PASSING		0x1000u			/* ... if anything */
+#define AF_TOUCHED		0x2000u			/* the version changed it */
+#define ATTR_NEW_DIR		2u			/* 2 links, no entries */
+#define DIR_SIZE(ents)		(2 * 20 + 20 * (int64_t)(ents))	/* BOGO_DIRENT_SIZE */
+
 /* ---- the objects ---- */
 
 static struct mobj *O(const struct model *m, mref r)
@@ -311,6 +335,8 @@ static mref obj_new(struct model *m, enum mtype type, unsigned int dev, uint64_t
 	o->dev = dev;
 	o->ino = ino;
 	o->body = body ? strdup(body) : NULL;
+	if (type == MT_DIR)		/* new_inode(): 2 links, 40 bytes */
+		cell_set(m, &o->attr, ATTR_NEW_DIR);
 	return m->nobj++;
 }
 
@@ -406,6 +432,7 @@ void model_destroy(struct model *m)
 		cell_free(cell_of(&o->where));
 		cell_free(cell_of(&o->mounted));
 		cell_free(cell_of(&o->mountpoint));
+		cell_free(cell_of(&o->attr));
 		for (k = 0; k < MODEL_NAMES; k++)
 			cell_free(cell_of(&o->child[k]));
 	}
@@ -457,6 +484,56 @@ void model_note_ns_event(struct model *m)
 	push_version(m->ns_events, &m->n_ns_events, m->ver);
 }
 
+/* Did the cell change at the writer's current version already? */
+static bool cell_changed_now(const struct model *m, const struct mcell *c)
+{
+	uint32_t n = c ? atomic_load_explicit(&((struct mcell *)c)->n, memory_order_relaxed) : 0, cap;
+
+	return n && atomic_load_explicit(&cell_slot(c, n - 1, &cap)->ver,
+					 memory_order_relaxed) == m->ver;
+}
+
+/*
+ * One of shmem's stores to directory @d: field @f (ATTR_NLINK, or
+ * ATTR_ENTRIES for its size) moves by @delta.  What it held before, if
+ * this version had already changed it, is a value a racing stat may have
+ * seen in passing.
+ */
+static void dir_attr_add(struct model *m, mref d, int f, int delta)
+{
+	const struct mcell *c = cell_of(&O(m, d)->attr);
+	uint32_t a = cell_now(c), x, nv, other = 0;
+	int k, nother = 0;
+
+	if (!cell_changed_now(m, c))	/* the version's first change: a clean slate */
+		a &= ~((AF_PASSING | AF_TOUCHED) * 0x10001u);
+	x = AF(a, f);
+	nv = (uint32_t)((int)AF_END(x) + delta);
+	if (x & AF_TOUCHED) {
+		/* the values this version took before, other than nv */
+		uint32_t seen[2] = { AF_END(x), AF_MID(x) };
+
+		for (k = 0; k < ((x & AF_PASSING) ? 2 : 1); k++)
+			if (seen[k] != nv && !(nother && other == seen[k])) {
+				other = seen[k];
+				nother++;
+			}
+	}
+	if (nother > 1 || nv > 63)
+		abort();		/* more than the cell can say */
+	x = nv | other << 6 | AF_TOUCHED | (nother ? AF_PASSING : 0);
+	a = (a & ~(0xffffu << (16 * f))) | x << (16 * f);
+	cell_set(m, &O(m, d)->attr, a);
+}
+
+/* shmem_unlink(): the directory loses an entry, the victim a link. */
+static void attr_unlink(struct model *m, mref dir, mref victim)
+{
+	dir_attr_add(m, dir, ATTR_ENTRIES, -1);
+	if (O(m, victim)->type == MT_DIR)
+		dir_attr_add(m, victim, ATTR_NLINK, -1);
+}
+
 mref model_add(struct model *m, mref dir, int name, enum mtype type, unsigned int dev,
 	       uint64_t ino, const char *body)
 {
@@ -464,6 +541,10 @@ mref model_add(struct model *m, mref dir, int name, enum mtype type, unsigned in
 
 	cell_set(m, &O(m, x)->where, WHERE(dir, name));
 	cell_set(m, &O(m, dir)->child[name], x);
+	/* shmem_mknod(), then shmem_mkdir()'s ".." */
+	dir_attr_add(m, dir, ATTR_ENTRIES, 1);
+	if (type == MT_DIR)
+		dir_attr_add(m, dir, ATTR_NLINK, 1);
 	return x;
 }
 
@@ -473,12 +554,21 @@ void model_remove(struct model *m, mref dir, int name)
 
 	cell_set(m, &O(m, dir)->child[name], 0);
 	cell_set(m, &O(m, x)->where, WHERE(dir, DEAD_NAME));
+	if (O(m, x)->type != MT_DIR) {
+		attr_unlink(m, dir, x);
+		return;
+	}
+	/* shmem_rmdir(): ".", the entry, then the parent's ".." link */
+	dir_attr_add(m, x, ATTR_NLINK, -1);
+	attr_unlink(m, dir, x);
+	dir_attr_add(m, dir, ATTR_NLINK, -1);
 }
 
 void model_rename(struct model *m, mref from_dir, int from, mref to_dir, int to)
 {
 	mref x = cell_now(cell_of(&O(m, from_dir)->child[from]));
 	mref victim = cell_now(cell_of(&O(m, to_dir)->child[to]));
+	bool dirs = O(m, x)->type == MT_DIR;
 
 	if (victim)
 		cell_set(m, &O(m, victim)->where, WHERE(to_dir, DEAD_NAME));
@@ -486,13 +576,32 @@ void model_rename(struct model *m, mref from_dir, int from, mref to_dir, int to)
 	cell_set(m, &O(m, to_dir)->child[to], x);
 	cell_set(m, &O(m, x)->where, WHERE(to_dir, to));
 	model_note_ns_event(m);
+	/* shmem_rename(), store by store */
+	if (victim) {
+		attr_unlink(m, to_dir, victim);
+		if (dirs) {
+			dir_attr_add(m, victim, ATTR_NLINK, -1);
+			dir_attr_add(m, from_dir, ATTR_NLINK, -1);
+		}
+	} else if (dirs) {
+		dir_attr_add(m, from_dir, ATTR_NLINK, -1);
+		dir_attr_add(m, to_dir, ATTR_NLINK, 1);
+	}
+	dir_attr_add(m, from_dir, ATTR_ENTRIES, -1);
+	dir_attr_add(m, to_dir, ATTR_ENTRIES, 1);
 }
 
 void model_exchange(struct model *m, mref dir1, int name1, mref dir2, int name2)
 {
 	mref x = cell_now(cell_of(&O(m, dir1)->child[name1]));
 	mref y = cell_now(cell_of(&O(m, dir2)->child[name2]));
+	bool xdir = O(m, x)->type == MT_DIR, ydir = O(m, y)->type == MT_DIR;
 
+	/* shmem_exchange(): only a directory changing parents moves a link */
+	if (dir1 != dir2 && xdir != ydir) {
+		dir_attr_add(m, xdir ? dir1 : dir2, ATTR_NLINK, -1);
+		dir_attr_add(m, xdir ? dir2 : dir1, ATTR_NLINK, 1);
+	}
 	cell_set(m, &O(m, dir1)->child[name1], y);
 	cell_set(m, &O(m, dir2)->child[name2], x);
 	cell_set(m, &O(m, x)->where, WHERE(dir2, name2));
@@ -757,6 +866,121 @@ static bool get(struct chk *c, const struct mcell *cell, uint64_t v, uint32_t *v
 		return true;
 	c->lost = true;
 	return false;
+}
+
+/* ---- attributes (the rules: see ATTR in the writer's part) ---- */
+
+enum { BAD_NLINK = 1, BAD_SIZE = 2 };
+
+/* The slot of @s's value at version @v; false if the history is lost. */
+static bool snap_slot(const struct msnap *s, uint64_t v, uint32_t *slot)
+{
+	uint32_t k;
+
+	for (k = s->n; k > snap_first(s); k--) {
+		*slot = (k - 1) % MODEL_HISTORY;
+		if (s->ver[*slot] <= v)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Clear from @bad the attributes of @o that @st matches at version @v
+ * (@s: o's attr cell if a directory, else its where): the value it ended
+ * with there, and unless @final_only the one it took in passing.
+ */
+static bool attrs_match(const struct mobj *o, const struct msnap *s, uint64_t v,
+			const struct nb_kstat *st, bool final_only, int *bad)
+{
+	uint32_t slot, a, n, e;
+	int64_t size;
+	bool passing;
+
+	if (!snap_slot(s, v, &slot))
+		return false;
+	a = s->val[slot];
+	if (o->type != MT_DIR) {
+		size = o->type == MT_LNK ? (int64_t)strlen(o->body) : 0;
+		if (st->nlink == (WHERE_NAME(a) == (int)DEAD_NAME ? 0u : 1u))
+			*bad &= ~BAD_NLINK;
+		if (st->size == size)
+			*bad &= ~BAD_SIZE;
+		return true;
+	}
+	passing = !final_only && s->ver[slot] == v;
+	n = AF(a, ATTR_NLINK);
+	e = AF(a, ATTR_ENTRIES);
+	if (st->nlink == AF_END(n) || (passing && (n & AF_PASSING) && st->nlink == AF_MID(n)))
+		*bad &= ~BAD_NLINK;
+	if (st->size == DIR_SIZE(AF_END(e)) ||
+	    (passing && (e & AF_PASSING) && st->size == DIR_SIZE(AF_MID(e))))
+		*bad &= ~BAD_SIZE;
+	return true;
+}
+
+/* The first version after @t at which @x's place changed; NO_VERSION: none. */
+static uint64_t moved_after(const struct chk *c, mref x, uint64_t t)
+{
+	const struct mcell *cell = cell_of(&O(c->m, x)->where);
+	struct msnap s;
+	uint32_t k;
+
+	if (!cell || O(c->m, x)->fsroot)
+		return NO_VERSION;
+	cell_snapshot(cell, &s);
+	for (k = snap_first(&s); k < s.n; k++)
+		if (s.ver[k % MODEL_HISTORY] > t)
+			return s.ver[k % MODEL_HISTORY];
+	return NO_VERSION;
+}
+
+/*
+ * attrs_held - did @st's link count and size hold for @x at a version of
+ * [@lo, @hi]?  Returns the attributes that did not (BAD_*), 0 if both did.
+ * Each is judged on its own: stat copies them one by one, with no lock
+ * against the change that makes them.  A version whose change may have
+ * been under way (any but the window's first) offers what the change left
+ * behind, what it took in passing, and what it found.  Global is atomic:
+ * the values at its one version (c->s0).  Copied under RCU (@rcu), they
+ * were validated by x's d_seq: no later than the change that moved x.
+ */
+static int attrs_held(struct chk *c, mref x, const struct nb_kstat *st, uint64_t lo,
+		      uint64_t hi, bool rcu)
+{
+	const struct mobj *o = O(c->m, x);
+	const struct mcell *cell = cell_of(o->type == MT_DIR ? &o->attr : &o->where);
+	int bad = BAD_NLINK | BAD_SIZE;
+	struct msnap s;
+	uint32_t k;
+
+	if (c->r->attrs_unknown)
+		return 0;
+	if (c->mode == CHECK_ATOMIC)
+		lo = hi = c->s0;
+	else if (rcu && moved_after(c, x, lo) < hi)
+		hi = moved_after(c, x, lo);
+	if (!cell) {
+		c->lost = true;
+		return bad;
+	}
+	cell_snapshot(cell, &s);
+	/* a change the lookup began after was complete: what it left only */
+	if (!attrs_match(o, &s, lo, st, c->mode == CHECK_ATOMIC || lo <= c->r->s0, &bad)) {
+		c->lost = true;
+		return bad;
+	}
+	if (c->mode == CHECK_ATOMIC)
+		return bad;
+	if (lo > c->r->s0)
+		attrs_match(o, &s, lo - 1, st, true, &bad);
+	for (k = snap_first(&s); k < s.n && bad; k++) {
+		uint64_t v = s.ver[k % MODEL_HISTORY];
+
+		if (v > lo && v <= hi)
+			attrs_match(o, &s, v, st, false, &bad);
+	}
+	return bad;
 }
 
 /*
@@ -1169,6 +1393,18 @@ static bool dotdot(struct chk *c, struct wst s, bool final)
 	return false;
 }
 
+/*
+ * The answer's attributes, copied once the walk stood on it: under RCU
+ * (rcufull's stat, when the walk never left RCU mode) within the walk's
+ * mount epoch, before the object moved; with a reference, any time after.
+ */
+static int answer_attrs(struct chk *c, const struct wst *s)
+{
+	bool rcu = c->strong && c->r->attrs_rcu;
+
+	return attrs_held(c, s->cur, &c->r->st, s->t, rcu ? c->w : c->w_full, rcu);
+}
+
 /* The walk has consumed every component: where it stands is the answer. */
 static bool finish(struct chk *c, struct wst s)
 {
@@ -1178,6 +1414,8 @@ static bool finish(struct chk *c, struct wst s)
 		return true;
 	if (s.want_dir && O(c->m, s.cur)->type != MT_DIR)
 		return emit(c, -ENOTDIR, 0, s.t);
+	if (!c->collect && !c->land)
+		return same_answer(c, 0, s.cur) && !answer_attrs(c, &s);
 	return emit(c, 0, s.cur, s.t);
 }
 
@@ -1286,7 +1524,7 @@ static int ancestor_cells(struct chk *c, mref x, const struct mcell **cells)
 /* List element @i is @x, reached by version @t: can the rest follow? */
 static bool ancestors_from(struct chk *c, int i, mref x, uint64_t t)
 {
-	const struct mcell *cells[9];
+	const struct mcell *cells[10];
 	uint64_t v[MAXCAND];
 	struct wst s;
 	int n, k;
@@ -1298,16 +1536,24 @@ static bool ancestors_from(struct chk *c, int i, mref x, uint64_t t)
 	memset(&s, 0, sizeof(s));
 	s.t = t;
 	s.fixed = c->mode == CHECK_ATOMIC ? t : NO_VERSION;
-	n = candidates(c, &s, cells, ancestor_cells(c, x, cells), v, MAXCAND);
+	n = ancestor_cells(c, x, cells);
+	/* the step may wait for the attributes it copied first */
+	cells[n++] = cell_of(&O(c->m, x)->attr);
+	n = candidates(c, &s, cells, n, v, MAXCAND);
 	for (k = 0; k < n; k++) {
 		mref up = ancestor_step(c, x, v[k]);
 
 		if (i + 1 == c->r->nanc) {
-			if (!up)
-				return true;	/* the list ends where the walk stops */
+			/* the list ends where the walk stops; x's attributes
+			 * were copied any time after it got there */
+			if (!up && !attrs_held(c, x, &c->r->anc[i], t, c->w, false))
+				return true;
 			continue;
 		}
-		if (up && same_obj(c, up, &c->r->anc[i + 1]) && ancestors_from(c, i + 1, up, v[k]))
+		/* ... and before it stepped up */
+		if (up && same_obj(c, up, &c->r->anc[i + 1]) &&
+		    !attrs_held(c, x, &c->r->anc[i], t, v[k], false) &&
+		    ancestors_from(c, i + 1, up, v[k]))
 			return true;
 	}
 	return false;
@@ -1317,7 +1563,9 @@ static bool land_ancestors(struct chk *c, int err, mref obj, uint64_t t)
 {
 	if (err)
 		return same_answer(c, err, 0);
-	return c->r->nanc > 0 && same_obj(c, obj, &c->r->anc[0]) && ancestors_from(c, 0, obj, t);
+	if (!c->r->nanc || !same_obj(c, obj, &c->r->anc[0]))
+		return false;
+	return ancestors_from(c, 0, obj, t);
 }
 
 /* ---- the check ---- */
@@ -1593,6 +1841,26 @@ static uint64_t history_start(const struct model *m, mref x)
 }
 
 /*
+ * The object an answer names: the newest with that number placed by the
+ * window's end @w (a filesystem mounted again is a new root with the same
+ * number); 0 if the writer made none.
+ */
+static mref answer_object(const struct model *m, const struct nb_kstat *st, uint64_t w)
+{
+	mref x, pick = 0;
+
+	for (x = m->nobj; x-- > 1;) {
+		if (O(m, x)->dev != st->dev || O(m, x)->ino != st->ino)
+			continue;
+		if (!pick)
+			pick = x;
+		if (history_start(m, x) <= w)
+			return x;
+	}
+	return pick;
+}
+
+/*
  * describe_answer_history - where the object the lookup answered has been
  * (for a filesystem's root: where it was mounted), as far as its kept
  * history goes (the last MODEL_HISTORY places), each with the log line
@@ -1605,31 +1873,17 @@ static void describe_answer_history(FILE *f, struct model *m, const struct looku
 	const struct mcell *where;
 	struct msnap s;
 	char path[512];
-	mref x, pick = 0;
-	bool any = false;
+	mref x;
 	uint32_t k;
 
 	if (r->err || r->kind == LK_ANCESTORS)
 		return;
-	/* the newest object with that number placed by the window's end (a
-	 * filesystem mounted again is a new root with the same number) */
-	for (x = m->nobj; x-- > 0;) {
-		if (O(m, x)->dev != r->st.dev || O(m, x)->ino != r->st.ino)
-			continue;
-		if (!any)
-			pick = x;
-		any = true;
-		if (history_start(m, x) <= w) {
-			pick = x;
-			break;
-		}
-	}
-	if (!any) {
+	x = answer_object(m, &r->st, w);
+	if (!x) {
 		fprintf(f, "  the answer %u:%" PRIu64 " is no object the writer made\n", r->st.dev,
 			r->st.ino);
 		return;
 	}
-	x = pick;
 	where = history_cell(m, x);
 	if (!where)
 		return;
@@ -1645,6 +1899,89 @@ static void describe_answer_history(FILE *f, struct model *m, const struct looku
 			atomic_load_explicit(&m->log_ver[slot], memory_order_relaxed) == v ?
 			m->log[slot] : "");
 	}
+}
+
+/* @x's link count and size through the window s0 .. w, as the model has them. */
+static void attr_history(FILE *f, const struct model *m, mref x, uint64_t s0, uint64_t w)
+{
+	const struct mobj *o = O(m, x);
+	const struct mcell *cell = cell_of(o->type == MT_DIR ? &o->attr : &o->where);
+	struct msnap s;
+	uint32_t k;
+
+	if (!cell)
+		return;
+	cell_snapshot(cell, &s);
+	for (k = snap_first(&s); k < s.n; k++) {
+		uint64_t v = s.ver[k % MODEL_HISTORY];
+		uint32_t a = s.val[k % MODEL_HISTORY], n, e;
+
+		if (v > w || (k + 1 < s.n && s.ver[(k + 1) % MODEL_HISTORY] <= s0))
+			continue;	/* outside the window */
+		if (o->type != MT_DIR) {
+			fprintf(f, "      from version %6" PRIu64 ": nlink %u, size %zu\n", v,
+				WHERE_NAME(a) == (int)DEAD_NAME ? 0u : 1u,
+				o->type == MT_LNK ? strlen(o->body) : 0);
+			continue;
+		}
+		n = AF(a, ATTR_NLINK);
+		e = AF(a, ATTR_ENTRIES);
+		fprintf(f, "      from version %6" PRIu64 ": nlink %u, size %" PRId64, v, AF_END(n),
+			DIR_SIZE(AF_END(e)));
+		if ((n | e) & AF_PASSING)
+			fprintf(f, " (in passing: nlink %u, size %" PRId64 ")",
+				(n & AF_PASSING) ? AF_MID(n) : AF_END(n),
+				DIR_SIZE((e & AF_PASSING) ? AF_MID(e) : AF_END(e)));
+		fputc('\n', f);
+	}
+}
+
+static void attr_verdict(FILE *f, struct model *m, const struct lookup_record *r,
+			 const struct nb_kstat *st, uint64_t w, const char *what)
+{
+	mref x = answer_object(m, st, w);
+	struct chk c;
+	int bad;
+
+	if (!x)
+		return;
+	/* held at all in the window, or only not where the walk allows? */
+	chk_init(&c, m, r, CHECK_STEPS, w);
+	bad = attrs_held(&c, x, st, r->s0, w, false);
+	fprintf(f, "    %s %u:%" PRIu64 ": nlink %u%s, size %" PRId64 "%s; the log has:\n", what,
+		st->dev, st->ino, st->nlink, bad & BAD_NLINK ? " (never in the window)" : "",
+		st->size, bad & BAD_SIZE ? " (never in the window)" : "");
+	attr_history(f, m, x, r->s0, w);
+}
+
+/*
+ * describe_attrs - if the answer's identity is allowed, the attributes
+ * are what is not: say so, and what the log has for each object named.
+ */
+static void describe_attrs(FILE *f, struct model *m, const struct lookup_record *r,
+			   enum check_mode mode, uint64_t w, bool strong)
+{
+	struct lookup_record id = *r;
+	struct chk c;
+	int i;
+
+	if (r->err || r->attrs_unknown)
+		return;
+	id.attrs_unknown = true;
+	chk_init(&c, m, &id, mode, w);
+	c.strong = strong;
+	if (!run_check(&c))
+		return;
+	fprintf(f, "  the identity is allowed, the attributes (link count, size) are not:"
+		" they must have held, by tmpfs's rules, from the step that found the object%s\n",
+		mode == CHECK_ATOMIC ? ", at the walk's one version" :
+		r->attrs_rcu ? " until it moved (copied under RCU)" : "");
+	if (r->kind != LK_ANCESTORS) {
+		attr_verdict(f, m, r, &r->st, w, "the answer");
+		return;
+	}
+	for (i = 0; i < r->nanc; i++)
+		attr_verdict(f, m, r, &r->anc[i], w, "ancestor");
 }
 
 static void report(FILE *f, struct model *m, const struct lookup_record *r, enum check_mode mode,
@@ -1676,6 +2013,7 @@ static void report(FILE *f, struct model *m, const struct lookup_record *r, enum
 		run_check(&c);
 		describe_outcomes(f, m, &c, "had it left RCU mode (each step on its own)");
 	}
+	describe_attrs(f, m, r, mode, w, strong);
 	/* the run is stopping: let the writer finish what it was writing
 	 * (not forever: it may itself be waiting to report) */
 	for (v = 0; v < 100000 && atomic_load(&m->busy); v++)

@@ -29,7 +29,15 @@
  *    between its first and last step (m_seq);
  *  - a scoped lookup (stat_in_root) never takes a '..' from outside its
  *    root; it may answer EAGAIN, or EXDEV, only if a rename or a mount
- *    change falls in its window.
+ *    change falls in its window;
+ *  - attributes: each link count and size a stat or an ancestor walk
+ *    returns held, under tmpfs's rules (model.c), at a version where that
+ *    object was the answer: the walk's version for global; otherwise at
+ *    some version from the step that found the object on (before the next
+ *    step, for an ancestor), each attribute on its own, since stat reads
+ *    them one by one while a directory's change may be half made; and
+ *    for attributes copied under RCU (rcufull's stat), no later than the
+ *    object's d_seq held.
  *
  * Every lookup is checked: the writer never outruns the history.  Lookups
  * are checked after the fact, a batch at a time, so what matters is the
@@ -106,6 +114,7 @@ struct mobj {
 	struct mcell *_Atomic mounted;	/* directories: the root mounted directly here */
 	struct mcell *_Atomic mountpoint;	/* filesystem roots: where it is mounted */
 	struct mcell *_Atomic child[MODEL_NAMES];	/* directories: entries */
+	struct mcell *_Atomic attr;	/* directories: link count and size, see model.c */
 };
 
 /* A reader's floor (model_reader_begin): in a cache line of its own. */
@@ -204,6 +213,9 @@ struct lookup_record {
 	uint64_t s0, s1;		/* the versions sampled before and after */
 	bool rcu_complete;		/* the walk never left RCU mode */
 	bool seq_moved;			/* rename_lock or mount_lock moved meanwhile */
+	bool attrs_rcu;			/* st's attributes copied under RCU, validated
+					 * by the walk's d_seq (rcufull's stat) */
+	bool attrs_unknown;		/* nlink and size not recorded: identity only */
 };
 
 enum check_mode { CHECK_STEPS, CHECK_ATOMIC };	/* CHECK_ATOMIC: global */

@@ -818,6 +818,16 @@ static int collect_ancestor(void *arg, const struct nb_kstat *st)
 	return 0;
 }
 
+/*
+ * rcufull's stat copies the attributes under RCU, before the walk's last
+ * d_seq check (STAT_UNDER_RCU in engine/namei.c); every other strategy
+ * copies them holding a reference.
+ */
+static bool stat_under_rcu(const struct nb_strategy *s)
+{
+	return !strcmp(s->name, "rcufull");
+}
+
 static void one_lookup(struct reader *rd, struct lookup_record *r)
 {
 	struct stress *st = rd->st;
@@ -889,6 +899,7 @@ static void one_lookup(struct reader *rd, struct lookup_record *r)
 			  nb_counter_self(NB_COUNTER_RCU_DONE) - done == walks &&
 			  nb_counter_self(NB_COUNTER_UNLAZY) == unlazy &&
 			  nb_counter_self(NB_COUNTER_ECHILD) == echild;
+	r->attrs_rcu = r->rcu_complete && r->kind != LK_IN_ROOT && stat_under_rcu(s);
 }
 
 static void reader_violation(struct reader *rd, const struct lookup_record *r, const char *why)

@@ -67,6 +67,7 @@ static struct lookup_record rec(enum lookup_kind kind, const char *path, uint64_
 	return r;
 }
 
+/* @obj found; its attributes not recorded (a test of identity alone). */
 static void answer(struct lookup_record *r, mref obj)
 {
 	const struct mobj *o = &M.obj[obj];
@@ -75,6 +76,16 @@ static void answer(struct lookup_record *r, mref obj)
 	r->st.dev = o->dev;
 	r->st.ino = o->ino;
 	r->st.type = o->type == MT_DIR ? NB_DIR : o->type == MT_LNK ? NB_LNK : NB_REG;
+	r->attrs_unknown = true;
+}
+
+/* @obj found, with these attributes (worked out by hand from tmpfs's rules). */
+static void answer_attrs(struct lookup_record *r, mref obj, unsigned int nlink, int64_t size)
+{
+	answer(r, obj);
+	r->st.nlink = nlink;
+	r->st.size = size;
+	r->attrs_unknown = false;
 }
 
 static enum check_result check(const struct lookup_record *r, enum check_mode mode)
@@ -394,6 +405,7 @@ static void test_ancestors(void)
 	CHANGE(model_exchange(&M, s, NAME_C, M.root, NAME_O));	/* /s/c = x */
 	CHANGE(model_exchange(&M, s, NAME_C, M.root, NAME_O));	/* /o = x */
 	r = rec(LK_ANCESTORS, "/o/a", s0);
+	r.attrs_unknown = true;		/* identity only */
 	r.nanc = 4;
 	r.anc[0] = (struct nb_kstat){ .dev = 1, .ino = M.obj[a].ino };
 	r.anc[1] = (struct nb_kstat){ .dev = 1, .ino = M.obj[x].ino };
@@ -406,6 +418,228 @@ static void test_ancestors(void)
 	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);
 	r.anc[1] = (struct nb_kstat){ .dev = 1, .ino = M.obj[o].ino };
 	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_VIOLATION);
+	done();
+}
+
+/*
+ * Attributes, by tmpfs's rules worked out by hand: a directory has 2 +
+ * its subdirectories links and 40 + 20 bytes per entry, a file 1 link
+ * (0 once unlinked), a symlink its target's length.  A link count or a
+ * size that never held while the object was the answer is a violation;
+ * one the window allows is not, under each set of rules.
+ */
+static void test_stat_attributes(void)
+{
+	mref a, f, l, d;
+	uint64_t s0;
+	struct lookup_record r;
+
+	fresh();
+	a = mk(M.root, NAME_A, MT_DIR);
+	f = mk(a, NAME_C, MT_REG);
+	l = mklink(M.root, NAME_L, "a/c");
+	r = rec(LK_STAT, "/a", now());
+	answer_attrs(&r, a, 2, 60);
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);
+	CHECK_EQ(check(&r, CHECK_ATOMIC), CHECK_OK);
+	answer_attrs(&r, a, 2, 40);		/* its size before /a/c, not in the window */
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_VIOLATION);
+	CHECK_EQ(check(&r, CHECK_ATOMIC), CHECK_VIOLATION);
+	answer_attrs(&r, a, 3, 60);		/* a file is no subdirectory */
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_VIOLATION);
+	r = rec(LK_STAT, "/", now());
+	answer_attrs(&r, M.root, 3, 80);	/* "a" and "L" */
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);
+	r = rec(LK_LSTAT, "/L", now());
+	answer_attrs(&r, l, 1, 3);		/* "a/c" */
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);
+	answer_attrs(&r, l, 1, 4);
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_VIOLATION);
+	r = rec(LK_STAT, "/L", now());
+	answer_attrs(&r, f, 1, 0);
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);
+	answer_attrs(&r, f, 1, 3);		/* the link's size, not the file's */
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_VIOLATION);
+
+	/* mkdir /a/d under a stat of /a: size, then links (shmem_mkdir) */
+	s0 = now();
+	d = mk(a, NAME_D, MT_DIR);
+	r = rec(LK_STAT, "/a", s0);
+	answer_attrs(&r, a, 2, 60);
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);
+	CHECK_EQ(check(&r, CHECK_ATOMIC), CHECK_OK);
+	answer_attrs(&r, a, 3, 80);
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);
+	CHECK_EQ(check(&r, CHECK_ATOMIC), CHECK_OK);
+	answer_attrs(&r, a, 2, 80);		/* half made: each attribute on its own */
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);
+	CHECK_EQ(check(&r, CHECK_ATOMIC), CHECK_VIOLATION);
+	answer_attrs(&r, a, 4, 80);
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_VIOLATION);
+	answer_attrs(&r, a, 3, 100);
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_VIOLATION);
+	/* back up from /a/d, made visible before its ".." link (d_instantiate,
+	 * then inc_nlink): the step needs the change, a's link count may lag */
+	r = rec(LK_STAT, "/a/d/..", s0);
+	answer_attrs(&r, a, 2, 80);
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);
+	CHECK_EQ(check(&r, CHECK_ATOMIC), CHECK_VIOLATION);
+	answer_attrs(&r, a, 2, 100);
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_VIOLATION);
+
+	/* unlink /a/c under a stat of it: a reference keeps the file, with 0 links */
+	s0 = now();
+	CHANGE(model_remove(&M, a, NAME_C));
+	r = rec(LK_STAT, "/a/c", s0);
+	answer_attrs(&r, f, 0, 0);
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);
+	CHECK_EQ(check(&r, CHECK_ATOMIC), CHECK_VIOLATION);	/* found, it had 1 */
+	answer_attrs(&r, f, 1, 0);
+	CHECK_EQ(check(&r, CHECK_ATOMIC), CHECK_OK);
+	answer_attrs(&r, f, 2, 0);
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_VIOLATION);
+
+	/* rmdir /a/d: 2 links, then 1 (its "."), then 0 (shmem_rmdir) */
+	s0 = now();
+	CHANGE(model_remove(&M, a, NAME_D));
+	r = rec(LK_STAT, "/a/d", s0);
+	answer_attrs(&r, d, 1, 40);
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);
+	CHECK_EQ(check(&r, CHECK_ATOMIC), CHECK_VIOLATION);
+	answer_attrs(&r, d, 3, 40);
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_VIOLATION);
+	done();
+}
+
+/*
+ * A directory renamed within its parent: shmem_rename() drops the
+ * parent's link and entry, then gives them back; a stat may see either
+ * half, never less than that.
+ */
+static void test_stat_attributes_in_passing(void)
+{
+	mref a;
+	uint64_t s0;
+	struct lookup_record r;
+
+	fresh();
+	a = mk(M.root, NAME_A, MT_DIR);
+	mk(a, NAME_B, MT_DIR);
+	mk(a, NAME_C, MT_REG);			/* /a: 3 links, 80 bytes */
+	s0 = now();
+	CHANGE(model_rename(&M, a, NAME_B, a, NAME_D));
+	r = rec(LK_STAT, "/a", s0);
+	answer_attrs(&r, a, 2, 80);
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);
+	answer_attrs(&r, a, 3, 60);
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);
+	CHECK_EQ(check(&r, CHECK_ATOMIC), CHECK_VIOLATION);
+	answer_attrs(&r, a, 1, 80);
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_VIOLATION);
+	answer_attrs(&r, a, 3, 40);
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_VIOLATION);
+	/* a lookup that began once the rename was done sees only its end */
+	r = rec(LK_STAT, "/a", now());
+	answer_attrs(&r, a, 2, 80);
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_VIOLATION);
+	answer_attrs(&r, a, 3, 80);
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);
+	/* ... and over a directory there: the entry goes twice, comes back once */
+	mk(a, NAME_E, MT_DIR);			/* /a: 4 links, 100 bytes */
+	s0 = now();
+	CHANGE(model_rename(&M, a, NAME_D, a, NAME_E));
+	r = rec(LK_STAT, "/a", s0);
+	answer_attrs(&r, a, 3, 60);		/* in passing */
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);
+	answer_attrs(&r, a, 3, 80);		/* the end */
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);
+	CHECK_EQ(check(&r, CHECK_ATOMIC), CHECK_OK);
+	answer_attrs(&r, a, 3, 40);
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_VIOLATION);
+	done();
+}
+
+/*
+ * rcufull's stat copies the attributes under RCU and validates them with
+ * the dentry's d_seq: a size the directory took only after it moved was
+ * copied outside the validated window (the zoo's stat-attrs-outside).
+ * With a reference (rcuwalk's stat, or any walk that left RCU mode) it
+ * may have been copied then.
+ */
+static void test_stat_attributes_under_rcu(void)
+{
+	mref a, d;
+	uint64_t s0;
+	struct lookup_record r;
+
+	fresh();
+	a = mk(M.root, NAME_A, MT_DIR);
+	d = mk(a, NAME_D, MT_DIR);
+	s0 = now();
+	CHANGE(model_rename(&M, a, NAME_D, M.root, NAME_B));	/* /b = d */
+	mk(d, NAME_C, MT_REG);					/* d: 60 bytes */
+	r = rec(LK_STAT, "/a/d", s0);
+	answer_attrs(&r, d, 2, 60);
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);
+	r.rcu_complete = true;
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);
+	r.attrs_rcu = true;
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_VIOLATION);
+	answer_attrs(&r, d, 2, 40);
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);
+	done();
+}
+
+/*
+ * The stress failure that taught the ancestor check when a step is taken:
+ * ancestors of "a/." while /a gains a subdirectory.  The walk copies a's
+ * attributes (after the mkdir) and only then steps up; the step is no
+ * earlier than that, though nothing it reads changed.
+ */
+static void test_ancestor_attributes_before_the_step(void)
+{
+	mref a;
+	uint64_t s0;
+	struct lookup_record r;
+
+	fresh();
+	a = mk(M.root, NAME_A, MT_DIR);		/* "/": 3 links, 60 bytes */
+	s0 = now();
+	mk(a, NAME_C, MT_DIR);
+	r = rec(LK_ANCESTORS, "a/.", s0);
+	r.nanc = 2;
+	r.anc[0] = (struct nb_kstat){ .dev = 1, .ino = M.obj[a].ino, .nlink = 3, .size = 60 };
+	r.anc[1] = (struct nb_kstat){ .dev = 1, .ino = 1, .nlink = 3, .size = 60 };
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);
+	r.anc[0].size = 80;
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_VIOLATION);
+	done();
+}
+
+/* A violation of the attributes says which, and what the log has. */
+static void test_attribute_report(void)
+{
+	mref a;
+	uint64_t s0;
+	struct lookup_record r;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	fresh();
+	a = mk(M.root, NAME_A, MT_DIR);
+	s0 = now();
+	mk(a, NAME_B, MT_DIR);
+	r = rec(LK_STAT, "/a", s0);
+	answer_attrs(&r, a, 4, 60);
+	f = open_memstream(&text, &len);
+	CHECK_EQ(model_check(&M, &r, CHECK_STEPS, f), CHECK_VIOLATION);
+	fclose(f);
+	CHECK(strstr(text, "the attributes (link count, size) are not") != NULL);
+	CHECK(strstr(text, "nlink 4 (never in the window), size 60;") != NULL);
+	CHECK(strstr(text, ": nlink 2, size 40\n") != NULL);
+	CHECK(strstr(text, ": nlink 3, size 60\n") != NULL);
+	free(text);
 	done();
 }
 
@@ -451,6 +685,11 @@ int main(void)
 	RUN(test_scoped_walk_starts_after_root_moves);
 	RUN(test_scoped_root_many_candidates);
 	RUN(test_ancestors);
+	RUN(test_stat_attributes);
+	RUN(test_stat_attributes_in_passing);
+	RUN(test_stat_attributes_under_rcu);
+	RUN(test_ancestor_attributes_before_the_step);
+	RUN(test_attribute_report);
 	RUN(test_history_lost);
 	return CHECK_DONE();
 }
