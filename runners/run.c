@@ -45,13 +45,11 @@ struct common {
 	uint64_t spin_iters;
 };
 
+/* Every field: what no option sets must read as none, not as the stack's garbage. */
 static void common_defaults(struct common *c)
 {
-	c->duration = 2.0;
-	c->warmup = 0.5;
-	c->pin = PIN_CORES;
-	c->seed = 1;
-	c->syscall_cost = "0";
+	*c = (struct common){ .duration = 2.0, .warmup = 0.5, .pin = PIN_CORES, .seed = 1,
+			      .syscall_cost = "0" };
 }
 
 /*
