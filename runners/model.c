@@ -1559,12 +1559,134 @@ static bool ancestors_from(struct chk *c, int i, mref x, uint64_t t)
 	return false;
 }
 
+/* The change versions of @cell in (@lo, @hi], appended to @v[*n .. max). */
+static void changes_between(struct chk *c, const struct mcell *cell, uint64_t lo, uint64_t hi,
+			    uint64_t *v, int *n, int max)
+{
+	struct msnap s;
+	uint32_t k;
+
+	if (!cell)
+		return;
+	cell_snapshot(cell, &s);
+	for (k = snap_first(&s); k < s.n; k++) {
+		if (s.ver[k % MODEL_HISTORY] <= lo || s.ver[k % MODEL_HISTORY] > hi)
+			continue;
+		if (*n == max) {
+			c->gave_up = true;	/* never dropped silently */
+			return;
+		}
+		v[(*n)++] = s.ver[k % MODEL_HISTORY];
+	}
+}
+
+/*
+ * ancestors_rcu_from - list element @i is @x, reached at @t, by a walk
+ * held to walk_ancestors_rcu()'s promise: x did not move from when it was
+ * reached until its parent's d_seq had been sampled (hand over hand), its
+ * attributes were copied before that, and the mount table did not change
+ * (c->w: the end of the walk's mount epoch).  So the parent is the one
+ * x's place named when x was reached, and the walk may sample it at any
+ * version before x moved: that version is where the parent must then
+ * stay, in turn.  Past a mount crossing (x a filesystem's root) the
+ * mountpoint's place is sampled at the crossing, any time after @t.
+ */
+#define ANC_CHOICES	(2 * MODEL_HISTORY + 1)	/* a start, and two cells' changes */
+
+static bool ancestors_rcu_from(struct chk *c, int i, mref x, uint64_t t)
+{
+	const struct lookup_record *r = c->r;
+	uint64_t starts[ANC_CHOICES], land[ANC_CHOICES];
+	mref y = x == c->m->root ? 0 : x;
+	int ns = 0, a;
+	uint32_t w;
+
+	if (++c->nodes > NODE_LIMIT) {
+		c->gave_up = true;
+		return false;
+	}
+	while (y && O(c->m, y)->fsroot) {
+		/* choose_mountpoint_rcu(): constant within the mount epoch */
+		if (!get(c, cell_of(&O(c->m, y)->mountpoint), t, &w))
+			return false;
+		y = !w || w == c->m->root ? 0 : w;
+	}
+	if (!y)		/* the walk stops at x: the list must too */
+		return i + 1 == r->nanc && !attrs_held(c, x, &r->anc[i], t, c->w, true);
+	if (i + 1 == r->nanc)
+		return false;
+	starts[ns++] = t;
+	if (y != x)
+		changes_between(c, cell_of(&O(c->m, y)->where), t, c->w, starts, &ns, ANC_CHOICES);
+	for (a = 0; a < ns; a++) {
+		uint64_t end = moved_after(c, y, starts[a]);
+		mref up;
+		int nl = 0, b;
+
+		if (!get(c, cell_of(&O(c->m, y)->where), starts[a], &w))
+			return false;
+		up = WHERE_PARENT(w);
+		if (!same_obj(c, up, &r->anc[i + 1]))
+			continue;
+		/* the parent's d_seq sampled before y moved, and within the epoch */
+		end = end == NO_VERSION || end > c->w ? c->w : end - 1;
+		land[nl++] = starts[a];
+		if (!O(c->m, up)->fsroot)
+			changes_between(c, cell_of(&O(c->m, up)->where), starts[a], end, land, &nl,
+					ANC_CHOICES);
+		/* ... or after x's attributes, copied first, took their values */
+		changes_between(c, cell_of(&O(c->m, x)->attr), starts[a], end, land, &nl, ANC_CHOICES);
+		for (b = 0; b < nl; b++)
+			if (!attrs_held(c, x, &r->anc[i], t, land[b], true) &&
+			    ancestors_rcu_from(c, i + 1, up, land[b]))
+				return true;
+	}
+	return false;
+}
+
+/*
+ * An ancestor walk that finished in RCU mode began after the lookup of its
+ * path had found @obj (at @t), at any later version: where obj stood then
+ * is what it must keep until its parent is sampled, and the mount epoch
+ * then is the walk's.
+ */
+static bool ancestors_rcu(struct chk *c, mref obj, uint64_t t)
+{
+	const struct model *m = c->m;
+	size_t nev = atomic_load_explicit(&((struct model *)m)->n_mount_events,
+					  memory_order_acquire), e;
+	uint64_t starts[ANC_CHOICES], w = c->w;
+	int n = 0, k;
+	bool ok = false;
+
+	starts[n++] = t;
+	if (!O(m, obj)->fsroot)
+		changes_between(c, cell_of(&O(m, obj)->where), t, c->w_full, starts, &n, ANC_CHOICES);
+	for (e = first_after(m->mount_events, nev, t); e < nev && m->mount_events[e] <= c->w_full;
+	     e++) {
+		if (n == ANC_CHOICES) {
+			c->gave_up = true;
+			break;
+		}
+		starts[n++] = m->mount_events[e];
+	}
+	for (k = 0; k < n && !ok; k++) {
+		e = first_after(m->mount_events, nev, starts[k]);
+		c->w = e < nev && m->mount_events[e] <= c->w_full ? m->mount_events[e] - 1 : c->w_full;
+		ok = ancestors_rcu_from(c, 0, obj, starts[k]);
+	}
+	c->w = w;
+	return ok;
+}
+
 static bool land_ancestors(struct chk *c, int err, mref obj, uint64_t t)
 {
 	if (err)
 		return same_answer(c, err, 0);
 	if (!c->r->nanc || !same_obj(c, obj, &c->r->anc[0]))
 		return false;
+	if (c->r->anc_rcu && c->mode != CHECK_ATOMIC)
+		return ancestors_rcu(c, obj, t);
 	return ancestors_from(c, 0, obj, t);
 }
 
@@ -1975,7 +2097,7 @@ static void describe_attrs(FILE *f, struct model *m, const struct lookup_record 
 	fprintf(f, "  the identity is allowed, the attributes (link count, size) are not:"
 		" they must have held, by tmpfs's rules, from the step that found the object%s\n",
 		mode == CHECK_ATOMIC ? ", at the walk's one version" :
-		r->attrs_rcu ? " until it moved (copied under RCU)" : "");
+		r->attrs_rcu || r->anc_rcu ? " until it moved (copied under RCU)" : "");
 	if (r->kind != LK_ANCESTORS) {
 		attr_verdict(f, m, r, &r->st, w, "the answer");
 		return;
@@ -1999,6 +2121,9 @@ static void report(FILE *f, struct model *m, const struct lookup_record *r, enum
 	fprintf(f, "\n  window: it began after version %" PRIu64 " and ended before version %" PRIu64
 		" was complete%s\n", r->s0, w + 1,
 		mode == CHECK_ATOMIC ? " (global: the whole lookup must hold at one version)" :
+		r->anc_rcu ? " (its ancestor walk finished in RCU mode: each object must not have "
+			     "moved until its parent was sampled, and the mount table must not "
+			     "change during that walk)" :
 		strong ? " (it finished in RCU mode: each step must still hold when the next "
 			 "is taken, and the mount table must not change)" :
 			 " (each step must hold at some version, in order)");

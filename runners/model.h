@@ -36,8 +36,12 @@
  *    some version from the step that found the object on (before the next
  *    step, for an ancestor), each attribute on its own, since stat reads
  *    them one by one while a directory's change may be half made; and
- *    for attributes copied under RCU (rcufull's stat), no later than the
- *    object's d_seq held.
+ *    for attributes copied under RCU (rcufull's stat, an ancestor walk
+ *    that finished in RCU mode), no later than the object's d_seq held;
+ *  - an ancestor walk that finished in RCU mode (walk_ancestors_rcu, no
+ *    restart) is held to that walk's own promise: each object had not
+ *    moved when its parent was sampled, and the mount table did not change
+ *    from its first step to its last.
  *
  * Every lookup is checked: the writer never outruns the history.  Lookups
  * are checked after the fact, a batch at a time, so what matters is the
@@ -215,6 +219,7 @@ struct lookup_record {
 	bool seq_moved;			/* rename_lock or mount_lock moved meanwhile */
 	bool attrs_rcu;			/* st's attributes copied under RCU, validated
 					 * by the walk's d_seq (rcufull's stat) */
+	bool anc_rcu;			/* LK_ANCESTORS: that walk finished in RCU mode */
 	bool attrs_unknown;		/* nlink and size not recorded: identity only */
 };
 

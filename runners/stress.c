@@ -808,6 +808,7 @@ static int collect_ancestor(void *arg, const struct nb_kstat *st)
 
 	if (!st) {
 		r->nanc = 0;		/* a restart: forget what was seen */
+		r->anc_rcu = false;	/* ... and the REF-walk gives the rest */
 		return 0;
 	}
 	if (r->nanc < 0 || r->nanc == MODEL_ANCESTORS) {
@@ -867,6 +868,7 @@ static void one_lookup(struct reader *rd, struct lookup_record *r)
 		break;
 	}
 	r->nanc = 0;
+	r->anc_rcu = true;		/* until collect_ancestor() hears of a restart */
 	memset(&r->st, 0, sizeof(r->st));
 	walks = nb_counter_self(NB_COUNTER_RCU_WALK);
 	done = nb_counter_self(NB_COUNTER_RCU_DONE);
@@ -900,6 +902,8 @@ static void one_lookup(struct reader *rd, struct lookup_record *r)
 			  nb_counter_self(NB_COUNTER_UNLAZY) == unlazy &&
 			  nb_counter_self(NB_COUNTER_ECHILD) == echild;
 	r->attrs_rcu = r->rcu_complete && r->kind != LK_IN_ROOT && stat_under_rcu(s);
+	/* an RCU strategy tries the ancestor walk in RCU mode first */
+	r->anc_rcu = r->anc_rcu && r->kind == LK_ANCESTORS && !r->err && walks;
 }
 
 static void reader_violation(struct reader *rd, const struct lookup_record *r, const char *why)

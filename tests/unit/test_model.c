@@ -591,6 +591,55 @@ static void test_stat_attributes_under_rcu(void)
 }
 
 /*
+ * An ancestor walk of /s/c/a while a leaves c for /b and then c moves
+ * to /o.  Step by step, c's parent may be read after c moved: a, c, "/".
+ * A walk that finished in RCU mode sampled c's place while a was still in
+ * c (a's d_seq held until then), and c's place held until c's parent was
+ * sampled: a, c, s, "/" only, or, had it begun after a moved, a, b, "/".
+ * The attributes each ancestor is listed with held on the way, or the
+ * list is refused too.
+ */
+static void test_ancestors_rcu_hand_over_hand(void)
+{
+	mref s, c, a, b;
+	uint64_t s0;
+	struct lookup_record r;
+
+	fresh();
+	s = mk(M.root, NAME_S, MT_DIR);
+	c = mk(s, NAME_C, MT_DIR);
+	a = mk(c, NAME_A, MT_DIR);
+	b = mk(M.root, NAME_B, MT_DIR);		/* "/": 4 links, 80 bytes */
+	s0 = now();
+	CHANGE(model_rename(&M, c, NAME_A, b, NAME_A));		/* /b/a = a */
+	CHANGE(model_rename(&M, s, NAME_C, M.root, NAME_O));	/* /o = c */
+	r = rec(LK_ANCESTORS, "/s/c/a", s0);
+	r.nanc = 3;
+	r.anc[0] = (struct nb_kstat){ .dev = 1, .ino = M.obj[a].ino, .nlink = 2, .size = 40 };
+	r.anc[1] = (struct nb_kstat){ .dev = 1, .ino = M.obj[c].ino, .nlink = 3, .size = 60 };
+	r.anc[2] = (struct nb_kstat){ .dev = 1, .ino = 1, .nlink = 5, .size = 100 };
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);
+	r.anc_rcu = true;
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_VIOLATION);
+	/* the same walk before c moved */
+	r.nanc = 4;
+	r.anc[2] = (struct nb_kstat){ .dev = 1, .ino = M.obj[s].ino, .nlink = 3, .size = 60 };
+	r.anc[3] = (struct nb_kstat){ .dev = 1, .ino = 1, .nlink = 4, .size = 80 };
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);
+	r.anc[1].nlink = 1;			/* c never had 1 link */
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_VIOLATION);
+	r.anc_rcu = false;
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_VIOLATION);
+	/* begun after a moved */
+	r.anc_rcu = true;
+	r.nanc = 3;
+	r.anc[1] = (struct nb_kstat){ .dev = 1, .ino = M.obj[b].ino, .nlink = 3, .size = 60 };
+	r.anc[2] = (struct nb_kstat){ .dev = 1, .ino = 1, .nlink = 5, .size = 100 };
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);
+	done();
+}
+
+/*
  * The stress failure that taught the ancestor check when a step is taken:
  * ancestors of "a/." while /a gains a subdirectory.  The walk copies a's
  * attributes (after the mkdir) and only then steps up; the step is no
@@ -611,7 +660,11 @@ static void test_ancestor_attributes_before_the_step(void)
 	r.anc[0] = (struct nb_kstat){ .dev = 1, .ino = M.obj[a].ino, .nlink = 3, .size = 60 };
 	r.anc[1] = (struct nb_kstat){ .dev = 1, .ino = 1, .nlink = 3, .size = 60 };
 	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);
+	r.anc_rcu = true;
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);
 	r.anc[0].size = 80;
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_VIOLATION);
+	r.anc_rcu = false;
 	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_VIOLATION);
 	done();
 }
@@ -688,6 +741,7 @@ int main(void)
 	RUN(test_stat_attributes);
 	RUN(test_stat_attributes_in_passing);
 	RUN(test_stat_attributes_under_rcu);
+	RUN(test_ancestors_rcu_hand_over_hand);
 	RUN(test_ancestor_attributes_before_the_step);
 	RUN(test_attribute_report);
 	RUN(test_history_lost);
