@@ -389,6 +389,54 @@ static void test_scoped_root_many_candidates(void)
 	done();
 }
 
+/*
+ * The oracle violation of 2026-11-23 (rcuwalk, stat_in_root rooted at
+ * "/a" resolving "../..", which the closing note of the performance issue
+ * left unexplained): "/a" named more directories within the lookup's
+ * window than the 8 outcomes the root walk collected, and a scoped walk
+ * from a later one was refused.  Here "/b" is made and renamed over "/a"
+ * ten times; "../.." from each of the ten roots stays at that root, and
+ * every one of them is a possible answer; a directory "/a" never named is
+ * not.  With runners/model.c as it was before e0f3abd ("try every root a
+ * stat_in_root's window allows, not the first 8": that commit's model.c
+ * change reverted with git apply -R in a copy of the tree, and built
+ * there) this test fails: the steps check, with or without RCU's rules,
+ * refuses the last three roots and only them (ENOENT and the first seven
+ * filled the 8 outcomes); the atomic one, a version at a time, passes.
+ */
+#define RENAMED_ROOTS	10
+
+static void test_scoped_root_renamed_often(void)
+{
+	mref root[RENAMED_ROOTS], other;
+	uint64_t s0;
+	struct lookup_record rr;
+	int i;
+
+	fresh();
+	other = mk(M.root, NAME_C, MT_DIR);
+	s0 = now();
+	for (i = 0; i < RENAMED_ROOTS; i++) {
+		root[i] = mk(M.root, NAME_B, MT_DIR);
+		CHANGE(model_rename(&M, M.root, NAME_B, M.root, NAME_A));
+	}
+	rr = rec(LK_IN_ROOT, "../..", s0);
+	rr.root = "/a";
+	for (i = 0; i < RENAMED_ROOTS; i++) {
+		answer_attrs(&rr, root[i], 2, 40);
+		rr.rcu_complete = false;
+		CHECK_EQ(check(&rr, CHECK_STEPS), CHECK_OK);
+		rr.rcu_complete = true;		/* as rcuwalk reported it */
+		CHECK_EQ(check(&rr, CHECK_STEPS), CHECK_OK);
+		CHECK_EQ(check(&rr, CHECK_ATOMIC), CHECK_OK);
+	}
+	rr.err = -ENOENT;			/* "/a" before the first rename */
+	CHECK_EQ(check(&rr, CHECK_STEPS), CHECK_OK);
+	answer_attrs(&rr, other, 2, 40);	/* never "/a" */
+	CHECK_EQ(check(&rr, CHECK_STEPS), CHECK_VIOLATION);
+	done();
+}
+
 static void test_ancestors(void)
 {
 	mref s, x, o, a;
@@ -737,6 +785,7 @@ int main(void)
 	RUN(test_scoped_root_gets_mounted);
 	RUN(test_scoped_walk_starts_after_root_moves);
 	RUN(test_scoped_root_many_candidates);
+	RUN(test_scoped_root_renamed_often);
 	RUN(test_ancestors);
 	RUN(test_stat_attributes);
 	RUN(test_stat_attributes_in_passing);
