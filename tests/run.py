@@ -128,6 +128,7 @@ def progress(k, names, times):
 
 
 def sanitizer_line(line):
+    """A line of a sanitizer's report that names what it found."""
     return "Sanitizer" in line or "runtime error:" in line
 
 
@@ -151,9 +152,9 @@ def run_suite(name, argv, counts, verbose):
         line = line.rstrip("\n")
         if line.strip():
             tail.append(line)
-        if cause is None and sanitizer_line(line):
-            cause = line.strip()
         kind = line.split(":", 1)[0]
+        if cause is None and kind not in ("PASS", "FAIL", "SKIP") and sanitizer_line(line):
+            cause = line.strip()
         if kind in ("PASS", "FAIL", "SKIP"):
             counts[kind] += 1
             failed_here += kind == "FAIL"

@@ -28,6 +28,9 @@ UNITS = {
     "test_segv": 'print("FAIL: segv: first")\nsys.stdout.flush()\n'
                  'os.kill(os.getpid(), signal.SIGSEGV)\n',
     "test_quiet": 'print("some words")\nsys.exit(3)\n',
+    "test_asan": 'print("PASS: asan: under AddressSanitizer")\n'
+                 'print("==7==ERROR: AddressSanitizer: heap-use-after-free on address 0x60")\n'
+                 'print("    #0 0x55 in main")\nsys.exit(1)\n',
 }
 
 
@@ -82,6 +85,14 @@ def test_crashes(tmp, build, binary):
           out.splitlines()[-1] == "1 passed, 4 failed", checks.describe(p))
 
 
+def test_sanitizer(tmp, build, binary):
+    p = runner(tmp, build, binary, "--only", "test_asan")
+    check("a sanitizer's exit: the FAIL line says what it found",
+          re.search(r"^FAIL: fake/test_asan: exited with status 1 [0-9.]+s into the suite: "
+                    r"==7==ERROR: AddressSanitizer: heap-use-after-free on address 0x60; "
+                    r"its last output:$", p.stdout, re.M) is not None, repr(p.stdout[-600:]))
+
+
 def test_progress(tmp, build, binary):
     times = os.path.join(tmp, "times.json")
     if os.path.exists(times):
@@ -126,6 +137,7 @@ def main():
         build, binary = make_build(tmp)
         test_list(tmp, build, binary)
         test_crashes(tmp, build, binary)
+        test_sanitizer(tmp, build, binary)
         test_progress(tmp, build, binary)
         test_bad_only(tmp, build, binary)
     finally:
