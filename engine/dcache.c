@@ -664,7 +664,8 @@ static void __d_move(struct dentry *dentry, struct dentry *target, bool exchange
 
 	if (!zoo(RENAME_NO_SEQ)) {
 		write_seqcount_begin(&dentry->d_seq);
-		write_seqcount_begin(&target->d_seq);
+		if (!(zoo(RENAME_OUTSIDE_DSEQ) && exchange))
+			write_seqcount_begin(&target->d_seq);
 	}
 	/* inside the sections, both still hashed where they were: a walker
 	 * that finds either now must see its d_seq move */
@@ -694,7 +695,8 @@ static void __d_move(struct dentry *dentry, struct dentry *target, bool exchange
 	}
 
 	if (!zoo(RENAME_NO_SEQ)) {
-		write_seqcount_end(&target->d_seq);
+		if (!(zoo(RENAME_OUTSIDE_DSEQ) && exchange))
+			write_seqcount_end(&target->d_seq);
 		write_seqcount_end(&dentry->d_seq);
 	}
 

@@ -277,9 +277,19 @@ static bool __legitimize_path(struct path *path, unsigned int seq, unsigned int 
 	return !read_seqcount_retry(&path->dentry->d_seq, seq);
 }
 
+/*
+ * walk_m_seq - the sample of mount_lock the walk's crossings were checked
+ * against: legitimizing against any later one would bless a crossing of a
+ * mount that an umount has taken away since.
+ */
+static unsigned int walk_m_seq(const struct nameidata *nd)
+{
+	return zoo(LEGITIMIZE_CURRENT_MSEQ) ? read_seqbegin(&mount_lock) : nd->m_seq;
+}
+
 static bool legitimize_path(struct nameidata *nd, struct path *path, unsigned int seq)
 {
-	return __legitimize_path(path, seq, nd->m_seq);
+	return __legitimize_path(path, seq, walk_m_seq(nd));
 }
 
 static bool legitimize_links(struct nameidata *nd)
@@ -342,7 +352,7 @@ static bool try_to_unlazy_next(struct nameidata *nd, struct dentry *dentry)
 
 	if (unlikely(!legitimize_links(nd)))
 		goto out2;
-	res = __legitimize_mnt(nd->path.mnt, nd->m_seq);
+	res = __legitimize_mnt(nd->path.mnt, walk_m_seq(nd));
 	if (unlikely(res)) {
 		if (res > 0)
 			goto out2;
@@ -1096,6 +1106,17 @@ static void generic_fillattr(const struct inode *inode, struct nb_kstat *st)
 }
 
 #if STAT_UNDER_RCU
+/* The dentry and the mount table are still what the RCU walk saw. */
+static bool stat_rcu_valid(const struct nameidata *nd)
+{
+	if (read_seqcount_retry(&nd->path.dentry->d_seq, nd->seq) ||
+	    (!zoo(SKIP_MOUNT_SEQ) && read_seqretry(&mount_lock, nd->m_seq))) {
+		nb_count(NB_CTR_SEQ_RETRY);
+		return false;
+	}
+	return true;
+}
+
 /*
  * stat_under_rcu - the stat callback at the end of an RCU walk: fill the
  * answer from the inode the walk read, then check that the dentry and the
@@ -1107,14 +1128,20 @@ static int stat_under_rcu(struct nameidata *nd, struct nb_kstat *st)
 {
 	if ((nd->flags & LOOKUP_DIRECTORY) && !d_can_lookup(nd->path.dentry))
 		return -ECHILD;		/* let REF-walk give the stable ENOTDIR */
+	if (zoo(STAT_ATTRS_OUTSIDE_WINDOW)) {
+		if (!stat_rcu_valid(nd))
+			return -ECHILD;
+		debug_delay();
+		generic_fillattr(nd->inode, st);
+		nb_count(NB_CTR_RCU_DONE);
+		return 0;
+	}
 	debug_delay();
 	debug_check_magic(nd->inode, &nd->inode->i_magic, INODE_MAGIC, "inode", "stat_under_rcu");
 	generic_fillattr(zoo(INODE_REFETCH) ? d_inode(nd->path.dentry) : nd->inode, st);
-	if (read_seqcount_retry(&nd->path.dentry->d_seq, nd->seq) ||
-	    (!zoo(SKIP_MOUNT_SEQ) && read_seqretry(&mount_lock, nd->m_seq))) {
-		nb_count(NB_CTR_SEQ_RETRY);
+	/* after the copy: it validates what was copied */
+	if (!stat_rcu_valid(nd))
 		return -ECHILD;
-	}
 	nb_count(NB_CTR_RCU_DONE);
 	return 0;
 }
@@ -1807,7 +1834,7 @@ static int walk_ancestors_rcu(const struct path *start, const struct path *root,
 		debug_delay();
 		pseq = read_seqcount_begin(&parent->d_seq);
 		/* the child still had this parent when we sampled the parent */
-		if (read_seqcount_retry(&p.dentry->d_seq, seq))
+		if (!zoo(ANCESTORS_NO_RECHECK) && read_seqcount_retry(&p.dentry->d_seq, seq))
 			goto restart;
 		p.dentry = parent;
 		seq = pseq;

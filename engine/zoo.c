@@ -69,6 +69,41 @@ static const struct nb_zoo_entry zoo_catalogue[ZOO_MAX] = {
 		"the escape from a root that the kernel's openat2 rename_attack test hunts: "
 		"a rename moves the walker out from under its root between two '..'",
 	},
+	[ZOO_ANCESTORS_NO_RECHECK] = {
+		"ancestors-no-recheck", "rcuwalk,rcufull",
+		"the RCU ancestor walk does not recheck a dentry's d_seq after sampling its "
+		"parent's",
+		"the hand-over-hand rule of RCU-walk, upward: without it the walk reports a "
+		"parent the child had already left by the time the parent was sampled",
+	},
+	[ZOO_LEGITIMIZE_CURRENT_MSEQ] = {
+		"legitimize-current-mseq", "rcuwalk,rcufull",
+		"legitimize_path() checks the mount it takes against mount_lock as it reads "
+		"now, not the m_seq the walk sampled",
+		"legitimize_mnt(mnt, nd->m_seq): a fresh sample hides an umount that "
+		"finished during the walk, and the walker holds a mount that is gone",
+	},
+	[ZOO_LAST_DSEQ_LATE] = {
+		"last-dseq-late", "rcuwalk,rcufull",
+		"__d_lookup_rcu() samples the child's d_seq after its parent and name checks",
+		"the order __d_lookup_rcu() documents (seq first, then the checks): sampled "
+		"late, the seq validates a child that a rename moved after it matched",
+	},
+	[ZOO_RENAME_OUTSIDE_DSEQ] = {
+		"rename-outside-dseq", "rcuwalk,rcufull",
+		"an exchange moves its target outside any d_seq write section (the source "
+		"keeps its own)",
+		"__d_move()'s second, nested write section, on the target: without it a "
+		"walker standing on the target validates it across the move and walks on "
+		"from its new place",
+	},
+	[ZOO_STAT_ATTRS_OUTSIDE_WINDOW] = {
+		"stat-attrs-outside-window", "rcufull",
+		"stat under RCU validates d_seq and m_seq first and copies the attributes "
+		"afterwards",
+		"the ordering the 2024 stat-under-RCU design must keep: only attributes read "
+		"before the final check belong to the object the walk validated",
+	},
 };
 
 int nb_zoo_count(void)

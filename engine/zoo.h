@@ -24,6 +24,11 @@ enum nb_zoo_bug {
 	ZOO_RENAME_NO_SEQ,	/* d_move() without the d_seq write sections */
 	ZOO_MNT_NO_BARRIER,	/* __legitimize_mnt() without its full barrier */
 	ZOO_DOTDOT_ESCAPE,	/* scoped '..' without the rename/mount re-check */
+	ZOO_ANCESTORS_NO_RECHECK,	/* the ancestor walk not hand over hand */
+	ZOO_LEGITIMIZE_CURRENT_MSEQ,	/* legitimize against mount_lock as it is now */
+	ZOO_LAST_DSEQ_LATE,	/* __d_lookup_rcu samples d_seq after its checks */
+	ZOO_RENAME_OUTSIDE_DSEQ,	/* an exchange's target outside d_seq */
+	ZOO_STAT_ATTRS_OUTSIDE_WINDOW,	/* stat under RCU copies after validating */
 	ZOO_MAX
 };
 

@@ -118,7 +118,7 @@ def main():
     if not pairs:
         sys.exit("zoo: no bug and strategy match the selection")
     if not args.check:
-        print("%-20s %-8s %-8s %7s  %s" % ("bug", "strategy", "detected", "time", "how"))
+        print("%-25s %-8s %-8s %7s  %s" % ("bug", "strategy", "detected", "time", "how"))
     missed = 0
     for bug, strategy in pairs:
         found, t, how, line = run_one(args.nameibench, bug, strategy, args.seconds, args.seed)
@@ -130,7 +130,7 @@ def main():
             if not found:
                 print("  " + line)
         else:
-            print("%-20s %-8s %-8s %6.2fs  %s" % (bug, strategy, "yes" if found else "NO",
+            print("%-25s %-8s %-8s %6.2fs  %s" % (bug, strategy, "yes" if found else "NO",
                                                  t, how), flush=True)
             if not found:
                 print("    " + line)
