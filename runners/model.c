@@ -1186,13 +1186,14 @@ static bool follow_link(struct chk *c, struct wst s, mref link)
 /* A child found (or not) in s.cur under @name. */
 static bool lookup_child(struct chk *c, struct wst s, int name, bool final)
 {
-	const struct mcell *cells[2] = { cell_of(&O(c->m, s.cur)->child[name]) };
+	const struct mcell *cells[1];
 	uint64_t v[MAXCAND];
 	struct seen sn = { .n = 0 };
 	int n, i;
 
 	if (name < 0)
 		return emit(c, -ENOENT, 0, s.t);
+	cells[0] = cell_of(&O(c->m, s.cur)->child[name]);
 	n = candidates(c, &s, cells, 1, v, MAXCAND);
 	for (i = 0; i < n; i++) {
 		uint32_t x;
