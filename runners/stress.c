@@ -43,6 +43,7 @@
 #define MAX_MOUNTS	6
 #define POPULATION	48		/* entries the writer keeps around */
 #define HANG_SECONDS	10
+#define READER_STACK	(64u << 20)	/* bytes: address space, touched only as needed */
 #define STR_(x)		#x
 #define STR(x)		STR_(x)
 
@@ -1128,6 +1129,7 @@ static int teardown_check(struct stress *st)
 static int stress_round(struct stress *st)
 {
 	pthread_t wt, *rt = calloc((size_t)st->readers, sizeof(*rt));
+	pthread_attr_t attr;
 	struct reader *rd = calloc((size_t)st->readers, sizeof(*rd));
 	struct writer w = { .st = st, .rng = st->seed * 2 + 1 + (uint64_t)st->rounds * 0x9e3779b9 };
 	struct nb_ctx *ctx;
@@ -1174,9 +1176,14 @@ static int stress_round(struct stress *st)
 	}
 	if (pthread_create(&wt, NULL, writer_main, &w))
 		return -EAGAIN;
+	/* a check of a long window recurses deep, with arrays of MODEL_WINDOW
+	 * versions in its frames: room to spare, in the sanitized builds too */
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, READER_STACK);
 	for (i = 0; i < st->readers; i++)
-		if (pthread_create(&rt[i], NULL, reader_main, &rd[i]))
+		if (pthread_create(&rt[i], &attr, reader_main, &rd[i]))
 			return -EAGAIN;
+	pthread_attr_destroy(&attr);
 	supervise(st);
 	pthread_join(wt, NULL);
 	for (i = 0; i < st->readers; i++) {
