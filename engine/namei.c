@@ -1827,11 +1827,11 @@ static int walk_ancestors_rcu(const struct path *start, const struct path *root,
 		}
 		if (unlikely(IS_ROOT(p.dentry)))
 			break;
+		/* a rename of the child now must fail the recheck below */
+		debug_delay();
 		parent = d_parent(p.dentry);
 		debug_check_magic(parent, &parent->d_magic, DENTRY_MAGIC, "dentry",
 				  "walk_ancestors_rcu");
-		/* a rename of the child now must fail the recheck below */
-		debug_delay();
 		pseq = read_seqcount_begin(&parent->d_seq);
 		/* the child still had this parent when we sampled the parent */
 		if (!zoo(ANCESTORS_NO_RECHECK) && read_seqcount_retry(&p.dentry->d_seq, seq))
