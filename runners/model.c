@@ -936,50 +936,67 @@ static uint64_t moved_after(const struct chk *c, mref x, uint64_t t)
 }
 
 /*
- * attrs_held - did @st's link count and size hold for @x at a version of
- * [@lo, @hi]?  Returns the attributes that did not (BAD_*), 0 if both did.
- * Each is judged on its own: stat copies them one by one, with no lock
- * against the change that makes them.  A version whose change may have
- * been under way (any but the window's first) offers what the change left
- * behind, what it took in passing, and what it found.  Global is atomic:
- * the values at its one version (c->s0).  Copied under RCU (@rcu), they
- * were validated by x's d_seq: no later than the change that moved x.
+ * attrs_from - by which version of [@lo, @hi] had each of @st's link count
+ * and size held for @x?  Returns the earliest version by which both had
+ * (a step that follows the copy is no earlier), NO_VERSION if one never
+ * did; *@bad: the attributes that never did (BAD_*).  Each is judged on
+ * its own: stat copies them one by one, with no lock against the change
+ * that makes them.  A version whose change may have been under way (any
+ * but the window's first) offers what the change left behind, what it
+ * took in passing, and what it found.  Global is atomic: the values at
+ * its one version (c->s0).  Copied under RCU (@rcu), they were validated
+ * by x's d_seq: no later than the change that moved x.
  */
-static int attrs_held(struct chk *c, mref x, const struct nb_kstat *st, uint64_t lo,
-		      uint64_t hi, bool rcu)
+static uint64_t attrs_from(struct chk *c, mref x, const struct nb_kstat *st, uint64_t lo,
+			   uint64_t hi, bool rcu, int *bad)
 {
 	const struct mobj *o = O(c->m, x);
 	const struct mcell *cell = cell_of(o->type == MT_DIR ? &o->attr : &o->where);
-	int bad = BAD_NLINK | BAD_SIZE;
 	struct msnap s;
 	uint32_t k;
 
-	if (c->r->attrs_unknown)
-		return 0;
+	*bad = BAD_NLINK | BAD_SIZE;
+	if (c->r->attrs_unknown) {
+		*bad = 0;
+		return lo;
+	}
 	if (c->mode == CHECK_ATOMIC)
 		lo = hi = c->s0;
 	else if (rcu && moved_after(c, x, lo) < hi)
 		hi = moved_after(c, x, lo);
 	if (!cell) {
 		c->lost = true;
-		return bad;
+		return NO_VERSION;
 	}
 	cell_snapshot(cell, &s);
 	/* a change the lookup began after was complete: what it left only */
-	if (!attrs_match(o, &s, lo, st, c->mode == CHECK_ATOMIC || lo <= c->r->s0, &bad)) {
+	if (!attrs_match(o, &s, lo, st, c->mode == CHECK_ATOMIC || lo <= c->r->s0, bad)) {
 		c->lost = true;
-		return bad;
+		return NO_VERSION;
 	}
-	if (c->mode == CHECK_ATOMIC)
-		return bad;
-	if (lo > c->r->s0)
-		attrs_match(o, &s, lo - 1, st, true, &bad);
-	for (k = snap_first(&s); k < s.n && bad; k++) {
+	if (c->mode != CHECK_ATOMIC && lo > c->r->s0)
+		attrs_match(o, &s, lo - 1, st, true, bad);
+	if (!*bad || c->mode == CHECK_ATOMIC)
+		return *bad ? NO_VERSION : lo;
+	for (k = snap_first(&s); k < s.n; k++) {
 		uint64_t v = s.ver[k % MODEL_HISTORY];
 
-		if (v > lo && v <= hi)
-			attrs_match(o, &s, v, st, false, &bad);
+		if (v <= lo || v > hi)
+			continue;
+		attrs_match(o, &s, v, st, false, bad);
+		if (!*bad)
+			return v;
 	}
+	return NO_VERSION;
+}
+
+/* Did @st's attributes hold for @x in [@lo, @hi]?  The ones that did not (BAD_*). */
+static int attrs_held(struct chk *c, mref x, const struct nb_kstat *st, uint64_t lo,
+		      uint64_t hi, bool rcu)
+{
+	int bad;
+
+	attrs_from(c, x, st, lo, hi, rcu, &bad);
 	return bad;
 }
 
@@ -1525,36 +1542,32 @@ static int ancestor_cells(struct chk *c, mref x, const struct mcell **cells)
 /* List element @i is @x, reached by version @t: can the rest follow? */
 static bool ancestors_from(struct chk *c, int i, mref x, uint64_t t)
 {
-	const struct mcell *cells[10];
+	const struct mcell *cells[9];
 	uint64_t v[MAXCAND];
 	struct wst s;
-	int n, k;
+	int n, k, bad;
 
 	if (++c->nodes > NODE_LIMIT) {
 		c->gave_up = true;
 		return false;
 	}
 	memset(&s, 0, sizeof(s));
-	s.t = t;
+	/* x's attributes were copied once the walk got there, and the step
+	 * up follows the copy: from the version by which they held */
+	s.t = attrs_from(c, x, &c->r->anc[i], t, c->w, false, &bad);
+	if (s.t == NO_VERSION)
+		return false;
 	s.fixed = c->mode == CHECK_ATOMIC ? t : NO_VERSION;
-	n = ancestor_cells(c, x, cells);
-	/* the step may wait for the attributes it copied first */
-	cells[n++] = cell_of(&O(c->m, x)->attr);
-	n = candidates(c, &s, cells, n, v, MAXCAND);
+	n = candidates(c, &s, cells, ancestor_cells(c, x, cells), v, MAXCAND);
 	for (k = 0; k < n; k++) {
 		mref up = ancestor_step(c, x, v[k]);
 
 		if (i + 1 == c->r->nanc) {
-			/* the list ends where the walk stops; x's attributes
-			 * were copied any time after it got there */
-			if (!up && !attrs_held(c, x, &c->r->anc[i], t, c->w, false))
-				return true;
+			if (!up)
+				return true;	/* the list ends where the walk stops */
 			continue;
 		}
-		/* ... and before it stepped up */
-		if (up && same_obj(c, up, &c->r->anc[i + 1]) &&
-		    !attrs_held(c, x, &c->r->anc[i], t, v[k], false) &&
-		    ancestors_from(c, i + 1, up, v[k]))
+		if (up && same_obj(c, up, &c->r->anc[i + 1]) && ancestors_from(c, i + 1, up, v[k]))
 			return true;
 	}
 	return false;
@@ -1588,7 +1601,8 @@ static void changes_between(struct chk *c, const struct mcell *cell, uint64_t lo
  * attributes were copied before that, and the mount table did not change
  * (c->w: the end of the walk's mount epoch).  So the parent is the one
  * x's place named when x was reached, and the walk may sample it at any
- * version before x moved: that version is where the parent must then
+ * version from the copy of x's attributes until the change that moved x
+ * (before its write section): that version is where the parent must then
  * stay, in turn.  Past a mount crossing (x a filesystem's root) the
  * mountpoint's place is sampled at the crossing, any time after @t.
  */
@@ -1597,15 +1611,19 @@ static void changes_between(struct chk *c, const struct mcell *cell, uint64_t lo
 static bool ancestors_rcu_from(struct chk *c, int i, mref x, uint64_t t)
 {
 	const struct lookup_record *r = c->r;
-	uint64_t starts[ANC_CHOICES], land[ANC_CHOICES];
+	uint64_t starts[ANC_CHOICES], land[ANC_CHOICES], e;
 	mref y = x == c->m->root ? 0 : x;
-	int ns = 0, a;
+	int ns = 0, a, bad;
 	uint32_t w;
 
 	if (++c->nodes > NODE_LIMIT) {
 		c->gave_up = true;
 		return false;
 	}
+	/* x's attributes, copied and validated before the walk goes on */
+	e = attrs_from(c, x, &r->anc[i], t, c->w, true, &bad);
+	if (e == NO_VERSION)
+		return false;
 	while (y && O(c->m, y)->fsroot) {
 		/* choose_mountpoint_rcu(): constant within the mount epoch */
 		if (!get(c, cell_of(&O(c->m, y)->mountpoint), t, &w))
@@ -1613,33 +1631,35 @@ static bool ancestors_rcu_from(struct chk *c, int i, mref x, uint64_t t)
 		y = !w || w == c->m->root ? 0 : w;
 	}
 	if (!y)		/* the walk stops at x: the list must too */
-		return i + 1 == r->nanc && !attrs_held(c, x, &r->anc[i], t, c->w, true);
+		return i + 1 == r->nanc;
 	if (i + 1 == r->nanc)
 		return false;
-	starts[ns++] = t;
+	starts[ns++] = e;
 	if (y != x)
-		changes_between(c, cell_of(&O(c->m, y)->where), t, c->w, starts, &ns, ANC_CHOICES);
+		changes_between(c, cell_of(&O(c->m, y)->where), e, c->w, starts, &ns, ANC_CHOICES);
 	for (a = 0; a < ns; a++) {
-		uint64_t end = moved_after(c, y, starts[a]);
+		/* y's place: x's since it was reached, or from the crossing */
+		uint64_t at = y == x ? t : starts[a], end = moved_after(c, y, at);
 		mref up;
 		int nl = 0, b;
 
-		if (!get(c, cell_of(&O(c->m, y)->where), starts[a], &w))
+		if (!get(c, cell_of(&O(c->m, y)->where), at, &w))
 			return false;
 		up = WHERE_PARENT(w);
 		if (!same_obj(c, up, &r->anc[i + 1]))
 			continue;
-		/* the parent's d_seq sampled before y moved, and within the epoch */
-		end = end == NO_VERSION || end > c->w ? c->w : end - 1;
+		/* the parent's d_seq sampled no later than the change that
+		 * moved y (before its write section), within the epoch */
+		if (end > c->w)
+			end = c->w;
+		if (starts[a] > end)
+			continue;
 		land[nl++] = starts[a];
 		if (!O(c->m, up)->fsroot)
 			changes_between(c, cell_of(&O(c->m, up)->where), starts[a], end, land, &nl,
 					ANC_CHOICES);
-		/* ... or after x's attributes, copied first, took their values */
-		changes_between(c, cell_of(&O(c->m, x)->attr), starts[a], end, land, &nl, ANC_CHOICES);
 		for (b = 0; b < nl; b++)
-			if (!attrs_held(c, x, &r->anc[i], t, land[b], true) &&
-			    ancestors_rcu_from(c, i + 1, up, land[b]))
+			if (ancestors_rcu_from(c, i + 1, up, land[b]))
 				return true;
 	}
 	return false;

@@ -685,6 +685,27 @@ static void test_ancestors_rcu_hand_over_hand(void)
 	r.anc[2] = (struct nb_kstat){ .dev = 1, .ino = 1, .nlink = 5, .size = 100 };
 	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);
 	done();
+
+	/* a leaves c, c gains d (its attributes as before), then c moves:
+	 * only the order of the moves refuses "a, c, /" in RCU mode */
+	fresh();
+	s = mk(M.root, NAME_S, MT_DIR);
+	c = mk(s, NAME_C, MT_DIR);
+	a = mk(c, NAME_A, MT_DIR);		/* c: 3 links, 60 bytes */
+	b = mk(M.root, NAME_B, MT_DIR);
+	s0 = now();
+	CHANGE(model_rename(&M, c, NAME_A, b, NAME_A));		/* /b/a = a */
+	mk(c, NAME_D, MT_DIR);					/* c: 3, 60 again */
+	CHANGE(model_rename(&M, s, NAME_C, M.root, NAME_O));	/* /o = c */
+	r = rec(LK_ANCESTORS, "/s/c/a", s0);
+	r.nanc = 3;
+	r.anc[0] = (struct nb_kstat){ .dev = 1, .ino = M.obj[a].ino, .nlink = 2, .size = 40 };
+	r.anc[1] = (struct nb_kstat){ .dev = 1, .ino = M.obj[c].ino, .nlink = 3, .size = 60 };
+	r.anc[2] = (struct nb_kstat){ .dev = 1, .ino = 1, .nlink = 5, .size = 100 };
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);
+	r.anc_rcu = true;
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_VIOLATION);
+	done();
 }
 
 /*
