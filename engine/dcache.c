@@ -284,9 +284,6 @@ void __d_drop(struct dentry *dentry)
 {
 	if (!d_unhashed(dentry)) {
 		___d_drop(dentry);
-		/* unhashed, samples not yet stale: a walker may still validate
-		 * what it found before the drop (it held then) */
-		debug_delay();
 		write_seqcount_invalidate(&dentry->d_seq);
 	}
 }
