@@ -16,6 +16,8 @@
 #                      in the plain, ASan and TSan builds (DURATION=SEC, SEED=N)
 #   make zoo           every bug of the zoo against the stress test: a table of
 #                      bug, strategy, detected, time and how (ZOO_SECONDS=30)
+#   make soak          stress over seeds, strategies, builds and reader counts until
+#                      HOURS=N (1) are up or a run fails (results/soak-<UTC time>/)
 #   make fuzz          fuzz the sh language and the path walk: make fuzz SECONDS=600
 #   make bench         the engine against the hardware and the kernel: a table, the
 #                      targets with PASS/FAIL, results/bench-<UTC time>.json (QUICK=1)
@@ -81,7 +83,7 @@ SECONDS     ?= 60
 TSAN_BUILD  := build/tsan
 TSAN_BIN    := bin/nameibench-tsan
 
-.PHONY: all check conformance unit asan tsan zoo-build fuzz-build fuzz stress zoo bench report clean help
+.PHONY: all check conformance unit asan tsan zoo-build fuzz-build fuzz stress zoo soak bench report clean help
 
 all: $(BIN)
 
@@ -182,6 +184,12 @@ stress: $(BIN) asan tsan
 
 zoo: zoo-build
 	$(PYTHON) tests/zoo.py --nameibench $(ZOO_BIN) --seconds $(ZOO_SECONDS) --seed $(SEED)
+
+HOURS ?= 1
+
+soak: $(BIN) asan tsan
+	$(PYTHON) tests/soak.py --hours $(HOURS) --seed $(SEED) --build plain=$(BIN) \
+		--build asan=$(ASAN_BIN) --build tsan=$(TSAN_BIN)
 
 bench: $(BIN)
 	@scripts/deps.sh bench

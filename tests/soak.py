@@ -11,7 +11,7 @@ readers that cycles through 1, 2, the PU count and four times the PU count
 (more readers than PUs makes lookups' windows long, which is where a
 checker's history runs short).  The first run that does not pass stops the
 soak: its whole output is kept in DIR/failure-<run>.txt and the exit status
-is 1.  Every run's verdict goes to DIR/runs.jsonl as it finishes, and
+is 1; so does a run that left a lookup unchecked.  Every run's verdict goes to DIR/runs.jsonl as it finishes, and
 DIR/soak.json sums them: runs, CPU-hours (the children's user and system
 time), lookups checked, lookups left unchecked, changes, violations.
 """
@@ -64,7 +64,8 @@ def one_run(binary, strategy, readers, seed, seconds):
         (after.children_system - before.children_system)
     m = next((VERDICT.match(l) for l in p.stdout.splitlines() if VERDICT.match(l)), None)
     counts = tuple(int(m.group(i)) for i in (2, 3, 4)) if m else (0, 0, 0)
-    return p.returncode == 0 and m is not None, counts, cpu, p.stdout
+    # a lookup the oracle could not judge is a failure of the soak too
+    return p.returncode == 0 and m is not None and counts[1] == 0, counts, cpu, p.stdout
 
 
 def pus():
