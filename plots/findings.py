@@ -29,11 +29,16 @@ COLLAPSE_EFFICIENCY = 0.5   # under half of linear scaling is a collapse
 
 
 def pct_est(e):
-    return "%s%% [%s, %s]" % tuple(pct_shown(100 * x) for x in (e.value, e.lo, e.hi))
+    """The estimate whole; its interval's ends as pct_shown() keeps them."""
+    return "%.0f%% [%s, %s]" % (100 * e.value, pct_shown(100 * e.lo), pct_shown(100 * e.hi))
 
 
 def x_est(e):
-    return "%sx [%s, %s]" % (num(e.value), num(e.lo), num(e.hi))
+    return "%sx [%s, %s]" % (plain(e.value), num(e.lo), num(e.hi))
+
+
+def plain(x):
+    return "%.3g" % x if x < 100 else "%.0f" % x
 
 
 def pct_shown(x):
