@@ -781,8 +781,8 @@ int model_path(const struct model *m, mref obj, char *buf, size_t n)
 
 #define MAXFRAMES	48
 #define MAXLINKS	40		/* MAXSYMLINKS */
-#define NODE_LIMIT	10000000	/* steps a check may search: far more than any window
-				 * of MODEL_WINDOW versions has needed */
+#define NODE_LIMIT	10000000	/* steps a check may search: with the memo, far more
+				 * than the states of any window of MODEL_WINDOW versions */
 #define NO_VERSION	UINT64_MAX
 #define MAX_OUTCOMES	8
 #define ATOMIC_WINDOW	MODEL_WINDOW	/* the most versions an atomic check tries */
@@ -810,6 +810,7 @@ struct chk {
 	int nout;
 	bool more;			/* collecting: outcomes past MAX_OUTCOMES */
 	long nodes;
+	struct memo *memo;		/* searches that failed (allocated once needed) */
 	bool gave_up, lost;
 	/* not collecting: where an outcome goes instead (an ancestor walk
 	 * continues up, a stat_in_root's root starts the scoped walk) */
@@ -828,6 +829,142 @@ struct wst {
 };
 
 static bool walk_on(struct chk *c, struct wst s);
+
+/*
+ * The memo - a search state that failed once fails again: the walk from a
+ * state is a function of that state and of the check's context (its window,
+ * its root, what an outcome is handed to).  Different choices often lead
+ * back to one state (a component that changed at several versions, each
+ * leaving the next step the same), and without the memo the search is
+ * exponential in the path's length where it need only be linear in the
+ * states: a window of a few hundred versions over a deep path ran past
+ * NODE_LIMIT in about one lookup in two million.  The keys are kept whole,
+ * never a hash alone, so a hit is never a false failure.  Only searches
+ * past MEMO_AFTER steps use it: most checks take a few dozen.
+ */
+#define MEMO_AFTER	256
+#define MEMO_KEY	(10 + MAXFRAMES)	/* words: context, state, frames */
+
+struct memo {
+	uint32_t *slot;			/* open addressing: 1 + a key's offset, 0: empty */
+	size_t nslot, used;
+	uint64_t *keys;			/* each key: its length, then its words */
+	size_t len, cap;
+};
+
+static uint64_t memo_hash(const uint64_t *k, int n)
+{
+	uint64_t h = 0x9e3779b97f4a7c15ull;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		h ^= k[i];
+		h *= 0xff51afd7ed558ccdull;
+		h ^= h >> 32;
+	}
+	return h;
+}
+
+static bool memo_grow(struct memo *mm)
+{
+	size_t n = mm->nslot ? 2 * mm->nslot : 1024, i, j;
+	uint32_t *slot = calloc(n, sizeof(*slot));
+
+	if (!slot)
+		return false;
+	for (i = 0; i < mm->nslot; i++) {
+		const uint64_t *k;
+
+		if (!mm->slot[i])
+			continue;
+		k = mm->keys + mm->slot[i] - 1;
+		for (j = memo_hash(k + 1, (int)k[0]) & (n - 1); slot[j]; j = (j + 1) & (n - 1))
+			;
+		slot[j] = mm->slot[i];
+	}
+	free(mm->slot);
+	mm->slot = slot;
+	mm->nslot = n;
+	return true;
+}
+
+/* Has the key @k[0..n) failed before?  If not and @add, remember it has. */
+static bool memo_find(struct chk *c, const uint64_t *k, int n, bool add)
+{
+	struct memo *mm = c->memo;
+	size_t j;
+
+	if (!mm) {
+		if (!add || !(mm = c->memo = calloc(1, sizeof(*mm))))
+			return false;
+	}
+	if (add && 2 * (mm->used + 1) > mm->nslot && !memo_grow(mm))
+		return false;		/* not remembered: only searched again */
+	if (!mm->nslot)
+		return false;
+	for (j = memo_hash(k, n) & (mm->nslot - 1); mm->slot[j]; j = (j + 1) & (mm->nslot - 1)) {
+		const uint64_t *e = mm->keys + mm->slot[j] - 1;
+
+		if (e[0] == (uint64_t)n && !memcmp(e + 1, k, (size_t)n * sizeof(*k)))
+			return true;
+	}
+	if (!add)
+		return false;
+	if (mm->len + (size_t)n + 1 > mm->cap) {
+		size_t cap = mm->cap ? 2 * mm->cap : 16384;
+		uint64_t *keys;
+
+		while (cap < mm->len + (size_t)n + 1)
+			cap *= 2;
+		if (cap > UINT32_MAX || !(keys = realloc(mm->keys, cap * sizeof(*keys))))
+			return false;
+		mm->keys = keys;
+		mm->cap = cap;
+	}
+	mm->slot[j] = (uint32_t)(mm->len + 1);
+	mm->keys[mm->len] = (uint64_t)n;
+	memcpy(mm->keys + mm->len + 1, k, (size_t)n * sizeof(*k));
+	mm->len += (size_t)n + 1;
+	mm->used++;
+	return false;
+}
+
+static void chk_fini(struct chk *c)
+{
+	if (c->memo) {
+		free(c->memo->slot);
+		free(c->memo->keys);
+		free(c->memo);
+		c->memo = NULL;
+	}
+}
+
+/* The check's context: what else a search's outcome depends on. */
+static int memo_context(const struct chk *c, uint64_t *k, uint64_t tag)
+{
+	k[0] = tag;
+	k[1] = c->s0;
+	k[2] = c->w;
+	k[3] = (uint64_t)c->scoped_root | (uint64_t)c->collect << 32 | (uint64_t)c->strong << 33 |
+	       (uint64_t)c->follow_last << 34 | (uint64_t)c->want_dir_start << 35;
+	k[4] = (uint64_t)(uintptr_t)c->land;
+	return 5;
+}
+
+/* walk_on()'s key: the context, and the whole walk state. */
+static int walk_key(const struct chk *c, const struct wst *s, uint64_t *k)
+{
+	int n = memo_context(c, k, 1), i;
+
+	k[n++] = (uint64_t)s->cur | (uint64_t)s->rel << 32;
+	k[n++] = s->t;
+	k[n++] = s->fixed;
+	k[n++] = (uint64_t)(uint32_t)s->links | (uint64_t)s->follow << 32 |
+		 (uint64_t)s->want_dir << 33 | (uint64_t)s->nframes << 40;
+	for (i = 0; i < s->nframes; i++)
+		k[n++] = (uint64_t)(uintptr_t)s->frame[i];
+	return n;
+}
 
 static bool same_answer(const struct chk *c, int err, mref obj)
 {
@@ -1437,16 +1574,12 @@ static bool finish(struct chk *c, struct wst s)
 	return emit(c, 0, s.cur, s.t);
 }
 
-static bool walk_on(struct chk *c, struct wst s)
+static bool walk_step(struct chk *c, struct wst s)
 {
 	const char *p, *comp;
 	size_t len;
 	bool final, slash;
 
-	if (++c->nodes > NODE_LIMIT) {
-		c->gave_up = true;
-		return false;
-	}
 	while (s.nframes) {
 		p = s.frame[s.nframes - 1];
 		while (*p == '/')
@@ -1477,6 +1610,28 @@ static bool walk_on(struct chk *c, struct wst s)
 		s.want_dir = true;
 	}
 	return lookup_child(c, s, model_name_index(comp, len), final);
+}
+
+/* The walk from state @s: does it give the lookup's answer? */
+static bool walk_on(struct chk *c, struct wst s)
+{
+	uint64_t key[MEMO_KEY];
+	int nk = 0;
+
+	if (c->nodes > MEMO_AFTER) {
+		nk = walk_key(c, &s, key);
+		if (memo_find(c, key, nk, false))
+			return false;
+	}
+	if (++c->nodes > NODE_LIMIT) {
+		c->gave_up = true;
+		return false;
+	}
+	if (walk_step(c, s))
+		return true;
+	if (nk)
+		memo_find(c, key, nk, true);
+	return false;
 }
 
 static bool start(struct chk *c, const char *path, uint64_t t)
@@ -1539,18 +1694,54 @@ static int ancestor_cells(struct chk *c, mref x, const struct mcell **cells)
 	return n;
 }
 
+/* An ancestor search's key: which search, the list element, the object, the version. */
+static int ancestor_key(const struct chk *c, uint64_t tag, int i, mref x, uint64_t t, uint64_t *k)
+{
+	int n = memo_context(c, k, tag);
+
+	k[n++] = (uint64_t)(uint32_t)i | (uint64_t)x << 32;
+	k[n++] = t;
+	return n;
+}
+
+static bool ancestors_step(struct chk *c, int i, mref x, uint64_t t);
+static bool ancestors_rcu_step(struct chk *c, int i, mref x, uint64_t t);
+
+/* ancestors_from(), or ancestors_rcu_from() if @rcu, through the memo. */
+static bool ancestors_memo(struct chk *c, bool rcu, int i, mref x, uint64_t t)
+{
+	uint64_t key[MEMO_KEY];
+	int nk = 0;
+
+	if (c->nodes > MEMO_AFTER) {
+		nk = ancestor_key(c, rcu ? 3 : 2, i, x, t, key);
+		if (memo_find(c, key, nk, false))
+			return false;
+	}
+	if (++c->nodes > NODE_LIMIT) {
+		c->gave_up = true;
+		return false;
+	}
+	if (rcu ? ancestors_rcu_step(c, i, x, t) : ancestors_step(c, i, x, t))
+		return true;
+	if (nk)
+		memo_find(c, key, nk, true);
+	return false;
+}
+
 /* List element @i is @x, reached by version @t: can the rest follow? */
 static bool ancestors_from(struct chk *c, int i, mref x, uint64_t t)
+{
+	return ancestors_memo(c, false, i, x, t);
+}
+
+static bool ancestors_step(struct chk *c, int i, mref x, uint64_t t)
 {
 	const struct mcell *cells[9];
 	uint64_t v[MAXCAND];
 	struct wst s;
 	int n, k, bad;
 
-	if (++c->nodes > NODE_LIMIT) {
-		c->gave_up = true;
-		return false;
-	}
 	memset(&s, 0, sizeof(s));
 	/* x's attributes were copied once the walk got there, and the step
 	 * up follows the copy: from the version by which they held */
@@ -1610,16 +1801,17 @@ static void changes_between(struct chk *c, const struct mcell *cell, uint64_t lo
 
 static bool ancestors_rcu_from(struct chk *c, int i, mref x, uint64_t t)
 {
+	return ancestors_memo(c, true, i, x, t);
+}
+
+static bool ancestors_rcu_step(struct chk *c, int i, mref x, uint64_t t)
+{
 	const struct lookup_record *r = c->r;
 	uint64_t starts[ANC_CHOICES], land[ANC_CHOICES], e;
 	mref y = x == c->m->root ? 0 : x;
 	int ns = 0, a, bad;
 	uint32_t w;
 
-	if (++c->nodes > NODE_LIMIT) {
-		c->gave_up = true;
-		return false;
-	}
 	/* x's attributes, copied and validated before the walk goes on */
 	e = attrs_from(c, x, &r->anc[i], t, c->w, true, &bad);
 	if (e == NO_VERSION)
@@ -2113,7 +2305,9 @@ static void describe_attrs(FILE *f, struct model *m, const struct lookup_record 
 	id.attrs_unknown = true;
 	chk_init(&c, m, &id, mode, w);
 	c.strong = strong;
-	if (!run_check(&c))
+	i = run_check(&c);
+	chk_fini(&c);
+	if (!i)
 		return;
 	fprintf(f, "  the identity is allowed, the attributes (link count, size) are not:"
 		" they must have held, by tmpfs's rules, from the step that found the object%s\n",
@@ -2152,11 +2346,13 @@ static void report(FILE *f, struct model *m, const struct lookup_record *r, enum
 	c.strong = strong;
 	c.collect = true;
 	run_check(&c);
+	chk_fini(&c);
 	describe_outcomes(f, m, &c, strong ? "under those rules" : "step by step");
 	if (strong) {
 		chk_init(&c, m, r, mode, w);
 		c.collect = true;
 		run_check(&c);
+		chk_fini(&c);
 		describe_outcomes(f, m, &c, "had it left RCU mode (each step on its own)");
 	}
 	describe_attrs(f, m, r, mode, w, strong);
@@ -2230,6 +2426,7 @@ enum check_result model_check(struct model *m, const struct lookup_record *r,
 	chk_init(&c, m, r, mode, w);
 	c.strong = r->rcu_complete && mode != CHECK_ATOMIC;
 	ok = run_check(&c);
+	chk_fini(&c);
 	if (!ok && !c.lost && !c.gave_up && out)
 		report(out, m, r, mode, w, c.strong);
 	if (ok)

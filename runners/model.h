@@ -65,9 +65,11 @@
  * first s0, and read by the writer after it published its last version,
  * each side with a full fence between (model_reader_begin, floor_scan):
  * a floor the writer misses belongs to a batch whose s0s are no older
- * than what it had published.  A check that still gives up (a search of
- * NODE_LIMIT steps, an ancestor list past MODEL_ANCESTORS) is counted as
- * unchecked: none has been seen.
+ * than what it had published.  The search remembers the states it ruled
+ * out, so its steps grow with the states a window has, not with the ways
+ * of reaching them.  A check that still gives up (a search of NODE_LIMIT
+ * steps, an ancestor list past MODEL_ANCESTORS) is counted as unchecked,
+ * and a run that has one fails.
  *
  * Readers take no lock: the writer changes a cell inside that cell's own
  * sequence count (a reader that raced retries), objects never move (their

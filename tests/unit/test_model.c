@@ -794,6 +794,44 @@ static void test_history_lost(void)
 	done();
 }
 
+/*
+ * A search that comes back to one state by many choices: /a/b/.. thirty
+ * times over while b is renamed away and back, each return a stretch the
+ * strong rules must try on its own.  The choices multiply to tens of
+ * millions of walks (past the search's limit: the lookup went unchecked,
+ * one in two million under stress); the states they pass through are a
+ * few hundred, and the checker must judge the lookup either way.
+ */
+static void test_search_revisits_states(void)
+{
+	char path[256] = "/a/b";
+	mref a, b, g;
+	uint64_t s0;
+	int i;
+	struct lookup_record r;
+
+	fresh();
+	a = mk(M.root, NAME_A, MT_DIR);
+	b = mk(a, NAME_B, MT_DIR);
+	g = mk(M.root, NAME_C, MT_REG);
+	s0 = now();
+	for (i = 0; i < MODEL_HISTORY_SMALL / 2 - 1; i++) {
+		CHANGE(model_rename(&M, a, NAME_B, a, NAME_C));
+		CHANGE(model_rename(&M, a, NAME_C, a, NAME_B));
+	}
+	for (i = 0; i < 30; i++)
+		strcat(path, "/../b");
+	r = rec(LK_STAT, path, s0);
+	r.rcu_complete = true;
+	answer(&r, g);		/* never the answer: every choice must be ruled out */
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_VIOLATION);
+	answer(&r, b);
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);
+	r.err = -ENOENT;	/* b away at the last step */
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);
+	done();
+}
+
 int main(void)
 {
 	check_suite = "model";
@@ -815,5 +853,6 @@ int main(void)
 	RUN(test_ancestor_attributes_before_the_step);
 	RUN(test_attribute_report);
 	RUN(test_history_lost);
+	RUN(test_search_revisits_states);
 	return CHECK_DONE();
 }
