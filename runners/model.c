@@ -2050,6 +2050,8 @@ static bool check_in_root(struct chk *c)
 	ok = start(&rw.rc, c->r->root, rw.rc.s0);
 	c->lost |= rw.rc.lost;
 	c->gave_up |= rw.rc.gave_up;
+	if (rw.rc.memo != c->memo)
+		chk_fini(&rw.rc);	/* the root walk's own: c's is c's to free */
 	return ok;
 }
 

@@ -829,6 +829,15 @@ static void test_search_revisits_states(void)
 	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);
 	r.err = -ENOENT;	/* b away at the last step */
 	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);
+	/* the same walk scoped to /a (its root found by a walk of its own) */
+	r = rec(LK_IN_ROOT, path + 3, s0);
+	r.root = "/a";
+	r.rcu_complete = true;
+	answer(&r, g);
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_VIOLATION);
+	CHECK_EQ(check(&r, CHECK_ATOMIC), CHECK_VIOLATION);	/* a root walk per version */
+	answer(&r, b);
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);
 	done();
 }
 
