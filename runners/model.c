@@ -1093,6 +1093,8 @@ static uint64_t attrs_from(struct chk *c, mref x, const struct nb_kstat *st, uin
 	uint32_t k;
 
 	*bad = BAD_NLINK | BAD_SIZE;
+	if (lo > hi)
+		return NO_VERSION;	/* copied no later than @hi, reached after it */
 	if (c->r->attrs_unknown) {
 		*bad = 0;
 		return lo;
@@ -1694,6 +1696,26 @@ static int ancestor_cells(struct chk *c, mref x, const struct mcell **cells)
 	return n;
 }
 
+/*
+ * handed_over_by - the latest version at which list element @i can have
+ * been copied: the walk handed it to its callback before the callback
+ * read the published version (after a full fence, as s1 is read), so the
+ * copy saw that version or the change in flight then (model_window_end).
+ * It bounds when the walk stood on the element, which is what shows a walk
+ * up that misses its child's move with no other change to betray it: the
+ * child left its parent after the walk was on it, and the walk still
+ * names the parent it moved to.
+ */
+static uint64_t handed_over_by(struct chk *c, int i)
+{
+	uint64_t by = c->r->anc_by[i];
+
+	if (!by)
+		return c->w;
+	by = model_window_end((struct model *)c->m, by);
+	return by < c->w ? by : c->w;
+}
+
 /* An ancestor search's key: which search, the list element, the object, the version. */
 static int ancestor_key(const struct chk *c, uint64_t tag, int i, mref x, uint64_t t, uint64_t *k)
 {
@@ -1745,7 +1767,7 @@ static bool ancestors_step(struct chk *c, int i, mref x, uint64_t t)
 	memset(&s, 0, sizeof(s));
 	/* x's attributes were copied once the walk got there, and the step
 	 * up follows the copy: from the version by which they held */
-	s.t = attrs_from(c, x, &c->r->anc[i], t, c->w, false, &bad);
+	s.t = attrs_from(c, x, &c->r->anc[i], t, handed_over_by(c, i), false, &bad);
 	if (s.t == NO_VERSION)
 		return false;
 	s.fixed = c->mode == CHECK_ATOMIC ? t : NO_VERSION;
@@ -1813,7 +1835,7 @@ static bool ancestors_rcu_step(struct chk *c, int i, mref x, uint64_t t)
 	uint32_t w;
 
 	/* x's attributes, copied and validated before the walk goes on */
-	e = attrs_from(c, x, &r->anc[i], t, c->w, true, &bad);
+	e = attrs_from(c, x, &r->anc[i], t, handed_over_by(c, i), true, &bad);
 	if (e == NO_VERSION)
 		return false;
 	while (y && O(c->m, y)->fsroot) {
@@ -2043,6 +2065,10 @@ static bool check_in_root(struct chk *c)
 	rw.rc.follow_last = true;
 	rw.rc.want_dir_start = true;
 	rw.rc.land = land_root;
+	/* a memo of its own: what the root walk rules out depends on the
+	 * scoped walk's window (c->s0, c->w, one mount epoch), which its keys
+	 * do not hold; it lives for this epoch's root walk only */
+	rw.rc.memo = NULL;
 	if (c->mode != CHECK_ATOMIC) {
 		rw.rc.s0 = c->r->s0;
 		rw.rc.w = c->w_full;
@@ -2050,8 +2076,7 @@ static bool check_in_root(struct chk *c)
 	ok = start(&rw.rc, c->r->root, rw.rc.s0);
 	c->lost |= rw.rc.lost;
 	c->gave_up |= rw.rc.gave_up;
-	if (rw.rc.memo != c->memo)
-		chk_fini(&rw.rc);	/* the root walk's own: c's is c's to free */
+	chk_fini(&rw.rc);
 	return ok;
 }
 
@@ -2127,8 +2152,14 @@ static void describe_answer(FILE *f, const struct lookup_record *r)
 	}
 	if (r->kind == LK_ANCESTORS) {
 		fprintf(f, "ancestors");
-		for (i = 0; i < r->nanc; i++)
+		for (i = 0; i < r->nanc; i++) {
 			fprintf(f, " %u:%" PRIu64, r->anc[i].dev, r->anc[i].ino);
+			if (r->anc_by[i])	/* see handed_over_by() */
+				fprintf(f, " (by %" PRIu64 ")", r->anc_by[i] + 1);
+		}
+		if (r->nanc && r->anc_by[0])
+			fprintf(f, "\n  (by N: the walk had copied it by version N, the one in "
+				"flight when it was handed over)");
 		return;
 	}
 	fprintf(f, "%u:%" PRIu64 " (%s)", r->st.dev, r->st.ino, nb_type_name(r->st.type));

@@ -215,6 +215,10 @@ struct lookup_record {
 	int err;			/* the answer: 0 or -errno */
 	struct nb_kstat st;		/* ... and what it found */
 	struct nb_kstat anc[MODEL_ANCESTORS];
+	/* the version published when the walk handed anc[i] over (its
+	 * callback, after a full fence): what it copied of anc[i] held by
+	 * then, or by the change in flight then; 0: not recorded */
+	uint64_t anc_by[MODEL_ANCESTORS];
 	int nanc;			/* -1: more than MODEL_ANCESTORS */
 	uint64_t s0, s1;		/* the versions sampled before and after */
 	bool rcu_complete;		/* the walk never left RCU mode */

@@ -601,7 +601,8 @@ static void move_phase(struct writer *w)
 	struct entry a, b, c, d;
 	unsigned int r = pick(&w->rng, 10);
 
-	top_entry(w, &a, names, 4);
+	/* the moves between parents keep to /a and /b, where walks climb */
+	top_entry(w, &a, names, r < 3 || r >= 8 ? 4 : 2);
 	if (r < 3) {
 		top_entry(w, &b, names, 4);
 		op_rename(w, &a, &b, r < 2);
@@ -613,11 +614,11 @@ static void move_phase(struct writer *w)
 		return;
 	}
 	child_entry(w, &a, names[pick(&w->rng, 2)], &c);
-	top_entry(w, &b, names, 4);
-	if (r < 6 && is_dir(w, b.obj) && b.obj != a.obj) {
+	top_entry(w, &b, names, 2);
+	if (r < 8 && is_dir(w, b.obj) && b.obj != a.obj) {
 		child_entry(w, &b, names[pick(&w->rng, 2)], &d);
 		toggle_entry(w, &c, names[pick(&w->rng, 2)]);
-		op_rename(w, &c, &d, r < 5);
+		op_rename(w, &c, &d, r < 6);
 	} else {
 		toggle_entry(w, &a, c.name);
 	}
@@ -794,15 +795,17 @@ static void hot_path(uint64_t *rng, char *buf, size_t n, bool inside)
  * its d_seq, before it takes the next step from there, going down or (an
  * ancestor walk from three down) going up.
  */
-static void moving_path(uint64_t *rng, char *buf, size_t n, int k)
+static void moving_path(uint64_t *rng, char *buf, size_t n, int k, bool climb)
 {
 	static const char *const names[] = { "a", "b", "c", "d" };
 	int i;
 	size_t len = 0;
 
-	/* below the top, move_phase() moves and changes only "a" and "b" */
+	/* below the top, move_phase() moves and changes only "a" and "b",
+	 * and between parents only in /a and /b */
 	for (i = 0; i < k && len + 3 < n; i++)
-		len += (size_t)snprintf(buf + len, n - len, "/%s", names[pick(rng, i ? 2 : 4)]);
+		len += (size_t)snprintf(buf + len, n - len, "/%s",
+					names[pick(rng, i || climb ? 2 : 4)]);
 }
 
 /* A '..' chain out of /s/c/a or /s/c/b, for a walk rooted at /s. */
@@ -847,9 +850,19 @@ static void make_path(uint64_t *rng, char *buf, size_t n, bool scoped)
 		snprintf(buf + len, n - len, "/");
 }
 
+/*
+ * The ancestor walk's callback: each element, and the version published
+ * when the walk handed it over, which bounds when the walk stood on it.
+ */
+struct collect {
+	struct lookup_record *r;
+	struct model *m;
+};
+
 static int collect_ancestor(void *arg, const struct nb_kstat *st)
 {
-	struct lookup_record *r = arg;
+	struct collect *col = arg;
+	struct lookup_record *r = col->r;
 
 	if (!st) {
 		r->nanc = 0;		/* a restart: forget what was seen */
@@ -860,6 +873,11 @@ static int collect_ancestor(void *arg, const struct nb_kstat *st)
 		r->nanc = -1;
 		return 1;
 	}
+	/* what the walk read of this element before the call, before what
+	 * we read of the version; pairs with the writer's fences in
+	 * model_writer_busy() and model_publish(), as s1's does */
+	atomic_thread_fence(memory_order_seq_cst);
+	r->anc_by[r->nanc] = atomic_load_explicit(&col->m->published, memory_order_relaxed);
 	r->anc[r->nanc++] = *st;
 	return 0;
 }
@@ -903,7 +921,7 @@ static void one_lookup(struct reader *rd, struct lookup_record *r)
 				 * them, or climb from below them */
 		if (!pick(&rd->rng, 4))
 			break;
-		r->kind = k < 50 ? LK_STAT : k < 65 ? LK_LSTAT : LK_ANCESTORS;
+		r->kind = k < 35 ? LK_STAT : k < 50 ? LK_LSTAT : LK_ANCESTORS;
 		r->path = r->kind == LK_ANCESTORS ? rd->p->climb[pick(&rd->rng, PATHS)] :
 						    rd->p->moving[pick(&rd->rng, PATHS)];
 		break;
@@ -935,7 +953,8 @@ static void one_lookup(struct reader *rd, struct lookup_record *r)
 		r->err = s->stat_in_root(rd->ctx, r->root, r->path, &r->st);
 		break;
 	case LK_ANCESTORS:
-		r->err = s->ancestors(rd->ctx, r->path, collect_ancestor, r);
+		r->err = s->ancestors(rd->ctx, r->path, collect_ancestor,
+				      &(struct collect){ .r = r, .m = m });
 		break;
 	}
 	/* nothing the lookup saw comes after what s1 says; pairs with the
@@ -1218,8 +1237,8 @@ static int stress_round(struct stress *st)
 			hot_path(&rng, rd[i].p->hot[j], sizeof(rd[i].p->hot[j]), true);
 			attack_path(&rng, rd[i].p->attack[j], sizeof(rd[i].p->attack[j]));
 			moving_path(&rng, rd[i].p->moving[j], sizeof(rd[i].p->moving[j]),
-				    2 + (int)pick(&rng, 2));
-			moving_path(&rng, rd[i].p->climb[j], sizeof(rd[i].p->climb[j]), 3);
+				    2 + (int)pick(&rng, 2), false);
+			moving_path(&rng, rd[i].p->climb[j], sizeof(rd[i].p->climb[j]), 3, true);
 		}
 	}
 	if (pthread_create(&wt, NULL, writer_main, &w))

@@ -709,6 +709,53 @@ static void test_ancestors_rcu_hand_over_hand(void)
 }
 
 /*
+ * One move, and nothing else, under an ancestor walk of /s/c/a: c moves
+ * to /o (after a change in /s that was in flight when c was handed over).  "a, c, /" is a list that held once c had moved, so without a
+ * clock it passes; but the walk handed c to its callback before the move
+ * (anc_by), so it stood on c when c was still in /s, and a walk in RCU
+ * mode that kept hand over hand would have named /s (or restarted).
+ */
+static void test_ancestors_rcu_handed_over_before_a_move(void)
+{
+	mref s, c, a;
+	uint64_t s0, before;
+	struct lookup_record r;
+
+	fresh();
+	s = mk(M.root, NAME_S, MT_DIR);
+	c = mk(s, NAME_C, MT_DIR);
+	a = mk(c, NAME_A, MT_DIR);
+	s0 = before = now();
+	mk(s, NAME_E, MT_REG);			/* in flight when c is handed over */
+	CHANGE(model_rename(&M, s, NAME_C, M.root, NAME_O));	/* /o = c */
+	CHANGE(model_rename(&M, M.root, NAME_O, M.root, NAME_D));	/* then /d = c */
+	r = rec(LK_ANCESTORS, "/s/c/a", s0);
+	r.nanc = 3;
+	r.anc_rcu = true;
+	r.anc[0] = (struct nb_kstat){ .dev = 1, .ino = M.obj[a].ino, .nlink = 2, .size = 40 };
+	r.anc[1] = (struct nb_kstat){ .dev = 1, .ino = M.obj[c].ino, .nlink = 3, .size = 60 };
+	r.anc[2] = (struct nb_kstat){ .dev = 1, .ino = 1, .nlink = 4, .size = 80 };
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);		/* no clock: c in / */
+	r.anc_by[0] = r.anc_by[1] = before;	/* c handed over before the move */
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_VIOLATION);
+	r.anc_rcu = false;			/* step by step: a later step up */
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);
+	/* handed over after the move: c in / is what the walk saw */
+	r.anc_rcu = true;
+	r.anc_by[0] = r.anc_by[1] = before + 1;	/* the move in flight then */
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);
+	/* the walk before the move, as it must be */
+	r.anc_by[0] = r.anc_by[1] = r.anc_by[2] = r.anc_by[3] = before;
+	r.nanc = 4;
+	r.anc[2] = (struct nb_kstat){ .dev = 1, .ino = M.obj[s].ino, .nlink = 3, .size = 60 };
+	r.anc[3] = (struct nb_kstat){ .dev = 1, .ino = 1, .nlink = 3, .size = 60 };
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);
+	r.anc_by[3] = before - 2;	/* by a version before the walk began */
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_VIOLATION);
+	done();
+}
+
+/*
  * The stress failure that taught the ancestor check when a step is taken:
  * ancestors of "a/." while /a gains a subdirectory.  The walk copies a's
  * attributes (after the mkdir) and only then steps up; the step is no
@@ -805,7 +852,7 @@ static void test_history_lost(void)
 static void test_search_revisits_states(void)
 {
 	char path[256] = "/a/b";
-	mref a, b, g;
+	mref a, b, g, g0, g1, z;
 	uint64_t s0;
 	int i;
 	struct lookup_record r;
@@ -814,6 +861,8 @@ static void test_search_revisits_states(void)
 	a = mk(M.root, NAME_A, MT_DIR);
 	b = mk(a, NAME_B, MT_DIR);
 	g = mk(M.root, NAME_C, MT_REG);
+	g0 = mk(M.root, NAME_D, MT_DIR);	/* to be mounted on, later */
+	g1 = mk(M.root, NAME_M, MT_DIR);
 	s0 = now();
 	for (i = 0; i < MODEL_HISTORY_SMALL / 2 - 1; i++) {
 		CHANGE(model_rename(&M, a, NAME_B, a, NAME_C));
@@ -838,6 +887,18 @@ static void test_search_revisits_states(void)
 	CHECK_EQ(check(&r, CHECK_ATOMIC), CHECK_VIOLATION);	/* a root walk per version */
 	answer(&r, b);
 	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);
+	/* two mounts, then the answer: only the third mount epoch allows it,
+	 * and the root walk of each epoch must hand on afresh (what it ruled
+	 * out in one epoch says nothing of the next) */
+	CHANGE(model_mount(&M, g0, 2));
+	CHANGE(model_mount(&M, g1, 3));
+	z = mk(b, NAME_E, MT_REG);
+	strcat(path, "/e");
+	r = rec(LK_IN_ROOT, path + 3, s0);
+	r.root = "/a";
+	r.rcu_complete = true;
+	answer(&r, z);
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);
 	done();
 }
 
@@ -859,6 +920,7 @@ int main(void)
 	RUN(test_stat_attributes_in_passing);
 	RUN(test_stat_attributes_under_rcu);
 	RUN(test_ancestors_rcu_hand_over_hand);
+	RUN(test_ancestors_rcu_handed_over_before_a_move);
 	RUN(test_ancestor_attributes_before_the_step);
 	RUN(test_attribute_report);
 	RUN(test_history_lost);
