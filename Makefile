@@ -15,7 +15,7 @@
 #   make stress        every strategy under churn, checked by the oracle, 60 s each
 #                      in the plain, ASan and TSan builds (DURATION=SEC, SEED=N)
 #   make zoo           every bug of the zoo against the stress test: a table of
-#                      bug, strategy, detected, time and how (ZOO_SECONDS=30)
+#                      bug, strategy, detected, time and how (ZOO_CHANGES=3000000)
 #   make soak          stress over seeds, strategies, builds and reader counts until
 #                      HOURS=N (1) are up or a run fails (results/soak-<UTC time>/)
 #   make fuzz          fuzz the sh language and the path walk: make fuzz SECONDS=600
@@ -173,7 +173,7 @@ check: $(BIN) $(UNIT_BINS) asan tsan zoo-build
 		--times $(BUILD)/check-times.json $(if $(ONLY),--only '$(ONLY)') $(if $(LIST),--list)
 
 DURATION    ?= 60
-ZOO_SECONDS ?= 30
+ZOO_CHANGES ?= 3000000
 
 # The long runs of the stress suite; make check runs a few seconds of each.
 stress: $(BIN) asan tsan
@@ -183,7 +183,7 @@ stress: $(BIN) asan tsan
 	$(TSAN_BIN) stress --strategy all --duration $(DURATION) --seed $(SEED)
 
 zoo: zoo-build
-	$(PYTHON) tests/zoo.py --nameibench $(ZOO_BIN) --seconds $(ZOO_SECONDS) --seed $(SEED)
+	$(PYTHON) tests/zoo.py --nameibench $(ZOO_BIN) --changes $(ZOO_CHANGES) --seed $(SEED)
 
 HOURS ?= 1
 
