@@ -39,7 +39,8 @@ SEED     ?= 1
 OPS      ?= 100000
 STRATEGY ?= global
 
-# One path walk per strategy: engine/namei.c is compiled once for each.
+# One path walk per strategy: engine/namei.c is compiled once with each
+# engine/strategy/<name>.h.  A new strategy is its file and its name here.
 STRATEGIES  := global dlock lockref rcuwalk rcufull
 ENGINE_SRCS := engine/dcache.c engine/inode.c engine/shmem.c engine/namespace.c \
                engine/vfs.c engine/engine.c engine/percpu.c engine/rcu.c engine/kernel.c \
@@ -112,10 +113,18 @@ $(BUILD)/runners/results.o: $(BUILD)/buildinfo.h
 
 .PHONY: FORCE
 
-$(BUILD)/engine/namei-%.o: engine/namei.c
+$(BUILD)/engine/namei-%.o: engine/namei.c engine/strategy/%.h
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -DNB_STRATEGY_$(shell echo '$*' | tr a-z A-Z) \
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -DNB_STRATEGY_FILE='"strategy/$*.h"' \
 		-MMD -MP -MT $@ -c -o $@ $<
+
+# The registry's list (engine/engine.c): the strategies built, in order.
+$(BUILD)/strategies.h: FORCE
+	@mkdir -p $(@D)
+	@printf 'NB_STRATEGY(%s)\n' $(STRATEGIES) > $@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+
+$(BUILD)/engine/engine.o: $(BUILD)/strategies.h
 
 # The oracle's tests link the oracle too.
 $(BUILD)/tests/test_model: tests/unit/test_model.c $(BUILD)/runners/model.o $(ENGINE_LIB)

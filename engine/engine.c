@@ -10,15 +10,19 @@
 #include "engine.h"
 #include "rcu.h"
 
-extern const struct nb_strategy nb_strategy_global, nb_strategy_dlock, nb_strategy_lockref,
-	nb_strategy_rcuwalk, nb_strategy_rcufull;
+/*
+ * The strategies built (the Makefile's STRATEGIES, one NB_STRATEGY(name)
+ * line each in the generated strategies.h): each is engine/namei.c
+ * compiled with engine/strategy/<name>.h, exporting nb_strategy_<name>.
+ */
+#define NB_STRATEGY(name)	extern const struct nb_strategy nb_strategy_##name;
+#include "strategies.h"
+#undef NB_STRATEGY
 
 static const struct nb_strategy *const strategies[] = {
-	&nb_strategy_global,
-	&nb_strategy_dlock,
-	&nb_strategy_lockref,
-	&nb_strategy_rcuwalk,
-	&nb_strategy_rcufull,
+#define NB_STRATEGY(name)	&nb_strategy_##name,
+#include "strategies.h"
+#undef NB_STRATEGY
 	NULL,
 };
 

@@ -1,8 +1,8 @@
 /*
  * The path walk and the system calls built on it (after fs/namei.c),
  * compiled once per synchronization strategy: the Makefile builds this file
- * with -DNB_STRATEGY_<NAME>, and each object exports one table,
- * nb_strategy_<name>.  Everything else is static, so each strategy's
+ * with -DNB_STRATEGY_FILE naming engine/strategy/<name>.h, and each object
+ * exports one table, nb_strategy_<name>.  Everything else is static, so each strategy's
  * per-component hot path is its own code, with no indirect calls.
  *
  * The walk is the kernel's, function for function: path_init, then
@@ -29,19 +29,15 @@
  * recheck) and the walk goes on in REF-walk; if legitimizing fails, -ECHILD
  * restarts the whole walk in REF-walk.  -ECHILD never reaches the caller.
  *
- * The strategies:
- *   global  - REF-walk with every operation under one mutex (the
- *             big-kernel-lock baseline);
- *   dlock   - REF-walk with a per-dentry spinlock and a plain count: each
- *             count change takes the dentry's lock (the pre-2013 dcache);
- *   lockref - REF-walk with lockref: count changes by cmpxchg on the
- *             {lock, count} word, lookups by lockref_get_not_dead plus a
- *             d_seq check, dget_parent lockless;
- *   rcuwalk - RCU-walk with fallback to REF-walk: Linux today; the final
- *             dentry is legitimized and stat reads it under a reference;
- *   rcufull - as rcuwalk, but stat and lstat are answered under RCU by a
- *             callback and validated by the final d_seq and m_seq, touching
- *             no reference count (the 2024 stat-under-RCU design).
+ * The strategies, one file each in engine/strategy/ (global, dlock,
+ * lockref, rcuwalk, rcufull), say only how they differ: their name, whether
+ * they walk in RCU mode (WALK_RCU) and answer stat under RCU
+ * (STAT_UNDER_RCU), their REF-walk primitives (ref_lookup, ref_dget,
+ * ref_dput, ref_dget_parent) and the lock every operation takes
+ * (strategy_lock).  The Makefile names the file (NB_STRATEGY_FILE); the
+ * walk below tests WALK_RCU and STAT_UNDER_RCU as constants in plain `if`s,
+ * so every branch is compiled and type-checked for every strategy and the
+ * compiler drops the ones a strategy does not take.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -54,96 +50,10 @@
 #include "namei.h"
 #include "zoo.h"
 
-#if defined(NB_STRATEGY_GLOBAL)
-# define STRATEGY_NAME		"global"
-# define STRATEGY_SUMMARY	"one lock held across every operation (the big-kernel-lock baseline)"
-# define STRATEGY_TABLE		nb_strategy_global
-# define WALK_RCU		0
-# define STAT_UNDER_RCU		0
-#elif defined(NB_STRATEGY_DLOCK)
-# define STRATEGY_NAME		"dlock"
-# define STRATEGY_SUMMARY	"REF-walk, per-dentry spinlock and plain count (pre-2013 Linux)"
-# define STRATEGY_TABLE		nb_strategy_dlock
-# define WALK_RCU		0
-# define STAT_UNDER_RCU		0
-#elif defined(NB_STRATEGY_LOCKREF)
-# define STRATEGY_NAME		"lockref"
-# define STRATEGY_SUMMARY	"REF-walk, lockref {lock,count} cmpxchg (lib/lockref.c)"
-# define STRATEGY_TABLE		nb_strategy_lockref
-# define WALK_RCU		0
-# define STAT_UNDER_RCU		0
-#elif defined(NB_STRATEGY_RCUWALK)
-# define STRATEGY_NAME		"rcuwalk"
-# define STRATEGY_SUMMARY	"RCU-walk, unlazy to REF-walk, -ECHILD restart (Linux today)"
-# define STRATEGY_TABLE		nb_strategy_rcuwalk
-# define WALK_RCU		1
-# define STAT_UNDER_RCU		0
-#elif defined(NB_STRATEGY_RCUFULL)
-# define STRATEGY_NAME		"rcufull"
-# define STRATEGY_SUMMARY	"RCU-walk with stat answered under RCU (2024 proposal)"
-# define STRATEGY_TABLE		nb_strategy_rcufull
-# define WALK_RCU		1
-# define STAT_UNDER_RCU		1
-#else
-# error "build engine/namei.c with -DNB_STRATEGY_<NAME> (see the Makefile)"
+#ifndef NB_STRATEGY_FILE
+# error "build engine/namei.c with -DNB_STRATEGY_FILE='\"strategy/NAME.h\"' (see the Makefile)"
 #endif
-
-/* ---- the strategy's REF-walk primitives ---- */
-
-#if defined(NB_STRATEGY_DLOCK)
-/* lock; check; count++; unlock: every step takes the child's spinlock */
-# define ref_lookup(parent, name)	d_lookup_with(__d_lookup, parent, name)
-# define ref_dget(d)			dlock_dget(d)
-# define ref_dput(d)			dlock_dput(d)
-# define ref_dget_parent(d)		dlock_dget_parent(d)
-#elif defined(NB_STRATEGY_LOCKREF)
-/* the {lock,count} word by cmpxchg; the lock only when it is seen held */
-# define ref_lookup(parent, name)	d_lookup_with(__d_lookup_lockref, parent, name)
-# define ref_dget(d)			dget(d)
-# define ref_dput(d)			dput(d)
-# define ref_dget_parent(d)		dget_parent(d)
-#else
-/*
- * Linux's REF-walk (and what global runs under its lock): __d_lookup()
- * locks each candidate; a miss goes to lookup_slow(), which looks again.
- */
-# define ref_lookup(parent, name)	__d_lookup(parent, name)
-# define ref_dget(d)			dget(d)
-# define ref_dput(d)			dput(d)
-# define ref_dget_parent(d)		dget_parent(d)
-#endif
-
-#if defined(NB_STRATEGY_GLOBAL)
-static pthread_mutex_t global_lock = PTHREAD_MUTEX_INITIALIZER;
-
-/*
- * Under QSBR a thread that blocks while online holds up every grace
- * period, and the lock holder may be waiting for one (umount): wait offline.
- */
-static inline void strategy_lock(void)
-{
-	if (nb_rcu_flavor == NB_RCU_QSBR) {
-		rcu_thread_offline();
-		mutex_lock(&global_lock);
-		rcu_thread_online();
-	} else {
-		mutex_lock(&global_lock);
-	}
-}
-
-static inline void strategy_unlock(void)
-{
-	mutex_unlock(&global_lock);
-}
-#else
-static inline void strategy_lock(void)
-{
-}
-
-static inline void strategy_unlock(void)
-{
-}
-#endif
+#include NB_STRATEGY_FILE
 
 enum { WALK_TRAILING = 1, WALK_MORE = 2, WALK_NOFOLLOW = 4 };
 
@@ -253,7 +163,6 @@ static inline bool walk_get_not_dead(struct dentry *dentry)
 	return lockref_get_not_dead(&dentry->d_lockref);
 }
 
-#if WALK_RCU
 /*
  * __legitimize_path - take the references REF-walk would hold on @path,
  * valid only if its dentry is unchanged since @seq and the mount table
@@ -383,7 +292,6 @@ out_dput:
 	nb_count(NB_CTR_SEQ_RETRY);
 	return false;
 }
-#endif /* WALK_RCU */
 
 /*
  * unlazy - try_to_unlazy() in the middle of a walk, counted.  Returns
@@ -391,17 +299,14 @@ out_dput:
  */
 static bool unlazy(struct nameidata *nd)
 {
-#if WALK_RCU
+	if (!WALK_RCU)
+		return true;
 	if (!try_to_unlazy(nd))
 		return false;
 	nb_count(NB_CTR_UNLAZY);
-#else
-	(void)nd;
-#endif
 	return true;
 }
 
-#if WALK_RCU
 static bool unlazy_next(struct nameidata *nd, struct dentry *dentry)
 {
 	if (!try_to_unlazy_next(nd, dentry))
@@ -409,7 +314,6 @@ static bool unlazy_next(struct nameidata *nd, struct dentry *dentry)
 	nb_count(NB_CTR_UNLAZY);
 	return true;
 }
-#endif
 
 /*
  * complete_walk - end of a successful walk: if still in RCU mode,
@@ -418,7 +322,6 @@ static bool unlazy_next(struct nameidata *nd, struct dentry *dentry)
 static int complete_walk(struct nameidata *nd)
 {
 	debug_delay();
-#if WALK_RCU
 	if (in_rcu(nd)) {
 		/* a scoped walk keeps its root for the check below */
 		if (!(nd->state & ND_ROOT_PRESET))
@@ -427,7 +330,6 @@ static int complete_walk(struct nameidata *nd)
 			return -ECHILD;
 		nb_count(NB_CTR_RCU_DONE);
 	}
-#endif
 	/*
 	 * The rest of namei already keeps a scoped walk inside its root; this
 	 * is the kernel's last line of defence against a bug in that, so that
@@ -546,7 +448,6 @@ static struct dentry *lookup_fast(struct nameidata *nd)
 	return ref_lookup(parent, &nd->last);
 }
 
-#if WALK_RCU
 /*
  * __follow_mount_rcu - skip to the top of the mount pile in RCU mode; the
  * crossing is valid only while mount_lock still reads nd->m_seq.
@@ -580,7 +481,6 @@ static bool __follow_mount_rcu(struct nameidata *nd, struct path *path)
 		return true;
 	}
 }
-#endif
 
 /*
  * traverse_mounts - REF-walk: step onto whatever is mounted on @path,
@@ -616,7 +516,6 @@ static int handle_mounts(struct nameidata *nd, struct dentry *dentry, struct pat
 
 	path->mnt = nd->path.mnt;
 	path->dentry = dentry;
-#if WALK_RCU
 	if (in_rcu(nd)) {
 		unsigned int seq = nd->next_seq;
 
@@ -630,7 +529,6 @@ static int handle_mounts(struct nameidata *nd, struct dentry *dentry, struct pat
 		if (!unlazy_next(nd, dentry))
 			return -ECHILD;
 	}
-#endif
 	ret = traverse_mounts(path);
 	if (unlikely(ret)) {
 		ref_dput(path->dentry);
@@ -787,7 +685,6 @@ static bool choose_mountpoint(struct mount *m, const struct path *root, struct p
 	return found;
 }
 
-#if WALK_RCU
 static struct dentry *follow_dotdot_rcu(struct nameidata *nd)
 {
 	struct dentry *parent, *old;
@@ -827,7 +724,6 @@ echild:
 	nb_count(NB_CTR_SEQ_RETRY);
 	return ERR_PTR(-ECHILD);
 }
-#endif
 
 static struct dentry *follow_dotdot(struct nameidata *nd)
 {
@@ -860,11 +756,9 @@ static const char *handle_dots(struct nameidata *nd, int type)
 		return NULL;
 	if (!nd->root.mnt)
 		set_root(nd);
-#if WALK_RCU
 	if (in_rcu(nd))
 		parent = follow_dotdot_rcu(nd);
 	else
-#endif
 		parent = follow_dotdot(nd);
 	if (IS_ERR(parent))
 		return ERR_CAST(parent);
@@ -945,7 +839,6 @@ static const char *walk_component(struct nameidata *nd, int flags)
  * with nd untouched, for walk_component() to take the component from the
  * start.
  */
-#if WALK_RCU
 static inline bool walk_fast_rcu(struct nameidata *nd, bool last, struct dentry **found)
 {
 	struct dentry *parent = nd->path.dentry, *d;
@@ -983,15 +876,6 @@ static inline bool walk_fast_rcu(struct nameidata *nd, bool last, struct dentry 
 	nd->seq = seq;
 	return true;
 }
-#else
-static inline bool walk_fast_rcu(struct nameidata *nd, bool last, struct dentry **found)
-{
-	(void)nd;
-	(void)last;
-	*found = NULL;
-	return false;
-}
-#endif
 
 /*
  * link_path_walk - resolve every component but the last, leaving it in
@@ -1105,7 +989,6 @@ static void generic_fillattr(const struct inode *inode, struct nb_kstat *st)
 	st->size = READ_ONCE(((struct inode *)inode)->i_size);
 }
 
-#if STAT_UNDER_RCU
 /* The dentry and the mount table are still what the RCU walk saw. */
 static bool stat_rcu_valid(const struct nameidata *nd)
 {
@@ -1145,7 +1028,6 @@ static int stat_under_rcu(struct nameidata *nd, struct nb_kstat *st)
 	nb_count(NB_CTR_RCU_DONE);
 	return 0;
 }
-#endif
 
 /*
  * path_lookupat - the whole walk.  Returns 0 with a counted *path; or, when
@@ -1160,15 +1042,11 @@ static int path_lookupat(struct nameidata *nd, const struct filename *name,
 
 	while (!(err = link_path_walk(s, nd)) && (s = lookup_last(nd)) != NULL)
 		;
-#if STAT_UNDER_RCU
-	if (!err && st && in_rcu(nd)) {
+	if (STAT_UNDER_RCU && !err && st && in_rcu(nd)) {
 		err = stat_under_rcu(nd, st);
 		terminate_walk(nd);
 		return err ? err : 1;
 	}
-#else
-	(void)st;
-#endif
 	if (!err && (nd->flags & LOOKUP_MOUNTPOINT))
 		err = handle_lookup_down(nd);
 	if (!err)
@@ -1766,7 +1644,6 @@ static void walk_ancestors_ref(const struct path *start, const struct path *root
 	walk_path_put(&p);
 }
 
-#if WALK_RCU
 /*
  * ancestor_fillattr_rcu - the attributes of @dentry, sampled at @seq, as
  * an RCU walk may give them: from its inode only once that is known to be
@@ -1849,7 +1726,6 @@ restart:
 	nb_count(NB_CTR_SEQ_RETRY);
 	return -ECHILD;
 }
-#endif
 
 static int do_ancestors(struct nb_ctx *ctx, const char *pathname, nb_ancestor_fn fn, void *arg)
 {
@@ -1858,15 +1734,13 @@ static int do_ancestors(struct nb_ctx *ctx, const char *pathname, nb_ancestor_fn
 
 	if (err)
 		return err;
-#if WALK_RCU
-	if (walk_ancestors_rcu(&path, &ctx->root, fn, arg) == -ECHILD) {
+	if (!WALK_RCU) {
+		walk_ancestors_ref(&path, &ctx->root, fn, arg);
+	} else if (walk_ancestors_rcu(&path, &ctx->root, fn, arg) == -ECHILD) {
 		nb_count(NB_CTR_ECHILD);
 		fn(arg, NULL);		/* the restart notice */
 		walk_ancestors_ref(&path, &ctx->root, fn, arg);
 	}
-#else
-	walk_ancestors_ref(&path, &ctx->root, fn, arg);
-#endif
 	debug_check_held_mount(&path);
 	walk_path_put(&path);
 	return 0;

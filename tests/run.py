@@ -59,6 +59,8 @@ def suites(variant, build, nameibench, units_only, first, zoo):
             # the report on synthetic folders, and this runner: no binary needed
             out.append(("noise", [py, os.path.join(ROOT, "tests", "test_noise.py")]))
             out.append(("runner", [py, os.path.join(ROOT, "tests", "test_run.py")]))
+            # a sixth strategy built in a copy of the tree: one file, one word
+            out.append(("strategy", [py, os.path.join(ROOT, "tests", "test_strategy.py")]))
             out.append(("compare", [py, os.path.join(ROOT, "tests", "test_compare.py"),
                                     nameibench]))
     return [("%s/%s" % (variant, name), argv) for name, argv in out]
