@@ -42,9 +42,9 @@ STRATEGY ?= global
 # One path walk per strategy: engine/namei.c is compiled once with each
 # engine/strategy/<name>.h.  A new strategy is its file and its name here.
 STRATEGIES  := global dlock lockref rcuwalk rcufull
-ENGINE_SRCS := engine/dcache.c engine/inode.c engine/shmem.c engine/namespace.c \
+ENGINE_SRCS := engine/dcache.c engine/inode.c engine/super.c engine/shmem.c engine/namespace.c \
                engine/vfs.c engine/engine.c engine/percpu.c engine/rcu.c engine/kernel.c \
-               engine/debug.c engine/zoo.c engine/slab.c
+               engine/debug.c engine/zoo.c engine/slab.c engine/census.c
 RUNNER_SRCS := runners/main.c runners/sh.c runners/args.c runners/topo.c runners/topology.c \
                runners/machine.c \
                runners/stress.c runners/model.c \

@@ -91,24 +91,6 @@ void nb_thread_active(void)
 	rcu_thread_online();
 }
 
-/* ---- the census ---- */
-
-pcpu_t census_pcpu[CENSUS_MAX];
-
-int census_init(void)
-{
-	static pthread_mutex_t once = PTHREAD_MUTEX_INITIALIZER;
-	static bool done;
-	int i, err = 0;
-
-	pthread_mutex_lock(&once);
-	for (i = 0; !done && i < CENSUS_MAX && !err; i++)
-		err = pcpu_alloc(&census_pcpu[i]);
-	done = !err;
-	pthread_mutex_unlock(&once);
-	return err;
-}
-
 struct nb_ctx *nb_ctx_new(const struct nb_strategy *strategy)
 {
 	struct nb_ctx *ctx = calloc(1, sizeof(*ctx));
@@ -244,13 +226,4 @@ const char *nb_errno_name(int err)
 		if (names[i].err == err)
 			return names[i].name;
 	return "EUNKNOWN";
-}
-
-void nb_census(struct nb_census *c)
-{
-	c->dentries = census_read(CENSUS_DENTRY);
-	c->external_names = census_read(CENSUS_EXTNAME);
-	c->inodes = census_read(CENSUS_INODE);
-	c->supers = census_read(CENSUS_SUPER);
-	c->mounts = census_read(CENSUS_MOUNT);
 }

@@ -113,6 +113,7 @@ static inline void inode_unlock_shared(struct inode *inode)
 struct inode *new_inode(struct super_block *sb, unsigned int mode);
 void iput(struct inode *inode);
 
+/* super.c */
 struct super_block *sget_anon(void);
 void kill_sb(struct super_block *sb);
 

@@ -48,6 +48,7 @@
 #include "debug.h"
 #include "engine.h"
 #include "namei.h"
+#include "vfs.h"
 #include "zoo.h"
 
 #ifndef NB_STRATEGY_FILE

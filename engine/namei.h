@@ -1,8 +1,7 @@
 /*
- * Path walking: the nameidata, lookup flags, and the parts of fs/namei.c
- * that do not walk paths (engine/vfs.c: what a filesystem operation does
- * once its dentries are found).  The walk itself is engine/namei.c,
- * compiled once per strategy.
+ * Path walking: lookup flags and the path a walk is given (getname).  The
+ * walk itself is engine/namei.c, compiled once per strategy; what an
+ * operation does once its dentries are found is engine/vfs.c (vfs.h).
  */
 #ifndef NB_NAMEI_H
 #define NB_NAMEI_H
@@ -38,26 +37,5 @@ struct filename {
 };
 
 int getname(struct filename *fn, const char *path);
-
-/* vfs.c */
-struct dentry *d_alloc_and_lookup(struct dentry *dir, const struct qstr *name);
-struct dentry *lookup_one_qstr_excl(const struct qstr *name, struct dentry *base,
-				    unsigned int flags);
-struct dentry *lookup_slow(const struct qstr *name, struct dentry *dir);
-struct dentry *lock_rename(struct dentry *p1, struct dentry *p2);
-void unlock_rename(struct dentry *p1, struct dentry *p2);
-
-int vfs_mkdir(struct inode *dir, struct dentry *dentry);
-int vfs_create(struct inode *dir, struct dentry *dentry);
-int vfs_symlink(struct inode *dir, struct dentry *dentry, const char *target);
-int vfs_unlink(struct inode *dir, struct dentry *dentry);
-int vfs_rmdir(struct inode *dir, struct dentry *dentry);
-/* renameat2 flags (the values of <linux/fs.h>) */
-#ifndef RENAME_EXCHANGE
-#define RENAME_EXCHANGE		0x2
-#endif
-
-int vfs_rename(struct inode *old_dir, struct dentry *old_dentry,
-	       struct inode *new_dir, struct dentry *new_dentry, unsigned int flags);
 
 #endif /* NB_NAMEI_H */

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "namei.h"
+#include "vfs.h"
 
 int getname(struct filename *fn, const char *path)
 {

@@ -61,6 +61,9 @@ def suites(variant, build, nameibench, units_only, first, zoo):
             out.append(("runner", [py, os.path.join(ROOT, "tests", "test_run.py")]))
             # a sixth strategy built in a copy of the tree: one file, one word
             out.append(("strategy", [py, os.path.join(ROOT, "tests", "test_strategy.py")]))
+            # the engine's call and include graphs, from its objects
+            out.append(("layering", [py, os.path.join(ROOT, "tests", "test_layering.py"),
+                                     build]))
             out.append(("compare", [py, os.path.join(ROOT, "tests", "test_compare.py"),
                                     nameibench]))
     return [("%s/%s" % (variant, name), argv) for name, argv in out]

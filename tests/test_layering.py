@@ -1,0 +1,111 @@
+#!/usr/bin/env python3
+"""The engine's layering, checked on the tree and the built objects.
+
+- No call circle between engine objects: from each object's defined and
+  undefined symbols (nm), the graph of which engine file calls which has
+  no cycle (dcache and inodes below superblocks, the census below all).
+- No include circle between engine headers.
+- The runners reach the engine through its public header only
+  (engine/engine.h, and compiler.h, the kernel's compiler.h: no engine
+  state), never another engine header.
+
+usage: test_layering.py [BUILD_DIR]   (default build; its engine/*.o)
+Prints "PASS: layering: ...".
+"""
+
+import glob
+import os
+import re
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+from checks import Checks  # noqa: E402
+
+check = Checks("layering")
+PUBLIC = {"engine.h", "compiler.h"}
+INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
+
+
+def cycle(graph):
+    """One cycle of @graph {node: {nodes}} as a list, or None."""
+    state, stack = {}, []
+
+    def visit(v):
+        state[v] = 1
+        stack.append(v)
+        for w in sorted(graph.get(v, ())):
+            if state.get(w) == 1:
+                return stack[stack.index(w):] + [w]
+            if not state.get(w):
+                found = visit(w)
+                if found:
+                    return found
+        stack.pop()
+        state[v] = 2
+        return None
+
+    for v in sorted(graph):
+        if not state.get(v):
+            found = visit(v)
+            if found:
+                return found
+    return None
+
+
+def symbols(obj):
+    out = subprocess.run(["nm", obj], capture_output=True, text=True, check=True).stdout
+    defined, undefined = set(), set()
+    for line in out.splitlines():
+        f = line.split()
+        if len(f) == 3 and f[1] in "TDBR":
+            defined.add(f[2])
+        elif len(f) == 2 and f[0] == "U":
+            undefined.add(f[1])
+    return defined, undefined
+
+
+def call_graph(build):
+    objs = sorted(glob.glob(os.path.join(build, "engine", "*.o")))
+    syms = {os.path.basename(o): symbols(o) for o in objs}
+    owner = {s: o for o, (d, _) in syms.items() for s in d}
+    return {o: {owner[s] for s in u if s in owner and owner[s] != o}
+            for o, (_, u) in syms.items()}
+
+
+def include_graph():
+    g = {}
+    for h in glob.glob(os.path.join(ROOT, "engine", "*.h")):
+        with open(h) as f:
+            g[os.path.basename(h)] = {os.path.basename(i) for i in INCLUDE.findall(f.read())
+                                      if "/" not in i}
+    return g
+
+
+def main():
+    build = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "build")
+    g = call_graph(build)
+    check("the built engine objects are there to read (%s/engine)" % build, len(g) >= 10,
+          "found %d objects" % len(g))
+    c = cycle(g)
+    check("no call circle between engine files", c is None, " -> ".join(c or []))
+    check("the dcache does not call the superblock code, nor inodes the dcache",
+          "super.o" not in g.get("dcache.o", ()) and "dcache.o" not in g.get("inode.o", ()),
+          "dcache.o -> %s; inode.o -> %s" % (sorted(g.get("dcache.o", ())),
+                                             sorted(g.get("inode.o", ()))))
+    c = cycle(include_graph())
+    check("no include circle between engine headers", c is None, " -> ".join(c or []))
+    bad = []
+    for path in sorted(glob.glob(os.path.join(ROOT, "runners", "*.[ch]"))):
+        with open(path) as f:
+            for inc in INCLUDE.findall(f.read()):
+                if inc.startswith("../engine/") and os.path.basename(inc) not in PUBLIC:
+                    bad.append("%s includes %s" % (os.path.relpath(path, ROOT), inc))
+    check("the runners include only the engine's public header", not bad, "; ".join(bad))
+    return 1 if check.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
