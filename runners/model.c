@@ -1614,6 +1614,14 @@ static bool walk_step(struct chk *c, struct wst s)
 	return lookup_child(c, s, model_name_index(comp, len), final);
 }
 
+/* Every thousand steps of a search, say it is under way (stress's hang watch). */
+static inline void search_heartbeat(const struct chk *c)
+{
+	if (!(c->nodes & 1023))
+		atomic_fetch_add_explicit(&((struct model *)c->m)->search_steps, 1,
+					  memory_order_relaxed);
+}
+
 /* The walk from state @s: does it give the lookup's answer? */
 static bool walk_on(struct chk *c, struct wst s)
 {
@@ -1629,6 +1637,7 @@ static bool walk_on(struct chk *c, struct wst s)
 		c->gave_up = true;
 		return false;
 	}
+	search_heartbeat(c);
 	if (walk_step(c, s))
 		return true;
 	if (nk)
@@ -1744,6 +1753,7 @@ static bool ancestors_memo(struct chk *c, bool rcu, int i, mref x, uint64_t t)
 		c->gave_up = true;
 		return false;
 	}
+	search_heartbeat(c);
 	if (rcu ? ancestors_rcu_step(c, i, x, t) : ancestors_step(c, i, x, t))
 		return true;
 	if (nk)

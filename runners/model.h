@@ -151,6 +151,8 @@ struct model {
 	uint64_t safe;			/* no unchecked lookup began before this (last scan) */
 	int step_versions;		/* versions since the last model_throttle() */
 	_Atomic int waiting_for;	/* the reader the writer waits for; -1: none */
+	_Atomic long search_steps;	/* checks' steps, by thousands: a long check is
+					 * work under way, not a hang */
 	double waited;			/* seconds the writer waited in model_throttle() */
 };
 

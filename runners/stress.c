@@ -1132,12 +1132,15 @@ static void hang(struct stress *st, const char *what)
 /* Wait out the duration and the work demanded, watching for a hang. */
 static void supervise(struct stress *st)
 {
-	long last = -1, last_steps = -1;
+	long last = -1, last_steps = -1, last_search = -1;
 	double last_change = 0, last_step = 0, next_line = 1;
 
 	while (!atomic_load(&st->stop) && !atomic_load(&st->round_over)) {
 		double t = elapsed();
-		long p = atomic_load(&st->progress), steps = atomic_load(&st->writer_steps);
+		/* a lookup or a change done, or a check's search going on */
+		long search = atomic_load_explicit(&st->m.search_steps, memory_order_relaxed);
+		long p = atomic_load(&st->progress) + search;
+		long steps = atomic_load(&st->writer_steps);
 		int who = atomic_load_explicit(&st->m.waiting_for, memory_order_relaxed);
 		struct timespec ts = { 0, 20 * 1000 * 1000 };
 
@@ -1147,10 +1150,12 @@ static void supervise(struct stress *st)
 			last = p;
 			last_change = t;
 		} else if (t - last_change > HANG_SECONDS) {
-			hang(st, "no reader or writer finished anything for " STR(HANG_SECONDS) " s");
+			hang(st, "no reader or writer finished anything, and no check searched, for "
+			     STR(HANG_SECONDS) " s");
 		}
-		if (steps != last_steps || who < 0) {
+		if (steps != last_steps || who < 0 || search != last_search) {
 			last_steps = steps;
+			last_search = search;
 			last_step = t;
 		} else if (t - last_step > HANG_SECONDS) {
 			char why[96];
