@@ -1622,22 +1622,31 @@ static inline void search_heartbeat(const struct chk *c)
 					  memory_order_relaxed);
 }
 
+/*
+ * A search step about to begin from the state keyed @key[0..@nk) (no key:
+ * not yet memoized): true if it need not, the state having failed before,
+ * or must not, the search being over its limit.
+ */
+static bool search_over(struct chk *c, const uint64_t *key, int nk)
+{
+	if (nk && memo_find(c, key, nk, false))
+		return true;
+	if (++c->nodes > NODE_LIMIT) {
+		c->gave_up = true;
+		return true;
+	}
+	search_heartbeat(c);
+	return false;
+}
+
 /* The walk from state @s: does it give the lookup's answer? */
 static bool walk_on(struct chk *c, struct wst s)
 {
 	uint64_t key[MEMO_KEY];
-	int nk = 0;
+	int nk = c->nodes > MEMO_AFTER ? walk_key(c, &s, key) : 0;
 
-	if (c->nodes > MEMO_AFTER) {
-		nk = walk_key(c, &s, key);
-		if (memo_find(c, key, nk, false))
-			return false;
-	}
-	if (++c->nodes > NODE_LIMIT) {
-		c->gave_up = true;
+	if (search_over(c, key, nk))
 		return false;
-	}
-	search_heartbeat(c);
 	if (walk_step(c, s))
 		return true;
 	if (nk)
@@ -1742,18 +1751,10 @@ static bool ancestors_rcu_step(struct chk *c, int i, mref x, uint64_t t);
 static bool ancestors_memo(struct chk *c, bool rcu, int i, mref x, uint64_t t)
 {
 	uint64_t key[MEMO_KEY];
-	int nk = 0;
+	int nk = c->nodes > MEMO_AFTER ? ancestor_key(c, rcu ? 3 : 2, i, x, t, key) : 0;
 
-	if (c->nodes > MEMO_AFTER) {
-		nk = ancestor_key(c, rcu ? 3 : 2, i, x, t, key);
-		if (memo_find(c, key, nk, false))
-			return false;
-	}
-	if (++c->nodes > NODE_LIMIT) {
-		c->gave_up = true;
+	if (search_over(c, key, nk))
 		return false;
-	}
-	search_heartbeat(c);
 	if (rcu ? ancestors_rcu_step(c, i, x, t) : ancestors_step(c, i, x, t))
 		return true;
 	if (nk)
