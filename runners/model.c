@@ -812,6 +812,7 @@ struct chk {
 	long nodes;
 	struct memo *memo;		/* searches that failed (allocated once needed) */
 	bool gave_up, lost;
+	const char *why;		/* the first reason it gave up */
 	/* not collecting: where an outcome goes instead (an ancestor walk
 	 * continues up, a stat_in_root's root starts the scoped walk) */
 	bool (*land)(struct chk *c, int err, mref obj, uint64_t t);
@@ -829,6 +830,14 @@ struct wst {
 };
 
 static bool walk_on(struct chk *c, struct wst s);
+
+/* The check cannot be finished: the lookup is left unchecked, and why. */
+static void give_up(struct chk *c, const char *why)
+{
+	if (!c->gave_up)
+		c->why = why;
+	c->gave_up = true;
+}
 
 /*
  * The memo - a search state that failed once fails again: the walk from a
@@ -1174,7 +1183,7 @@ static int candidates(struct chk *c, const struct wst *s, const struct mcell *co
 			for (k = 0; k < n && out[k] != v; k++)
 				;
 			if (k == n && n == max) {
-				c->gave_up = true;	/* model_throttle() sees to it not */
+				give_up(c, "a step had more versions to try than MAXCAND");	/* model_throttle() sees to it not */
 				return n;
 			}
 			if (k == n)
@@ -1468,7 +1477,7 @@ static int distinct_values(struct chk *c, const struct wst *s, const struct mcel
 		if (!c->scoped_root && seen_before(c, &sn, x))
 			continue;
 		if (m == max) {
-			c->gave_up = true;	/* never dropped silently */
+			give_up(c, "a '..' had more places to try than MAXCAND");	/* never dropped silently */
 			break;
 		}
 		ver[m] = v[i];
@@ -1632,7 +1641,7 @@ static bool search_over(struct chk *c, const uint64_t *key, int nk)
 	if (nk && memo_find(c, key, nk, false))
 		return true;
 	if (++c->nodes > NODE_LIMIT) {
-		c->gave_up = true;
+		give_up(c, "the search passed NODE_LIMIT steps");
 		return true;
 	}
 	search_heartbeat(c);
@@ -1811,7 +1820,7 @@ static void changes_between(struct chk *c, const struct mcell *cell, uint64_t lo
 		if (s.ver[k % MODEL_HISTORY] <= lo || s.ver[k % MODEL_HISTORY] > hi)
 			continue;
 		if (*n == max) {
-			c->gave_up = true;	/* never dropped silently */
+			give_up(c, "an ancestor step had more versions to try than ANC_CHOICES");	/* never dropped silently */
 			return;
 		}
 		v[(*n)++] = s.ver[k % MODEL_HISTORY];
@@ -1911,7 +1920,7 @@ static bool ancestors_rcu(struct chk *c, mref obj, uint64_t t)
 	for (e = first_after(m->mount_events, nev, t); e < nev && m->mount_events[e] <= c->w_full;
 	     e++) {
 		if (n == ANC_CHOICES) {
-			c->gave_up = true;
+			give_up(c, "an ancestor walk had more starts to try than ANC_CHOICES");
 			break;
 		}
 		starts[n++] = m->mount_events[e];
@@ -1996,7 +2005,7 @@ static bool start_in_root(struct chk *c, uint64_t t0)
 		return false;
 	for (a = first_after(m->ns_events, n, t0); a < n && m->ns_events[a] <= c->w; a++) {
 		if (++tries > MAX_ROOT_STARTS) {
-			c->gave_up = true;
+			give_up(c, "a scoped walk had more starts to try than MAX_ROOT_STARTS");
 			return false;
 		}
 		if (start(c, c->r->path, m->ns_events[a]))
@@ -2086,7 +2095,8 @@ static bool check_in_root(struct chk *c)
 	}
 	ok = start(&rw.rc, c->r->root, rw.rc.s0);
 	c->lost |= rw.rc.lost;
-	c->gave_up |= rw.rc.gave_up;
+	if (rw.rc.gave_up)
+		give_up(c, rw.rc.why);
 	chk_fini(&rw.rc);
 	return ok;
 }
@@ -2433,7 +2443,7 @@ static bool run_check(struct chk *c)
 	if (c->mode == CHECK_ATOMIC) {
 		/* the whole lookup at one version: try each */
 		if (hi - lo >= ATOMIC_WINDOW) {
-			c->gave_up = true;
+			give_up(c, "global's window is longer than ATOMIC_WINDOW versions");
 			return false;
 		}
 		for (v = lo; v <= hi && !ok; v++) {
@@ -2460,6 +2470,9 @@ static bool run_check(struct chk *c)
 	return ok;
 }
 
+/* Why the calling thread's last check left its lookup unchecked. */
+static __thread char unchecked_why[160];
+
 enum check_result model_check(struct model *m, const struct lookup_record *r,
 			      enum check_mode mode, FILE *out)
 {
@@ -2475,7 +2488,18 @@ enum check_result model_check(struct model *m, const struct lookup_record *r,
 		report(out, m, r, mode, w, c.strong);
 	if (ok)
 		return CHECK_OK;
-	return c.lost || c.gave_up ? CHECK_UNCHECKED : CHECK_VIOLATION;
+	if (c.lost || c.gave_up) {
+		snprintf(unchecked_why, sizeof(unchecked_why), "%s (%ld steps, window %" PRIu64
+			 " .. %" PRIu64 ")", c.gave_up ? c.why : "a value it needed had left the "
+			 "history", c.nodes, r->s0, w);
+		return CHECK_UNCHECKED;
+	}
+	return CHECK_VIOLATION;
+}
+
+const char *model_unchecked_why(void)
+{
+	return unchecked_why;
 }
 
 /* ---- the history's bound: the writer waits for the checkers ---- */
