@@ -1723,6 +1723,21 @@ static int ancestor_cells(struct chk *c, mref x, const struct mcell **cells)
 	return n;
 }
 
+/* The cells a crossing from the filesystem root @x reads: up the mounts. */
+static int mountpoint_cells(struct chk *c, mref x, const struct mcell **cells)
+{
+	int n = 0;
+	uint32_t w;
+
+	while (O(c->m, x)->fsroot && n < 8) {
+		cells[n++] = cell_of(&O(c->m, x)->mountpoint);
+		if (!cell_get(cell_of(&O(c->m, x)->mountpoint), c->w, &w) || !w)
+			break;
+		x = w;
+	}
+	return n;
+}
+
 /*
  * handed_over_by - the latest version at which list element @i can have
  * been copied: the walk handed it to its callback before the callback
@@ -1777,6 +1792,69 @@ static bool ancestors_from(struct chk *c, int i, mref x, uint64_t t)
 	return ancestors_memo(c, false, i, x, t);
 }
 
+/* The mountpoint a walk up from the filesystem root @x reaches at @v; 0: it stops. */
+static mref ancestor_crossing(struct chk *c, mref x, uint64_t v)
+{
+	uint32_t w;
+
+	while (O(c->m, x)->fsroot) {
+		if (!get(c, cell_of(&O(c->m, x)->mountpoint), v, &w) || !w || w == c->m->root)
+			return 0;
+		x = w;
+	}
+	return x;
+}
+
+/*
+ * ancestors_cross - list element @i is @x, a filesystem's root, and the
+ * walk goes up from it in two steps, as path_walk_parent() takes them:
+ * choose_mountpoint() (validated by mount_lock) to the mountpoint, at some
+ * version; then, holding it, dget_parent() of the mountpoint, at that
+ * version or later.  A mount detached in between (a lazy umount while the
+ * walker holds it) does not undo the crossing.
+ */
+static bool ancestors_cross(struct chk *c, int i, mref x, const struct wst *s)
+{
+	const struct mcell *cells[9];
+	uint64_t v[MAXCAND];
+	struct seen seen_mp = { .n = 0 };
+	int n = mountpoint_cells(c, x, cells), k;
+
+	n = candidates(c, s, cells, n, v, MAXCAND);
+	for (k = 0; k < n; k++) {
+		mref mp = ancestor_crossing(c, x, v[k]);
+		const struct mcell *where[1];
+		uint64_t v2[MAXCAND];
+		struct seen seen_up = { .n = 0 };
+		struct wst at = *s;
+		int n2, j;
+
+		if (seen_before(c, &seen_mp, mp))
+			continue;
+		if (!mp) {
+			if (i + 1 == c->r->nanc)
+				return true;	/* the list ends where the walk stops */
+			continue;
+		}
+		if (i + 1 == c->r->nanc)
+			continue;
+		where[0] = cell_of(&O(c->m, mp)->where);
+		at.t = v[k];
+		n2 = candidates(c, &at, where, 1, v2, MAXCAND);
+		for (j = 0; j < n2; j++) {
+			uint32_t w;
+			mref up;
+
+			if (!get(c, where[0], v2[j], &w) || seen_before(c, &seen_up, w))
+				continue;
+			up = WHERE_PARENT(w);
+			if (same_obj(c, up, &c->r->anc[i + 1]) && ancestors_from(c, i + 1, up, v2[j]))
+				return true;
+		}
+	}
+	return false;
+}
+
 static bool ancestors_step(struct chk *c, int i, mref x, uint64_t t)
 {
 	const struct mcell *cells[9];
@@ -1791,6 +1869,8 @@ static bool ancestors_step(struct chk *c, int i, mref x, uint64_t t)
 	if (s.t == NO_VERSION)
 		return false;
 	s.fixed = c->mode == CHECK_ATOMIC ? t : NO_VERSION;
+	if (c->mode != CHECK_ATOMIC && O(c->m, x)->fsroot && x != c->m->root)
+		return ancestors_cross(c, i, x, &s);
 	n = candidates(c, &s, cells, ancestor_cells(c, x, cells), v, MAXCAND);
 	for (k = 0; k < n; k++) {
 		mref up = ancestor_step(c, x, v[k]);

@@ -756,6 +756,48 @@ static void test_ancestors_rcu_handed_over_before_a_move(void)
 }
 
 /*
+ * A REF ancestor walk of /a/b, where a filesystem is mounted on /a: it
+ * hands over b and the filesystem's root, crosses to the mountpoint /a
+ * (choose_mountpoint, holding it after), and only then takes /a's parent;
+ * meanwhile the filesystem is lazily unmounted and /a moves into /c.  The
+ * list "b, its root, c, /" is what Linux's path_walk_parent() gives: the
+ * crossing and the parent are two steps (the soak's dlock failure, seed
+ * 4004, which the check took for one version).
+ */
+static void test_ancestors_cross_then_parent(void)
+{
+	mref a, c, d, fs, b;
+	uint64_t s0;
+	struct lookup_record r;
+
+	fresh();
+	a = mk(M.root, NAME_A, MT_DIR);
+	c = mk(M.root, NAME_C, MT_DIR);
+	d = mk(M.root, NAME_D, MT_DIR);
+	CHANGE(fs = model_mount(&M, a, 4));
+	CHANGE(b = model_add(&M, fs, NAME_B, MT_DIR, 4, 2, NULL));
+	s0 = now();
+	CHANGE(model_umount(&M, fs));				/* lazily, the walker holds it */
+	CHANGE(model_rename(&M, M.root, NAME_A, c, NAME_A));	/* /c/a */
+	r = rec(LK_ANCESTORS, "/a/b", s0);
+	r.attrs_unknown = true;
+	r.nanc = 4;
+	r.anc[0] = (struct nb_kstat){ .dev = 4, .ino = 2 };
+	r.anc[1] = (struct nb_kstat){ .dev = 4, .ino = 1 };
+	r.anc[2] = (struct nb_kstat){ .dev = 1, .ino = M.obj[c].ino };
+	r.anc[3] = (struct nb_kstat){ .dev = 1, .ino = 1 };
+	r.anc_by[0] = r.anc_by[1] = s0;
+	r.anc_by[2] = r.anc_by[3] = now();
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);
+	r.anc[2].ino = M.obj[d].ino;		/* /a was never in /d */
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_VIOLATION);
+	r.nanc = 2;				/* or the walk found it detached */
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);
+	(void)b;
+	done();
+}
+
+/*
  * The stress failure that taught the ancestor check when a step is taken:
  * ancestors of "a/." while /a gains a subdirectory.  The walk copies a's
  * attributes (after the mkdir) and only then steps up; the step is no
@@ -921,6 +963,7 @@ int main(void)
 	RUN(test_stat_attributes_under_rcu);
 	RUN(test_ancestors_rcu_hand_over_hand);
 	RUN(test_ancestors_rcu_handed_over_before_a_move);
+	RUN(test_ancestors_cross_then_parent);
 	RUN(test_ancestor_attributes_before_the_step);
 	RUN(test_attribute_report);
 	RUN(test_history_lost);
