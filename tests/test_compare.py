@@ -34,9 +34,11 @@ PY = sys.executable
 SWEEP = ["--strategies", "global,lockref,rcufull", "--workloads", "stat-hot",
          "--threads", "1,2", "--reps", "3", "--duration", "0.15", "--warmup", "0.03"]
 SLOW = "lockref"
-# Two runs on a shared 2-core machine drift by several percent; the
-# slowdown below costs lockref far more than this.
-TOLERANT = ["--threshold", "25"]
+# The slowdown below costs lockref far more than 25%, and the copies made
+# here move a point by 5% at most; with the noise band left out (--sigma 0)
+# only the change decides, however noisy the machine made the real runs
+# (on a loaded 2-core VM a slowed point's repetitions spread by 66%).
+TOLERANT = ["--threshold", "25", "--sigma", "0"]
 check = checks.Checks("compare")
 
 
