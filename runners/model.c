@@ -1290,8 +1290,35 @@ static mref walk_root(const struct chk *c)
 	return c->scoped_root ? c->scoped_root : c->m->root;
 }
 
-/* Cross whatever is mounted on s->cur (each crossing a step), then go on. */
+static bool cross_mounts_step(struct chk *c, struct wst s, bool final);
+static bool search_over(struct chk *c, const uint64_t *key, int nk);
+
+/*
+ * Cross whatever is mounted on s->cur (each crossing a step), then go on;
+ * through the memo, as walk_on(): a stack of mounts, each mounted and
+ * unmounted many times in a window, gives every level hundreds of roots to
+ * try (the soak's dlock run, seed 5033: a one-component stat past
+ * NODE_LIMIT).
+ */
 static bool cross_mounts(struct chk *c, struct wst s, bool final)
+{
+	uint64_t key[MEMO_KEY + 1];
+	int nk = c->nodes > MEMO_AFTER ? walk_key(c, &s, key) : 0;
+
+	if (nk) {
+		key[0] = 4;		/* another search than walk_on()'s */
+		key[nk++] = final;
+	}
+	if (search_over(c, key, nk))
+		return false;
+	if (cross_mounts_step(c, s, final))
+		return true;
+	if (nk)
+		memo_find(c, key, nk, true);
+	return false;
+}
+
+static bool cross_mounts_step(struct chk *c, struct wst s, bool final)
 {
 	const struct mcell *cells[1] = { cell_of(&O(c->m, s.cur)->mounted) };
 	uint64_t v[MAXCAND];
