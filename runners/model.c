@@ -948,6 +948,9 @@ static void chk_fini(struct chk *c)
 	}
 }
 
+/* Which search a key belongs to: each keeps failures of its own. */
+enum memo_search { MEMO_WALK = 1, MEMO_ANCESTORS, MEMO_ANCESTORS_RCU, MEMO_CROSS };
+
 /* The check's context: what else a search's outcome depends on. */
 static int memo_context(const struct chk *c, uint64_t *k, uint64_t tag)
 {
@@ -960,10 +963,10 @@ static int memo_context(const struct chk *c, uint64_t *k, uint64_t tag)
 	return 5;
 }
 
-/* walk_on()'s key: the context, and the whole walk state. */
-static int walk_key(const struct chk *c, const struct wst *s, uint64_t *k)
+/* A walk search's key: which search (@tag), the context, the whole walk state. */
+static int walk_key(const struct chk *c, uint64_t tag, const struct wst *s, uint64_t *k)
 {
-	int n = memo_context(c, k, 1), i;
+	int n = memo_context(c, k, tag), i;
 
 	k[n++] = (uint64_t)s->cur | (uint64_t)s->rel << 32;
 	k[n++] = s->t;
@@ -1183,7 +1186,8 @@ static int candidates(struct chk *c, const struct wst *s, const struct mcell *co
 			for (k = 0; k < n && out[k] != v; k++)
 				;
 			if (k == n && n == max) {
-				give_up(c, "a step had more versions to try than MAXCAND");	/* model_throttle() sees to it not */
+				/* model_throttle() sees to it not */
+				give_up(c, "a step had more versions to try than MAXCAND");
 				return n;
 			}
 			if (k == n)
@@ -1303,12 +1307,10 @@ static bool search_over(struct chk *c, const uint64_t *key, int nk);
 static bool cross_mounts(struct chk *c, struct wst s, bool final)
 {
 	uint64_t key[MEMO_KEY + 1];
-	int nk = c->nodes > MEMO_AFTER ? walk_key(c, &s, key) : 0;
+	int nk = c->nodes > MEMO_AFTER ? walk_key(c, MEMO_CROSS, &s, key) : 0;
 
-	if (nk) {
-		key[0] = 4;		/* another search than walk_on()'s */
+	if (nk)
 		key[nk++] = final;
-	}
 	if (search_over(c, key, nk))
 		return false;
 	if (cross_mounts_step(c, s, final))
@@ -1504,7 +1506,8 @@ static int distinct_values(struct chk *c, const struct wst *s, const struct mcel
 		if (!c->scoped_root && seen_before(c, &sn, x))
 			continue;
 		if (m == max) {
-			give_up(c, "a '..' had more places to try than MAXCAND");	/* never dropped silently */
+			/* never dropped silently */
+			give_up(c, "a '..' had more places to try than MAXCAND");
 			break;
 		}
 		ver[m] = v[i];
@@ -1679,7 +1682,7 @@ static bool search_over(struct chk *c, const uint64_t *key, int nk)
 static bool walk_on(struct chk *c, struct wst s)
 {
 	uint64_t key[MEMO_KEY];
-	int nk = c->nodes > MEMO_AFTER ? walk_key(c, &s, key) : 0;
+	int nk = c->nodes > MEMO_AFTER ? walk_key(c, MEMO_WALK, &s, key) : 0;
 
 	if (search_over(c, key, nk))
 		return false;
@@ -1802,7 +1805,8 @@ static bool ancestors_rcu_step(struct chk *c, int i, mref x, uint64_t t);
 static bool ancestors_memo(struct chk *c, bool rcu, int i, mref x, uint64_t t)
 {
 	uint64_t key[MEMO_KEY];
-	int nk = c->nodes > MEMO_AFTER ? ancestor_key(c, rcu ? 3 : 2, i, x, t, key) : 0;
+	enum memo_search tag = rcu ? MEMO_ANCESTORS_RCU : MEMO_ANCESTORS;
+	int nk = c->nodes > MEMO_AFTER ? ancestor_key(c, tag, i, x, t, key) : 0;
 
 	if (search_over(c, key, nk))
 		return false;
@@ -1927,7 +1931,8 @@ static void changes_between(struct chk *c, const struct mcell *cell, uint64_t lo
 		if (s.ver[k % MODEL_HISTORY] <= lo || s.ver[k % MODEL_HISTORY] > hi)
 			continue;
 		if (*n == max) {
-			give_up(c, "an ancestor step had more versions to try than ANC_CHOICES");	/* never dropped silently */
+			/* never dropped silently */
+			give_up(c, "an ancestor step had more versions to try than ANC_CHOICES");
 			return;
 		}
 		v[(*n)++] = s.ver[k % MODEL_HISTORY];
@@ -2485,11 +2490,10 @@ static void describe_attrs(FILE *f, struct model *m, const struct lookup_record 
 static void report(FILE *f, struct model *m, const struct lookup_record *r, enum check_mode mode,
 		   uint64_t w, bool strong)
 {
-	static const char *const kinds[] = { "stat", "lstat", "stat_in_root", "ancestors" };
 	struct chk c;
 	uint64_t v;
 
-	fprintf(f, "  lookup: %s ", kinds[r->kind]);
+	fprintf(f, "  lookup: %s ", model_kind_name(r->kind));
 	if (r->kind == LK_IN_ROOT)
 		fprintf(f, "root \"%s\" ", r->root);
 	fprintf(f, "\"%s\"\n  answer: ", r->path);
@@ -2587,6 +2591,11 @@ enum check_result model_check(struct model *m, const struct lookup_record *r,
 	struct chk c;
 	bool ok;
 
+	if (r->kind == LK_ANCESTORS && r->nanc < 0) {
+		snprintf(unchecked_why, sizeof(unchecked_why),
+			 "its ancestor list was longer than MODEL_ANCESTORS");
+		return CHECK_UNCHECKED;
+	}
 	chk_init(&c, m, r, mode, w);
 	c.strong = r->rcu_complete && mode != CHECK_ATOMIC;
 	ok = run_check(&c);
@@ -2607,6 +2616,13 @@ enum check_result model_check(struct model *m, const struct lookup_record *r,
 const char *model_unchecked_why(void)
 {
 	return unchecked_why;
+}
+
+const char *model_kind_name(enum lookup_kind kind)
+{
+	static const char *const kinds[] = { "stat", "lstat", "stat_in_root", "ancestors" };
+
+	return kinds[kind];
 }
 
 /* ---- the history's bound: the writer waits for the checkers ---- */

@@ -244,6 +244,7 @@ enum check_result model_check(struct model *m, const struct lookup_record *r,
 			      enum check_mode mode, FILE *report);
 /* After CHECK_UNCHECKED: why, in words (this thread's last check). */
 const char *model_unchecked_why(void);
+const char *model_kind_name(enum lookup_kind kind);	/* "stat", "lstat", ... */
 
 /* The window's upper end, once the writer has published what it needs. */
 uint64_t model_window_end(struct model *m, uint64_t s1);

@@ -994,8 +994,7 @@ static bool check_one(struct reader *rd, const struct lookup_record *r, enum che
 		reader_violation(rd, NULL, "-ECHILD escaped from a lookup");
 		return false;
 	}
-	res = r->kind == LK_ANCESTORS && r->nanc < 0 ? CHECK_UNCHECKED :
-	      model_check(&st->m, r, mode, NULL);
+	res = model_check(&st->m, r, mode, NULL);
 	if (res == CHECK_VIOLATION) {
 		atomic_fetch_add_explicit(&st->violations, 1, memory_order_relaxed);
 		reader_violation(rd, r, "an answer the namespace never allowed");
@@ -1003,15 +1002,13 @@ static bool check_one(struct reader *rd, const struct lookup_record *r, enum che
 	}
 	if (res == CHECK_UNCHECKED &&
 	    atomic_fetch_add_explicit(&st->unchecked, 1, memory_order_relaxed) < 3) {
-		static const char *const kinds[] = { "stat", "lstat", "stat_in_root", "ancestors" };
-
 		/* what to build a test from: the lookup, and why it was not judged */
 		pthread_mutex_lock(&st->report_lock);
-		printf("stress %s: unchecked: %s%s%s \"%s\"%s: %s\n", st->s->name, kinds[r->kind],
-		       r->kind == LK_IN_ROOT ? " root " : "", r->kind == LK_IN_ROOT ? r->root : "",
-		       r->path, r->rcu_complete || r->anc_rcu ? " (finished in RCU mode)" : "",
-		       r->kind == LK_ANCESTORS && r->nanc < 0 ? "an ancestor list past "
-		       "MODEL_ANCESTORS" : model_unchecked_why());
+		printf("stress %s: unchecked: %s%s%s \"%s\"%s: %s\n", st->s->name,
+		       model_kind_name(r->kind), r->kind == LK_IN_ROOT ? " root " : "",
+		       r->kind == LK_IN_ROOT ? r->root : "", r->path,
+		       r->rcu_complete || r->anc_rcu ? " (finished in RCU mode)" : "",
+		       model_unchecked_why());
 		fflush(stdout);
 		pthread_mutex_unlock(&st->report_lock);
 	} else if (res == CHECK_OK) {
