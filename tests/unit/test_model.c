@@ -88,6 +88,13 @@ static void answer_attrs(struct lookup_record *r, mref obj, unsigned int nlink, 
 	r->attrs_unknown = false;
 }
 
+/* @x as an ancestor walk lists it, with these attributes (0, 0: unchecked ones). */
+static struct nb_kstat listed(mref x, unsigned int nlink, int64_t size)
+{
+	return (struct nb_kstat){ .dev = M.obj[x].dev, .ino = M.obj[x].ino, .nlink = nlink,
+				  .size = size };
+}
+
 static enum check_result check(const struct lookup_record *r, enum check_mode mode)
 {
 	return model_check(&M, r, mode, NULL);
@@ -455,17 +462,19 @@ static void test_ancestors(void)
 	r = rec(LK_ANCESTORS, "/o/a", s0);
 	r.attrs_unknown = true;		/* identity only */
 	r.nanc = 4;
-	r.anc[0] = (struct nb_kstat){ .dev = 1, .ino = M.obj[a].ino };
-	r.anc[1] = (struct nb_kstat){ .dev = 1, .ino = M.obj[x].ino };
-	r.anc[2] = (struct nb_kstat){ .dev = 1, .ino = M.obj[s].ino };
-	r.anc[3] = (struct nb_kstat){ .dev = 1, .ino = 1 };
+	r.anc[0] = listed(a, 0, 0);
+	r.anc[1] = listed(x, 0, 0);
+	r.anc[2] = listed(s, 0, 0);
+	r.anc[3] = listed(M.root, 0, 0);
 	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);
 	/* ... but not from /o straight to the root while x is in /s */
 	r.nanc = 3;
 	r.anc[2] = r.anc[3];
 	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);
-	r.anc[1] = (struct nb_kstat){ .dev = 1, .ino = M.obj[o].ino };
+	r.anc[1] = listed(o, 0, 0);
 	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_VIOLATION);
+	r.nanc = -1;				/* more than the record could hold */
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_UNCHECKED);
 	done();
 }
 
@@ -663,16 +672,16 @@ static void test_ancestors_rcu_hand_over_hand(void)
 	CHANGE(model_rename(&M, s, NAME_C, M.root, NAME_O));	/* /o = c */
 	r = rec(LK_ANCESTORS, "/s/c/a", s0);
 	r.nanc = 3;
-	r.anc[0] = (struct nb_kstat){ .dev = 1, .ino = M.obj[a].ino, .nlink = 2, .size = 40 };
-	r.anc[1] = (struct nb_kstat){ .dev = 1, .ino = M.obj[c].ino, .nlink = 3, .size = 60 };
-	r.anc[2] = (struct nb_kstat){ .dev = 1, .ino = 1, .nlink = 5, .size = 100 };
+	r.anc[0] = listed(a, 2, 40);
+	r.anc[1] = listed(c, 3, 60);
+	r.anc[2] = listed(M.root, 5, 100);
 	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);
 	r.anc_rcu = true;
 	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_VIOLATION);
 	/* the same walk before c moved */
 	r.nanc = 4;
-	r.anc[2] = (struct nb_kstat){ .dev = 1, .ino = M.obj[s].ino, .nlink = 3, .size = 60 };
-	r.anc[3] = (struct nb_kstat){ .dev = 1, .ino = 1, .nlink = 4, .size = 80 };
+	r.anc[2] = listed(s, 3, 60);
+	r.anc[3] = listed(M.root, 4, 80);
 	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);
 	r.anc[1].nlink = 1;			/* c never had 1 link */
 	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_VIOLATION);
@@ -681,8 +690,8 @@ static void test_ancestors_rcu_hand_over_hand(void)
 	/* begun after a moved */
 	r.anc_rcu = true;
 	r.nanc = 3;
-	r.anc[1] = (struct nb_kstat){ .dev = 1, .ino = M.obj[b].ino, .nlink = 3, .size = 60 };
-	r.anc[2] = (struct nb_kstat){ .dev = 1, .ino = 1, .nlink = 5, .size = 100 };
+	r.anc[1] = listed(b, 3, 60);
+	r.anc[2] = listed(M.root, 5, 100);
 	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);
 	done();
 
@@ -699,9 +708,9 @@ static void test_ancestors_rcu_hand_over_hand(void)
 	CHANGE(model_rename(&M, s, NAME_C, M.root, NAME_O));	/* /o = c */
 	r = rec(LK_ANCESTORS, "/s/c/a", s0);
 	r.nanc = 3;
-	r.anc[0] = (struct nb_kstat){ .dev = 1, .ino = M.obj[a].ino, .nlink = 2, .size = 40 };
-	r.anc[1] = (struct nb_kstat){ .dev = 1, .ino = M.obj[c].ino, .nlink = 3, .size = 60 };
-	r.anc[2] = (struct nb_kstat){ .dev = 1, .ino = 1, .nlink = 5, .size = 100 };
+	r.anc[0] = listed(a, 2, 40);
+	r.anc[1] = listed(c, 3, 60);
+	r.anc[2] = listed(M.root, 5, 100);
 	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);
 	r.anc_rcu = true;
 	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_VIOLATION);
@@ -710,8 +719,9 @@ static void test_ancestors_rcu_hand_over_hand(void)
 
 /*
  * One move, and nothing else, under an ancestor walk of /s/c/a: c moves
- * to /o (after a change in /s that was in flight when c was handed over).  "a, c, /" is a list that held once c had moved, so without a
- * clock it passes; but the walk handed c to its callback before the move
+ * to /o (after a change in /s that was in flight when c was handed over).
+ * "a, c, /" is a list that held once c had moved, so without a clock it
+ * passes; but the walk handed c to its callback before the move
  * (anc_by), so it stood on c when c was still in /s, and a walk in RCU
  * mode that kept hand over hand would have named /s (or restarted).
  */
@@ -732,9 +742,9 @@ static void test_ancestors_rcu_handed_over_before_a_move(void)
 	r = rec(LK_ANCESTORS, "/s/c/a", s0);
 	r.nanc = 3;
 	r.anc_rcu = true;
-	r.anc[0] = (struct nb_kstat){ .dev = 1, .ino = M.obj[a].ino, .nlink = 2, .size = 40 };
-	r.anc[1] = (struct nb_kstat){ .dev = 1, .ino = M.obj[c].ino, .nlink = 3, .size = 60 };
-	r.anc[2] = (struct nb_kstat){ .dev = 1, .ino = 1, .nlink = 4, .size = 80 };
+	r.anc[0] = listed(a, 2, 40);
+	r.anc[1] = listed(c, 3, 60);
+	r.anc[2] = listed(M.root, 4, 80);
 	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);		/* no clock: c in / */
 	r.anc_by[0] = r.anc_by[1] = before;	/* c handed over before the move */
 	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_VIOLATION);
@@ -747,8 +757,8 @@ static void test_ancestors_rcu_handed_over_before_a_move(void)
 	/* the walk before the move, as it must be */
 	r.anc_by[0] = r.anc_by[1] = r.anc_by[2] = r.anc_by[3] = before;
 	r.nanc = 4;
-	r.anc[2] = (struct nb_kstat){ .dev = 1, .ino = M.obj[s].ino, .nlink = 3, .size = 60 };
-	r.anc[3] = (struct nb_kstat){ .dev = 1, .ino = 1, .nlink = 3, .size = 60 };
+	r.anc[2] = listed(s, 3, 60);
+	r.anc[3] = listed(M.root, 3, 60);
 	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);
 	r.anc_by[3] = before - 2;	/* by a version before the walk began */
 	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_VIOLATION);
@@ -784,8 +794,8 @@ static void test_ancestors_cross_then_parent(void)
 	r.nanc = 4;
 	r.anc[0] = (struct nb_kstat){ .dev = 4, .ino = 2 };
 	r.anc[1] = (struct nb_kstat){ .dev = 4, .ino = 1 };
-	r.anc[2] = (struct nb_kstat){ .dev = 1, .ino = M.obj[c].ino };
-	r.anc[3] = (struct nb_kstat){ .dev = 1, .ino = 1 };
+	r.anc[2] = listed(c, 0, 0);
+	r.anc[3] = listed(M.root, 0, 0);
 	r.anc_by[0] = r.anc_by[1] = s0;
 	r.anc_by[2] = r.anc_by[3] = now();
 	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);
@@ -815,8 +825,8 @@ static void test_ancestor_attributes_before_the_step(void)
 	mk(a, NAME_C, MT_DIR);
 	r = rec(LK_ANCESTORS, "a/.", s0);
 	r.nanc = 2;
-	r.anc[0] = (struct nb_kstat){ .dev = 1, .ino = M.obj[a].ino, .nlink = 3, .size = 60 };
-	r.anc[1] = (struct nb_kstat){ .dev = 1, .ino = 1, .nlink = 3, .size = 60 };
+	r.anc[0] = listed(a, 3, 60);
+	r.anc[1] = listed(M.root, 3, 60);
 	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);
 	r.anc_rcu = true;
 	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);
