@@ -45,17 +45,19 @@ STRATEGIES  := global dlock lockref rcuwalk rcufull
 ENGINE_SRCS := engine/dcache.c engine/inode.c engine/super.c engine/shmem.c engine/namespace.c \
                engine/vfs.c engine/engine.c engine/percpu.c engine/rcu.c engine/kernel.c \
                engine/debug.c engine/zoo.c engine/slab.c engine/census.c
+# The parts above the engine, one way down: runners -> workloads -> engine,
+# stress -> engine (README.md, "Architecture").
+WORKLOAD_SRCS := workloads/workload.c
+STRESS_SRCS := stress/stress.c stress/model.c
 RUNNER_SRCS := runners/main.c runners/sh.c runners/args.c runners/topo.c runners/topology.c \
-               runners/machine.c \
-               runners/stress.c runners/model.c \
-               runners/workload.c runners/bench.c runners/results.c runners/run.c \
+               runners/machine.c runners/bench.c runners/results.c runners/run.c \
                runners/compare.c
-UNIT_SRCS   := $(wildcard tests/unit/test_*.c)
+UNIT_SRCS   := $(wildcard tests/unit/test_*.c) stress/test_model.c
 
 ENGINE_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(ENGINE_SRCS)) \
                $(foreach s,$(STRATEGIES),$(BUILD)/engine/namei-$(s).o)
-RUNNER_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(RUNNER_SRCS))
-UNIT_BINS   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+RUNNER_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(RUNNER_SRCS) $(WORKLOAD_SRCS) $(STRESS_SRCS))
+UNIT_BINS   := $(patsubst %.c,$(BUILD)/tests/%,$(notdir $(UNIT_SRCS)))
 ENGINE_LIB  := $(BUILD)/libnbengine.a
 
 # Library flags come from pkg-config, after scripts/deps.sh has made sure
@@ -127,14 +129,15 @@ $(BUILD)/strategies.h: FORCE
 $(BUILD)/engine/engine.o: $(BUILD)/strategies.h
 
 # The oracle's tests link the oracle too.
-$(BUILD)/tests/test_model: tests/unit/test_model.c $(BUILD)/runners/model.o $(ENGINE_LIB)
-	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Iengine -MMD -MP -o $@ $< $(BUILD)/runners/model.o \
-		$(ENGINE_LIB) $(LDFLAGS) $(PKG_LIBS) -lm
+$(BUILD)/tests/test_model: stress/test_model.c $(BUILD)/stress/model.o $(ENGINE_LIB)
+	@mkdir -p $(@D) $(dir $(BUILD)/$<)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Iengine -MMD -MP -MF $(BUILD)/$(<:.c=.d) -o $@ $< \
+		$(BUILD)/stress/model.o $(ENGINE_LIB) $(LDFLAGS) $(PKG_LIBS) -lm
 
 $(BUILD)/tests/%: tests/unit/%.c $(ENGINE_LIB)
-	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Iengine -MMD -MP -o $@ $< $(ENGINE_LIB) $(LDFLAGS) $(PKG_LIBS) -lm
+	@mkdir -p $(@D) $(dir $(BUILD)/$<)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Iengine -MMD -MP -MF $(BUILD)/$(<:.c=.d) -o $@ $< \
+		$(ENGINE_LIB) $(LDFLAGS) $(PKG_LIBS) -lm
 
 unit: $(UNIT_BINS)
 
@@ -192,20 +195,20 @@ stress: $(BIN) asan tsan
 	$(TSAN_BIN) stress --strategy all --duration $(DURATION) --seed $(SEED)
 
 zoo: zoo-build
-	$(PYTHON) tests/zoo.py --nameibench $(ZOO_BIN) --changes $(ZOO_CHANGES) --seed $(SEED)
+	$(PYTHON) stress/zoo.py --nameibench $(ZOO_BIN) --changes $(ZOO_CHANGES) --seed $(SEED)
 
 HOURS ?= 1
 
 soak: $(BIN) asan tsan
-	$(PYTHON) tests/soak.py --hours $(HOURS) --seed $(SEED) --build plain=$(BIN) \
+	$(PYTHON) stress/soak.py --hours $(HOURS) --seed $(SEED) --build plain=$(BIN) \
 		--build asan=$(ASAN_BIN) --build tsan=$(TSAN_BIN)
 
 bench: $(BIN)
 	@scripts/deps.sh bench
-	@$(PYTHON) plots/bench.py --nameibench $(BIN) $(if $(QUICK),--quick)
+	@$(PYTHON) measure/bench.py --nameibench $(BIN) $(if $(QUICK),--quick)
 
 report: $(BIN)
-	@$(PYTHON) plots/make_report.py --nameibench $(BIN) $(if $(RESULTS),--results $(RESULTS)) \
+	@$(PYTHON) measure/make_report.py --nameibench $(BIN) $(if $(RESULTS),--results $(RESULTS)) \
 		$(if $(QUICK),--quick) $(if $(FRESH),--fresh)
 
 conformance: $(BIN)
@@ -218,4 +221,5 @@ clean:
 help:
 	@sed -n '3,/^#   make clean$$/s/^# \{0,1\}//p' Makefile
 
--include $(ENGINE_OBJS:.o=.d) $(RUNNER_OBJS:.o=.d) $(UNIT_BINS:=.d)
+# A unit test's dependencies sit beside its source's path under $(BUILD).
+-include $(ENGINE_OBJS:.o=.d) $(RUNNER_OBJS:.o=.d) $(patsubst %.c,$(BUILD)/%.d,$(UNIT_SRCS))

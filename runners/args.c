@@ -10,7 +10,6 @@
 
 #include "../engine/engine.h"
 #include "args.h"
-#include "nameibench.h"
 
 bool arg_missing;
 

@@ -7,6 +7,7 @@
 #define NB_ARGS_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 /* Set by arg_value() when the option matched but its value is missing. */
 extern bool arg_missing;
@@ -22,5 +23,10 @@ int arg_double(const char *s, double min, double max, double *out);
 
 /* "nameibench CMD: message" on standard error; returns 2. */
 int arg_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* One line per strategy, "<indent>name  summary". */
+void nb_print_strategies(FILE *f, const char *indent);
+/* "<who>: unknown strategy 'x' (known: a, b, ...)" on standard error. */
+void nb_unknown_strategy(const char *who, const char *name);
 
 #endif /* NB_ARGS_H */

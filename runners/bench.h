@@ -18,7 +18,7 @@
 #include "../engine/engine.h"
 #include "machine.h"
 #include "topo.h"
-#include "workload.h"
+#include "../workloads/workload.h"
 
 #define LAT_BUCKETS	(16 + 48 * 16)	/* log-linear: 16 linear steps per power of two */
 #define LAT_SAMPLE	64		/* every 64th operation is timed */

@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "../engine/engine.h"
+#include "../stress/stress.h"
+#include "args.h"
 #include "nameibench.h"
 
 static int cmd_strategies(int argc, char **argv);

@@ -38,12 +38,12 @@ def suites(variant, build, nameibench, units_only, first, zoo):
     units = sorted(glob.glob(os.path.join(build, "tests", "test_*")))
     units = [u for u in units if os.access(u, os.X_OK) and not u.endswith(".d")]
     out = [(os.path.basename(u), [u]) for u in units]
-    stress = [py, os.path.join(ROOT, "tests", "test_stress.py"), nameibench, "--seconds", "3"]
+    stress = [py, os.path.join(ROOT, "stress", "test_stress.py"), nameibench, "--seconds", "3"]
     if first and zoo:
         stress += ["--zoo", zoo]
     out.append(("stress", stress))
     if first and zoo:
-        out.append(("zoo", [py, os.path.join(ROOT, "tests", "zoo.py"), "--nameibench", zoo,
+        out.append(("zoo", [py, os.path.join(ROOT, "stress", "zoo.py"), "--nameibench", zoo,
                             "--fast", "--check"]))
     if not units_only:
         out.append(("cli", [py, os.path.join(ROOT, "tests", "test_cli.py"), nameibench]))

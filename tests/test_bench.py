@@ -382,9 +382,9 @@ def test_thread_start_fails(tmp):
 
 
 def test_bench_depth_rule():
-    """make bench's "linear in depth" verdict (plots/bench.py): ns at
+    """make bench's "linear in depth" verdict (measure/bench.py): ns at
     depths 1, 5, 10 and 20."""
-    sys.path.insert(0, os.path.join(ROOT, "plots"))
+    sys.path.insert(0, os.path.join(ROOT, "measure"))
     import bench  # noqa: E402
     verdict = {name: bench.depth_linear(ns)[2] for name, ns in (
         ("linear", [30 + 9 * k for k in bench.DEPTHS]),

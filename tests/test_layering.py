@@ -1,13 +1,19 @@
 #!/usr/bin/env python3
-"""The engine's layering, checked on the tree and the built objects.
+"""The layering, checked on the tree and the built objects.
 
 - No call circle between engine objects: from each object's defined and
   undefined symbols (nm), the graph of which engine file calls which has
   no cycle (dcache and inodes below superblocks, the census below all).
 - No include circle between engine headers.
-- The runners reach the engine through its public header only
-  (engine/engine.h, and compiler.h, the kernel's compiler.h: no engine
-  state), never another engine header.
+- The parts depend one way (README.md, "Architecture"): runners ->
+  workloads -> engine, stress -> engine.  Outside engine/, a file reaches
+  the engine through its public header only (engine/engine.h, and
+  compiler.h, the kernel's compiler.h: no engine state); the engine
+  includes nothing of the others; the workloads nothing of runners or
+  stress; stress only runners/args.h of the runners (the option helpers,
+  which hold no runner state), and the runners only stress/stress.h of it.
+- plots/ reads result files only: no program in it runs anything but
+  gnuplot.
 
 usage: test_layering.py [BUILD_DIR]   (default build; its engine/*.o)
 Prints "PASS: layering: ...".
@@ -26,6 +32,15 @@ from checks import Checks  # noqa: E402
 
 check = Checks("layering")
 PUBLIC = {"engine.h", "compiler.h"}
+# What each part may include from the others, beyond the engine's public
+# header; a part's own files are always allowed.  Tests (test_*) may also
+# include the unit-test harness.
+ALLOWED = {
+    "engine": set(),
+    "workloads": set(),
+    "runners": {"workloads/workload.h", "stress/stress.h"},
+    "stress": {"runners/args.h"},
+}
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 
 
@@ -84,6 +99,32 @@ def include_graph():
     return g
 
 
+RUNS = re.compile(r'subprocess\.(?:run|Popen|call|check_output|check_call)\(\s*\[\s*"?([\w.]+)')
+
+
+def includes(path):
+    with open(path) as f:
+        return INCLUDE.findall(f.read())
+
+
+def include_problem(part, path, inc, allowed):
+    """Why @path (in @part) may not include @inc, or None."""
+    name = os.path.relpath(path, ROOT)
+    target = os.path.normpath(os.path.join(os.path.dirname(name), inc))
+    if "/" not in inc or target.startswith("build/"):
+        return None                    # its own part, or a generated header
+    top = target.split("/")[0]
+    if top == part:
+        return None
+    if top == "engine" and os.path.basename(target) in PUBLIC:
+        return None
+    if target in allowed:
+        return None
+    if os.path.basename(name).startswith("test_") and target.startswith("tests/unit/"):
+        return None
+    return "%s includes %s" % (name, target)
+
+
 def main():
     build = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "build")
     g = call_graph(build)
@@ -98,12 +139,24 @@ def main():
     c = cycle(include_graph())
     check("no include circle between engine headers", c is None, " -> ".join(c or []))
     bad = []
-    for path in sorted(glob.glob(os.path.join(ROOT, "runners", "*.[ch]"))):
+    for part, allowed in sorted(ALLOWED.items()):
+        for path in sorted(glob.glob(os.path.join(ROOT, part, "*.[ch]"))):
+            bad += [problem for problem in (include_problem(part, path, inc, allowed)
+                                            for inc in includes(path)) if problem]
+    check("each part includes only the engine's public header and what the arrows allow",
+          not bad, "; ".join(bad))
+    check("the include rules see every part's files",
+          all(glob.glob(os.path.join(ROOT, part, "*.c")) for part in ALLOWED),
+          "a part has no C files: %s" % [p for p in ALLOWED
+                                         if not glob.glob(os.path.join(ROOT, p, "*.c"))])
+    runs = []
+    for path in sorted(glob.glob(os.path.join(ROOT, "plots", "*.py"))):
         with open(path) as f:
-            for inc in INCLUDE.findall(f.read()):
-                if inc.startswith("../engine/") and os.path.basename(inc) not in PUBLIC:
-                    bad.append("%s includes %s" % (os.path.relpath(path, ROOT), inc))
-    check("the runners include only the engine's public header", not bad, "; ".join(bad))
+            for m in RUNS.finditer(f.read()):
+                if m.group(1) != "gnuplot":
+                    runs.append("%s runs %s" % (os.path.relpath(path, ROOT), m.group(1)))
+    check("plots/ runs nothing but gnuplot (it reads result files only)", not runs,
+          "; ".join(runs))
     return 1 if check.failed else 0
 
 

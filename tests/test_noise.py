@@ -33,7 +33,7 @@ from checks import describe  # noqa: E402
 
 PY = sys.executable
 REPORT = os.path.join(ROOT, "plots", "report.py")
-MAKE_REPORT = os.path.join(ROOT, "plots", "make_report.py")
+MAKE_REPORT = os.path.join(ROOT, "measure", "make_report.py")
 REFERENCE = os.path.join(ROOT, "results", "20261123T134935Z")
 check = checks.Checks("noise")
 

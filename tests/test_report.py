@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The plots and the report, checked as a person would see them.
 
-Measures one small real run through plots/make_report.py (the program
+Measures one small real run through measure/make_report.py (the program
 behind 'make report'), then checks: every plot the report promises exists
 as a PNG of real size whose pixels carry each measured strategy's colour
 (and no colour of a strategy not measured) and as an SVG that parses as
@@ -38,7 +38,7 @@ from checks import describe  # noqa: E402
 
 NB = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "bin", "nameibench")
 PY = sys.executable
-MAKE_REPORT = os.path.join(ROOT, "plots", "make_report.py")
+MAKE_REPORT = os.path.join(ROOT, "measure", "make_report.py")
 STRATEGIES = ["global", "lockref", "rcuwalk", "rcufull", "kernel"]
 WORKLOADS = ["stat-hot", "rename-churn"]
 # the strategies' colours, as every plot draws them (plots/nbresults.py)

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """make report: measure the default sweep and write its report.
 
-    python3 plots/make_report.py [--quick] [--results DIR] [--fresh] [--nameibench BIN] [OPTIONS]
+    python3 measure/make_report.py [--quick] [--results DIR] [--fresh] [--nameibench BIN] [OPTIONS]
 
 Without --results: runs, into results/<UTC timestamp>/ (or --out DIR),
   - the main sweep: every strategy and kernel on stat-disjoint, stat-shared,
@@ -43,6 +43,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(ROOT, "plots"))  # the drawing and the report
 
 STRATEGIES = "all"
 WORKLOADS = "stat-disjoint,stat-shared,stat-hot,rename-churn,mount-churn"

@@ -15,9 +15,12 @@ usage: test_stress.py NAMEIBENCH [--seconds S] [--zoo NAMEIBENCH_ZOO]
 import argparse
 import re
 import subprocess
+import os
 import sys
 
-from checks import Checks
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))), "tests"))
+from checks import Checks  # noqa: E402
 
 STRATEGIES = ["global", "dlock", "lockref", "rcuwalk", "rcufull"]
 VERDICT = re.compile(r"^stress (\S+): PASS: (\d+) lookups checked \((\d+) unchecked\), "

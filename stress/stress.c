@@ -33,9 +33,9 @@
 #include <unistd.h>
 
 #include "../engine/engine.h"
-#include "args.h"
+#include "../runners/args.h"
 #include "model.h"
-#include "nameibench.h"
+#include "stress.h"
 
 #define BATCH		32		/* lookups between checks */
 #define PATHS		4096		/* pre-made paths per reader */

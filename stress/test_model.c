@@ -1,5 +1,5 @@
 /*
- * The stress test's oracle (runners/model.c), on namespaces built by hand:
+ * The stress test's oracle (model.c), on namespaces built by hand:
  * answers that some order of the logged changes allows must pass, answers
  * none allows must be violations, under each set of rules (atomic for
  * global, step by step, and the stronger promise of a walk that finished
@@ -7,8 +7,8 @@
  */
 #include <errno.h>
 
-#include "check.h"
-#include "../../runners/model.h"
+#include "../tests/unit/check.h"
+#include "model.h"
 
 static struct model M;
 
@@ -404,10 +404,10 @@ static void test_scoped_root_many_candidates(void)
  * from a later one was refused.  Here "/b" is made and renamed over "/a"
  * ten times; "../.." from each of the ten roots stays at that root, and
  * every one of them is a possible answer; a directory "/a" never named is
- * not.  With runners/model.c as it was before e0f3abd ("try every root a
- * stat_in_root's window allows, not the first 8": that commit's model.c
- * change reverted with git apply -R in a copy of the tree, and built
- * there) this test fails: the steps check, with or without RCU's rules,
+ * not.  With model.c (then runners/model.c) as it was before e0f3abd
+ * ("try every root a stat_in_root's window allows, not the first 8":
+ * that commit's model.c change reverted with git apply -R in a copy of
+ * the tree, and built there) this test fails: the steps check, with or without RCU's rules,
  * refuses the last three roots and only them (ENOENT and the first seven
  * filled the 8 outcomes); the atomic one, a version at a time, passes.
  */

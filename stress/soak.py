@@ -2,7 +2,7 @@
 """make soak: the stress test over and over until the time is up or an
 answer is wrong.
 
-    python3 tests/soak.py --hours H [--run-seconds S] [--out DIR]
+    python3 stress/soak.py --hours H [--run-seconds S] [--out DIR]
                           [--build NAME=BINARY ...]
 
 Each run is one `nameibench stress` of one strategy, with its own seed, in
@@ -56,7 +56,7 @@ def one_run(binary, strategy, readers, seed, seconds):
     """The run's verdict: (passed, counts, cpu seconds, output)."""
     env = dict(os.environ)
     env.setdefault("TSAN_OPTIONS", "suppressions=%s halt_on_error=1" %
-                   os.path.join(HERE, "tsan.supp"))
+                   os.path.join(ROOT, "tests", "tsan.supp"))
     before = os.times()
     p = subprocess.run([binary, "stress", "--strategy", strategy, "--threads", str(readers),
                         "--duration", str(seconds), "--seed", str(seed), "--quiet"],

@@ -2,7 +2,7 @@
 """make bench: how close the engine is to the hardware's limit, measured
 against the real kernel in the same run.
 
-    python3 plots/bench.py [--nameibench BIN] [--out FILE] [--quick]
+    python3 measure/bench.py [--nameibench BIN] [--out FILE] [--quick]
 
 Measures, on the machine at hand:
   - single-thread stat of a depth-5 path (stat-hot, 1 thread) for every
