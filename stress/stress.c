@@ -74,6 +74,7 @@ struct stress {
 	_Atomic long lookups, unchecked, violations, changes, progress, writer_steps;
 	pthread_mutex_t report_lock;
 	bool failed;
+	struct reader *rd;		/* this round's readers, for the hang report */
 };
 
 static struct stress *S_;		/* for the crash and bug reports */
@@ -764,6 +765,9 @@ struct reader {
 		char climb[PATHS][64];	/* up from below them: "/a/c/b" */
 	} *p;
 	struct lookup_record rec[BATCH];
+	/* where the reader is, for the hang report: lookup i of its batch
+	 * (0 <= i < BATCH), or checking lookup i (BATCH + i) */
+	_Atomic int at;
 };
 
 /*
@@ -1025,6 +1029,7 @@ static void check_batch(struct reader *rd)
 	int i;
 
 	for (i = 0; i < BATCH && !atomic_load(&st->stop); i++) {
+		atomic_store_explicit(&rd->at, BATCH + i, memory_order_relaxed);
 		if (!check_one(rd, &rd->rec[i], mode))
 			return;
 		if (i + 1 < BATCH)
@@ -1046,8 +1051,10 @@ static void *reader_main(void *arg)
 	while (!atomic_load(&st->stop)) {
 		/* the writer does not outrun the history these lookups need */
 		model_reader_begin(&st->m, rd->index);
-		for (i = 0; i < BATCH; i++)
+		for (i = 0; i < BATCH; i++) {
+			atomic_store_explicit(&rd->at, i, memory_order_relaxed);
 			one_lookup(rd, &rd->rec[i]);
+		}
 		/* checking takes a while: a QSBR reader must not hold up grace periods */
 		nb_thread_idle();
 		check_batch(rd);
@@ -1140,6 +1147,19 @@ static void hang(struct stress *st, const char *what)
 	_exit(1);	/* the stuck threads cannot be joined */
 }
 
+/* The writer has waited HANG_SECONDS for reader @who: say where it is. */
+static void hang_held_up(struct stress *st, int who)
+{
+	int at = atomic_load_explicit(&st->rd[who].at, memory_order_relaxed);
+	char why[160];
+
+	snprintf(why, sizeof(why), "the writer waited %d s for reader %d, which is %s %s %d "
+		 "of its batch of %d", HANG_SECONDS, who,
+		 at < BATCH ? "still in" : "checking", at < BATCH ? "lookup" : "the lookup",
+		 (at < BATCH ? at : at - BATCH) + 1, BATCH);
+	hang(st, why);
+}
+
 /* Wait out the duration and the work demanded, watching for a hang. */
 static void supervise(struct stress *st)
 {
@@ -1169,11 +1189,7 @@ static void supervise(struct stress *st)
 			last_search = search;
 			last_step = t;
 		} else if (t - last_step > HANG_SECONDS) {
-			char why[96];
-
-			snprintf(why, sizeof(why), "the writer waited %d s for reader %d to check "
-				 "its lookups", HANG_SECONDS, who);
-			hang(st, why);
+			hang_held_up(st, who);
 		}
 		if (t >= next_line) {
 			progress_line(st, t);
@@ -1235,6 +1251,7 @@ static int stress_round(struct stress *st)
 	if (err)
 		return err;
 	w.population = 4;
+	st->rd = rd;
 	atomic_store(&st->round_over, false);
 	atomic_store(&st->stop, false);
 	for (i = 0; i < st->readers; i++) {
