@@ -15,9 +15,6 @@ struct nb_ctx {
 	int kroot, kcwd;	/* the kernel strategy's "/" and working directory */
 };
 
-int kernel_ctx_init(struct nb_ctx *ctx);
-void kernel_ctx_release(struct nb_ctx *ctx);
-
 /* set_fs_pwd: install @path (whose reference the context takes over). */
 static inline void set_fs_pwd(struct nb_ctx *ctx, const struct path *path)
 {

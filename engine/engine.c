@@ -1,11 +1,11 @@
 /*
- * Engine lifetime, contexts, the strategy registry, and errno names.
+ * Contexts, the strategy registry, threads, and errno names; the engine's
+ * own lifetime is its backend's (backend.c).
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "census.h"
 #include "ctx.h"
 #include "engine.h"
 #include "rcu.h"
@@ -43,29 +43,6 @@ const struct nb_strategy *nb_strategy_find(const char *name)
 	return NULL;
 }
 
-int nb_engine_init(unsigned int hash_bits)
-{
-	int err = census_init();
-
-	if (err)
-		return err;
-	err = dcache_init(hash_bits);
-	if (err)
-		return err;
-	err = mnt_init(0);
-	if (err)
-		dcache_exit();
-	return err;
-}
-
-/* Every context must be gone.  Tears the namespace down and waits for RCU. */
-void nb_engine_exit(void)
-{
-	mnt_exit();
-	rcu_barrier();
-	dcache_exit();
-}
-
 int nb_thread_start(void)
 {
 	int err = nb_thread_register();
@@ -98,31 +75,19 @@ struct nb_ctx *nb_ctx_new(const struct nb_strategy *strategy)
 	if (!ctx)
 		return NULL;
 	ctx->strategy = strategy;
-	if (strategy->is_kernel) {
-		if (kernel_ctx_init(ctx)) {
-			free(ctx);
-			return NULL;
-		}
-		return ctx;
+	if (strategy->backend->ctx_init(ctx)) {
+		free(ctx);
+		return NULL;
 	}
-	ctx->root.mnt = init_mnt_ns.root;
-	ctx->root.dentry = init_mnt_ns.root->mnt_root;
-	path_get(&ctx->root);
-	ctx->pwd = ctx->root;
-	path_get(&ctx->pwd);
 	return ctx;
 }
 
 void nb_ctx_free(struct nb_ctx *ctx)
 {
-	if (ctx->strategy->is_kernel) {
-		kernel_ctx_release(ctx);
-	} else {
-		path_put(&ctx->pwd);
-		path_put(&ctx->root);
-	}
+	ctx->strategy->backend->ctx_release(ctx);
 	free(ctx);
 }
+
 
 const struct nb_strategy *nb_ctx_strategy(const struct nb_ctx *ctx)
 {

@@ -61,10 +61,42 @@ struct nb_ancestor_iter {
 	void *mnt, *dentry;
 };
 
+/*
+ * What carries a strategy's operations out: the engine, in this process,
+ * or the real kernel through system calls (engine/kernel.c).  The runners
+ * ask a backend what it can do and what to record, never which one it is.
+ */
+struct nb_backend_info {		/* where a run took place, for its result */
+	char tree[512];			/* where the tree is built, and how */
+	char fs[64];			/* that directory's filesystem type */
+	char user[96];			/* who ran it (permission checks depend on it) */
+	double getppid_ns;		/* entering and leaving the kernel, this PU */
+	double fstat_fd_ns;		/* fstat on an open file: the same, plus a stat */
+};
+
+struct nb_backend {
+	const char *name;
+	/* before the first context and after the last (@hash_bits as for
+	 * nb_engine_init); start returns 0 or a negative errno */
+	int (*start)(unsigned int hash_bits);
+	void (*stop)(void);
+	int (*ctx_init)(struct nb_ctx *ctx);
+	void (*ctx_release)(struct nb_ctx *ctx);
+	/* optional: what a result records; measures on the calling thread */
+	void (*describe)(struct nb_backend_info *info);
+	bool (*can_mount)(void);	/* do mount and umount work here? */
+	bool counters;			/* its event counters count its operations */
+	bool simulated;			/* enters no kernel: --syscall-cost prices that */
+	bool own_namespace;		/* made from nothing at start: sh scripts and the
+					 * stress test's writer may change anything in it */
+};
+
+extern const struct nb_backend nb_backend_engine;	/* engine/backend.c */
+
 struct nb_strategy {
 	const char *name;
 	const char *summary;
-	bool is_kernel;		/* the real kernel, through system calls */
+	const struct nb_backend *backend;
 	int (*stat)(struct nb_ctx *ctx, const char *path, struct nb_kstat *st);
 	int (*lstat)(struct nb_ctx *ctx, const char *path, struct nb_kstat *st);
 	/* openat2(@root, @path, RESOLVE_IN_ROOT) and fstat: -EAGAIN on a race */
@@ -81,6 +113,8 @@ struct nb_strategy {
 	int (*mount)(struct nb_ctx *ctx, const char *path);
 	int (*umount)(struct nb_ctx *ctx, const char *path, int flags);
 	int (*chdir)(struct nb_ctx *ctx, const char *path);
+	/* the ancestor walk, both forms: NULL where the backend has none
+	 * (workload_unsupported() refuses such points) */
 	int (*ancestors)(struct nb_ctx *ctx, const char *path, nb_ancestor_fn fn, void *arg);
 	int (*ancestor_first)(struct nb_ctx *ctx, const char *path, struct nb_ancestor_iter *it,
 			      struct nb_kstat *st);
@@ -134,28 +168,11 @@ const struct nb_strategy *const *nb_strategies(void);
 extern const struct nb_strategy nb_strategy_kernel;
 
 /*
- * The kernel strategy works in a fresh directory of its own: a private
- * tmpfs when this process may enter its own mount namespace and mount one,
- * else a new directory under TMPDIR.  nb_kernel_setup() makes it (call it
- * before starting threads) and describes it in @how; contexts of the kernel
- * strategy resolve "/" there.  Mounting (the mount and umount operations)
- * needs the private namespace: nb_kernel_can_mount().
- */
-int nb_kernel_setup(char *how, size_t n);
-void nb_kernel_teardown(void);
-bool nb_kernel_can_mount(void);
-/* The filesystem type the tree lives on ("tmpfs", "ext4"), from mountinfo. */
-void nb_kernel_fstype(char *buf, size_t n);
-
-/*
- * What the kernel spends outside any path walk, measured on the calling
- * thread: a null system call (getppid: entering and leaving the kernel) and
- * fstat() on the tree's open directory (the same plus filling a struct
- * stat), in ns per call, the median of @batches batches of about @batch_ns
- * each.  Needs nb_kernel_setup() for fstat; getppid alone works without.
+ * A null system call's cost (getppid: entering and leaving the kernel),
+ * measured on the calling thread, in ns per call: the median of @batches
+ * batches of about @batch_ns each.
  */
 double nb_syscall_null_ns(int batches, uint64_t batch_ns);
-double nb_syscall_fstat_ns(int batches, uint64_t batch_ns);
 
 const char *nb_errno_name(int err);	/* "ENOENT" for -ENOENT or ENOENT */
 const char *nb_type_name(enum nb_type type);

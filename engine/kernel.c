@@ -3,7 +3,7 @@
  * real tree, so the engine's strategies can be measured beside the thing
  * they model, on the same machine, in the same harness.
  *
- * The tree lives in a directory of its own (nb_kernel_setup): a private
+ * The tree lives in a directory of its own (kernel_start): a private
  * tmpfs mounted in this process's own mount namespace when it may make one,
  * else a fresh directory under TMPDIR on whatever filesystem that is.
  * Contexts resolve absolute paths from that directory and relative ones from
@@ -13,11 +13,15 @@
  * stored with the directory's path in front, so that it resolves inside it.
  *
  * The kernel keeps no counters we can read: only operations are counted.
+ * All of this is the kernel backend (nb_backend_kernel, at the end): the
+ * runners ask it what it can do and what to record, never whether it is
+ * the kernel.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
+#include <pwd.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,8 +43,12 @@
 #endif
 
 static char kernel_base[PATH_MAX];
+static char kernel_how[512];		/* how kernel_base was made, for results */
 static int kernel_rootfd = -1;
 static bool kernel_private_ns, kernel_mounted;
+
+static void kernel_stop(void);
+static void kernel_ctx_release(struct nb_ctx *ctx);
 
 /* Once per process: our own mount namespace, propagating nothing back. */
 static void enter_private_namespace(void)
@@ -57,13 +65,17 @@ static void enter_private_namespace(void)
 	kernel_private_ns = true;
 }
 
-int nb_kernel_setup(char *how, size_t n)
+/* A fresh directory for the tree; the hash size is the engine's concern. */
+static int kernel_start(unsigned int hash_bits)
 {
 	const char *tmp = getenv("TMPDIR");
+	char *how = kernel_how;
+	size_t n = sizeof(kernel_how);
 	struct statfs sfs;
 
+	(void)hash_bits;
 	if (kernel_rootfd >= 0)
-		nb_kernel_teardown();
+		kernel_stop();
 	enter_private_namespace();
 	snprintf(kernel_base, sizeof(kernel_base), "%s/nameibench-kernel-XXXXXX",
 		 tmp && *tmp ? tmp : "/tmp");
@@ -75,14 +87,14 @@ int nb_kernel_setup(char *how, size_t n)
 	if (kernel_rootfd < 0) {
 		int err = -errno;
 
-		nb_kernel_teardown();
+		kernel_stop();
 		return err;
 	}
 	if (kernel_mounted)
-		snprintf(how, n, "a private tmpfs at %s, in this process's own mount namespace",
+		snprintf(how, n, "a private tmpfs at %.360s, in this process's own mount namespace",
 			 kernel_base);
 	else
-		snprintf(how, n, "the directory %s on %s (no permission to mount a private "
+		snprintf(how, n, "the directory %.360s on %s (no permission to mount a private "
 			 "tmpfs: the results include that filesystem)", kernel_base,
 			 !fstatfs(kernel_rootfd, &sfs) && sfs.f_type == TMPFS_MAGIC ?
 			 "a shared tmpfs" : "the host's filesystem");
@@ -97,7 +109,7 @@ static int remove_entry(const char *path, const struct stat *sb, int flag, struc
 	return remove(path) && errno != ENOENT ? -1 : 0;
 }
 
-void nb_kernel_teardown(void)
+static void kernel_stop(void)
 {
 	if (kernel_rootfd >= 0)
 		close(kernel_rootfd);
@@ -112,7 +124,8 @@ void nb_kernel_teardown(void)
 	kernel_base[0] = '\0';
 }
 
-bool nb_kernel_can_mount(void)
+/* Mounting needs the private namespace. */
+static bool kernel_can_mount(void)
 {
 	return kernel_mounted;
 }
@@ -123,7 +136,7 @@ bool nb_kernel_can_mount(void)
  * after the " - " separator, the filesystem type.  statfs's f_type would
  * name ext2, ext3 and ext4 alike.
  */
-void nb_kernel_fstype(char *buf, size_t n)
+static void kernel_fstype(char *buf, size_t n)
 {
 	FILE *f = fopen("/proc/self/mountinfo", "r");
 	char line[4096];
@@ -204,12 +217,21 @@ double nb_syscall_null_ns(int batches, uint64_t batch_ns)
 	return median_batches(call_getppid, batches, batch_ns);
 }
 
-double nb_syscall_fstat_ns(int batches, uint64_t batch_ns)
+/* Where the tree is and what the kernel costs outside any walk, on this PU. */
+static void kernel_describe(struct nb_backend_info *info)
 {
-	return kernel_rootfd < 0 ? -1 : median_batches(call_fstat, batches, batch_ns);
+	uid_t uid = getuid();
+	struct passwd *pw = getpwuid(uid);
+
+	snprintf(info->tree, sizeof(info->tree), "%s", kernel_how);
+	kernel_fstype(info->fs, sizeof(info->fs));
+	snprintf(info->user, sizeof(info->user), "%s (uid %u)", pw ? pw->pw_name : "?",
+		 (unsigned int)uid);
+	info->getppid_ns = nb_syscall_null_ns(3, 10000000);
+	info->fstat_fd_ns = kernel_rootfd < 0 ? -1 : median_batches(call_fstat, 3, 10000000);
 }
 
-int kernel_ctx_init(struct nb_ctx *ctx)
+static int kernel_ctx_init(struct nb_ctx *ctx)
 {
 	if (kernel_rootfd < 0)
 		return -ENOENT;
@@ -222,7 +244,7 @@ int kernel_ctx_init(struct nb_ctx *ctx)
 	return 0;
 }
 
-void kernel_ctx_release(struct nb_ctx *ctx)
+static void kernel_ctx_release(struct nb_ctx *ctx)
 {
 	if (ctx->kroot >= 0)
 		close(ctx->kroot);
@@ -414,42 +436,23 @@ static int k_stat_in_root(struct nb_ctx *ctx, const char *root, const char *path
 	return -ENOSYS;
 }
 
-/* The kernel has no ancestor walk for us to call. */
-static int k_ancestors(struct nb_ctx *ctx, const char *path, nb_ancestor_fn fn, void *arg)
-{
-	(void)ctx;
-	(void)path;
-	(void)fn;
-	(void)arg;
-	return -ENOSYS;
-}
-
-static int k_ancestor_first(struct nb_ctx *ctx, const char *path, struct nb_ancestor_iter *it,
-			    struct nb_kstat *st)
-{
-	(void)ctx;
-	(void)path;
-	(void)it;
-	(void)st;
-	return -ENOSYS;
-}
-
-static int k_ancestor_next(struct nb_ancestor_iter *it, struct nb_kstat *st)
-{
-	(void)it;
-	(void)st;
-	return 0;
-}
-
-static void k_ancestor_stop(struct nb_ancestor_iter *it)
-{
-	(void)it;
-}
+const struct nb_backend nb_backend_kernel = {
+	.name		= "kernel",
+	.start		= kernel_start,
+	.stop		= kernel_stop,
+	.ctx_init	= kernel_ctx_init,
+	.ctx_release	= kernel_ctx_release,
+	.describe	= kernel_describe,
+	.can_mount	= kernel_can_mount,
+	.counters	= false,	/* the kernel's own are not ours to read */
+	.simulated	= false,	/* it pays for its system calls itself */
+	.own_namespace	= false,	/* the machine's: sh and stress stay out */
+};
 
 const struct nb_strategy nb_strategy_kernel = {
 	.name		= "kernel",
 	.summary	= "the real Linux kernel through system calls, on a private tmpfs",
-	.is_kernel	= true,
+	.backend	= &nb_backend_kernel,
 	.stat		= k_stat,
 	.lstat		= k_lstat,
 	.stat_in_root	= k_stat_in_root,
@@ -463,8 +466,5 @@ const struct nb_strategy nb_strategy_kernel = {
 	.mount		= k_mount,
 	.umount		= k_umount,
 	.chdir		= k_chdir,
-	.ancestors	= k_ancestors,
-	.ancestor_first	= k_ancestor_first,
-	.ancestor_next	= k_ancestor_next,
-	.ancestor_stop	= k_ancestor_stop,
+	/* no ancestor walk: the kernel has none for us to call */
 };

@@ -1917,6 +1917,7 @@ static void op_ancestor_stop(struct nb_ancestor_iter *it)
 const struct nb_strategy STRATEGY_TABLE = {
 	.name		= STRATEGY_NAME,
 	.summary	= STRATEGY_SUMMARY,
+	.backend	= &nb_backend_engine,
 	.stat		= op_stat,
 	.lstat		= op_lstat,
 	.stat_in_root	= op_stat_in_root,

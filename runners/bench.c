@@ -311,12 +311,17 @@ static void counters_now(double *c)
  * first reader will run (the main thread moves there for it, then back to
  * the whole allowed set): three batches of 10 ms per call, the median.
  */
-static void kernel_baseline(const struct bench_config *cfg, struct bench_result *res)
+/* What the backend records about where it ran, measured on the first reader's PU. */
+static void backend_describe(const struct bench_config *cfg, struct bench_result *res)
 {
-	bool moved = placement_bind(cfg->topo, &res->placement, 0) == 0 && res->placement.real;
+	const struct nb_backend *be = cfg->strategy->backend;
+	bool moved;
 
-	res->getppid_ns = nb_syscall_null_ns(3, 10000000);
-	res->fstat_fd_ns = nb_syscall_fstat_ns(3, 10000000);
+	if (!be->describe)
+		return;
+	moved = placement_bind(cfg->topo, &res->placement, 0) == 0 && res->placement.real;
+	be->describe(&res->backend);
+	res->described = true;
 	if (moved)
 		topo_bind_allowed(cfg->topo);
 }
@@ -324,32 +329,21 @@ static void kernel_baseline(const struct bench_config *cfg, struct bench_result 
 static int backend_start(const struct bench_config *cfg, struct bench_result *res, char *err,
 			 size_t errlen)
 {
-	int e;
+	const struct nb_backend *be = cfg->strategy->backend;
+	int e = be->start(0);
 
-	if (cfg->strategy->is_kernel) {
-		e = nb_kernel_setup(res->kernel_tree, sizeof(res->kernel_tree));
-		if (e) {
-			snprintf(err, errlen, "cannot make a directory for the kernel strategy: %s",
-				 strerror(-e));
-			return e;
-		}
-		nb_kernel_fstype(res->kernel_fs, sizeof(res->kernel_fs));
-		machine_user(res->kernel_user, sizeof(res->kernel_user));
-		kernel_baseline(cfg, res);
-		return 0;
+	if (e) {
+		snprintf(err, errlen, "cannot start the %s backend: %s (%s)", be->name,
+			 nb_errno_name(e), strerror(-e));
+		return e;
 	}
-	e = nb_engine_init(0);
-	if (e)
-		snprintf(err, errlen, "cannot start the engine: %s", nb_errno_name(e));
-	return e;
+	backend_describe(cfg, res);
+	return 0;
 }
 
 static void backend_stop(const struct bench_config *cfg)
 {
-	if (cfg->strategy->is_kernel)
-		nb_kernel_teardown();
-	else
-		nb_engine_exit();
+	cfg->strategy->backend->stop();
 }
 
 static void summarize(const struct run *run, const uint64_t *start, const uint64_t *end,
@@ -533,7 +527,7 @@ int bench_run(const struct bench_config *cfg, struct bench_result *res, char *er
 		double ops = c1[NB_COUNTER_OPS] - c0[NB_COUNTER_OPS];
 
 		summarize(&run, start, end, res);
-		res->have_counters = !cfg->strategy->is_kernel && !cfg->wl.noop;
+		res->have_counters = cfg->strategy->backend->counters && !cfg->wl.noop;
 		for (i = 0; i < res->ncounters; i++)
 			res->per_op[i] = ops > 0 ? (c1[i] - c0[i]) / ops : 0;
 	}
@@ -636,12 +630,13 @@ void bench_print_summary(FILE *f, const struct bench_config *cfg, const struct b
 				fprintf(f, " %s=%.3g", nb_counter_label(i), res->per_op[i]);
 		fprintf(f, "\n");
 	}
-	if (cfg->strategy->is_kernel) {
-		fprintf(f, "  kernel tree  %s: %s, as %s\n", res->kernel_fs, res->kernel_tree,
-			res->kernel_user);
-		fprintf(f, "  kernel cost  getppid %.0f ns (entering and leaving the kernel), "
+	if (res->described) {
+		fprintf(f, "  %s tree  %s: %s, as %s\n", cfg->strategy->backend->name,
+			res->backend.fs, res->backend.tree, res->backend.user);
+		fprintf(f, "  %s cost  getppid %.0f ns (entering and leaving the kernel), "
 			"fstat on an open file %.0f ns; per stat here %.0f ns a reader\n",
-			res->getppid_ns, res->fstat_fd_ns,
+			cfg->strategy->backend->name, res->backend.getppid_ns,
+			res->backend.fstat_fd_ns,
 			res->reader_ops ? 1e9 * cfg->threads / res->reader_ops_per_sec : 0.0);
 	}
 	machine_state_print(f, &res->ms);

@@ -44,9 +44,10 @@ struct bench_config {
 
 struct bench_result {
 	char skipped[160];		/* non-empty: not measured, and why */
-	char kernel_tree[512];		/* how the kernel strategy's tree was made */
-	char kernel_fs[64], kernel_user[96];	/* its filesystem type, who ran it */
-	double getppid_ns, fstat_fd_ns;	/* the kernel's cost outside any walk, this PU */
+	/* where the backend ran, when it says (the kernel's tree, filesystem,
+	 * user, and cost outside any walk) */
+	struct nb_backend_info backend;
+	bool described;
 	double measured_s;
 	uint64_t reader_ops, writer_ops, reader_errors, writer_errors;
 	double ops_per_sec, reader_ops_per_sec, writer_ops_per_sec;

@@ -219,7 +219,8 @@ static double cpu_mhz(int cpu)
 	return mhz;
 }
 
-void machine_user(char *buf, size_t n)
+/* The calling user, as "name (uid N)". */
+static void machine_user(char *buf, size_t n)
 {
 	uid_t uid = getuid();
 	struct passwd *pw = getpwuid(uid);

@@ -202,8 +202,8 @@ void fingerprint_make(struct fingerprint *fp, const struct bench_config *cfg,
 	fp_add(fp, "rcu_flavor", "%s", ctx->rcu_flavor);
 	fp_add(fp, "seed", "%" PRIu64, base_seed);
 	fp_add(fp, "injected_delay_ns", "%" PRIu64, cfg->inject_delay_ns);
-	/* the kernel strategy is never slowed, whatever was asked */
-	fp_add(fp, "syscall_cost_ns", "%s", cfg->strategy->is_kernel ? "0" : syscall_cost);
+	/* a backend that enters the kernel is never slowed, whatever was asked */
+	fp_add(fp, "syscall_cost_ns", "%s", cfg->strategy->backend->simulated ? syscall_cost : "0");
 	fp->key[fp->n] = "workload";
 	fp->value[fp->n++] = printed(fill_workload, &cfg->wl);
 }
@@ -456,12 +456,12 @@ void point_json(FILE *f, const struct bench_config *cfg, const struct bench_resu
 	json_kv_bool(f, "  ", "oversubscribed", pl->oversubscribed, false);
 	machine_state_json(f, &res->ms, "  ");
 	fputs(",\n", f);
-	if (cfg->strategy->is_kernel) {
-		json_kv_str(f, "  ", "kernel_tree", res->kernel_tree, false);
-		json_kv_str(f, "  ", "kernel_fs", res->kernel_fs, false);
-		json_kv_str(f, "  ", "kernel_user", res->kernel_user, false);
+	if (res->described) {		/* the keys were named for the one backend that says */
+		json_kv_str(f, "  ", "kernel_tree", res->backend.tree, false);
+		json_kv_str(f, "  ", "kernel_fs", res->backend.fs, false);
+		json_kv_str(f, "  ", "kernel_user", res->backend.user, false);
 		fprintf(f, "  \"kernel_baseline\": {\"getppid_ns\": %.1f, \"fstat_fd_ns\": %.1f},\n",
-			res->getppid_ns, res->fstat_fd_ns);
+			res->backend.getppid_ns, res->backend.fstat_fd_ns);
 	}
 	fputs("  \"context\": {\n", f);
 	context_json(f, ctx, "    ");

@@ -72,11 +72,13 @@ static void resolve_syscall_cost(const char *cmd, struct common *c)
 		!strcmp(c->syscall_cost, "auto") ? " (getppid, measured now)" : "");
 }
 
-/* The --syscall-cost of @s's points: the kernel pays its own. */
+/* The --syscall-cost of @s's points: a backend that enters the kernel pays its own. */
 static void apply_syscall_cost(const struct common *c, struct bench_config *cfg)
 {
-	cfg->syscall_cost_ns = cfg->strategy->is_kernel ? 0 : c->syscall_ns;
-	cfg->spin_iters = cfg->strategy->is_kernel ? 0 : c->spin_iters;
+	bool priced = cfg->strategy->backend->simulated;
+
+	cfg->syscall_cost_ns = priced ? c->syscall_ns : 0;
+	cfg->spin_iters = priced ? c->spin_iters : 0;
 }
 
 /* --inject-delay STRATEGY=NS: 1, or 2 after the one-line error */

@@ -366,9 +366,10 @@ int cmd_sh(int argc, char **argv)
 				nb_unknown_strategy("nameibench sh", val);
 				return 2;
 			}
-			if (strategy->is_kernel)
-				return arg_error("sh", "the kernel strategy runs benchmarks; to run a "
-						 "script on the kernel use tests/conformance/kernelsh.py");
+			if (!strategy->backend->own_namespace)
+				return arg_error("sh", "the %s strategy runs benchmarks; to run a "
+						 "script on the kernel use tests/conformance/kernelsh.py",
+						 strategy->name);
 		} else if ((val = arg_value(argc, argv, &i, "--rcu-flavor"))) {
 			if (nb_rcu_select(val))
 				return arg_error("sh", "unknown RCU flavor '%s' (known: memb, qsbr)", val);

@@ -1495,9 +1495,9 @@ int cmd_stress(int argc, char **argv)
 			nb_unknown_strategy("nameibench stress", strategy);
 			return 2;
 		}
-		if (s->is_kernel)
-			return arg_error("stress", "the kernel strategy has no model to check it "
-					 "against: stress tests the engine's strategies");
+		if (!s->backend->own_namespace)
+			return arg_error("stress", "the %s strategy has no model to check it "
+					 "against: stress tests the engine's strategies", s->name);
 	}
 	if (st.bug) {
 		int err = nb_zoo_select(st.bug);

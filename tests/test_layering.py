@@ -12,6 +12,9 @@
   includes nothing of the others; the workloads nothing of runners or
   stress; stress only runners/args.h of the runners (the option helpers,
   which hold no runner state), and the runners only stress/stress.h of it.
+- No file outside the kernel backend (engine/kernel.c) asks whether a
+  strategy is the kernel (is_kernel, nb_kernel_*, nb_backend_kernel, a
+  strcmp with "kernel"): the runners ask the backend what it can do.
 - plots/ reads result files only: no program in it runs anything but
   gnuplot.
 
@@ -102,6 +105,10 @@ def include_graph():
 RUNS = re.compile(r'subprocess\.(?:run|Popen|call|check_output|check_call)\(\s*\[\s*"?([\w.]+)')
 
 
+ASKS_KERNEL = re.compile(r'\bis_kernel\b|\bnb_kernel_|\bnb_backend_kernel\b|'
+                         r'strcmp\([^;]*"kernel"')
+
+
 def includes(path):
     with open(path) as f:
         return INCLUDE.findall(f.read())
@@ -149,6 +156,16 @@ def main():
           all(glob.glob(os.path.join(ROOT, part, "*.c")) for part in ALLOWED),
           "a part has no C files: %s" % [p for p in ALLOWED
                                          if not glob.glob(os.path.join(ROOT, p, "*.c"))])
+    asks = []
+    for part in sorted(ALLOWED):
+        for path in sorted(glob.glob(os.path.join(ROOT, part, "*.[ch]"))):
+            if os.path.relpath(path, ROOT) == os.path.join("engine", "kernel.c"):
+                continue
+            with open(path) as f:
+                for n, line in enumerate(f, 1):
+                    if ASKS_KERNEL.search(line):
+                        asks.append("%s:%d" % (os.path.relpath(path, ROOT), n))
+    check("only the kernel backend knows it is the kernel", not asks, "; ".join(asks))
     runs = []
     for path in sorted(glob.glob(os.path.join(ROOT, "plots", "*.py"))):
         with open(path) as f:

@@ -353,11 +353,9 @@ int workload_load(const char *spec, struct workload *wl, char *err, size_t errle
 
 const char *workload_unsupported(const struct workload *wl, const struct nb_strategy *s)
 {
-	if (!s->is_kernel)
-		return NULL;
-	if (wl->mix[ROP_ANCESTORS])
+	if (wl->mix[ROP_ANCESTORS] && !s->ancestors)
 		return "the kernel has no ancestor walk to call";
-	if ((wl->shape == SHAPE_MOUNTPOINT || wl->wop == WOP_MOUNT) && !nb_kernel_can_mount())
+	if ((wl->shape == SHAPE_MOUNTPOINT || wl->wop == WOP_MOUNT) && !s->backend->can_mount())
 		return "mounting needs a private mount namespace (run as root)";
 	return NULL;
 }
