@@ -323,6 +323,53 @@ static struct mobj *O(const struct model *m, mref r)
 	return &m->obj[r];
 }
 
+/*
+ * @body's copy, one per text: symlinks made with the same target share it,
+ * so that a check's walk states that are left with equal texts to resolve
+ * are equal (walk_key), whichever link they came from.  Kept until
+ * model_destroy(): a check may read any object's body.
+ */
+static size_t text_hash(const char *s)
+{
+	size_t h = 5381;
+
+	while (*s)
+		h = h * 33 + (unsigned char)*s++;
+	return h;
+}
+
+static const char *body_kept(struct model *m, const char *body)
+{
+	size_t j;
+
+	if (2 * (m->nbodies + 1) > m->body_slots) {
+		size_t n = m->body_slots ? 2 * m->body_slots : 256, i, k;
+		char **slot = calloc(n, sizeof(*slot));
+
+		if (!slot)
+			abort();	/* as the writer's other model allocations */
+		for (i = 0; i < m->body_slots; i++) {
+			if (!m->bodies[i])
+				continue;
+			for (k = text_hash(m->bodies[i]) & (n - 1); slot[k]; k = (k + 1) & (n - 1))
+				;
+			slot[k] = m->bodies[i];
+		}
+		free(m->bodies);
+		m->bodies = slot;
+		m->body_slots = n;
+	}
+	for (j = text_hash(body) & (m->body_slots - 1); m->bodies[j];
+	     j = (j + 1) & (m->body_slots - 1))
+		if (!strcmp(m->bodies[j], body))
+			return m->bodies[j];
+	m->bodies[j] = strdup(body);
+	if (!m->bodies[j])
+		abort();
+	m->nbodies++;
+	return m->bodies[j];
+}
+
 static mref obj_new(struct model *m, enum mtype type, unsigned int dev, uint64_t ino,
 		    const char *body)
 {
@@ -334,7 +381,7 @@ static mref obj_new(struct model *m, enum mtype type, unsigned int dev, uint64_t
 	o->type = (uint8_t)type;
 	o->dev = dev;
 	o->ino = ino;
-	o->body = body ? strdup(body) : NULL;
+	o->body = body ? body_kept(m, body) : NULL;
 	if (type == MT_DIR)		/* new_inode(): 2 links, 40 bytes */
 		cell_set(m, &o->attr, ATTR_NEW_DIR);
 	return m->nobj++;
@@ -428,7 +475,6 @@ void model_destroy(struct model *m)
 	for (i = 1; i < m->nobj; i++) {
 		struct mobj *o = O(m, i);
 
-		free(o->body);
 		cell_free(cell_of(&o->where));
 		cell_free(cell_of(&o->mounted));
 		cell_free(cell_of(&o->mountpoint));
@@ -436,6 +482,9 @@ void model_destroy(struct model *m)
 		for (k = 0; k < MODEL_NAMES; k++)
 			cell_free(cell_of(&o->child[k]));
 	}
+	for (i = 0; i < m->body_slots; i++)
+		free(m->bodies[i]);
+	free(m->bodies);
 	free(m->obj);
 	free(m->attached);
 	free(m->mount_events);
@@ -810,6 +859,8 @@ struct chk {
 	int nout;
 	bool more;			/* collecting: outcomes past MAX_OUTCOMES */
 	long nodes;
+	long nodes_by[5];		/* by enum memo_search; 0: before the memo */
+	int deepest;			/* the most symlinks a walk state had followed */
 	struct memo *memo;		/* searches that failed (allocated once needed) */
 	bool gave_up, lost;
 	const char *why;		/* the first reason it gave up */
@@ -963,18 +1014,37 @@ static int memo_context(const struct chk *c, uint64_t *k, uint64_t tag)
 	return 5;
 }
 
-/* A walk search's key: which search (@tag), the context, the whole walk state. */
+/*
+ * A walk search's key: which search (@tag), the context, the whole walk
+ * state - its frames as what is left of each, past separators, and
+ * without the ones used up.  walk_step() skips the separators and pops a
+ * used-up frame, and more_components() looks past one, so these states
+ * walk on alike; keyed raw they did not meet, and a symlink whose body
+ * ends in another ("L" -> "L/..", "c" -> "L") stacked a used-up frame per
+ * link, each its own key: thousands of states per version (the soak's
+ * stat "/c" past NODE_LIMIT, rcuwalk, eight readers).  Bodies are kept
+ * once per text (model_add), so equal pointers are equal texts.
+ */
 static int walk_key(const struct chk *c, uint64_t tag, const struct wst *s, uint64_t *k)
 {
-	int n = memo_context(c, k, tag), i;
+	int n = memo_context(c, k, tag), i, at, nf = 0;
 
 	k[n++] = (uint64_t)s->cur | (uint64_t)s->rel << 32;
 	k[n++] = s->t;
 	k[n++] = s->fixed;
-	k[n++] = (uint64_t)(uint32_t)s->links | (uint64_t)s->follow << 32 |
-		 (uint64_t)s->want_dir << 33 | (uint64_t)s->nframes << 40;
-	for (i = 0; i < s->nframes; i++)
-		k[n++] = (uint64_t)(uintptr_t)s->frame[i];
+	at = n++;		/* the counts and flags, once the frames are counted */
+	for (i = 0; i < s->nframes; i++) {
+		const char *p = s->frame[i];
+
+		while (*p == '/')
+			p++;
+		if (*p) {
+			k[n++] = (uint64_t)(uintptr_t)p;
+			nf++;
+		}
+	}
+	k[at] = (uint64_t)(uint32_t)s->links | (uint64_t)s->follow << 32 |
+		(uint64_t)s->want_dir << 33 | (uint64_t)nf << 40;
 	return n;
 }
 
@@ -1670,6 +1740,7 @@ static bool search_over(struct chk *c, const uint64_t *key, int nk)
 {
 	if (nk && memo_find(c, key, nk, false))
 		return true;
+	c->nodes_by[nk ? key[0] : 0]++;
 	if (++c->nodes > NODE_LIMIT) {
 		give_up(c, "the search passed NODE_LIMIT steps");
 		return true;
@@ -1684,6 +1755,8 @@ static bool walk_on(struct chk *c, struct wst s)
 	uint64_t key[MEMO_KEY];
 	int nk = c->nodes > MEMO_AFTER ? walk_key(c, MEMO_WALK, &s, key) : 0;
 
+	if (s.links > c->deepest)
+		c->deepest = s.links;
 	if (search_over(c, key, nk))
 		return false;
 	if (walk_step(c, s))
@@ -2582,7 +2655,7 @@ static bool run_check(struct chk *c)
 }
 
 /* Why the calling thread's last check left its lookup unchecked. */
-static __thread char unchecked_why[160];
+static __thread char unchecked_why[320];
 
 enum check_result model_check(struct model *m, const struct lookup_record *r,
 			      enum check_mode mode, FILE *out)
@@ -2605,9 +2678,13 @@ enum check_result model_check(struct model *m, const struct lookup_record *r,
 	if (ok)
 		return CHECK_OK;
 	if (c.lost || c.gave_up) {
-		snprintf(unchecked_why, sizeof(unchecked_why), "%s (%ld steps, window %" PRIu64
-			 " .. %" PRIu64 ")", c.gave_up ? c.why : "a value it needed had left the "
-			 "history", c.nodes, r->s0, w);
+		/* where the steps went says which search to look at */
+		snprintf(unchecked_why, sizeof(unchecked_why), "%s (%ld steps: %ld walking, %ld "
+			 "crossing mounts, %ld up REF, %ld up RCU, %ld before the memo; up to %d "
+			 "symlinks deep; window %" PRIu64 " .. %" PRIu64 ")", c.gave_up ? c.why :
+			 "a value it needed had left the history", c.nodes, c.nodes_by[MEMO_WALK],
+			 c.nodes_by[MEMO_CROSS], c.nodes_by[MEMO_ANCESTORS],
+			 c.nodes_by[MEMO_ANCESTORS_RCU], c.nodes_by[0], c.deepest, r->s0, w);
 		return CHECK_UNCHECKED;
 	}
 	return CHECK_VIOLATION;

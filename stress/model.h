@@ -114,7 +114,7 @@ struct mobj {
 	bool fsroot;			/* the root of a filesystem */
 	unsigned int dev;
 	uint64_t ino;
-	char *body;			/* a symlink's target */
+	const char *body;		/* a symlink's target, kept once per text */
 	/* cells, allocated on first use and then published (release) */
 	struct mcell *_Atomic where;	/* parent and name (or dead), see model.c */
 	struct mcell *_Atomic mounted;	/* directories: the root mounted directly here */
@@ -134,6 +134,8 @@ struct model {
 	uint64_t ver;			/* the writer's current version */
 	struct mobj *obj;		/* MODEL_OBJECTS of them, never moved */
 	uint32_t nobj;
+	char **bodies;			/* symlink bodies, one per text (open addressing) */
+	size_t body_slots, nbodies;
 	mref root;			/* "/" */
 	mref *attached;			/* the filesystem roots mounted now */
 	uint32_t nattached;

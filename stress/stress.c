@@ -262,18 +262,31 @@ static enum mtype ktype(const struct nb_kstat *k)
 	return k->type == NB_DIR ? MT_DIR : k->type == NB_LNK ? MT_LNK : MT_REG;
 }
 
+/*
+ * A symlink's target: "/" or not, then up to two "." or "..", then any
+ * name (a symlink too, perhaps).  Only the last component names an entry:
+ * a link inside a body is then always its tail, which the walk follows in
+ * place of the body (as Linux drops a used-up link from nd->stack), so
+ * links nest no deeper than the lookup's own path puts them.  A body that
+ * went down through entries ("a/L/b") could nest links forty deep, and the
+ * oracle, choosing a version for every link it follows, would face a
+ * number of walks exponential in the depth: past NODE_LIMIT on windows of
+ * a few dozen versions.
+ */
 static void random_body(struct writer *w, char *buf, size_t n)
 {
-	static const char *const parts[] = { "a", "b", "c", "d", "e", "L", "..", ".", "m", "o" };
-	int k = 1 + (int)pick(&w->rng, 3), i;
+	static const char *const last[] = { "a", "b", "c", "d", "e", "L", "..", ".", "m", "o" };
+	static const char *const dots[] = { "..", "." };
+	int k = (int)pick(&w->rng, 3), i;
 	size_t len = 0;
 
 	buf[0] = '\0';
 	if (pick(&w->rng, 10) < 3)
 		len += (size_t)snprintf(buf, n, "/");
 	for (i = 0; i < k && len < n; i++)
-		len += (size_t)snprintf(buf + len, n - len, "%s%s", i ? "/" : "",
-					parts[pick(&w->rng, sizeof(parts) / sizeof(parts[0]))]);
+		len += (size_t)snprintf(buf + len, n - len, "%s/", dots[pick(&w->rng, 2)]);
+	if (len < n)
+		snprintf(buf + len, n - len, "%s", last[pick(&w->rng, sizeof(last) / sizeof(last[0]))]);
 }
 
 static void op_create(struct writer *w, struct entry *e, enum mtype type)
