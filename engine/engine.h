@@ -97,6 +97,8 @@ struct nb_strategy {
 	const char *name;
 	const char *summary;
 	const struct nb_backend *backend;
+	bool walk_rcu;		/* walks in RCU mode first (WALK_RCU) */
+	bool stat_under_rcu;	/* answers stat under RCU (STAT_UNDER_RCU) */
 	int (*stat)(struct nb_ctx *ctx, const char *path, struct nb_kstat *st);
 	int (*lstat)(struct nb_ctx *ctx, const char *path, struct nb_kstat *st);
 	/* openat2(@root, @path, RESOLVE_IN_ROOT) and fstat: -EAGAIN on a race */

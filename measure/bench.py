@@ -32,13 +32,13 @@ import subprocess
 import sys
 import tempfile
 
-from make_report import top_threads  # the PU count, as make report finds it
+from make_report import ask, top_threads  # the binary's facts; the PU count
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 
-ENGINE = ["global", "dlock", "lockref", "rcuwalk", "rcufull"]
-ALL = ENGINE + ["kernel"]
+# The strategies, as the binary lists them (main): the engine's, and all.
+ENGINE, ALL = [], []
 
 # (name, depth, fanout, files): trees of about 10k, 100k and 1M dentries,
 # all with paths of the same depth, so that only the size changes
@@ -48,12 +48,6 @@ DEPTHS = [1, 5, 10, 20]
 
 def progress(msg):
     print("make bench: " + msg, file=sys.stderr, flush=True)
-
-
-def dentries(depth, fanout, files):
-    """Directories on depth-1 levels, files in each leaf."""
-    dirs = sum(fanout ** i for i in range(1, depth))
-    return dirs + fanout ** (depth - 1) * files
 
 
 class Bench:
@@ -200,7 +194,8 @@ class Bench:
             for name, d, f, k in TREES:
                 wl = self.workload_file("tree-" + name, d, f, k)
                 r = self.best(s, wl, 1)
-                res["tree_size"][s][name] = {"dentries": dentries(d, f, k), "ns_per_op": 1e9 / r}
+                size = next(iter(ask(self.nb, "list", wl).values()))["entries"]
+                res["tree_size"][s][name] = {"dentries": size, "ns_per_op": 1e9 / r}
             res["depth"][s] = {}
             for d in DEPTHS:
                 wl = self.workload_file("depth-%d" % d, d, 1, 1)
@@ -381,6 +376,10 @@ def main():
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     out = args.out or os.path.join(ROOT, "results", "bench-%s.json" % stamp)
     b = Bench(args.nameibench, out, args.quick)
+    for s in ask(args.nameibench, "strategies"):
+        ALL.append(s["name"])
+        if s["backend"] == "engine":
+            ENGINE.append(s["name"])
     pus = top_threads(args.nameibench, "auto")
     b.record("start_utc", stamp)
     b.record("pus", pus)

@@ -110,13 +110,19 @@ def top_threads(nb, threads):
     """The highest thread count the main sweep measures."""
     if threads != "auto":
         return max(int(t) for t in threads.split(","))
-    out = subprocess.run([nb, "topology"], capture_output=True, text=True, check=True).stdout
-    return int(out.split(" PU")[0].rsplit(" ", 1)[1])
+    return ask(nb, "topology")["pus"]
+
+
+def ask(nb, *what):
+    """What the binary says about itself, as JSON (`nameibench WHAT --json`):
+    the Python side keeps no copy of its strategies, workloads or topology."""
+    out = subprocess.run([nb, what[0], "--json"] + list(what[1:]), capture_output=True,
+                         text=True, check=True).stdout
+    return json.loads(out)
 
 
 def all_strategies(nb):
-    out = subprocess.run([nb, "strategies"], capture_output=True, text=True, check=True).stdout
-    return [line.split()[0] for line in out.splitlines() if line.strip()]
+    return [s["name"] for s in ask(nb, "strategies")]
 
 
 def measure(args, out):

@@ -128,6 +128,24 @@ class Results:
     def strategies(self):
         return sorted({k[0] for k in self.groups}, key=strategy_key)
 
+    def counter_names(self):
+        """The engine's counters, in the order the binary writes them (from
+        the points: the plots keep no list of their own)."""
+        for p in self.points:
+            if p.get("counters_per_op"):
+                return [k for k in p["counters_per_op"] if k != "ops"]
+        return []
+
+    def rcu_walkers(self):
+        """The strategies that walk in RCU mode, as their counters show."""
+        return {k[0] for k, g in self.groups.items() if (g.counter("rcu_walks") or 0) > 0}
+
+    def ref_walkers(self):
+        """The strategies with counters that never walked in RCU mode."""
+        rcu = self.rcu_walkers()
+        return {k[0] for k, g in self.groups.items()
+                if k[0] not in rcu and g.counter("ref_ops") is not None}
+
     def workloads(self):
         seen = []
         for p in self.points:

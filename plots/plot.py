@@ -17,7 +17,6 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import nbresults as nr  # noqa: E402
 
 WIDTH, HEIGHT = 900, 540
-RCU_STRATEGIES = ("rcuwalk", "rcufull")
 # oversubscribed points are ringed in this (no strategy's) colour, so that
 # each strategy keeps its own
 RING = "pt 6 ps 3 lw 1.5 lc rgb '#444444'"
@@ -217,8 +216,9 @@ class Plotter:
         """RCU-walk outcomes against the writers' rate, for one churn family."""
         series = {}
         for res in [self.r] + extra:
+            rcu = res.rcu_walkers()
             for (s, w, t), g in res.groups.items():
-                if nr.base_workload(w) != family or s not in RCU_STRATEGIES:
+                if nr.base_workload(w) != family or s not in rcu:
                     continue
                 if t != max(res.threads(w)):
                     continue

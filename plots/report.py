@@ -22,7 +22,6 @@ import findings  # noqa: E402
 import nbresults as nr  # noqa: E402
 import plot  # noqa: E402
 
-REF_WALK = ("global", "dlock", "lockref")
 
 
 def mops(x):
@@ -55,8 +54,9 @@ def rcu_table(r, extra):
     share with its interval over the repetitions."""
     rows = []
     for res in [r] + extra:
+        rcu = res.rcu_walkers()
         for (s, w, t), g in sorted(res.groups.items()):
-            if s not in plot.RCU_STRATEGIES or not g.points[0]["writers"]:
+            if s not in rcu or not g.points[0]["writers"]:
                 continue
             if t != res.threads(w)[-1] or not g.counter("rcu_walks"):
                 continue
@@ -170,8 +170,8 @@ def published(r):
                          if set(e) - set(scaling) else "")))
     t, e = effs("stat-hot")
     if e:
-        ref = {s: x for s, x in e.items() if s in REF_WALK}
-        rcu = {s: x for s, x in e.items() if s in plot.RCU_STRATEGIES}
+        ref = {s: x for s, x in e.items() if s in r.ref_walkers()}
+        rcu = {s: x for s, x in e.items() if s in r.rcu_walkers()}
         rows.append(("stat-hot", "fxmark MRPH (USENIX ATC 2016)",
                      "every worker stats one file: stops scaling at about ten cores "
                      "(reference-count contention)",
@@ -265,9 +265,7 @@ def reps_words(r):
 
 
 def counters_table(r):
-    names = ["rcu_walks", "rcu_completed", "unlazy", "echild_restarts", "seq_retries",
-             "rename_lock_retries", "cmpxchg_failures", "lock_fallbacks", "ref_ops",
-             "shared_rmw", "shared_stores"]
+    names = r.counter_names()
     head = ["strategy", "workload", "threads"] + names
     rows = []
     for (s, w, t), g in sorted(r.groups.items(), key=lambda kv: (kv[0][1], kv[0][2],

@@ -2,6 +2,7 @@
  * nameibench: a benchmark and stress-test suite for pathname-lookup
  * scalability.  This file dispatches to the subcommands.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -9,6 +10,7 @@
 #include "../stress/stress.h"
 #include "args.h"
 #include "nameibench.h"
+#include "results.h"
 
 static int cmd_strategies(int argc, char **argv);
 
@@ -27,19 +29,56 @@ static const struct command {
 	{ "strategies", cmd_strategies, "list the synchronization strategies, one per line" },
 };
 
+/* The strategies as JSON, for the Python side: it keeps no list of its own. */
+static void print_strategies_json(void)
+{
+	const struct nb_strategy *const *s = nb_strategies();
+	const struct nb_strategy *one;
+	bool first = true;
+
+	printf("[");
+	for (;;) {
+		one = *s ? *s++ : &nb_strategy_kernel;
+		printf("%s\n  {\"name\": ", first ? "" : ",");
+		json_string(stdout, one->name);
+		printf(", \"summary\": ");
+		json_string(stdout, one->summary);
+		printf(", \"backend\": ");
+		json_string(stdout, one->backend->name);
+		printf(", \"walk_rcu\": %s, \"stat_under_rcu\": %s, \"counters\": %s}",
+		       one->walk_rcu ? "true" : "false", one->stat_under_rcu ? "true" : "false",
+		       one->backend->counters ? "true" : "false");
+		first = false;
+		if (one == &nb_strategy_kernel)
+			break;
+	}
+	printf("\n]\n");
+}
+
 static int cmd_strategies(int argc, char **argv)
 {
-	(void)argv;
-	if (argc > 1) {
+	bool json = argc > 1 && !strcmp(argv[1], "--json");
+
+	if (argc > 1 && !json) {
 		if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
-			printf("usage: nameibench strategies\n\n"
-			       "Print each strategy's name and a summary, one per line.\n");
+			printf("usage: nameibench strategies [--json]\n\n"
+			       "Print each strategy's name and a summary, one per line; with --json,\n"
+			       "a list of objects: name, summary, backend, walk_rcu (walks in RCU mode\n"
+			       "first), stat_under_rcu, counters (event counters are kept).\n");
 			return 0;
 		}
-		fprintf(stderr, "nameibench strategies: takes no arguments ('%s')\n", argv[1]);
+		fprintf(stderr, "nameibench strategies: unknown argument '%s' (see 'nameibench "
+			"strategies --help')\n", argv[1]);
 		return 2;
 	}
-	nb_print_strategies(stdout, "");
+	if (argc > 2) {
+		fprintf(stderr, "nameibench strategies: takes only --json ('%s')\n", argv[2]);
+		return 2;
+	}
+	if (json)
+		print_strategies_json();
+	else
+		nb_print_strategies(stdout, "");
 	return 0;
 }
 

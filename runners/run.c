@@ -1304,14 +1304,49 @@ int cmd_list(int argc, char **argv)
 	const struct workload *b;
 	int n, i;
 
+	bool json = argc > 1 && !strcmp(argv[1], "--json");
+	struct workload *wls;
+	char err[512];
+
 	if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-		printf("usage: nameibench list\n\nThe built-in workloads, one per line.\n");
+		printf("usage: nameibench list [--json [WORKLOAD...]]\n\n"
+		       "The built-in workloads, one per line.  With --json, an object of name:\n"
+		       "{entries: the directories and files of one reader's tree, spec: the\n"
+		       "definition, as a result file's workload_spec}, for the built-ins or for\n"
+		       "the WORKLOADs named (built-in names or .wl files).\n");
 		return 0;
 	}
-	if (argc > 1)
-		return arg_error("list", "takes no arguments ('%s')", argv[1]);
-	b = workload_builtins(&n);
-	for (i = 0; i < n; i++)
-		printf("%-16s %s\n", b[i].name, b[i].summary);
+	if (argc > 1 && !json)
+		return arg_error("list", "unknown argument '%s' (see 'nameibench list --help')",
+				 argv[1]);
+	if (!json) {
+		b = workload_builtins(&n);
+		for (i = 0; i < n; i++)
+			printf("%-16s %s\n", b[i].name, b[i].summary);
+		return 0;
+	}
+	n = argc > 2 ? argc - 2 : 0;
+	if (!n)
+		workload_builtins(&n);
+	wls = calloc((size_t)n, sizeof(*wls));
+	if (!wls)
+		return arg_error("list", "out of memory");
+	for (i = 0; i < n; i++) {
+		if (workload_load(argc > 2 ? argv[i + 2] : workload_builtins(&n)[i].name, &wls[i],
+				  err, sizeof(err))) {
+			free(wls);
+			return arg_error("list", "%s", err);
+		}
+	}
+	printf("{");
+	for (i = 0; i < n; i++) {
+		printf("%s\n  ", i ? "," : "");
+		json_string(stdout, wls[i].name);
+		printf(": {\"entries\": %ld, \"spec\": ", workload_entries(&wls[i]));
+		workload_spec_json(stdout, &wls[i]);
+		printf("}");
+	}
+	printf("\n}\n");
+	free(wls);
 	return 0;
 }

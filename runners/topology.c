@@ -9,13 +9,14 @@
 
 #include "args.h"
 #include "nameibench.h"
+#include "results.h"
 #include "topo.h"
 
 static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: nameibench topology [--pin POLICY] [--threads N] [--cpus LIST]\n"
-		"                           [--synthetic SPEC]\n"
+		"                           [--synthetic SPEC] [--json]\n"
 		"\n"
 		"Print the machine's topology (packages, NUMA nodes, cores, PUs) and the\n"
 		"placement of N worker threads under POLICY (default cores; N defaults to\n"
@@ -23,10 +24,32 @@ static void usage(FILE *f)
 		"affinity mask and cgroup cpuset, narrowed by --cpus LIST, e.g. 0-3,6).\n"
 		"--synthetic describes a machine in hwloc's syntax,\n"
 		"e.g. 'pack:2 core:16 pu:2'; its placements are shown, never bound.\n"
+		"--json prints the same as one object: packages, numa_nodes, cores, pus,\n"
+		"cpuset, cpuset_from, synthetic, policy, threads, oversubscribed, and\n"
+		"placement (per thread: pu_os, pu_logical, core, package).\n"
 		"\n"
 		"policies: compact (PUs in logical order, SMT siblings together), cores (one\n"
 		"thread per core before any sibling), scatter (spread over packages and NUMA\n"
 		"nodes), none (no binding)\n");
+}
+
+static void topology_json(const struct topo *tp, const struct placement *pl)
+{
+	int i;
+
+	printf("{\"packages\": %d, \"numa_nodes\": %d, \"cores\": %d, \"pus\": %d, "
+	       "\"cpuset\": ", tp->packages, tp->numa_nodes, tp->cores, tp->pus);
+	json_string(stdout, tp->synthetic ? "" : tp->cpuset);
+	printf(", \"cpuset_from\": ");
+	json_string(stdout, tp->synthetic ? "synthetic" : tp->cpuset_from);
+	printf(", \"synthetic\": %s, \"policy\": \"%s\", \"threads\": %d, "
+	       "\"oversubscribed\": %s,\n \"placement\": [", tp->synthetic ? "true" : "false",
+	       pin_policy_name(pl->policy), pl->threads, pl->oversubscribed ? "true" : "false");
+	for (i = 0; i < pl->threads; i++)
+		printf("%s\n  {\"pu_os\": %d, \"pu_logical\": %d, \"core\": %d, \"package\": %d}",
+		       i ? "," : "", pl->pu_os[i], pl->pu_logical[i], pl->core_logical[i],
+		       pl->package_logical[i]);
+	printf("\n]}\n");
 }
 
 int cmd_topology(int argc, char **argv)
@@ -38,6 +61,7 @@ int cmd_topology(int argc, char **argv)
 	struct topo tp;
 	char summary[256];
 	long threads = 0;
+	bool json = false;
 	int i, err;
 
 	for (i = 1; i < argc; i++) {
@@ -46,6 +70,8 @@ int cmd_topology(int argc, char **argv)
 		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
 			usage(stdout);
 			return 0;
+		} else if (!strcmp(argv[i], "--json")) {
+			json = true;
 		} else if ((v = arg_value(argc, argv, &i, "--pin"))) {
 			if (pin_policy_parse(v, &policy))
 				return arg_error("topology", "unknown pin policy '%s' "
@@ -75,16 +101,20 @@ int cmd_topology(int argc, char **argv)
 	}
 	if (!threads)
 		threads = tp.pus;
-	topo_summary(&tp, summary, sizeof(summary));
-	printf("topology: %s\n", summary);
-	if (!tp.synthetic)
-		printf("PUs: %s (%s)\n", tp.cpuset, tp.cpuset_from);
 	err = placement_make(&tp, policy, (int)threads, &pl);
 	if (err) {
 		topo_free(&tp);
 		return arg_error("topology", "cannot place %ld threads: %s", threads, strerror(-err));
 	}
-	placement_print(stdout, &pl);
+	if (json) {
+		topology_json(&tp, &pl);
+	} else {
+		topo_summary(&tp, summary, sizeof(summary));
+		printf("topology: %s\n", summary);
+		if (!tp.synthetic)
+			printf("PUs: %s (%s)\n", tp.cpuset, tp.cpuset_from);
+		placement_print(stdout, &pl);
+	}
 	placement_free(&pl);
 	topo_free(&tp);
 	return 0;

@@ -13,16 +13,16 @@ usage: test_stress.py NAMEIBENCH [--seconds S] [--zoo NAMEIBENCH_ZOO]
 """
 
 import argparse
+import json
+import os
 import re
 import subprocess
-import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))), "tests"))
 from checks import Checks  # noqa: E402
 
-STRATEGIES = ["global", "dlock", "lockref", "rcuwalk", "rcufull"]
 VERDICT = re.compile(r"^stress (\S+): PASS: (\d+) lookups checked \((\d+) unchecked\), "
                      r"(\d+) changes, 0 violations, (\d+) rounds")
 # The work each strategy's run must do, whatever the machine: small enough
@@ -74,15 +74,24 @@ def shortfall(v, line, demands):
     return None
 
 
+def engine_strategies(nb):
+    """The strategies the stress test checks: the engine's, as the binary lists them."""
+    out = run([nb, "strategies", "--json"]).stdout
+    return [s["name"] for s in json.loads(out) if s["backend"] == "engine"]
+
+
 def check_strategies(t, nb, seconds):
     """Every strategy passes a run of at least @seconds that did the work
     demanded, every lookup checked."""
+    strategies = engine_strategies(nb)
+    t("the binary lists the engine's strategies", len(strategies) >= 5,
+      "required 5 or more, saw %r" % strategies)
     p = run([nb, "stress", "--strategy", "all", "--duration", str(seconds),
              "--min-lookups", str(MIN_LOOKUPS), "--min-changes", str(MIN_CHANGES),
              "--max-duration", str(MAX_SECONDS), "--quiet"],
-            timeout=60 + len(STRATEGIES) * (MAX_SECONDS + 15))
+            timeout=60 + len(strategies) * (MAX_SECONDS + 15))
     v = verdicts(p.stdout)
-    for s in STRATEGIES:
+    for s in strategies:
         why = shortfall(v.get(s), verdict_line(p.stdout, s),
                         {"lookups checked": MIN_LOOKUPS, "changes": MIN_CHANGES})
         t("stress %s: 0 violations, 0 unchecked, at least %d "

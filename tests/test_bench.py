@@ -195,6 +195,63 @@ def test_list_and_workload_files(tmp):
           describe(p))
 
 
+def parsed(p):
+    try:
+        return json.loads(p.stdout) if p.returncode == 0 else None
+    except ValueError:
+        return None
+
+
+def test_json_facts(tmp):
+    """What the Python side asks the binary instead of keeping copies: the
+    JSON says what the text says, and hand-worked facts."""
+    text = [l.split()[0] for l in nb("strategies").stdout.splitlines() if l.strip()]
+    p = nb("strategies", "--json")
+    js = parsed(p) or []
+    check("strategies --json names what strategies prints, in order",
+          [s.get("name") for s in js] == text and len(text) >= 6, describe(p))
+    facts = {s["name"]: (s["backend"], s["walk_rcu"], s["stat_under_rcu"], s["counters"])
+             for s in js}
+    check("strategies --json: each one's backend and what it does",
+          facts.get("global") == ("engine", False, False, True) and
+          facts.get("rcuwalk") == ("engine", True, False, True) and
+          facts.get("rcufull") == ("engine", True, True, True) and
+          facts.get("kernel") == ("kernel", True, False, False), repr(facts))
+    names = [l.split()[0] for l in nb("list").stdout.splitlines()]
+    p = nb("list", "--json")
+    js = parsed(p) or {}
+    check("list --json defines what list names, in order", list(js) == names,
+          describe(p))
+    hot = js.get("stat-hot", {})
+    check("list --json: stat-hot's definition (depth 5, one file: 5 entries)",
+          hot.get("entries") == 5 and hot.get("spec", {}).get("depth") == 5 and
+          hot.get("spec", {}).get("source") == "built-in", repr(hot))
+    wl = os.path.join(tmp, "big.wl")
+    with open(wl, "w") as f:
+        f.write("name = big\ndepth = 3\nfanout = 32\nfiles = 977\n")
+    p = nb("list", "--json", wl)
+    # 32 directories, 32 * 32 below them, 977 files in each of those
+    check("list --json FILE: a tree's entries, worked out by hand",
+          (parsed(p) or {}).get("big", {}).get("entries") == 32 + 32 * 32 + 32 * 32 * 977,
+          describe(p))
+    p = nb("topology", "--synthetic", "pack:2 core:4 pu:2", "--pin", "scatter", "--threads",
+           "2", "--json")
+    js = parsed(p) or {}
+    check("topology --json: the machine and the placement",
+          (js.get("packages"), js.get("cores"), js.get("pus"), js.get("synthetic")) ==
+          (2, 8, 16, True) and [t["package"] for t in js.get("placement", [])] == [0, 1],
+          describe(p))
+    p = nb("topology", "--json")
+    js = parsed(p) or {}
+    check("topology --json on this machine: as many PUs as this process may use",
+          js.get("pus") == len(os.sched_getaffinity(0)), describe(p))
+    for argv in (["strategies", "--frob"], ["list", "--json", "nosuch"],
+                 ["strategies", "--json", "x"]):
+        p = nb(*argv)
+        check("%s: a one-line error, exit 2" % " ".join(argv),
+              p.returncode == 2 and len(p.stderr.strip().splitlines()) == 1, describe(p))
+
+
 BAD = [
     (["frob"], ["unknown command"]),
     (["run", "--strategy", "nosuch", "--workload", "stat-hot", "--threads", "1"],
@@ -408,6 +465,7 @@ def main():
         test_kill_and_interrupt(tmp)
         test_topology()
         test_list_and_workload_files(tmp)
+        test_json_facts(tmp)
         test_writer_rate(tmp)
         test_bad_input(tmp)
         test_kernel(tmp)

@@ -159,7 +159,7 @@ static bool parse_mix(char *v, int *mix)
 	return true;
 }
 
-static long tree_entries(const struct workload *wl)
+long workload_entries(const struct workload *wl)
 {
 	long dirs = 1, total = 0;
 	int level;
@@ -194,7 +194,7 @@ static int spec_check(const struct workload *wl, char *err, size_t n, const char
 				  "be at least 2");
 	if (wl->dist == DIST_DISJOINT && wl->shape != SHAPE_PLAIN)
 		return spec_error(err, n, file, 0, "paths = disjoint only takes shape = plain");
-	if (tree_entries(wl) > MAX_ENTRIES)
+	if (workload_entries(wl) > MAX_ENTRIES)
 		return spec_error(err, n, file, 0, "the tree would have more than %ld entries",
 				  MAX_ENTRIES);
 	return 0;

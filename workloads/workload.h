@@ -45,6 +45,9 @@ const char *wl_shape_name(enum wl_shape s);
 const char *wl_wop_name(enum wl_wop w);
 const char *wl_rop_name(enum wl_rop r);
 
+/* The tree's directories and files, for one reader's copy of it. */
+long workload_entries(const struct workload *wl);
+
 /* Can @s run @wl?  NULL, or why not (the point is skipped, never faked). */
 const char *workload_unsupported(const struct workload *wl, const struct nb_strategy *s);
 
