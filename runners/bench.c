@@ -55,6 +55,13 @@ struct run {
 	struct slot *slots;
 	struct worker *workers;
 	int nworkers;
+	/* the main thread's: the tree's context, the workers, and the counts
+	 * each had done when the measured time began, at each second, and at
+	 * its end; the event counters at its beginning and end */
+	struct nb_ctx *ctx;
+	pthread_t *tid;
+	uint64_t *ops_start, *ops_prev, *ops_end;
+	double c0[16], c1[16];
 };
 
 static uint64_t now_ns(void)
@@ -415,16 +422,19 @@ static int workers_start(struct run *run, pthread_t *tid, char *err, size_t errl
 	return -rc;
 }
 
-int bench_run(const struct bench_config *cfg, struct bench_result *res, char *err, size_t errlen)
+/*
+ * bench_run in four steps: prepare (place the threads, start the backend,
+ * build the tree, allocate), spawn (workers_start, above), measure (the
+ * warm-up, then the timeline second by second), collect (stop and join
+ * the workers, then sum up).  run_free() undoes prepare, whatever failed.
+ */
+
+/* Place, start the backend, build the tree: 0, an error, or 1 if skipped. */
+static int run_prepare(struct run *run, struct bench_result *res, char *err, size_t errlen)
 {
-	struct run run = { .cfg = cfg };
-	int total = cfg->threads + cfg->wl.writers, i, e;
-	uint64_t *start = NULL, *end = NULL, *prev = NULL, t0, tm0;
-	struct machine_sampler ms;
-	double c0[16], c1[16];
+	const struct bench_config *cfg = run->cfg;
+	int total = cfg->threads + cfg->wl.writers, e;
 	const char *why;
-	pthread_t *tid = NULL;
-	struct nb_ctx *ctx = NULL;
 
 	memset(res, 0, sizeof(*res));
 	res->ncounters = nb_counter_count();
@@ -433,7 +443,7 @@ int bench_run(const struct bench_config *cfg, struct bench_result *res, char *er
 		snprintf(err, errlen, "cannot place %d threads: %s", total, strerror(-e));
 		return e;
 	}
-	run.pl = &res->placement;
+	run->pl = &res->placement;
 	e = backend_start(cfg, res, err, errlen);
 	if (e) {
 		bench_result_free(res);
@@ -443,55 +453,57 @@ int bench_run(const struct bench_config *cfg, struct bench_result *res, char *er
 	if (why) {
 		snprintf(res->skipped, sizeof(res->skipped), "%s", why);
 		backend_stop(cfg);
-		return 0;
+		return 1;
 	}
-	ctx = nb_ctx_new(cfg->strategy);
-	e = ctx ? workload_build(&cfg->wl, cfg->strategy, ctx, cfg->threads, err, errlen) : -ENOMEM;
+	run->nworkers = total;
+	run->ctx = nb_ctx_new(cfg->strategy);
+	e = run->ctx ? workload_build(&cfg->wl, cfg->strategy, run->ctx, cfg->threads, err,
+				      errlen) : -ENOMEM;
 	if (e)
-		goto out;
-
-	run.nworkers = total;
-	run.slots = aligned_alloc(64, sizeof(*run.slots) * (size_t)total);
-	run.workers = calloc((size_t)total, sizeof(*run.workers));
-	tid = calloc((size_t)total, sizeof(*tid));
-	start = calloc((size_t)total, sizeof(*start));
-	end = calloc((size_t)total, sizeof(*end));
-	prev = calloc((size_t)total, sizeof(*prev));
+		return e;
+	run->slots = aligned_alloc(64, sizeof(*run->slots) * (size_t)total);
+	run->workers = calloc((size_t)total, sizeof(*run->workers));
+	run->tid = calloc((size_t)total, sizeof(*run->tid));
+	run->ops_start = calloc((size_t)total, sizeof(*run->ops_start));
+	run->ops_end = calloc((size_t)total, sizeof(*run->ops_end));
+	run->ops_prev = calloc((size_t)total, sizeof(*run->ops_prev));
 	res->seconds = (int)(cfg->duration + 0.999);
 	res->timeline = calloc((size_t)res->seconds * (size_t)total, sizeof(*res->timeline));
-	if (!run.slots || !run.workers || !tid || !start || !end || !prev || !res->timeline) {
-		e = -ENOMEM;
+	if (!run->slots || !run->workers || !run->tid || !run->ops_start || !run->ops_end ||
+	    !run->ops_prev || !res->timeline) {
 		snprintf(err, errlen, "out of memory");
-		goto out;
+		return -ENOMEM;
 	}
-	memset(run.slots, 0, sizeof(*run.slots) * (size_t)total);
-	gate_init(&run.start);
-	/* the main thread sleeps while the workers run: a QSBR thread, offline */
-	nb_thread_idle();
-	e = workers_start(&run, tid, err, errlen);
-	if (e) {
-		nb_thread_active();
-		gate_destroy(&run.start);
-		goto out;
-	}
-	t0 = now_ns();
+	memset(run->slots, 0, sizeof(*run->slots) * (size_t)total);
+	return 0;
+}
+
+/* The warm-up, then each second's counts into the timeline, then the end counts. */
+static int run_measure(struct run *run, struct bench_result *res, char *err, size_t errlen)
+{
+	const struct bench_config *cfg = run->cfg;
+	int total = run->nworkers, i, e = 0;
+	struct machine_sampler ms;
+	uint64_t t0 = now_ns(), tm0;
+
 	sleep_until(t0 + (uint64_t)(cfg->warmup * 1e9));
 	for (i = 0; i < total; i++)
-		prev[i] = start[i] = atomic_load_explicit(&run.slots[i].ops, memory_order_relaxed);
-	counters_now(c0);
-	machine_begin(&ms, &res->ms, cfg->topo->cpuset, res->placement.pu_os, tid, total,
+		run->ops_prev[i] = run->ops_start[i] = atomic_load_explicit(&run->slots[i].ops,
+								    memory_order_relaxed);
+	counters_now(run->c0);
+	machine_begin(&ms, &res->ms, cfg->topo->cpuset, res->placement.pu_os, run->tid, total,
 		      res->seconds);
 	tm0 = now_ns();
-	atomic_store_explicit(&run.measuring, 1, memory_order_relaxed);
+	atomic_store_explicit(&run->measuring, 1, memory_order_relaxed);
 	for (int s = 1; s <= res->seconds && !e; s++) {
 		double at = s < cfg->duration ? s : cfg->duration;
 
 		sleep_until(tm0 + (uint64_t)(at * 1e9));
 		for (i = 0; i < total; i++) {
-			uint64_t v = atomic_load_explicit(&run.slots[i].ops, memory_order_relaxed);
+			uint64_t v = atomic_load_explicit(&run->slots[i].ops, memory_order_relaxed);
 
-			res->timeline[(size_t)(s - 1) * (size_t)total + (size_t)i] = v - prev[i];
-			prev[i] = v;
+			res->timeline[(size_t)(s - 1) * (size_t)total + (size_t)i] = v - run->ops_prev[i];
+			run->ops_prev[i] = v;
 		}
 		/* after the counts: reading /proc must not stretch the second measured */
 		machine_tick(&ms);
@@ -501,48 +513,84 @@ int bench_run(const struct bench_config *cfg, struct bench_result *res, char *er
 		}
 	}
 	res->measured_s = (double)(now_ns() - tm0) / 1e9;
-	atomic_store_explicit(&run.measuring, 0, memory_order_relaxed);
+	atomic_store_explicit(&run->measuring, 0, memory_order_relaxed);
 	for (i = 0; i < total; i++) {
-		end[i] = atomic_load_explicit(&run.slots[i].ops, memory_order_relaxed);
-		if (run.workers[i].writer)
-			res->writer_errors += atomic_load(&run.slots[i].errors);
+		run->ops_end[i] = atomic_load_explicit(&run->slots[i].ops, memory_order_relaxed);
+		if (run->workers[i].writer)
+			res->writer_errors += atomic_load(&run->slots[i].errors);
 		else
-			res->reader_errors += atomic_load(&run.slots[i].errors);
+			res->reader_errors += atomic_load(&run->slots[i].errors);
 	}
-	counters_now(c1);
+	counters_now(run->c1);
 	machine_end(&ms);	/* before the stop: the threads' clocks must still exist */
-	atomic_store(&run.stop, 1);
-	for (i = 0; i < total; i++)
-		pthread_join(tid[i], NULL);
-	nb_thread_active();
-	gate_destroy(&run.start);
-	for (i = 0; i < total && !e; i++) {
-		if (run.workers[i].err) {
-			e = run.workers[i].err;
+	return e;
+}
+
+/* Stop and join the workers; then, if all went well, the result. */
+static int run_collect(struct run *run, struct bench_result *res, int e, char *err,
+		       size_t errlen)
+{
+	const struct bench_config *cfg = run->cfg;
+	int i;
+
+	atomic_store(&run->stop, 1);
+	for (i = 0; i < run->nworkers; i++)
+		pthread_join(run->tid[i], NULL);
+	for (i = 0; i < run->nworkers && !e; i++) {
+		if (run->workers[i].err) {
+			e = run->workers[i].err;
 			snprintf(err, errlen, "worker %d could not start: %s", i,
 				 e == -EINVAL || e == -EXDEV ? "cannot bind it to its PU" : strerror(-e));
 		}
 	}
 	if (!e) {
-		double ops = c1[NB_COUNTER_OPS] - c0[NB_COUNTER_OPS];
+		double ops = run->c1[NB_COUNTER_OPS] - run->c0[NB_COUNTER_OPS];
 
-		summarize(&run, start, end, res);
+		summarize(run, run->ops_start, run->ops_end, res);
 		res->have_counters = cfg->strategy->backend->counters && !cfg->wl.noop;
 		for (i = 0; i < res->ncounters; i++)
-			res->per_op[i] = ops > 0 ? (c1[i] - c0[i]) / ops : 0;
+			res->per_op[i] = ops > 0 ? (run->c1[i] - run->c0[i]) / ops : 0;
 	}
-out:
-	for (i = 0; i < total && run.workers; i++)
-		free(run.workers[i].hist);
-	free(run.workers);
-	free(run.slots);
-	free(tid);
-	free(start);
-	free(end);
-	free(prev);
-	if (ctx)
-		nb_ctx_free(ctx);
-	backend_stop(cfg);
+	return e;
+}
+
+static void run_free(struct run *run)
+{
+	int i;
+
+	for (i = 0; i < run->nworkers && run->workers; i++)
+		free(run->workers[i].hist);
+	free(run->workers);
+	free(run->slots);
+	free(run->tid);
+	free(run->ops_start);
+	free(run->ops_end);
+	free(run->ops_prev);
+	if (run->ctx)
+		nb_ctx_free(run->ctx);
+	backend_stop(run->cfg);
+}
+
+int bench_run(const struct bench_config *cfg, struct bench_result *res, char *err, size_t errlen)
+{
+	struct run run = { .cfg = cfg };
+	int e = run_prepare(&run, res, err, errlen);
+
+	if (e == 1)
+		return 0;	/* skipped: res->skipped says why */
+	if (e && !run.ctx && !run.nworkers)
+		return e;	/* nothing started */
+	if (!e) {
+		gate_init(&run.start);
+		/* the main thread sleeps while the workers run: a QSBR thread, offline */
+		nb_thread_idle();
+		e = workers_start(&run, run.tid, err, errlen);
+		if (!e)
+			e = run_collect(&run, res, run_measure(&run, res, err, errlen), err, errlen);
+		nb_thread_active();
+		gate_destroy(&run.start);
+	}
+	run_free(&run);
 	/* a point that did not finish leaves nothing for the caller to free */
 	if (e)
 		bench_result_free(res);
