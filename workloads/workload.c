@@ -6,10 +6,12 @@
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../engine/compiler.h"
 #include "workload.h"
 
 #define MAX_ENTRIES	2000000L	/* files and directories a tree may have */
@@ -200,21 +202,149 @@ static int spec_check(const struct workload *wl, char *err, size_t n, const char
 	return 0;
 }
 
+/*
+ * The keys of a spec file, each a field of struct workload and how its
+ * value is read; the error for a bad value is worked out from the same
+ * entry ("depth must be a whole number from 1 to 32, not 'x'").
+ */
+enum spec_kind { SK_WORD, SK_TEXT, SK_INT, SK_NUM, SK_CHOICE, SK_MIX, SK_YESNO };
+
+static const struct spec_key {
+	const char *key;
+	enum spec_kind kind;
+	size_t off;			/* offsetof(struct workload, the field) */
+	double lo, hi;			/* SK_INT, SK_NUM */
+	const char *const *names;	/* SK_CHOICE: the values, in enum order */
+	int nnames;
+	const char *what;		/* SK_NUM: what the number is */
+} spec_keys[] = {
+#define F(field)	offsetof(struct workload, field)
+	{ .key = "name", .kind = SK_WORD, .off = F(name) },
+	{ .key = "description", .kind = SK_TEXT, .off = F(summary) },
+	{ .key = "depth", .kind = SK_INT, .off = F(depth), .lo = 1, .hi = 32 },
+	{ .key = "fanout", .kind = SK_INT, .off = F(fanout), .lo = 1, .hi = 64 },
+	{ .key = "files", .kind = SK_INT, .off = F(files), .lo = 1, .hi = 4096 },
+	{ .key = "paths", .kind = SK_CHOICE, .off = F(dist), .names = dist_names, .nnames = 4 },
+	{ .key = "zipf", .kind = SK_NUM, .off = F(zipf_s), .lo = 0.01, .hi = 10,
+	  .what = "a number from 0.01 to 10" },
+	{ .key = "shape", .kind = SK_CHOICE, .off = F(shape), .names = shape_names, .nnames = 5 },
+	{ .key = "mix", .kind = SK_MIX, .off = F(mix) },
+	{ .key = "writers", .kind = SK_INT, .off = F(writers), .lo = 0, .hi = 64 },
+	{ .key = "writer", .kind = SK_CHOICE, .off = F(wop), .names = wop_names, .nnames = 4 },
+	{ .key = "writer_rate", .kind = SK_NUM, .off = F(writer_rate), .lo = 0, .hi = 1e9,
+	  .what = "operations per second (0: flat out)" },
+	{ .key = "noop", .kind = SK_YESNO, .off = F(noop) },
+#undef F
+};
+
+/* "a, b, c or d" */
+static void choices(char *buf, size_t n, const char *const *names, int nnames)
+{
+	size_t len = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < nnames && len < n; i++)
+		len += (size_t)snprintf(buf + len, n - len, "%s%s", i == 0 ? "" :
+					i == nnames - 1 ? " or " : ", ", names[i]);
+}
+
+/* Set @k's field of @wl from @val; false, with why in @why, if it will not do. */
+static bool spec_set(struct workload *wl, const struct spec_key *k, char *val, char *why,
+		     size_t n)
+{
+	void *field = (char *)wl + k->off;
+	char list[160];
+	int idx;
+
+	switch (k->kind) {
+	case SK_WORD:
+		if (!*val || strlen(val) >= sizeof(wl->name) || strpbrk(val, " \t,/")) {
+			snprintf(why, n, "%s must be one word of at most %zu characters", k->key,
+				 sizeof(wl->name) - 1);
+			return false;
+		}
+		snprintf(field, sizeof(wl->name), "%s", val);
+		return true;
+	case SK_TEXT:
+		snprintf(field, sizeof(wl->summary), "%s", val);
+		return true;
+	case SK_INT:
+		if (parse_int(val, (long)k->lo, (long)k->hi, field))
+			return true;
+		snprintf(why, n, "%s must be a whole number from %.0f to %.0f, not '%s'", k->key,
+			 k->lo, k->hi, val);
+		return false;
+	case SK_NUM:
+		if (parse_num(val, k->lo, k->hi, field))
+			return true;
+		snprintf(why, n, "%s must be %s, not '%s'", k->key, k->what, val);
+		return false;
+	case SK_CHOICE:
+		if ((idx = name_index(k->names, k->nnames, val)) >= 0) {
+			/* the enums have no negative values: unsigned int is their
+			 * type, and the names are in their order */
+			*(unsigned int *)field = (unsigned int)idx;
+			/* zipf paths need an exponent: 1 unless one is given */
+			if (k->names == dist_names && idx == DIST_ZIPF && wl->zipf_s == 0)
+				wl->zipf_s = 1.0;
+			return true;
+		}
+		choices(list, sizeof(list), k->names, k->nnames);
+		snprintf(why, n, "%s must be %s, not '%s'", k->key, list, val);
+		return false;
+	case SK_MIX:
+		if (parse_mix(val, field))
+			return true;
+		choices(list, sizeof(list), rop_names, ROP_MAX);
+		snprintf(why, n, "%s must be OP:WEIGHT pairs with OP one of %s", k->key, list);
+		return false;
+	case SK_YESNO:
+		if (!strcmp(val, "yes") || !strcmp(val, "no")) {
+			*(bool *)field = !strcmp(val, "yes");
+			return true;
+		}
+		snprintf(why, n, "%s must be yes or no, not '%s'", k->key, val);
+		return false;
+	}
+	return false;
+}
+
+/* One "key = value" line (trimmed, not a comment): false, with why, if bad. */
+static bool spec_line(struct workload *wl, char *s, char *why, size_t n)
+{
+	char *eq = strchr(s, '='), *key, list[256];
+	size_t i, len = 0;
+
+	if (!eq) {
+		snprintf(why, n, "expected 'key = value'");
+		return false;
+	}
+	*eq = '\0';
+	key = trim(s);
+	for (i = 0; i < ARRAY_SIZE(spec_keys); i++)
+		if (!strcmp(key, spec_keys[i].key))
+			return spec_set(wl, &spec_keys[i], trim(eq + 1), why, n);
+	for (i = 0; i < ARRAY_SIZE(spec_keys) && len < sizeof(list); i++)
+		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s", i ? ", " : "",
+					spec_keys[i].key);
+	snprintf(why, n, "unknown key '%s' (known: %s)", key, list);
+	return false;
+}
+
 static int spec_load(const char *file, struct workload *wl, char *err, size_t errlen)
 {
 	FILE *f = fopen(file, "r");
-	char line[1024];
+	char line[1024], why[512];
 	int lineno = 0;
 
 	if (!f)
 		return spec_error(err, errlen, file, 0, "cannot read the workload file: %s",
 				  strerror(errno));
-	memset(wl, 0, sizeof(*wl));
 	*wl = (struct workload){ TREE(5, 8, 8), STAT_ONLY };
 	snprintf(wl->source, sizeof(wl->source), "%s", file);
 	while (fgets(line, sizeof(line), f)) {
-		char *key, *val, *eq, *s;
-		int idx;
+		char *s;
 
 		lineno++;
 		if (!strchr(line, '\n') && !feof(f)) {
@@ -222,71 +352,10 @@ static int spec_load(const char *file, struct workload *wl, char *err, size_t er
 			return spec_error(err, errlen, file, lineno, "line too long");
 		}
 		s = trim(line);
-		if (!*s || *s == '#')
-			continue;
-		eq = strchr(s, '=');
-		if (!eq) {
+		if (*s && *s != '#' && !spec_line(wl, s, why, sizeof(why))) {
 			fclose(f);
-			return spec_error(err, errlen, file, lineno, "expected 'key = value'");
+			return spec_error(err, errlen, file, lineno, "%s", why);
 		}
-		*eq = '\0';
-		key = trim(s);
-		val = trim(eq + 1);
-#define BAD(...) do { fclose(f); return spec_error(err, errlen, file, lineno, __VA_ARGS__); } while (0)
-		if (!strcmp(key, "name")) {
-			if (!*val || strlen(val) >= sizeof(wl->name) || strpbrk(val, " \t,/"))
-				BAD("name must be one word of at most %zu characters",
-				    sizeof(wl->name) - 1);
-			strcpy(wl->name, val);
-		} else if (!strcmp(key, "description")) {
-			snprintf(wl->summary, sizeof(wl->summary), "%s", val);
-		} else if (!strcmp(key, "depth")) {
-			if (!parse_int(val, 1, 32, &wl->depth))
-				BAD("depth must be a whole number from 1 to 32, not '%s'", val);
-		} else if (!strcmp(key, "fanout")) {
-			if (!parse_int(val, 1, 64, &wl->fanout))
-				BAD("fanout must be a whole number from 1 to 64, not '%s'", val);
-		} else if (!strcmp(key, "files")) {
-			if (!parse_int(val, 1, 4096, &wl->files))
-				BAD("files must be a whole number from 1 to 4096, not '%s'", val);
-		} else if (!strcmp(key, "paths")) {
-			if ((idx = name_index(dist_names, 4, val)) < 0)
-				BAD("paths must be uniform, zipf, hot or disjoint, not '%s'", val);
-			wl->dist = (enum wl_dist)idx;
-			if (wl->dist == DIST_ZIPF && wl->zipf_s == 0)
-				wl->zipf_s = 1.0;
-		} else if (!strcmp(key, "zipf")) {
-			if (!parse_num(val, 0.01, 10, &wl->zipf_s))
-				BAD("zipf must be a number from 0.01 to 10, not '%s'", val);
-		} else if (!strcmp(key, "shape")) {
-			if ((idx = name_index(shape_names, 5, val)) < 0)
-				BAD("shape must be plain, negative, dotdot, symlink or mountpoint, "
-				    "not '%s'", val);
-			wl->shape = (enum wl_shape)idx;
-		} else if (!strcmp(key, "mix")) {
-			if (!parse_mix(val, wl->mix))
-				BAD("mix must be OP:WEIGHT pairs with OP one of stat, lstat, "
-				    "ancestors, mutate");
-		} else if (!strcmp(key, "writers")) {
-			if (!parse_int(val, 0, 64, &wl->writers))
-				BAD("writers must be a whole number from 0 to 64, not '%s'", val);
-		} else if (!strcmp(key, "writer")) {
-			if ((idx = name_index(wop_names, 4, val)) < 0)
-				BAD("writer must be none, rename, mount or create-unlink, not '%s'", val);
-			wl->wop = (enum wl_wop)idx;
-		} else if (!strcmp(key, "writer_rate")) {
-			if (!parse_num(val, 0, 1e9, &wl->writer_rate))
-				BAD("writer_rate must be operations per second (0: flat out), not '%s'",
-				    val);
-		} else if (!strcmp(key, "noop")) {
-			if (strcmp(val, "yes") && strcmp(val, "no"))
-				BAD("noop must be yes or no, not '%s'", val);
-			wl->noop = !strcmp(val, "yes");
-		} else {
-			BAD("unknown key '%s' (known: name, description, depth, fanout, files, "
-			    "paths, zipf, shape, mix, writers, writer, writer_rate, noop)", key);
-		}
-#undef BAD
 	}
 	fclose(f);
 	if (!wl->name[0])
