@@ -18,13 +18,14 @@ const char *arg_value(int argc, char **argv, int *i, const char *name)
 	size_t n = strlen(name);
 	const char *a = argv[*i];
 
-	arg_missing = false;
-	if (strncmp(a, name, n))
+	/* a miss leaves arg_missing alone: a caller tries each name in turn and
+	 * asks arg_missing after the last, which must still see the one that
+	 * matched with its value missing */
+	if (strncmp(a, name, n) || (a[n] && a[n] != '='))
 		return NULL;
+	arg_missing = false;
 	if (a[n] == '=')
 		return a + n + 1;
-	if (a[n])
-		return NULL;
 	if (*i + 1 >= argc) {
 		arg_missing = true;
 		return NULL;

@@ -1425,73 +1425,82 @@ static long default_readers(void)
 	return n < 2 ? 2 : n;
 }
 
-int cmd_stress(int argc, char **argv)
-{
-	const char *strategy = NULL, *bug_strategies = NULL, *v;
-	struct stress st;
-	long threads = default_readers(), seed = 1;
-	double duration = 10, max_duration = -1;
-	unsigned int delays = 256;
-	int i, rc = 0;
+/* The command line: what cmd_stress() runs. */
+struct stress_args {
+	const char *strategy, *bug_strategies;
+	long threads, seed;
+	double duration, max_duration;
+	long delays, min_rounds;
+};
 
-	memset(&st, 0, sizeof(st));
+/*
+ * The numeric options: where each goes, its range, and what the error
+ * calls it ("--duration must be seconds from 0.1 to 86400, not 'x'").
+ */
+static int number_option(int argc, char **argv, int *i, struct stress_args *a,
+			 struct stress *st)
+{
+	const struct {
+		const char *name;
+		long *l;
+		double *d;
+		double lo, hi;
+		const char *what;
+	} opts[] = {
+		{ "--duration", NULL, &a->duration, 0.1, 86400, "seconds from 0.1 to 86400" },
+		{ "--threads", &a->threads, NULL, 1, 512, "a whole number from 1 to 512" },
+		{ "--seed", &a->seed, NULL, 0, (double)(1L << 62), "a whole number" },
+		{ "--round", &st->round_changes, NULL, 1, (double)(1L << 40), "a number of changes" },
+		{ "--min-lookups", &st->min_lookups, NULL, 0, (double)(1L << 50),
+		  "a number of lookups" },
+		{ "--min-changes", &st->min_changes, NULL, 0, (double)(1L << 50),
+		  "a number of changes" },
+		{ "--min-rounds", &a->min_rounds, NULL, 0, 1 << 20, "a number of rounds" },
+		{ "--max-duration", NULL, &a->max_duration, 0.1, 86400 * 7,
+		  "seconds from 0.1 to 604800" },
+		{ "--delays", &a->delays, NULL, 0, 1 << 30, "a whole number" },
+	};
+	const char *v;
+	size_t k;
+
+	for (k = 0; k < sizeof(opts) / sizeof(opts[0]); k++) {
+		if (!(v = arg_value(argc, argv, i, opts[k].name)))
+			continue;
+		if (opts[k].l ? arg_long(v, (long)opts[k].lo, (long)opts[k].hi, opts[k].l) :
+		    arg_double(v, opts[k].lo, opts[k].hi, opts[k].d))
+			return arg_error("stress", "%s must be %s, not '%s'", opts[k].name,
+					 opts[k].what, v);
+		return 1;
+	}
+	return 0;
+}
+
+/* 0: parsed; -1: done (help, the bug list), exit status 0; else that status. */
+static int stress_parse(int argc, char **argv, struct stress_args *a, struct stress *st)
+{
+	const char *v;
+	int i, r;
+
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
 			stress_usage(stdout);
-			return 0;
+			return -1;
 		}
 		if (!strcmp(argv[i], "--list-bugs"))
-			return list_bugs();
+			return list_bugs() ? 1 : -1;
 		if (!strcmp(argv[i], "--quiet")) {
-			st.quiet = true;
+			st->quiet = true;
 		} else if ((v = arg_value(argc, argv, &i, "--strategy"))) {
-			strategy = v;
-		} else if ((v = arg_value(argc, argv, &i, "--duration"))) {
-			if (arg_double(v, 0.1, 86400, &duration))
-				return arg_error("stress", "--duration must be seconds from 0.1 to "
-						 "86400, not '%s'", v);
-		} else if ((v = arg_value(argc, argv, &i, "--threads"))) {
-			if (arg_long(v, 1, 512, &threads))
-				return arg_error("stress", "--threads must be a whole number from 1 to "
-						 "512, not '%s'", v);
-		} else if ((v = arg_value(argc, argv, &i, "--seed"))) {
-			if (arg_long(v, 0, 1L << 62, &seed))
-				return arg_error("stress", "--seed must be a whole number, not '%s'", v);
-		} else if ((v = arg_value(argc, argv, &i, "--round"))) {
-			if (arg_long(v, 1, 1L << 40, &st.round_changes))
-				return arg_error("stress", "--round must be a number of changes, not "
-						 "'%s'", v);
-		} else if ((v = arg_value(argc, argv, &i, "--min-lookups"))) {
-			if (arg_long(v, 0, 1L << 50, &st.min_lookups))
-				return arg_error("stress", "--min-lookups must be a number of lookups, "
-						 "not '%s'", v);
-		} else if ((v = arg_value(argc, argv, &i, "--min-changes"))) {
-			if (arg_long(v, 0, 1L << 50, &st.min_changes))
-				return arg_error("stress", "--min-changes must be a number of changes, "
-						 "not '%s'", v);
-		} else if ((v = arg_value(argc, argv, &i, "--min-rounds"))) {
-			long r;
-
-			if (arg_long(v, 0, 1 << 20, &r))
-				return arg_error("stress", "--min-rounds must be a number of rounds, "
-						 "not '%s'", v);
-			st.min_rounds = (int)r;
-		} else if ((v = arg_value(argc, argv, &i, "--max-duration"))) {
-			if (arg_double(v, 0.1, 86400 * 7, &max_duration))
-				return arg_error("stress", "--max-duration must be seconds from 0.1 to "
-						 "604800, not '%s'", v);
-		} else if ((v = arg_value(argc, argv, &i, "--delays"))) {
-			long d;
-
-			if (arg_long(v, 0, 1L << 30, &d))
-				return arg_error("stress", "--delays must be a whole number, not '%s'", v);
-			delays = (unsigned int)d;
+			a->strategy = v;
 		} else if ((v = arg_value(argc, argv, &i, "--inject"))) {
-			st.bug = v;
+			st->bug = v;
 		} else if ((v = arg_value(argc, argv, &i, "--rcu-flavor"))) {
 			if (nb_rcu_select(v))
 				return arg_error("stress", "unknown RCU flavor '%s' (known: memb, qsbr)",
 						 v);
+		} else if ((r = number_option(argc, argv, &i, a, st))) {
+			if (r != 1)
+				return r;
 		} else if (arg_missing) {
 			return arg_error("stress", "%s needs a value", argv[i]);
 		} else {
@@ -1499,44 +1508,99 @@ int cmd_stress(int argc, char **argv)
 					 "--help')", argv[i]);
 		}
 	}
-	if (!strategy)
+	return 0;
+}
+
+/* The strategy and the bug make sense together: 0, or the exit status. */
+static int stress_check_args(struct stress_args *a, struct stress *st, char **argv)
+{
+	int i;
+
+	if (!a->strategy)
 		return arg_error("stress", "--strategy is required (a strategy, or all)");
-	if (strcmp(strategy, "all")) {
-		const struct nb_strategy *s = nb_strategy_find(strategy);
+	if (strcmp(a->strategy, "all")) {
+		const struct nb_strategy *s = nb_strategy_find(a->strategy);
 
 		if (!s) {
-			nb_unknown_strategy("nameibench stress", strategy);
+			nb_unknown_strategy("nameibench stress", a->strategy);
 			return 2;
 		}
 		if (!s->backend->own_namespace)
 			return arg_error("stress", "the %s strategy has no model to check it "
 					 "against: stress tests the engine's strategies", s->name);
 	}
-	if (st.bug) {
-		int err = nb_zoo_select(st.bug);
+	if (st->bug) {
+		int err = nb_zoo_select(st->bug);
 
 		if (err == -EINVAL)
 			return arg_error("stress", "unknown bug '%s' (see 'nameibench stress "
-					 "--list-bugs')", st.bug);
+					 "--list-bugs')", st->bug);
 		if (err == -ENOSYS)
 			return exec_zoo_build(argv);
-		for (i = 1; strcmp(nb_zoo_entry(i)->name, st.bug); i++)
+		for (i = 1; strcmp(nb_zoo_entry(i)->name, st->bug); i++)
 			;
-		bug_strategies = nb_zoo_entry(i)->strategies;
-		if (strcmp(strategy, "all") && !in_list(bug_strategies, strategy))
+		a->bug_strategies = nb_zoo_entry(i)->strategies;
+		if (strcmp(a->strategy, "all") && !in_list(a->bug_strategies, a->strategy))
 			return arg_error("stress", "%s is not a bug of %s (it is one of: %s)",
-					 st.bug, strategy, bug_strategies);
+					 st->bug, a->strategy, a->bug_strategies);
 	}
-	st.duration = duration;
-	if (max_duration < 0)
-		max_duration = duration > 600 ? duration : 600;
-	if (max_duration < duration)
+	if (a->max_duration < 0)
+		a->max_duration = a->duration > 600 ? a->duration : 600;
+	if (a->max_duration < a->duration)
 		return arg_error("stress", "--max-duration (%g s) is shorter than --duration (%g s)",
-				 max_duration, duration);
-	st.max_duration = max_duration;
-	nb_set_delays(delays);
-	st.readers = (int)threads;
-	st.seed = (uint64_t)seed;
+				 a->max_duration, a->duration);
+	return 0;
+}
+
+/* One strategy's verdict line; its exit status (0 passed, 1 failed, 3 too slow). */
+static int stress_verdict(struct stress *st)
+{
+	long unchecked = atomic_load(&st->unchecked);
+
+	if (st->failed)
+		return 1;
+	if (st->too_slow) {
+		printf("stress %s: too slow to judge: %ld of %ld lookups checked, %ld of %ld "
+		       "changes, %d of %d rounds in %.1f s (0 violations, %ld unchecked)\n",
+		       st->s->name, atomic_load(&st->lookups), st->min_lookups, st->changes_before,
+		       st->min_changes, st->rounds, st->min_rounds, elapsed(), unchecked);
+		return 3;
+	}
+	if (unchecked) {
+		/* no wrong answer seen, but not every answer judged */
+		printf("stress %s: FAIL (unchecked) after %.1f s: %ld lookups checked "
+		       "(%ld unchecked), %ld changes, 0 violations: the checker gave up "
+		       "on %ld lookups\n", st->s->name, elapsed(), atomic_load(&st->lookups),
+		       unchecked, st->changes_before, unchecked);
+		return 1;
+	}
+	printf("stress %s: PASS: %ld lookups checked (%ld unchecked), %ld changes, "
+	       "0 violations, %d rounds, %.1f s, the writer waited %.1f%% of the time%s%s\n",
+	       st->s->name, atomic_load(&st->lookups), unchecked, st->changes_before, st->rounds,
+	       elapsed(), 100 * st->waited / elapsed(), st->bug ? ", injected bug not detected: " :
+	       "", st->bug ? st->bug : "");
+	return 0;
+}
+
+int cmd_stress(int argc, char **argv)
+{
+	struct stress_args a = { .threads = default_readers(), .seed = 1, .duration = 10,
+				 .max_duration = -1, .delays = 256 };
+	struct stress st;
+	int rc;
+
+	memset(&st, 0, sizeof(st));
+	rc = stress_parse(argc, argv, &a, &st);
+	if (!rc)
+		rc = stress_check_args(&a, &st, argv);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	st.duration = a.duration;
+	st.max_duration = a.max_duration;
+	st.min_rounds = (int)a.min_rounds;
+	nb_set_delays((unsigned int)a.delays);
+	st.readers = (int)a.threads;
+	st.seed = (uint64_t)a.seed;
 	pthread_mutex_init(&st.report_lock, NULL);
 	S_ = &st;
 	nb_set_bug_hook(on_bug);
@@ -1544,12 +1608,12 @@ int cmd_stress(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (nb_thread_start())
 		return arg_error("stress", "cannot register the main thread");
-	for (const struct nb_strategy *const *sp = nb_strategies(); *sp; sp++) {
+	for (const struct nb_strategy *const *sp = nb_strategies(); *sp && !rc; sp++) {
 		int err;
 
-		if (strcmp(strategy, "all") && strcmp(strategy, (*sp)->name))
+		if (strcmp(a.strategy, "all") && strcmp(a.strategy, (*sp)->name))
 			continue;
-		if (bug_strategies && !in_list(bug_strategies, (*sp)->name))
+		if (a.bug_strategies && !in_list(a.bug_strategies, (*sp)->name))
 			continue;
 		st.s = *sp;
 		st.failed = false;
@@ -1562,34 +1626,7 @@ int cmd_stress(int argc, char **argv)
 				nb_errno_name(err));
 			return 1;
 		}
-		if (st.failed) {
-			rc = 1;
-			break;
-		}
-		if (st.too_slow) {
-			printf("stress %s: too slow to judge: %ld of %ld lookups checked, %ld of %ld "
-			       "changes, %d of %d rounds in %.1f s (0 violations, %ld unchecked)\n",
-			       st.s->name, atomic_load(&st.lookups), st.min_lookups, st.changes_before,
-			       st.min_changes, st.rounds, st.min_rounds, elapsed(),
-			       atomic_load(&st.unchecked));
-			rc = 3;
-			break;
-		}
-		if (atomic_load(&st.unchecked)) {
-			/* no wrong answer seen, but not every answer judged */
-			printf("stress %s: FAIL (unchecked) after %.1f s: %ld lookups checked "
-			       "(%ld unchecked), %ld changes, 0 violations: the checker gave up "
-			       "on %ld lookups\n", st.s->name, elapsed(), atomic_load(&st.lookups),
-			       atomic_load(&st.unchecked), st.changes_before,
-			       atomic_load(&st.unchecked));
-			rc = 1;
-			break;
-		}
-		printf("stress %s: PASS: %ld lookups checked (%ld unchecked), %ld changes, "
-		       "0 violations, %d rounds, %.1f s, the writer waited %.1f%% of the time%s%s\n",
-		       st.s->name, atomic_load(&st.lookups), atomic_load(&st.unchecked),
-		       st.changes_before, st.rounds, elapsed(), 100 * st.waited / elapsed(),
-		       st.bug ? ", injected bug not detected: " : "", st.bug ? st.bug : "");
+		rc = stress_verdict(&st);
 	}
 	nb_thread_stop();
 	return rc;

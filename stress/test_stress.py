@@ -145,6 +145,9 @@ def check_bad_input(t, nb):
         (["--strategy", "global", "--min-rounds", "x"], "--min-rounds"),
         (["--strategy", "global", "--duration", "5", "--max-duration", "1"], "--max-duration"),
         (["--strategy", "global", "--bogus"], "unknown argument"),
+        # last on the line, its value missing: said so, not "unknown argument"
+        (["--strategy", "global", "--duration"], "--duration needs a value"),
+        (["--strategy", "global", "--inject"], "--inject needs a value"),
         ([], "--strategy is required"),
     ]
     for args, words in cases:
