@@ -244,81 +244,122 @@ static void run_usage(FILE *f)
 		"  --csv FILE       write it as CSV (header and one row)\n", common_usage);
 }
 
-int cmd_run(int argc, char **argv)
-{
-	const char *strategy = NULL, *workload = NULL, *json = NULL, *csv = NULL, *v;
-	struct bench_config cfg = { 0 };
-	struct bench_result res;
+/* What "nameibench run" was asked for. */
+struct run_args {
+	const char *strategy, *workload, *json, *csv;
+	long threads;			/* -1: auto */
 	struct common c;
-	struct context ctx;
-	struct point_id id = { .rep = 1 };
-	struct fingerprint fp;
-	struct topo tp;
-	char err[512];
-	long threads = 0;
-	int i, r, rc;
+};
 
-	common_defaults(&c);
+/* 0: parsed; -1: help printed (exit 0); else the exit status. */
+static int run_parse(int argc, char **argv, struct run_args *a)
+{
+	const char *v;
+	int i, r;
+
+	common_defaults(&a->c);
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
 			run_usage(stdout);
-			return 0;
+			return -1;
 		}
-		if ((r = common_option("run", argc, argv, &i, &c)))
+		if ((r = common_option("run", argc, argv, &i, &a->c)))
 			if (r == 2)
 				return 2;
 		if (r)
 			continue;
 		if ((v = arg_value(argc, argv, &i, "--strategy")))
-			strategy = v;
+			a->strategy = v;
 		else if ((v = arg_value(argc, argv, &i, "--workload")))
-			workload = v;
+			a->workload = v;
 		else if ((v = arg_value(argc, argv, &i, "--threads"))) {
 			if (!strcmp(v, "auto"))
-				threads = -1;
-			else if (arg_long(v, 1, 1000, &threads))
+				a->threads = -1;
+			else if (arg_long(v, 1, 1000, &a->threads))
 				return arg_error("run", "--threads must be a whole number from 1 to "
 						 "1000 or auto, not '%s'", v);
 		} else if ((v = arg_value(argc, argv, &i, "--json")))
-			json = v;
+			a->json = v;
 		else if ((v = arg_value(argc, argv, &i, "--csv")))
-			csv = v;
+			a->csv = v;
 		else if (arg_missing)
 			return arg_error("run", "%s needs a value", argv[i]);
 		else
 			return arg_error("run", "unknown argument '%s' (see 'nameibench run --help')",
 					 argv[i]);
 	}
-	if (!strategy || !workload || !threads)
+	if (!a->strategy || !a->workload || !a->threads)
 		return arg_error("run", "--strategy, --workload and --threads are required");
-	cfg.strategy = nb_strategy_find(strategy);
-	if (!cfg.strategy) {
-		nb_unknown_strategy("nameibench run", strategy);
+	return 0;
+}
+
+/* The point to measure, from @a: 0, or the exit status. */
+static int run_config(struct run_args *a, struct bench_config *cfg, struct topo *tp)
+{
+	char err[512];
+
+	cfg->strategy = nb_strategy_find(a->strategy);
+	if (!cfg->strategy) {
+		nb_unknown_strategy("nameibench run", a->strategy);
 		return 2;
 	}
-	if (workload_load(workload, &cfg.wl, err, sizeof(err)))
+	if (workload_load(a->workload, &cfg->wl, err, sizeof(err)))
 		return arg_error("run", "%s", err);
-	if (threads > 0 && check_threads("run", threads, &cfg.wl))
+	if (a->threads > 0 && check_threads("run", a->threads, &cfg->wl))
 		return 2;
-	if (start("run", &tp, &c))
+	if (start("run", tp, &a->c))
 		return 2;
-	if (threads < 0)
-		threads = tp.pus;
-	resolve_syscall_cost("run", &c);
-	cfg.threads = (int)threads;
-	cfg.duration = c.duration;
-	cfg.warmup = c.warmup;
-	cfg.seed = (uint64_t)c.seed;
-	cfg.topo = &tp;
-	cfg.pin = c.pin;
-	cfg.interrupted = &interrupted;
-	cfg.inject_delay_ns = injected_delay(&c, cfg.strategy);
-	apply_syscall_cost(&c, &cfg);
-	id.seed = cfg.seed;
-	context_collect(&ctx, &tp, c.pin, argc + 1, argv - 1);
-	fingerprint_make(&fp, &cfg, &ctx, cfg.seed, c.syscall_cost);
-	id.fp = &fp;
+	if (a->threads < 0)
+		a->threads = tp->pus;
+	resolve_syscall_cost("run", &a->c);
+	cfg->threads = (int)a->threads;
+	cfg->duration = a->c.duration;
+	cfg->warmup = a->c.warmup;
+	cfg->seed = (uint64_t)a->c.seed;
+	cfg->topo = tp;
+	cfg->pin = a->c.pin;
+	cfg->interrupted = &interrupted;
+	cfg->inject_delay_ns = injected_delay(&a->c, cfg->strategy);
+	apply_syscall_cost(&a->c, cfg);
+	return 0;
+}
 
+/* The summary, then the result files asked for: the exit status. */
+static int run_report(const struct run_args *a, const struct one_point *p)
+{
+	int r = 0;
+
+	bench_print_summary(stdout, p->cfg, p->res);
+	machine_info_print(stdout, &p->ctx->machine);
+	printf("  PUs          %s (%s)\n", p->ctx->cpuset, p->ctx->cpuset_from);
+	if (a->json && (r = write_atomically(a->json, fill_json, (void *)p)))
+		fprintf(stderr, "nameibench run: cannot write %s: %s\n", a->json, strerror(-r));
+	if (!r && a->csv && (r = write_atomically(a->csv, fill_csv, (void *)p)))
+		fprintf(stderr, "nameibench run: cannot write %s: %s\n", a->csv, strerror(-r));
+	return r ? 1 : 0;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct run_args a = { 0 };
+	struct bench_config cfg = { 0 };
+	struct bench_result res;
+	struct context ctx;
+	struct point_id id = { .rep = 1 };
+	struct fingerprint fp;
+	struct topo tp;
+	char err[512];
+	int r, rc;
+
+	rc = run_parse(argc, argv, &a);
+	if (!rc)
+		rc = run_config(&a, &cfg, &tp);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	id.seed = cfg.seed;
+	context_collect(&ctx, &tp, a.c.pin, argc + 1, argv - 1);
+	fingerprint_make(&fp, &cfg, &ctx, cfg.seed, a.c.syscall_cost);
+	id.fp = &fp;
 	r = bench_run(&cfg, &res, err, sizeof(err));
 	if (r == -EINTR) {
 		fprintf(stderr, "nameibench run: interrupted; nothing written\n");
@@ -329,17 +370,9 @@ int cmd_run(int argc, char **argv)
 	} else {
 		struct one_point p = { &cfg, &res, &id, &ctx };
 
-		bench_print_summary(stdout, &cfg, &res);
-		machine_info_print(stdout, &ctx.machine);
-		printf("  PUs          %s (%s)\n", ctx.cpuset, ctx.cpuset_from);
-		if (json && (r = write_atomically(json, fill_json, &p)))
-			fprintf(stderr, "nameibench run: cannot write %s: %s\n", json, strerror(-r));
-		if (!r && csv && (r = write_atomically(csv, fill_csv, &p)))
-			fprintf(stderr, "nameibench run: cannot write %s: %s\n", csv, strerror(-r));
-		rc = r ? 1 : 0;
-	}
-	if (!r)
+		rc = run_report(&a, &p);
 		bench_result_free(&res);
+	}
 	fingerprint_free(&fp);
 	topo_free(&tp);
 	nb_thread_stop();
