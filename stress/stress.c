@@ -1236,58 +1236,43 @@ static int teardown_check(struct stress *st)
  * check.  A long run is a sequence of rounds, so the model's fixed
  * capacity never bounds the duration.
  */
-static int stress_round(struct stress *st)
+/* Reader @i of this round: its own random stream and its paths, made once. */
+static int reader_make(struct stress *st, struct reader *rd, int i)
 {
-	pthread_t wt, *rt = calloc((size_t)st->readers, sizeof(*rt));
-	pthread_attr_t attr;
-	struct reader *rd = calloc((size_t)st->readers, sizeof(*rd));
-	struct writer w = { .st = st, .rng = st->seed * 2 + 1 + (uint64_t)st->rounds * 0x9e3779b9 };
-	struct nb_ctx *ctx;
-	struct nb_kstat root;
-	int i, j, err;
+	uint64_t rng = st->seed * 7919 + (uint64_t)i * 104729 + 1 +
+		       (uint64_t)st->rounds * 0x632be5ab;
+	int j;
 
-	if (!rt || !rd)
+	rd->st = st;
+	rd->index = i;
+	rd->rng = rng;
+	rd->p = calloc(1, sizeof(*rd->p));
+	if (!rd->p)
 		return -ENOMEM;
-	err = nb_engine_init(12);	/* a small hash: chains shared, races on them */
-	if (err)
-		return err;
-	ctx = nb_ctx_new(st->s);
-	if (!ctx)
-		return -ENOMEM;
-	err = st->s->stat(ctx, "/", &root);
-	if (!err)
-		err = model_init(&st->m, root.dev, root.ino);
-	if (!err)
-		err = model_readers(&st->m, st->readers);
-	if (!err)
-		err = populate(st, ctx);
-	if (err)
-		return err;
-	w.population = 4;
-	st->rd = rd;
-	atomic_store(&st->round_over, false);
-	atomic_store(&st->stop, false);
-	for (i = 0; i < st->readers; i++) {
-		uint64_t rng = st->seed * 7919 + (uint64_t)i * 104729 + 1 +
-			       (uint64_t)st->rounds * 0x632be5ab;
-
-		rd[i].st = st;
-		rd[i].index = i;
-		rd[i].rng = rng;
-		rd[i].p = calloc(1, sizeof(*rd[i].p));
-		if (!rd[i].p)
-			return -ENOMEM;
-		for (j = 0; j < PATHS; j++) {
-			make_path(&rng, rd[i].p->plain[j], sizeof(rd[i].p->plain[j]), false);
-			make_path(&rng, rd[i].p->scoped[j], sizeof(rd[i].p->scoped[j]), true);
-			hot_path(&rng, rd[i].p->hot[j], sizeof(rd[i].p->hot[j]), true);
-			attack_path(&rng, rd[i].p->attack[j], sizeof(rd[i].p->attack[j]));
-			moving_path(&rng, rd[i].p->moving[j], sizeof(rd[i].p->moving[j]),
-				    2 + (int)pick(&rng, 2), false);
-			moving_path(&rng, rd[i].p->climb[j], sizeof(rd[i].p->climb[j]), 3, true);
-		}
+	for (j = 0; j < PATHS; j++) {
+		make_path(&rng, rd->p->plain[j], sizeof(rd->p->plain[j]), false);
+		make_path(&rng, rd->p->scoped[j], sizeof(rd->p->scoped[j]), true);
+		hot_path(&rng, rd->p->hot[j], sizeof(rd->p->hot[j]), true);
+		attack_path(&rng, rd->p->attack[j], sizeof(rd->p->attack[j]));
+		moving_path(&rng, rd->p->moving[j], sizeof(rd->p->moving[j]),
+			    2 + (int)pick(&rng, 2), false);
+		moving_path(&rng, rd->p->climb[j], sizeof(rd->p->climb[j]), 3, true);
 	}
-	if (pthread_create(&wt, NULL, writer_main, &w))
+	return 0;
+}
+
+/*
+ * The writer, then the readers: 0, or -EAGAIN when one could not start,
+ * after those that did were told to stop and joined (none is left running
+ * on a round being torn down).
+ */
+static int round_threads(struct stress *st, struct writer *w, pthread_t *wt, pthread_t *rt,
+			 struct reader *rd)
+{
+	pthread_attr_t attr;
+	int i;
+
+	if (pthread_create(wt, NULL, writer_main, w))
 		return -EAGAIN;
 	/* a check of a long window recurses deep, with arrays of MODEL_WINDOW
 	 * versions in its frames: room to spare, in the sanitized builds too */
@@ -1295,8 +1280,60 @@ static int stress_round(struct stress *st)
 	pthread_attr_setstacksize(&attr, READER_STACK);
 	for (i = 0; i < st->readers; i++)
 		if (pthread_create(&rt[i], &attr, reader_main, &rd[i]))
-			return -EAGAIN;
+			break;
 	pthread_attr_destroy(&attr);
+	if (i == st->readers)
+		return 0;
+	atomic_store(&st->stop, true);
+	pthread_join(*wt, NULL);
+	while (i--)
+		pthread_join(rt[i], NULL);
+	return -EAGAIN;
+}
+
+/* A fresh engine, its root in a fresh model, the starting tree. */
+static int round_begin(struct stress *st, struct nb_ctx **ctx)
+{
+	struct nb_kstat root;
+	int err = nb_engine_init(12);	/* a small hash: chains shared, races on them */
+
+	if (err)
+		return err;
+	*ctx = nb_ctx_new(st->s);
+	if (!*ctx)
+		return -ENOMEM;
+	err = st->s->stat(*ctx, "/", &root);
+	if (!err)
+		err = model_init(&st->m, root.dev, root.ino);
+	if (!err)
+		err = model_readers(&st->m, st->readers);
+	if (!err)
+		err = populate(st, *ctx);
+	return err;
+}
+
+static int stress_round(struct stress *st)
+{
+	pthread_t wt, *rt = calloc((size_t)st->readers, sizeof(*rt));
+	struct reader *rd = calloc((size_t)st->readers, sizeof(*rd));
+	struct writer w = { .st = st, .rng = st->seed * 2 + 1 + (uint64_t)st->rounds * 0x9e3779b9,
+			    .population = 4 };
+	struct nb_ctx *ctx = NULL;
+	int i, err;
+
+	if (!rt || !rd)
+		return -ENOMEM;
+	err = round_begin(st, &ctx);
+	for (i = 0; i < st->readers && !err; i++)
+		err = reader_make(st, &rd[i], i);
+	if (err)
+		return err;
+	st->rd = rd;
+	atomic_store(&st->round_over, false);
+	atomic_store(&st->stop, false);
+	err = round_threads(st, &w, &wt, rt, rd);
+	if (err)
+		return err;
 	supervise(st);
 	pthread_join(wt, NULL);
 	for (i = 0; i < st->readers; i++) {
