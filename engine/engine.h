@@ -99,6 +99,7 @@ struct nb_strategy {
 	const struct nb_backend *backend;
 	bool walk_rcu;		/* walks in RCU mode first (WALK_RCU) */
 	bool stat_under_rcu;	/* answers stat under RCU (STAT_UNDER_RCU) */
+	bool one_lock;		/* every operation under one lock (ONE_LOCK) */
 	int (*stat)(struct nb_ctx *ctx, const char *path, struct nb_kstat *st);
 	int (*lstat)(struct nb_ctx *ctx, const char *path, struct nb_kstat *st);
 	/* openat2(@root, @path, RESOLVE_IN_ROOT) and fstat: -EAGAIN on a race */

@@ -34,7 +34,8 @@
  * they walk in RCU mode (WALK_RCU) and answer stat under RCU
  * (STAT_UNDER_RCU), their REF-walk primitives (ref_lookup, ref_dget,
  * ref_dput, ref_dget_parent) and the lock every operation takes
- * (strategy_lock).  The Makefile names the file (NB_STRATEGY_FILE); the
+ * (strategy_lock; ONE_LOCK says whether it is one lock for all, which the
+ * stress test's oracle holds to answers true of one instant).  The Makefile names the file (NB_STRATEGY_FILE); the
  * walk below tests WALK_RCU and STAT_UNDER_RCU as constants in plain `if`s,
  * so every branch is compiled and type-checked for every strategy and the
  * compiler drops the ones a strategy does not take.
@@ -1920,6 +1921,7 @@ const struct nb_strategy STRATEGY_TABLE = {
 	.backend	= &nb_backend_engine,
 	.walk_rcu	= WALK_RCU,
 	.stat_under_rcu	= STAT_UNDER_RCU,
+	.one_lock	= ONE_LOCK,
 	.stat		= op_stat,
 	.lstat		= op_lstat,
 	.stat_in_root	= op_stat_in_root,

@@ -45,8 +45,9 @@ static void print_strategies_json(void)
 		json_string(stdout, one->summary);
 		printf(", \"backend\": ");
 		json_string(stdout, one->backend->name);
-		printf(", \"walk_rcu\": %s, \"stat_under_rcu\": %s, \"counters\": %s}",
-		       one->walk_rcu ? "true" : "false", one->stat_under_rcu ? "true" : "false",
+		printf(", \"walk_rcu\": %s, \"stat_under_rcu\": %s, \"one_lock\": %s, "
+		       "\"counters\": %s}", one->walk_rcu ? "true" : "false",
+		       one->stat_under_rcu ? "true" : "false", one->one_lock ? "true" : "false",
 		       one->backend->counters ? "true" : "false");
 		first = false;
 		if (one == &nb_strategy_kernel)
@@ -64,7 +65,8 @@ static int cmd_strategies(int argc, char **argv)
 			printf("usage: nameibench strategies [--json]\n\n"
 			       "Print each strategy's name and a summary, one per line; with --json,\n"
 			       "a list of objects: name, summary, backend, walk_rcu (walks in RCU mode\n"
-			       "first), stat_under_rcu, counters (event counters are kept).\n");
+			       "first), stat_under_rcu, one_lock (every operation under one lock),\n"
+			       "counters (event counters are kept).\n");
 			return 0;
 		}
 		fprintf(stderr, "nameibench strategies: unknown argument '%s' (see 'nameibench "

@@ -899,25 +899,12 @@ static int collect_ancestor(void *arg, const struct nb_kstat *st)
 	return 0;
 }
 
-/*
- * rcufull's stat copies the attributes under RCU, before the walk's last
- * d_seq check (STAT_UNDER_RCU in engine/namei.c); every other strategy
- * copies them holding a reference.
- */
-static bool stat_under_rcu(const struct nb_strategy *s)
+/* Which lookup next: its kind, path and root, following the writer's phase. */
+static void choose_lookup(struct reader *rd, struct lookup_record *r)
 {
-	return !strcmp(s->name, "rcufull");
-}
-
-static void one_lookup(struct reader *rd, struct lookup_record *r)
-{
-	struct stress *st = rd->st;
-	const struct nb_strategy *s = st->s;
-	struct model *m = &st->m;
-	unsigned int k = pick(&rd->rng, 100);
-	uint64_t walks, done, unlazy, echild, seq;
-
 	static const char *const roots[] = { "/s", "/s", "/s", "/m", "/a", "/b" };
+	struct stress *st = rd->st;
+	unsigned int k = pick(&rd->rng, 100);
 
 	r->kind = k < 45 ? LK_STAT : k < 60 ? LK_LSTAT : k < 80 ? LK_IN_ROOT : LK_ANCESTORS;
 	r->path = r->kind == LK_IN_ROOT ? rd->p->scoped[pick(&rd->rng, PATHS)] :
@@ -949,6 +936,24 @@ static void one_lookup(struct reader *rd, struct lookup_record *r)
 		}
 		break;
 	}
+}
+
+/*
+ * One lookup, between the versions published before (s0) and after (s1)
+ * it, with what the reader's own counters say about how the walk went:
+ * whether it finished in RCU mode (no unlazy, no restart), and so whether
+ * a strategy that answers stat under RCU (rcufull) copied the attributes
+ * there, before the walk's last d_seq check; every other strategy copies
+ * them holding a reference.
+ */
+static void one_lookup(struct reader *rd, struct lookup_record *r)
+{
+	struct stress *st = rd->st;
+	const struct nb_strategy *s = st->s;
+	struct model *m = &st->m;
+	uint64_t walks, done, unlazy, echild, seq;
+
+	choose_lookup(rd, r);
 	r->nanc = 0;
 	r->anc_rcu = true;		/* until collect_ancestor() hears of a restart */
 	memset(&r->st, 0, sizeof(r->st));
@@ -984,7 +989,7 @@ static void one_lookup(struct reader *rd, struct lookup_record *r)
 			  nb_counter_self(NB_COUNTER_RCU_DONE) - done == walks &&
 			  nb_counter_self(NB_COUNTER_UNLAZY) == unlazy &&
 			  nb_counter_self(NB_COUNTER_ECHILD) == echild;
-	r->attrs_rcu = r->rcu_complete && r->kind != LK_IN_ROOT && stat_under_rcu(s);
+	r->attrs_rcu = r->rcu_complete && r->kind != LK_IN_ROOT && s->stat_under_rcu;
 	/* an RCU strategy tries the ancestor walk in RCU mode first */
 	r->anc_rcu = r->anc_rcu && r->kind == LK_ANCESTORS && !r->err && walks;
 }
@@ -1038,7 +1043,8 @@ static bool check_one(struct reader *rd, const struct lookup_record *r, enum che
 static void check_batch(struct reader *rd)
 {
 	struct stress *st = rd->st;
-	enum check_mode mode = !strcmp(st->s->name, "global") ? CHECK_ATOMIC : CHECK_STEPS;
+	/* under one lock an answer is true of one version; else step by step */
+	enum check_mode mode = st->s->one_lock ? CHECK_ATOMIC : CHECK_STEPS;
 	int i;
 
 	for (i = 0; i < BATCH && !atomic_load(&st->stop); i++) {

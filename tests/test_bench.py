@@ -210,13 +210,14 @@ def test_json_facts(tmp):
     js = parsed(p) or []
     check("strategies --json names what strategies prints, in order",
           [s.get("name") for s in js] == text and len(text) >= 6, describe(p))
-    facts = {s["name"]: (s["backend"], s["walk_rcu"], s["stat_under_rcu"], s["counters"])
-             for s in js}
+    facts = {s["name"]: (s["backend"], s["walk_rcu"], s["stat_under_rcu"], s["one_lock"],
+                         s["counters"]) for s in js}
     check("strategies --json: each one's backend and what it does",
-          facts.get("global") == ("engine", False, False, True) and
-          facts.get("rcuwalk") == ("engine", True, False, True) and
-          facts.get("rcufull") == ("engine", True, True, True) and
-          facts.get("kernel") == ("kernel", True, False, False), repr(facts))
+          facts.get("global") == ("engine", False, False, True, True) and
+          facts.get("lockref") == ("engine", False, False, False, True) and
+          facts.get("rcuwalk") == ("engine", True, False, False, True) and
+          facts.get("rcufull") == ("engine", True, True, False, True) and
+          facts.get("kernel") == ("kernel", True, False, False, False), repr(facts))
     names = [l.split()[0] for l in nb("list").stdout.splitlines()]
     p = nb("list", "--json")
     js = parsed(p) or {}

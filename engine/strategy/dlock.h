@@ -20,6 +20,7 @@
 
 #define WALK_RCU		0	/* REF-walk only */
 #define STAT_UNDER_RCU		0	/* stat reads the inode under a reference */
+#define ONE_LOCK		0	/* operations run side by side */
 
 /*
  * REF-walk's primitives: lock; check; count++; unlock, for every step.

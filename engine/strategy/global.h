@@ -15,6 +15,8 @@
 
 #define WALK_RCU		0	/* REF-walk only */
 #define STAT_UNDER_RCU		0	/* stat reads the inode under a reference */
+#define ONE_LOCK		1	/* every operation under the one lock: its answer
+				 * is true of one instant */
 
 /*
  * REF-walk's primitives: Linux's.  A __d_lookup() miss goes to

@@ -17,6 +17,7 @@
 
 #define WALK_RCU		0	/* REF-walk only */
 #define STAT_UNDER_RCU		0	/* stat reads the inode under a reference */
+#define ONE_LOCK		0	/* operations run side by side */
 
 /*
  * REF-walk's primitives: counts by cmpxchg.  The hash lookup is retried

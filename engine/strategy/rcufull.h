@@ -17,6 +17,7 @@
 
 #define WALK_RCU		1	/* RCU-walk first, REF-walk after unlazy */
 #define STAT_UNDER_RCU		1	/* stat copied under RCU, validated after */
+#define ONE_LOCK		0	/* operations run side by side */
 
 /*
  * REF-walk's primitives (after unlazy, or on restart): Linux's.  A
