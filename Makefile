@@ -4,7 +4,8 @@
 #                      draw the plots and write report.html (QUICK=1: a shorter sweep;
 #                      RESULTS=DIR: redraw DIR without measuring; an interrupted run
 #                      resumes when started again, FRESH=1 starts a new one)
-#   make               build bin/nameibench (installs missing Debian packages first)
+#   make               build bin/nameibench and bin/nameibench-qsbr, the engine once
+#                      per RCU flavor (installs missing Debian packages first)
 #   make check         build and run every test, also under AddressSanitizer and
 #                      ThreadSanitizer; ends with "N passed, N failed"
 #                      (ONLY=NAME: only the suites so named, e.g. cli, asan/stress,
@@ -85,10 +86,14 @@ FUZZ_CFLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover
 SECONDS     ?= 60
 TSAN_BUILD  := build/tsan
 TSAN_BIN    := bin/nameibench-tsan
+# The engine once per RCU flavor, as liburcu is: memb in $(BIN), QSBR here
+# (--rcu-flavor qsbr runs it); the read side has no flavor branch.
+QSBR_BUILD  := build/qsbr
+QSBR_BIN    := bin/nameibench-qsbr
 
-.PHONY: all check conformance unit asan tsan zoo-build fuzz-build fuzz stress zoo soak bench report clean help
+.PHONY: all check conformance unit qsbr asan tsan zoo-build fuzz-build fuzz stress zoo soak bench report clean help
 
-all: $(BIN)
+all: $(BIN) qsbr
 
 $(BIN): $(RUNNER_OBJS) $(ENGINE_LIB)
 	@mkdir -p $(@D)
@@ -141,6 +146,10 @@ $(BUILD)/tests/%: tests/unit/%.c $(ENGINE_LIB)
 
 unit: $(UNIT_BINS)
 
+# The QSBR build, and its unit tests (make check runs them as qsbr/...).
+qsbr:
+	$(MAKE) BUILD=$(QSBR_BUILD) BIN=$(QSBR_BIN) EXTRA_CFLAGS="-DNB_FLAVOR_QSBR" $(QSBR_BIN) unit
+
 asan:
 	$(MAKE) BUILD=$(ASAN_BUILD) BIN=$(ASAN_BIN) OPT=-O1 EXTRA_CFLAGS="$(ASAN_CFLAGS)" \
 		EXTRA_LDFLAGS="-fsanitize=address,undefined" $(ASAN_BIN) unit
@@ -177,9 +186,10 @@ tsan:
 # The ThreadSanitizer variant runs the unit tests (the concurrent smoke test
 # among them) and a short stress run; its single-threaded command-line and
 # conformance suites add nothing but minutes.  The zoo's fast bugs run once.
-check: $(BIN) $(UNIT_BINS) asan tsan zoo-build
+check: $(BIN) $(UNIT_BINS) qsbr asan tsan zoo-build
 	TSAN_OPTIONS="suppressions=$(CURDIR)/tests/tsan.supp halt_on_error=1" \
 	$(PYTHON) tests/run.py --zoo $(ZOO_BIN) --variant plain=$(BUILD),$(BIN) \
+		--variant qsbr=$(QSBR_BUILD),$(QSBR_BIN),units \
 		--variant asan=$(ASAN_BUILD),$(ASAN_BIN) \
 		--variant tsan=$(TSAN_BUILD),$(TSAN_BIN),units \
 		--times $(BUILD)/check-times.json $(if $(ONLY),--only '$(ONLY)') $(if $(LIST),--list)

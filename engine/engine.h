@@ -127,7 +127,9 @@ struct nb_strategy {
 
 /*
  * Engine lifetime.  hash_bits sizes the dcache hash (0: the default, 2^20).
- * The RCU flavor ("memb", the default, or "qsbr") is chosen before init.
+ * The RCU flavor ("memb" or "qsbr") is the build's (engine/rcu.h):
+ * nb_rcu_select() is 0 for it, -ENOEXEC for the other (whose build must be
+ * run instead), -EINVAL for an unknown name.
  */
 int nb_rcu_select(const char *flavor);
 const char *nb_rcu_name(void);

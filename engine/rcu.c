@@ -9,21 +9,15 @@
 
 #include "rcu.h"
 
-enum nb_rcu_flavor nb_rcu_flavor = NB_RCU_MEMB;
-
 #ifdef NB_TSAN
 char nb_rcu_tsan_token;
 #endif
 
 int nb_rcu_select(const char *name)
 {
-	if (!strcmp(name, "memb"))
-		nb_rcu_flavor = NB_RCU_MEMB;
-	else if (!strcmp(name, "qsbr"))
-		nb_rcu_flavor = NB_RCU_QSBR;
-	else
+	if (strcmp(name, "memb") && strcmp(name, "qsbr"))
 		return -EINVAL;
-	return 0;
+	return !strcmp(name, nb_rcu_name()) ? 0 : -ENOEXEC;
 }
 
 const char *nb_rcu_name(void)

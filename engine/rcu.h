@@ -1,6 +1,10 @@
 /*
- * RCU for the engine: liburcu, memb flavor by default, QSBR on request
- * (nb_rcu_select), chosen once per process before the engine starts.
+ * RCU for the engine: liburcu, memb flavor in bin/nameibench, QSBR in
+ * bin/nameibench-qsbr.  As liburcu builds one library per flavor, the
+ * engine is built once per flavor (NB_FLAVOR_QSBR): nb_rcu_flavor is a
+ * constant, every branch on it below is folded away, and the read side
+ * is the flavor's own inline code.  --rcu-flavor asks for a build, and the
+ * command line runs the other one (runners/main.c).
  *
  * memb: readers bracket each critical section with rcu_read_lock/unlock
  *       (a thread-local counter; the writer side uses membarrier).
@@ -40,7 +44,11 @@ void urcu_qsbr_barrier(void);
 
 enum nb_rcu_flavor { NB_RCU_MEMB, NB_RCU_QSBR };
 
-extern enum nb_rcu_flavor nb_rcu_flavor;
+#ifdef NB_FLAVOR_QSBR
+#define nb_rcu_flavor	NB_RCU_QSBR
+#else
+#define nb_rcu_flavor	NB_RCU_MEMB
+#endif
 
 #if defined(__SANITIZE_THREAD__)
 # define NB_TSAN 1
@@ -111,7 +119,8 @@ static inline void rcu_callback_enter(struct rcu_head *head)
 #endif
 }
 
-int nb_rcu_select(const char *name);		/* "memb" or "qsbr"; before nb_engine_init */
+/* "memb" or "qsbr": 0 if it is this build's, -ENOEXEC if the other's, else -EINVAL */
+int nb_rcu_select(const char *name);
 const char *nb_rcu_name(void);
 void synchronize_rcu(void);
 void rcu_barrier(void);

@@ -2,9 +2,11 @@
  * nameibench: a benchmark and stress-test suite for pathname-lookup
  * scalability.  This file dispatches to the subcommands.
  */
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../engine/engine.h"
 #include "../stress/stress.h"
@@ -102,8 +104,50 @@ static void usage(FILE *f)
 	fprintf(f, "\n'nameibench COMMAND --help' describes a command.\n");
 }
 
+/*
+ * --rcu-flavor F, anywhere on the line, for the other flavor's build: run
+ * that build (beside this one, "-qsbr" added or taken off) with the same
+ * arguments.  Returns only if it is not there: the exit status then.
+ */
+static int other_flavor(char **argv, const char *flavor)
+{
+	char exe[4096], other[4200];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	size_t len;
+
+	if (n > 0) {
+		exe[n] = '\0';
+		len = strlen(exe);
+		if (len > 5 && !strcmp(exe + len - 5, "-qsbr"))
+			exe[len - 5] = '\0';
+		snprintf(other, sizeof(other), "%s%s", exe, strcmp(flavor, "qsbr") ? "" : "-qsbr");
+		if (!access(other, X_OK)) {
+			argv[0] = other;
+			execv(other, argv);
+		}
+	}
+	fprintf(stderr, "nameibench: --rcu-flavor %s needs the %s build (%s; 'make' builds "
+		"bin/nameibench and bin/nameibench-qsbr), and there is none beside this one\n",
+		flavor, flavor, n > 0 ? other : "not found");
+	return 2;
+}
+
+static const char *flavor_asked(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (!strncmp(argv[i], "--rcu-flavor=", 13))
+			return argv[i] + 13;
+		if (!strcmp(argv[i], "--rcu-flavor") && i + 1 < argc)
+			return argv[i + 1];
+	}
+	return NULL;
+}
+
 int main(int argc, char **argv)
 {
+	const char *flavor = flavor_asked(argc, argv);
 	size_t i;
 
 	if (argc < 2) {
@@ -114,6 +158,9 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
+	/* an unknown flavor is the command's to refuse, in its own words */
+	if (flavor && nb_rcu_select(flavor) == -ENOEXEC)
+		return other_flavor(argv, flavor);
 	for (i = 0; i < ARRAY_SIZE(commands); i++)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].fn(argc - 1, argv + 1);

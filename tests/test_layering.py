@@ -15,6 +15,9 @@
 - No file outside the kernel backend (engine/kernel.c) asks whether a
   strategy is the kernel (is_kernel, nb_kernel_*, nb_backend_kernel, a
   strcmp with "kernel"): the runners ask the backend what it can do.
+- The read side is one RCU flavor's: no engine object of the memb build
+  (BUILD_DIR) names a QSBR symbol of liburcu, and none of the QSBR build
+  (BUILD_DIR/qsbr, when built) a memb one.
 - plots/ reads result files only: no program in it runs anything but
   gnuplot.
 
@@ -156,6 +159,16 @@ def main():
           all(glob.glob(os.path.join(ROOT, part, "*.c")) for part in ALLOWED),
           "a part has no C files: %s" % [p for p in ALLOWED
                                          if not glob.glob(os.path.join(ROOT, p, "*.c"))])
+    for objdir, other in ((build, "urcu_qsbr_"), (os.path.join(build, "qsbr"), "urcu_memb_")):
+        objs = sorted(glob.glob(os.path.join(objdir, "engine", "*.o")))
+        if not objs and objdir != build:
+            continue
+        mixed = sorted("%s: %s" % (os.path.basename(o), s) for o in objs
+                       for s in symbols(o)[1] if s.startswith(other))
+        check("the engine in %s calls one RCU flavor (no %s*)" % (os.path.relpath(objdir, ROOT)
+                                                                  if objdir.startswith(ROOT)
+                                                                  else objdir, other),
+              bool(objs) and not mixed, "; ".join(mixed[:6]) or "no objects")
     asks = []
     for part in sorted(ALLOWED):
         for path in sorted(glob.glob(os.path.join(ROOT, part, "*.[ch]"))):
