@@ -645,6 +645,12 @@ static void swap_names(struct dentry *dentry, struct dentry *target)
  * parents differ).  rename_lock makes the move visible to REF-walk's chain
  * walk (d_lookup retries a miss), and the two d_seq write sections to
  * RCU-walk.
+ *
+ * Over our rule of about 60 lines, on purpose: as fs/dcache.c's
+ * __d_move(), it takes rename_lock, opens both d_seq write sections,
+ * moves the names and parents, and closes them in one body, because the
+ * order of those steps against one another is the point (what a lockless
+ * reader may see between any two of them), and one function shows it.
  */
 static void __d_move(struct dentry *dentry, struct dentry *target, bool exchange)
 {

@@ -884,6 +884,13 @@ static inline bool walk_fast_rcu(struct nameidata *nd, bool last, struct dentry 
  * nd->last / nd->last_type.  Symlinks met on the way are walked through
  * nd->stack; the last component of a symlink body in the middle of a path
  * is always followed.
+ *
+ * Longer than our rule of about 60 lines, on purpose: it keeps the shape
+ * and order of fs/namei.c's link_path_walk() (the name's hash and its
+ * "."/".." type, the step, the jump into a symlink body, the OK: label
+ * where a nested body ends), so that the two read side by
+ * side; split, the order of its checks - which decides the errno a
+ * caller sees - would be harder to compare with the kernel's.
  */
 static int link_path_walk(const char *name, struct nameidata *nd)
 {

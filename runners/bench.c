@@ -625,29 +625,9 @@ static void print_ns(FILE *f, const char *label, uint64_t ns)
 		fprintf(f, " %s %" PRIu64 " ns", label, ns);
 }
 
-void bench_print_summary(FILE *f, const struct bench_config *cfg, const struct bench_result *res)
+/* The rates and latencies: the lines every measured point has. */
+static void print_rates(FILE *f, const struct bench_config *cfg, const struct bench_result *res)
 {
-	int i;
-
-	fprintf(f, "%s on %s, %d reader thread%s", cfg->strategy->name, cfg->wl.name, cfg->threads,
-		cfg->threads == 1 ? "" : "s");
-	if (cfg->wl.writers)
-		fprintf(f, " + %d %s writer%s", cfg->wl.writers, wl_wop_name(cfg->wl.wop),
-			cfg->wl.writers == 1 ? "" : "s");
-	if (res->skipped[0]) {
-		fprintf(f, ": skipped, %s\n", res->skipped);
-		return;
-	}
-	fprintf(f, ", %.2f s after %.2f s of warmup (pin %s%s%s)\n", res->measured_s, cfg->warmup,
-		pin_policy_name(cfg->pin), res->placement.real ? "" : ", not bound",
-		res->placement.oversubscribed ? ", more threads than PUs: oversubscribed" : "");
-	if (cfg->inject_delay_ns)
-		fprintf(f, "  SLOWED ON PURPOSE: each reader spins %" PRIu64 " ns after every "
-			"operation (--inject-delay)\n", cfg->inject_delay_ns);
-	if (cfg->spin_iters)
-		fprintf(f, "  with the kernel's entry cost: each reader spins %.0f ns after every "
-			"operation, as a system call would cost (--syscall-cost)\n",
-			cfg->syscall_cost_ns);
 	fprintf(f, "  throughput   ");
 	print_rate(f, res->ops_per_sec);
 	if (cfg->wl.writers) {
@@ -671,6 +651,32 @@ void bench_print_summary(FILE *f, const struct bench_config *cfg, const struct b
 	print_ns(f, "p99.9", res->lat_p999);
 	print_ns(f, "max", res->lat_max);
 	fprintf(f, " (every %dth operation)\n", LAT_SAMPLE);
+}
+
+void bench_print_summary(FILE *f, const struct bench_config *cfg, const struct bench_result *res)
+{
+	int i;
+
+	fprintf(f, "%s on %s, %d reader thread%s", cfg->strategy->name, cfg->wl.name, cfg->threads,
+		cfg->threads == 1 ? "" : "s");
+	if (cfg->wl.writers)
+		fprintf(f, " + %d %s writer%s", cfg->wl.writers, wl_wop_name(cfg->wl.wop),
+			cfg->wl.writers == 1 ? "" : "s");
+	if (res->skipped[0]) {
+		fprintf(f, ": skipped, %s\n", res->skipped);
+		return;
+	}
+	fprintf(f, ", %.2f s after %.2f s of warmup (pin %s%s%s)\n", res->measured_s, cfg->warmup,
+		pin_policy_name(cfg->pin), res->placement.real ? "" : ", not bound",
+		res->placement.oversubscribed ? ", more threads than PUs: oversubscribed" : "");
+	if (cfg->inject_delay_ns)
+		fprintf(f, "  SLOWED ON PURPOSE: each reader spins %" PRIu64 " ns after every "
+			"operation (--inject-delay)\n", cfg->inject_delay_ns);
+	if (cfg->spin_iters)
+		fprintf(f, "  with the kernel's entry cost: each reader spins %.0f ns after every "
+			"operation, as a system call would cost (--syscall-cost)\n",
+			cfg->syscall_cost_ns);
+	print_rates(f, cfg, res);
 	if (res->have_counters) {
 		fprintf(f, "  per op      ");
 		for (i = 1; i < res->ncounters; i++)

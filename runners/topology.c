@@ -52,6 +52,18 @@ static void topology_json(const struct topo *tp, const struct placement *pl)
 	printf("\n]}\n");
 }
 
+/* The machine, in words, then where each thread would run. */
+static void topology_print(const struct topo *tp, const struct placement *pl)
+{
+	char summary[256];
+
+	topo_summary(tp, summary, sizeof(summary));
+	printf("topology: %s\n", summary);
+	if (!tp->synthetic)
+		printf("PUs: %s (%s)\n", tp->cpuset, tp->cpuset_from);
+	placement_print(stdout, pl);
+}
+
 int cmd_topology(int argc, char **argv)
 {
 	const char *synthetic = NULL, *cpus = NULL;
@@ -59,7 +71,6 @@ int cmd_topology(int argc, char **argv)
 	enum pin_policy policy = PIN_CORES;
 	struct placement pl;
 	struct topo tp;
-	char summary[256];
 	long threads = 0;
 	bool json = false;
 	int i, err;
@@ -106,15 +117,10 @@ int cmd_topology(int argc, char **argv)
 		topo_free(&tp);
 		return arg_error("topology", "cannot place %ld threads: %s", threads, strerror(-err));
 	}
-	if (json) {
+	if (json)
 		topology_json(&tp, &pl);
-	} else {
-		topo_summary(&tp, summary, sizeof(summary));
-		printf("topology: %s\n", summary);
-		if (!tp.synthetic)
-			printf("PUs: %s (%s)\n", tp.cpuset, tp.cpuset_from);
-		placement_print(stdout, &pl);
-	}
+	else
+		topology_print(&tp, &pl);
 	placement_free(&pl);
 	topo_free(&tp);
 	return 0;
