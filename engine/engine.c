@@ -111,6 +111,11 @@ const char *nb_counter_label(int counter)
 	return nb_counter_name((enum nb_counter)counter);
 }
 
+const char *nb_counter_about(int counter)
+{
+	return nb_counter_meaning((enum nb_counter)counter);
+}
+
 const char *nb_op_kind_label(int kind)
 {
 	return nb_op_name((enum nb_op)kind);

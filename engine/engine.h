@@ -150,6 +150,7 @@ const struct nb_strategy *nb_ctx_strategy(const struct nb_ctx *ctx);
 int nb_counter_count(void);
 int nb_op_kind_count(void);
 const char *nb_counter_label(int counter);
+const char *nb_counter_about(int counter);	/* what it counts, in words */
 const char *nb_op_kind_label(int kind);
 uint64_t nb_counter_total(int kind, int counter);	/* kind -1: all kinds */
 uint64_t nb_counter_self(int counter);		/* the calling thread's, all kinds */

@@ -182,6 +182,27 @@ const char *nb_counter_name(enum nb_counter ctr)
 	return names[ctr];
 }
 
+/* What each counter counts: `nameibench counters` prints these. */
+const char *nb_counter_meaning(enum nb_counter ctr)
+{
+	static const char *const meanings[NB_CTR_MAX] = {
+		[NB_CTR_OPS] = "operations",
+		[NB_CTR_RCU_WALK] = "walks started in RCU mode",
+		[NB_CTR_RCU_DONE] = "walks that finished without leaving RCU mode",
+		[NB_CTR_UNLAZY] = "switches to REF-walk in the middle of a walk (try_to_unlazy)",
+		[NB_CTR_ECHILD] = "walks restarted from the top in REF-walk (-ECHILD)",
+		[NB_CTR_SEQ_RETRY] = "d_seq or m_seq validations that failed",
+		[NB_CTR_RENAME_RETRY] = "hash misses retried because rename_lock moved",
+		[NB_CTR_CMPXCHG_FAIL] = "lockref cmpxchg attempts that lost a race",
+		[NB_CTR_LOCK_FALLBACK] = "lockref changes made under the spinlock instead",
+		[NB_CTR_REF] = "reference count changes on dentries, inodes and mounts",
+		[NB_CTR_RMW] = "atomic read-modify-writes on shared lock, count and sequence words",
+		[NB_CTR_STORE] = "plain stores to shared lock, count and sequence words",
+	};
+
+	return meanings[ctr];
+}
+
 const char *nb_op_name(enum nb_op op)
 {
 	static const char *const names[NB_OP_MAX] = {

@@ -119,6 +119,7 @@ void nb_thread_unregister(void);
 void nb_counters_sum(uint64_t out[NB_OP_MAX][NB_CTR_MAX]);
 void nb_counters_reset(void);
 const char *nb_counter_name(enum nb_counter ctr);
+const char *nb_counter_meaning(enum nb_counter ctr);
 const char *nb_op_name(enum nb_op op);
 
 #endif /* NB_PERCPU_H */

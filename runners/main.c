@@ -15,6 +15,7 @@
 #include "results.h"
 
 static int cmd_strategies(int argc, char **argv);
+static int cmd_counters(int argc, char **argv);
 
 static const struct command {
 	const char *name;
@@ -29,6 +30,7 @@ static const struct command {
 	{ "stress", cmd_stress, "check every strategy's answers under churn against an oracle" },
 	{ "sh", cmd_sh, "run namespace operations from a script, one result line each" },
 	{ "strategies", cmd_strategies, "list the synchronization strategies, one per line" },
+	{ "counters", cmd_counters, "list the engine's event counters and what each counts" },
 };
 
 /* The strategies as JSON, for the Python side: it keeps no list of its own. */
@@ -56,6 +58,38 @@ static void print_strategies_json(void)
 			break;
 	}
 	printf("\n]\n");
+}
+
+static int cmd_counters(int argc, char **argv)
+{
+	bool json = argc > 1 && !strcmp(argv[1], "--json");
+	int i;
+
+	if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+		printf("usage: nameibench counters [--json]\n\n"
+		       "The engine's event counters, in the order results list them, and what\n"
+		       "each counts; with --json, a list of {name, meaning}.\n");
+		return 0;
+	}
+	if ((argc > 1 && !json) || argc > 2) {
+		fprintf(stderr, "nameibench counters: unknown argument '%s' (see 'nameibench "
+			"counters --help')\n", argv[argc > 2 ? 2 : 1]);
+		return 2;
+	}
+	printf("%s", json ? "[" : "");
+	for (i = 0; i < nb_counter_count(); i++) {
+		if (!json) {
+			printf("%-20s %s\n", nb_counter_label(i), nb_counter_about(i));
+			continue;
+		}
+		printf("%s\n  {\"name\": ", i ? "," : "");
+		json_string(stdout, nb_counter_label(i));
+		printf(", \"meaning\": ");
+		json_string(stdout, nb_counter_about(i));
+		printf("}");
+	}
+	printf("%s", json ? "\n]\n" : "");
+	return 0;
 }
 
 static int cmd_strategies(int argc, char **argv)

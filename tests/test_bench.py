@@ -246,8 +246,21 @@ def test_json_facts(tmp):
     js = parsed(p) or {}
     check("topology --json on this machine: as many PUs as this process may use",
           js.get("pus") == len(os.sched_getaffinity(0)), describe(p))
+    p = nb("counters", "--json")
+    names = [c.get("name") for c in parsed(p) or []]
+    j = os.path.join(tmp, "facts.json")
+    q = nb("run", "--strategy", "rcufull", "--workload", "stat-hot", "--threads", "1",
+           *QUICK, "--json", j)
+    try:
+        with open(j) as f:
+            keys = list(json.load(f)["counters_per_op"])
+    except (OSError, ValueError, KeyError):
+        keys = None
+    check("counters --json names the counters a result has, in its order, each with a "
+          "meaning", keys is not None and names[:1] == ["ops"] and names[1:] == keys and
+          all(c.get("meaning") for c in parsed(p) or []), "%s; %s" % (describe(p), keys))
     for argv in (["strategies", "--frob"], ["list", "--json", "nosuch"],
-                 ["strategies", "--json", "x"]):
+                 ["strategies", "--json", "x"], ["counters", "--frob"]):
         p = nb(*argv)
         check("%s: a one-line error, exit 2" % " ".join(argv),
               p.returncode == 2 and len(p.stderr.strip().splitlines()) == 1, describe(p))
