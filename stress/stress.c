@@ -1337,15 +1337,22 @@ static int stress_round(struct stress *st)
 	st->rd = rd;
 	atomic_store(&st->round_over, false);
 	atomic_store(&st->stop, false);
+	/* the main thread only watches and waits: under QSBR an online thread
+	 * that never passes a quiescent state holds up every grace period, and
+	 * the writer's umount waits for one */
+	nb_thread_idle();
 	err = round_threads(st, &w, &wt, rt, rd);
+	if (!err)
+		supervise(st);
+	if (!err)
+		pthread_join(wt, NULL);
+	for (i = 0; i < st->readers && !err; i++)
+		pthread_join(rt[i], NULL);
+	for (i = 0; i < st->readers; i++)
+		free(rd[i].p);
+	nb_thread_active();
 	if (err)
 		return err;
-	supervise(st);
-	pthread_join(wt, NULL);
-	for (i = 0; i < st->readers; i++) {
-		pthread_join(rt[i], NULL);
-		free(rd[i].p);
-	}
 	nb_ctx_free(ctx);
 	if (!st->failed) {
 		nb_engine_exit();
