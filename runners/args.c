@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../engine/engine.h"
 #include "args.h"
@@ -69,6 +70,25 @@ int arg_error(const char *cmd, const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	return 2;
+}
+
+void arg_exec_build(char **argv, const char *drop, const char *add, char *path, size_t n)
+{
+	char exe[4096];
+	ssize_t len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	size_t k = strlen(drop);
+
+	path[0] = '\0';
+	if (len <= 0)
+		return;
+	exe[len] = '\0';
+	if (k && (size_t)len > k && !strcmp(exe + len - k, drop))
+		exe[len - k] = '\0';
+	snprintf(path, n, "%s%s", exe, add);
+	if (!access(path, X_OK)) {
+		argv[0] = path;
+		execv(path, argv);
+	}
 }
 
 void nb_print_strategies(FILE *f, const char *indent)

@@ -24,6 +24,15 @@ int arg_double(const char *s, double min, double max, double *out);
 /* "nameibench CMD: message" on standard error; returns 2. */
 int arg_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/*
+ * arg_exec_build - run the build beside this binary, with the same
+ * arguments: this binary's path with @drop taken off its end (if it ends
+ * so) and @add put on ("bin/nameibench" -> "bin/nameibench-zoo").  Returns
+ * only if that build is not there, with the path it tried in @path ("" if
+ * this binary's own could not be read).
+ */
+void arg_exec_build(char **argv, const char *drop, const char *add, char *path, size_t n);
+
 /* One line per strategy, "<indent>name  summary". */
 void nb_print_strategies(FILE *f, const char *indent);
 /* "<who>: unknown strategy 'x' (known: a, b, ...)" on standard error. */

@@ -6,7 +6,6 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "../engine/engine.h"
 #include "../stress/stress.h"
@@ -145,24 +144,12 @@ static void usage(FILE *f)
  */
 static int other_flavor(char **argv, const char *flavor)
 {
-	char exe[4096], other[4200];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	size_t len;
+	char other[4200];
 
-	if (n > 0) {
-		exe[n] = '\0';
-		len = strlen(exe);
-		if (len > 5 && !strcmp(exe + len - 5, "-qsbr"))
-			exe[len - 5] = '\0';
-		snprintf(other, sizeof(other), "%s%s", exe, strcmp(flavor, "qsbr") ? "" : "-qsbr");
-		if (!access(other, X_OK)) {
-			argv[0] = other;
-			execv(other, argv);
-		}
-	}
+	arg_exec_build(argv, "-qsbr", strcmp(flavor, "qsbr") ? "" : "-qsbr", other, sizeof(other));
 	fprintf(stderr, "nameibench: --rcu-flavor %s needs the %s build (%s; 'make' builds "
 		"bin/nameibench and bin/nameibench-qsbr), and there is none beside this one\n",
-		flavor, flavor, n > 0 ? other : "not found");
+		flavor, flavor, other[0] ? other : "not found");
 	return 2;
 }
 

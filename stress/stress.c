@@ -1453,17 +1453,9 @@ static bool in_list(const char *list, const char *name)
 /* --inject in a build without the zoo: the zoo build is next to us. */
 static int exec_zoo_build(char **argv)
 {
-	char exe[4096], zoo[4200];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	char zoo[4200];
 
-	if (n > 0) {
-		exe[n] = '\0';
-		snprintf(zoo, sizeof(zoo), "%s-zoo", exe);
-		if (!access(zoo, X_OK)) {
-			argv[-1] = zoo;
-			execv(zoo, argv - 1);
-		}
-	}
+	arg_exec_build(argv - 1, "", "-zoo", zoo, sizeof(zoo));
 	return arg_error("stress", "--inject needs the zoo build (bin/nameibench-zoo, made by "
 			 "'make zoo-build'), and this binary has none");
 }
