@@ -285,9 +285,6 @@ static bool spec_set(struct workload *wl, const struct spec_key *k, char *val, c
 			/* the enums have no negative values: unsigned int is their
 			 * type, and the names are in their order */
 			*(unsigned int *)field = (unsigned int)idx;
-			/* zipf paths need an exponent: 1 unless one is given */
-			if (k->names == dist_names && idx == DIST_ZIPF && wl->zipf_s == 0)
-				wl->zipf_s = 1.0;
 			return true;
 		}
 		choices(list, sizeof(list), k->names, k->nnames);
@@ -358,6 +355,9 @@ static int spec_load(const char *file, struct workload *wl, char *err, size_t er
 		}
 	}
 	fclose(f);
+	/* zipf paths need an exponent: 1 unless one is given (zipf = 0 is refused) */
+	if (wl->dist == DIST_ZIPF && wl->zipf_s == 0)
+		wl->zipf_s = 1.0;
 	if (!wl->name[0])
 		return spec_error(err, errlen, file, 0, "no 'name = ...' line");
 	if (!wl->summary[0])
