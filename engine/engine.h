@@ -69,7 +69,6 @@ struct nb_ancestor_iter {
 struct nb_backend_info {		/* where a run took place, for its result */
 	char tree[512];			/* where the tree is built, and how */
 	char fs[64];			/* that directory's filesystem type */
-	char user[96];			/* who ran it (permission checks depend on it) */
 	double getppid_ns;		/* entering and leaving the kernel, this PU */
 	double fstat_fd_ns;		/* fstat on an open file: the same, plus a stat */
 };

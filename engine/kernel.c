@@ -21,7 +21,6 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
-#include <pwd.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -220,13 +219,8 @@ double nb_syscall_null_ns(int batches, uint64_t batch_ns)
 /* Where the tree is and what the kernel costs outside any walk, on this PU. */
 static void kernel_describe(struct nb_backend_info *info)
 {
-	uid_t uid = getuid();
-	struct passwd *pw = getpwuid(uid);
-
 	snprintf(info->tree, sizeof(info->tree), "%s", kernel_how);
 	kernel_fstype(info->fs, sizeof(info->fs));
-	snprintf(info->user, sizeof(info->user), "%s (uid %u)", pw ? pw->pw_name : "?",
-		 (unsigned int)uid);
 	info->getppid_ns = nb_syscall_null_ns(3, 10000000);
 	info->fstat_fd_ns = kernel_rootfd < 0 ? -1 : median_batches(call_fstat, 3, 10000000);
 }

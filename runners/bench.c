@@ -58,6 +58,7 @@ struct run {
 	/* the main thread's: the tree's context, the workers, and the counts
 	 * each had done when the measured time began, at each second, and at
 	 * its end; the event counters at its beginning and end */
+	bool backend_up;		/* started: run_free() stops it */
 	struct nb_ctx *ctx;
 	pthread_t *tid;
 	uint64_t *ops_start, *ops_prev, *ops_end;
@@ -328,6 +329,7 @@ static void backend_describe(const struct bench_config *cfg, struct bench_result
 		return;
 	moved = placement_bind(cfg->topo, &res->placement, 0) == 0 && res->placement.real;
 	be->describe(&res->backend);
+	machine_user(res->user, sizeof(res->user));
 	res->described = true;
 	if (moved)
 		topo_bind_allowed(cfg->topo);
@@ -455,6 +457,7 @@ static int run_prepare(struct run *run, struct bench_result *res, char *err, siz
 		backend_stop(cfg);
 		return 1;
 	}
+	run->backend_up = true;
 	run->nworkers = total;
 	run->ctx = nb_ctx_new(cfg->strategy);
 	e = run->ctx ? workload_build(&cfg->wl, cfg->strategy, run->ctx, cfg->threads, err,
@@ -568,7 +571,8 @@ static void run_free(struct run *run)
 	free(run->ops_prev);
 	if (run->ctx)
 		nb_ctx_free(run->ctx);
-	backend_stop(run->cfg);
+	if (run->backend_up)
+		backend_stop(run->cfg);
 }
 
 int bench_run(const struct bench_config *cfg, struct bench_result *res, char *err, size_t errlen)
@@ -578,8 +582,8 @@ int bench_run(const struct bench_config *cfg, struct bench_result *res, char *er
 
 	if (e == 1)
 		return 0;	/* skipped: res->skipped says why */
-	if (e && !run.ctx && !run.nworkers)
-		return e;	/* nothing started */
+	if (e && !run.backend_up)
+		return e;	/* nothing started; res already freed */
 	if (!e) {
 		gate_init(&run.start);
 		/* the main thread sleeps while the workers run: a QSBR thread, offline */
@@ -686,7 +690,7 @@ void bench_print_summary(FILE *f, const struct bench_config *cfg, const struct b
 	}
 	if (res->described) {
 		fprintf(f, "  %s tree  %s: %s, as %s\n", cfg->strategy->backend->name,
-			res->backend.fs, res->backend.tree, res->backend.user);
+			res->backend.fs, res->backend.tree, res->user);
 		fprintf(f, "  %s cost  getppid %.0f ns (entering and leaving the kernel), "
 			"fstat on an open file %.0f ns; per stat here %.0f ns a reader\n",
 			cfg->strategy->backend->name, res->backend.getppid_ns,

@@ -48,6 +48,7 @@ struct bench_result {
 	 * user, and cost outside any walk) */
 	struct nb_backend_info backend;
 	bool described;
+	char user[96];			/* who ran it, when described */
 	double measured_s;
 	uint64_t reader_ops, writer_ops, reader_errors, writer_errors;
 	double ops_per_sec, reader_ops_per_sec, writer_ops_per_sec;

@@ -219,8 +219,7 @@ static double cpu_mhz(int cpu)
 	return mhz;
 }
 
-/* The calling user, as "name (uid N)". */
-static void machine_user(char *buf, size_t n)
+void machine_user(char *buf, size_t n)
 {
 	uid_t uid = getuid();
 	struct passwd *pw = getpwuid(uid);

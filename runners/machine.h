@@ -93,5 +93,8 @@ void machine_state_free(struct machine_state *ms);
 void machine_state_json(FILE *f, const struct machine_state *ms, const char *indent);
 void machine_state_print(FILE *f, const struct machine_state *ms);
 
+/* The calling user, as "name (uid N)". */
+void machine_user(char *buf, size_t n);
+
 
 #endif /* NB_MACHINE_H */

@@ -459,7 +459,7 @@ void point_json(FILE *f, const struct bench_config *cfg, const struct bench_resu
 	if (res->described) {		/* the keys were named for the one backend that says */
 		json_kv_str(f, "  ", "kernel_tree", res->backend.tree, false);
 		json_kv_str(f, "  ", "kernel_fs", res->backend.fs, false);
-		json_kv_str(f, "  ", "kernel_user", res->backend.user, false);
+		json_kv_str(f, "  ", "kernel_user", res->user, false);
 		fprintf(f, "  \"kernel_baseline\": {\"getppid_ns\": %.1f, \"fstat_fd_ns\": %.1f},\n",
 			res->backend.getppid_ns, res->backend.fstat_fd_ns);
 	}
