@@ -43,7 +43,8 @@ STRATEGY ?= global
 # One path walk per strategy: engine/namei.c is compiled once with each
 # engine/strategy/<name>.h.  A new strategy is its file and its name here.
 STRATEGIES  := global dlock lockref rcuwalk rcufull
-ENGINE_SRCS := engine/dcache.c engine/inode.c engine/super.c engine/shmem.c engine/namespace.c \
+ENGINE_SRCS := engine/dcache.c engine/inode.c engine/super.c engine/libfs.c engine/shmem.c \
+               engine/diskfs.c engine/namespace.c \
                engine/vfs.c engine/engine.c engine/percpu.c engine/rcu.c engine/kernel.c \
                engine/debug.c engine/zoo.c engine/slab.c engine/census.c engine/backend.c
 # The parts above the engine, one way down: runners -> workloads -> engine,

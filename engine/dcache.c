@@ -3,7 +3,8 @@
  * end of a dentry's life (after fs/dcache.c).
  *
  * Lock order: rename_lock, then a parent's d_lock before a child's, then a
- * hash-chain bit lock.  Only d_move() holds two parents' d_locks at once,
+ * hash-chain or in-lookup bucket bit lock, or a superblock's LRU lock
+ * (which the shrinker, holding it first, only trylocks a d_lock under).  Only d_move() holds two parents' d_locks at once,
  * and it runs under rename_lock, so their relative order is free.  Killing
  * a dentry never holds its own d_lock while taking its parent's: it first
  * marks the dentry dead and unhashes it, after which nobody can take a new
@@ -127,6 +128,8 @@ static const char *alloc_name(struct dentry *d, const char *name, unsigned int l
 
 /* ---- allocation and freeing ---- */
 
+static void dcache_reclaim(struct super_block *sb);
+
 /* struct dentry is three cache lines and must start on one (dcache.h) */
 static struct nb_cache dentry_cache = NB_CACHE_INIT("dentry", struct dentry, NB_CACHELINE);
 
@@ -162,9 +165,10 @@ static struct dentry *__d_alloc(struct super_block *sb, const struct qstr *name)
 static void __d_free_rcu(struct rcu_head *head)
 {
 	rcu_callback_enter(head);
-	nb_cache_free(&dentry_cache, container_of(head, struct dentry, d_rcu));
+	nb_cache_free(&dentry_cache, container_of(head, struct dentry, d_u.d_rcu));
 }
 
+/* dentry_free - off every list: free it (and its name) after a grace period */
 static void d_free(struct dentry *d)
 {
 	put_external_name(external_name(d));
@@ -172,7 +176,34 @@ static void d_free(struct dentry *d)
 	if (zoo(DENTRY_FREE_NORCU))
 		nb_cache_free(&dentry_cache, d);
 	else
-		call_rcu(&d->d_rcu, __d_free_rcu);
+		call_rcu(&d->d_u.d_rcu, __d_free_rcu);
+}
+
+/*
+ * d_set_d_op - give a new dentry its operations, and the flags that let
+ * hot paths test for them without loading d_op.  Before the dentry is
+ * hashed: lockless walkers read d_op without synchronization.
+ */
+void d_set_d_op(struct dentry *dentry, const struct dentry_operations *op)
+{
+	unsigned int flags = 0;
+
+	dentry->d_op = op;
+	if (!op)
+		return;
+	if (op->d_hash)
+		flags |= DCACHE_OP_HASH;
+	if (op->d_compare)
+		flags |= DCACHE_OP_COMPARE;
+	if (op->d_revalidate)
+		flags |= DCACHE_OP_REVALIDATE;
+	if (op->d_weak_revalidate)
+		flags |= DCACHE_OP_WEAK_REVALIDATE;
+	if (op->d_delete)
+		flags |= DCACHE_OP_DELETE;
+	if (op->d_prune)
+		flags |= DCACHE_OP_PRUNE;
+	WRITE_ONCE(dentry->d_flags, d_flags(dentry) | flags);
 }
 
 /*
@@ -181,10 +212,14 @@ static void d_free(struct dentry *d)
  */
 struct dentry *d_alloc(struct dentry *parent, const struct qstr *name)
 {
-	struct dentry *d = __d_alloc(parent->d_sb, name);
+	struct dentry *d;
 
+	dcache_reclaim(parent->d_sb);
+	d = __d_alloc(parent->d_sb, name);
 	if (!d)
 		return NULL;
+	if (parent->d_sb->s_d_op)
+		d_set_d_op(d, parent->d_sb->s_d_op);
 	d_lock(parent);
 	/* the parent is in use by the caller, so its count is positive */
 	lockref_set_count_locked(&parent->d_lockref, d_count(parent) + 1);
@@ -208,6 +243,8 @@ struct dentry *d_make_root(struct super_block *sb, struct inode *inode)
 }
 
 /* ---- instantiation and hashing ---- */
+
+static void __d_lookup_unhash(struct dentry *d);
 
 static unsigned int d_type_of(const struct inode *inode)
 {
@@ -249,15 +286,55 @@ static void __d_rehash(struct dentry *d)
 	hlist_bl_unlock(b);
 }
 
+/* start_dir_add - make @dir's i_dir_seq odd (one adder at a time) */
+static unsigned int start_dir_add(struct inode *dir)
+{
+	for (;;) {
+		unsigned int n = READ_ONCE(dir->i_dir_seq);
+
+		nb_count(NB_CTR_RMW);
+		if (!(n & 1) && atomic_compare_exchange_weak_explicit(&dir->i_dir_seq, &n, n + 1,
+				memory_order_relaxed, memory_order_relaxed))
+			return n;
+		cpu_relax();
+	}
+}
+
+static void end_dir_add(struct inode *dir, unsigned int n)
+{
+	nb_count(NB_CTR_STORE);
+	/* release: the dentry is hashed before the count says so; pairs with
+	 * the acquire in d_alloc_parallel() */
+	smp_store_release(&dir->i_dir_seq, n + 2);
+}
+
+/*
+ * d_add - hash @dentry, with @inode or negative.  An in-lookup dentry
+ * (->lookup's, from d_alloc_parallel) leaves the in-lookup hash here,
+ * before it enters the dcache, so that no lookup ever finds it hashed and
+ * still in lookup (and calls ->lookup on it again); its directory's
+ * i_dir_seq, odd meanwhile, tells a d_alloc_parallel() that looked in
+ * both places in between to look again.
+ */
 void d_add(struct dentry *dentry, struct inode *inode)
 {
+	struct inode *dir = NULL;
+	unsigned int n = 0;
+
 	d_lock(dentry);
+	if (unlikely(d_in_lookup(dentry))) {
+		dir = d_inode(d_parent(dentry));
+		n = start_dir_add(dir);
+		__d_lookup_unhash(dentry);
+	}
 	if (inode) {
 		write_seqcount_begin(&dentry->d_seq);
 		__d_set_inode_and_type(dentry, inode);
 		write_seqcount_end(&dentry->d_seq);
 	}
 	__d_rehash(dentry);
+	if (dir)
+		end_dir_add(dir, n);
 	d_unlock(dentry);
 }
 
@@ -359,14 +436,96 @@ struct dentry *dget(struct dentry *dentry)
 	return dentry;
 }
 
+/* ---- unused dentries: the LRU and the shrinker ---- */
+
+static _Atomic long nr_dentry_unused;	/* on every superblock's LRU */
+static long dentry_budget;		/* 0: none (nb_set_dentry_budget) */
+
+void nb_set_dentry_budget(long n)
+{
+	dentry_budget = n;
+}
+
+long nb_dentry_unused(void)
+{
+	return atomic_load_explicit(&nr_dentry_unused, memory_order_relaxed);
+}
+
+static void lru_count(struct dentry_lru *lru, long n)
+{
+	lru->nr += n;
+	atomic_fetch_add_explicit(&nr_dentry_unused, n, memory_order_relaxed);
+}
+
+/* Caller holds d_lock; the dentry is on no list. */
+static void d_lru_add(struct dentry *d)
+{
+	struct dentry_lru *lru = &d->d_sb->s_dentry_lru;
+
+	spin_lock(&lru->lock);
+	WRITE_ONCE(d->d_flags, d_flags(d) | DCACHE_LRU_LIST);
+	list_add_tail(&d->d_u.d_lru, &lru->list);
+	lru_count(lru, 1);
+	spin_unlock(&lru->lock);
+}
+
+/* Caller holds d_lock; the dentry is on its LRU, not a dispose list. */
+static void d_lru_del(struct dentry *d)
+{
+	struct dentry_lru *lru = &d->d_sb->s_dentry_lru;
+
+	spin_lock(&lru->lock);
+	WRITE_ONCE(d->d_flags, d_flags(d) & ~(DCACHE_LRU_LIST | DCACHE_REFERENCED));
+	list_del_init(&d->d_u.d_lru);
+	lru_count(lru, -1);
+	spin_unlock(&lru->lock);
+}
+
+/* Caller holds d_lock (and the LRU lock if it is on the LRU): to @list. */
+static void d_shrink_add(struct dentry *d, struct list_head *list)
+{
+	WRITE_ONCE(d->d_flags, d_flags(d) | DCACHE_LRU_LIST | DCACHE_SHRINK_LIST);
+	list_add_tail(&d->d_u.d_lru, list);
+}
+
 /*
- * __dentry_kill - called with d_lock held and the last reference: kill the
- * dentry and return its parent, whose reference the caller must drop.
+ * retain_dentry - our reference, the last, is going: keep the dentry
+ * unused in the dcache (true), or kill it?  Unhashed ones and those the
+ * filesystem says not to keep (d_delete: tmpfs's negative dentries) die;
+ * the rest go on the LRU, or are marked used again if they are on it.
+ * Caller holds d_lock.
+ */
+static bool retain_dentry(struct dentry *d)
+{
+	unsigned int flags = d_flags(d);
+
+	if (unlikely(!(flags & DCACHE_HASHED)))
+		return false;
+	if (unlikely(flags & DCACHE_OP_DELETE) && d->d_op->d_delete(d))
+		return false;
+	if (!(flags & DCACHE_LRU_LIST))
+		d_lru_add(d);
+	else if (!(flags & DCACHE_REFERENCED))
+		WRITE_ONCE(d->d_flags, flags | DCACHE_REFERENCED);
+	return true;
+}
+
+/*
+ * __dentry_kill - called with d_lock held and the last reference (or
+ * none, from the shrinker): kill the dentry and return its parent, whose
+ * reference the caller must drop.  A dentry on a shrinker's dispose list
+ * is left for that shrinker to free (it still links the dentry).
  */
 static struct dentry *__dentry_kill(struct dentry *d)
 {
 	struct dentry *parent = NULL;
+	unsigned int flags = d_flags(d);
+	bool can_free = true;
 
+	if ((flags & DCACHE_OP_PRUNE) && (flags & DCACHE_HASHED))
+		d->d_op->d_prune(d);
+	if ((flags & (DCACHE_LRU_LIST | DCACHE_SHRINK_LIST)) == DCACHE_LRU_LIST)
+		d_lru_del(d);
 	/* From here on lockref_get_not_dead() fails: no new users. */
 	lockref_mark_dead(&d->d_lockref);
 	__d_drop(d);
@@ -381,8 +540,193 @@ static struct dentry *__dentry_kill(struct dentry *d)
 		list_del_init(&d->d_sib);
 		d_unlock(parent);
 	}
-	d_free(d);
+	if (d->d_op && d->d_op->d_release)
+		d->d_op->d_release(d);
+	d_lock(d);
+	WRITE_ONCE(d->d_flags, d_flags(d) | DCACHE_DENTRY_KILLED);
+	if (d_flags(d) & DCACHE_SHRINK_LIST)
+		can_free = false;
+	d_unlock(d);
+	if (can_free)
+		d_free(d);
 	return parent;
+}
+
+/*
+ * shrink_dentry_list - kill what a shrinker isolated on @list: those still
+ * unused.  One that someone picked up meanwhile goes back to being a
+ * dentry like any other (its last dput puts it on the LRU again); one
+ * that someone killed meanwhile is ours to free.
+ */
+static void shrink_dentry_list(struct list_head *list)
+{
+	while (!list_empty(list)) {
+		struct dentry *d = list_entry(list->next, struct dentry, d_u.d_lru);
+		unsigned int flags;
+
+		d_lock(d);
+		list_del_init(&d->d_u.d_lru);
+		flags = d_flags(d);
+		WRITE_ONCE(d->d_flags, flags & ~(DCACHE_LRU_LIST | DCACHE_SHRINK_LIST |
+						 DCACHE_REFERENCED));
+		if (flags & DCACHE_DENTRY_KILLED) {
+			d_unlock(d);
+			d_free(d);
+			continue;
+		}
+		if (d_count(d) != 0) {		/* in use again, or being killed */
+			d_unlock(d);
+			continue;
+		}
+		nb_count(NB_CTR_EVICT);
+		dput(__dentry_kill(d));
+	}
+}
+
+/*
+ * prune_dcache_sb - the shrinker (super_cache_scan): look at up to
+ * @nr_to_scan of @sb's unused dentries, oldest first, and kill those not
+ * used since they were last looked at.  Lockless walkers may be standing
+ * on any of them: the kill's __d_drop() makes their d_seq samples stale,
+ * and lockref_get_not_dead() refuses a dead one, so an RCU walk through
+ * an evicted dentry falls back to REF-walk and finds the name again
+ * through ->lookup.  Returns how many it isolated for killing.
+ */
+long prune_dcache_sb(struct super_block *sb, long nr_to_scan)
+{
+	struct dentry_lru *lru = &sb->s_dentry_lru;
+	struct list_head dispose;
+	long isolated = 0;
+
+	INIT_LIST_HEAD(&dispose);
+	spin_lock(&lru->lock);
+	while (nr_to_scan-- > 0 && !list_empty(&lru->list)) {
+		struct dentry *d = list_entry(lru->list.next, struct dentry, d_u.d_lru);
+		unsigned int flags;
+
+		/* lock order is d_lock then the LRU lock: we may only try */
+		if (!lockref_trylock(&d->d_lockref)) {
+			list_move_tail(&d->d_u.d_lru, &lru->list);
+			continue;
+		}
+		flags = d_flags(d);
+		if (d_count(d) != 0) {
+			/* in use: off the LRU until its last dput (dentry_lru_isolate) */
+			WRITE_ONCE(d->d_flags, flags & ~(DCACHE_LRU_LIST | DCACHE_REFERENCED));
+			list_del_init(&d->d_u.d_lru);
+			lru_count(lru, -1);
+		} else if (flags & DCACHE_REFERENCED) {
+			/* used since we last looked: a second chance */
+			WRITE_ONCE(d->d_flags, flags & ~DCACHE_REFERENCED);
+			list_move_tail(&d->d_u.d_lru, &lru->list);
+		} else {
+			list_del_init(&d->d_u.d_lru);
+			lru_count(lru, -1);
+			d_shrink_add(d, &dispose);
+			isolated++;
+		}
+		d_unlock(d);
+	}
+	spin_unlock(&lru->lock);
+	shrink_dentry_list(&dispose);
+	return isolated;
+}
+
+/*
+ * dcache_reclaim - over the unused-dentry budget: the allocator reclaims
+ * from the superblock it allocates in, as direct reclaim would run the
+ * shrinkers (here: that superblock's only).  The caller holds the parent
+ * it allocates under, so that one is safe; nothing else is held.
+ */
+static void dcache_reclaim(struct super_block *sb)
+{
+	long over;
+
+	if (likely(!dentry_budget))
+		return;
+	over = nb_dentry_unused() - dentry_budget;
+	if (over > 0)
+		prune_dcache_sb(sb, 2 * over);
+}
+
+/*
+ * shrink_dcache_parent - kill the unused children of @parent before it
+ * is removed (vfs_rmdir, a rename over a directory).  The filesystem has
+ * found it empty, so its children in the dcache are negative ones, which
+ * have no children of their own.
+ */
+void shrink_dcache_parent(struct dentry *parent)
+{
+	struct list_head dispose;
+	struct dentry *child;
+
+	INIT_LIST_HEAD(&dispose);
+	d_lock(parent);
+	list_for_each_entry(child, &parent->d_children, d_sib) {
+		unsigned int flags;
+
+		d_lock(child);
+		flags = d_flags(child);
+		if (d_count(child) == 0 && !(flags & DCACHE_SHRINK_LIST)) {
+			if (flags & DCACHE_LRU_LIST)
+				d_lru_del(child);
+			d_shrink_add(child, &dispose);
+		}
+		d_unlock(child);
+	}
+	d_unlock(parent);
+	shrink_dentry_list(&dispose);
+}
+
+/*
+ * dput_last - ours is the last reference (count 1, d_lock held): keep the
+ * dentry unused, or kill it.  Returns the parent whose reference a kill
+ * left to drop, or NULL.
+ */
+static struct dentry *dput_last(struct dentry *d)
+{
+	if (retain_dentry(d)) {
+		lockref_set_count_locked(&d->d_lockref, 0);
+		d_unlock(d);
+		return NULL;
+	}
+	return __dentry_kill(d);
+}
+
+/*
+ * fast_dput - drop what may be the last reference without the lock, as
+ * Linux does: if the count reaches 0 on a dentry that is kept as it is
+ * (hashed, on the LRU, marked used), there is nothing else to do.
+ * Otherwise take d_lock and look again; returns false with it held and
+ * the count 1 (ours again) if the dentry must be retained or killed under
+ * it.  Caller is under RCU: at count 0 the shrinker may kill the dentry
+ * under us, and only RCU keeps it there while we look.
+ */
+static bool fast_dput(struct dentry *d)
+{
+	const unsigned int kept = DCACHE_HASHED | DCACHE_LRU_LIST | DCACHE_REFERENCED;
+	int ret = lockref_put_return(&d->d_lockref);
+
+	if (unlikely(ret < 0)) {	/* the lock is held: do it under the lock */
+		d_lock(d);
+		if (d_count(d) > 1) {
+			lockref_set_count_locked(&d->d_lockref, d_count(d) - 1);
+			d_unlock(d);
+			return true;
+		}
+		return false;
+	}
+	if (ret)
+		return true;
+	if ((d_flags(d) & (kept | DCACHE_OP_DELETE)) == kept)
+		return true;
+	d_lock(d);
+	if (d_count(d) != 0) {		/* picked up again, or killed */
+		d_unlock(d);
+		return true;
+	}
+	lockref_set_count_locked(&d->d_lockref, 1);
+	return false;
 }
 
 /*
@@ -404,20 +748,27 @@ static void debug_check_dput(struct dentry *d)
 }
 
 /*
- * dput - drop a reference.  The engine's filesystem keeps no unused
- * dentries (tmpfs's always_delete_dentry): a positive dentry is pinned by
- * the filesystem while it has a name, so reaching zero means the dentry is
- * negative or unlinked, and it is killed; then its parent loses the
- * reference the child held, possibly cascading.
+ * dput - drop a reference.  The last one either leaves the dentry unused
+ * in the dcache, on its superblock's LRU (a filesystem that keeps them:
+ * disk's negative and positive dentries), or kills it (unhashed ones,
+ * and those d_delete says not to keep: tmpfs's negative ones; tmpfs's
+ * positive ones are pinned while they have a name).  A kill drops the
+ * reference the child held on its parent, possibly cascading.
  */
 void dput(struct dentry *dentry)
 {
 	while (dentry) {
 		debug_check_dput(dentry);
-		if (likely(lockref_put_or_lock(&dentry->d_lockref)))
+		if (likely(lockref_put_not_zero(&dentry->d_lockref)))
 			return;
-		/* d_lock held and we hold the last reference */
-		dentry = __dentry_kill(dentry);
+		rcu_read_lock();
+		if (likely(fast_dput(dentry))) {
+			rcu_read_unlock();
+			return;
+		}
+		/* d_lock held, and our reference again: it cannot go */
+		rcu_read_unlock();
+		dentry = dput_last(dentry);
 	}
 }
 
@@ -435,7 +786,7 @@ void dlock_dput(struct dentry *dentry)
 			d_unlock(dentry);
 			return;
 		}
-		dentry = __dentry_kill(dentry);
+		dentry = dput_last(dentry);
 	}
 }
 
@@ -499,11 +850,15 @@ struct dentry *dget_parent(struct dentry *dentry)
 
 /* ---- lookup ---- */
 
+/* Caller holds d_lock (or validates with d_seq). */
 static bool d_same_name(const struct dentry *d, const struct qstr *name)
 {
+	struct dentry *parent = d_parent(d);
 	struct qstr dn = d_qstr(d);
 
-	return dn.len == name->len && dentry_cmp(dn.name, name->name, name->len);
+	if (likely(!(d_flags(parent) & DCACHE_OP_COMPARE)))
+		return dn.len == name->len && dentry_cmp(dn.name, name->name, name->len);
+	return !parent->d_op->d_compare(d, dn.len, dn.name, name);
 }
 
 /*
@@ -563,6 +918,208 @@ struct dentry *__d_lookup_lockref(const struct dentry *parent, const struct qstr
 		d = NULL;
 	}
 	return d;
+}
+
+/*
+ * __d_lookup_rcu_op_compare - __d_lookup_rcu() under a parent whose
+ * filesystem compares names itself (d_compare: case-insensitive ones).
+ * The name handed to d_compare must be one the dentry had: read it, then
+ * check d_seq, and only then compare (a rename may rewrite it under us).
+ */
+struct dentry *__d_lookup_rcu_op_compare(const struct dentry *parent, const struct qstr *name,
+					 unsigned int *seqp)
+{
+	struct hlist_bl_node *node;
+
+	for (node = hlist_bl_first_rcu(d_hash(name->hash)); node; node = hlist_bl_next_rcu(node)) {
+		struct dentry *d = container_of(node, struct dentry, d_hash);
+		struct qstr dn;
+		unsigned int seq;
+
+seqretry:
+		seq = raw_seqcount_begin(&d->d_seq);
+		if (d_parent(d) != parent || d_unhashed(d))
+			continue;
+		dn = d_qstr(d);
+		if (dn.hash != name->hash)
+			continue;
+		if (read_seqcount_retry(&d->d_seq, seq)) {
+			cpu_relax();
+			goto seqretry;
+		}
+		if (parent->d_op->d_compare(d, dn.len, dn.name, name))
+			continue;
+		*seqp = seq;
+		return d;
+	}
+	return NULL;
+}
+
+/* ---- lookups in progress (d_alloc_parallel) ---- */
+
+#define IN_LOOKUP_SHIFT	10
+static struct hlist_bl_head in_lookup_hashtable[1 << IN_LOOKUP_SHIFT];
+
+static struct hlist_bl_head *in_lookup_hash(const struct dentry *parent, uint32_t hash)
+{
+	uint64_t h = hash + (uint64_t)(uintptr_t)parent / NB_CACHELINE;
+
+	return in_lookup_hashtable + (uint32_t)(h * HASH_MUL1 >> (64 - IN_LOOKUP_SHIFT));
+}
+
+/*
+ * d_wait_lookup - wait for another lookup of the same name to finish.
+ * The acquire pairs with the release in d_lookup_done(): what that lookup
+ * did to the dentry (hashing it, instantiating it) is visible after.
+ */
+static void d_wait_lookup(struct dentry *d)
+{
+	unsigned int spins = 0;
+
+	nb_count(NB_CTR_INLOOKUP_WAIT);
+	while (smp_load_acquire(&d->d_flags) & DCACHE_PAR_LOOKUP)
+		rwsem_backoff(&spins);
+}
+
+/* A cached dentry for (@parent, @name), counted, or NULL; RCU held. */
+static struct dentry *d_lookup_cached(const struct dentry *parent, const struct qstr *name)
+{
+	unsigned int seq;
+	struct dentry *d = __d_lookup_rcu(parent, name, &seq);
+
+	if (!d)
+		return NULL;
+	if (!lockref_get_not_dead(&d->d_lockref))
+		return ERR_PTR(-EAGAIN);	/* dying: look again */
+	if (read_seqcount_retry(&d->d_seq, seq)) {
+		dput(d);
+		return ERR_PTR(-EAGAIN);	/* renamed under us */
+	}
+	return d;
+}
+
+/* Under the bucket's lock: a lookup of (@parent, @name) in progress. */
+static struct dentry *in_lookup_find(struct hlist_bl_head *b, const struct dentry *parent,
+				     const struct qstr *name)
+{
+	struct hlist_bl_node *node;
+
+	for (node = hlist_bl_first_rcu(b); node; node = hlist_bl_next_rcu(node)) {
+		struct dentry *d = container_of(node, struct dentry, d_u.d_in_lookup_hash);
+
+		if (d_parent(d) == parent && d_same_name(d, name))
+			return d;
+	}
+	return NULL;
+}
+
+/*
+ * d_alloc_parallel - lookup_slow()'s dentry, under the directory's
+ * i_rwsem held shared (Linux 4.7, 84e710da2a1d): a cached dentry for the
+ * name if one appeared, else one that is "in lookup" -- in the in-lookup
+ * hash with DCACHE_PAR_LOOKUP, for the caller alone to hand to ->lookup
+ * and then to d_lookup_done().  A second lookup of the same name meanwhile
+ * finds it there and waits for it, so a name is looked up once however
+ * many ask; lookups of different names go on in parallel.
+ *
+ * The directory's i_dir_seq, odd while d_add() moves a dentry from the
+ * in-lookup hash to the dcache, closes the gap between our two looks.
+ */
+struct dentry *d_alloc_parallel(struct dentry *parent, const struct qstr *name)
+{
+	struct dentry *new = d_alloc(parent, name), *d;
+	struct hlist_bl_head *b = in_lookup_hash(parent, name->hash);
+	struct inode *dir = d_inode(parent);
+
+	if (unlikely(!new))
+		return ERR_PTR(-ENOMEM);
+	for (;;) {
+		unsigned int r_seq, dir_seq;
+
+		rcu_read_lock();
+		/* acquire: pairs with the release in end_dir_add() */
+		dir_seq = smp_load_acquire(&dir->i_dir_seq);
+		r_seq = read_seqbegin(&rename_lock);
+		d = d_lookup_cached(parent, name);
+		if (d == ERR_PTR(-EAGAIN)) {
+			rcu_read_unlock();
+			continue;
+		}
+		if (d) {
+			rcu_read_unlock();
+			dput(new);
+			return d;
+		}
+		if (unlikely(read_seqretry(&rename_lock, r_seq)) || unlikely(dir_seq & 1)) {
+			rcu_read_unlock();
+			continue;
+		}
+		hlist_bl_lock(b);
+		/* a lookup that moved from the in-lookup hash to the dcache
+		 * between our two looks would be missed by both */
+		if (unlikely(READ_ONCE(dir->i_dir_seq) != dir_seq)) {
+			hlist_bl_unlock(b);
+			rcu_read_unlock();
+			continue;
+		}
+		d = in_lookup_find(b, parent, name);
+		if (!d) {
+			rcu_read_unlock();
+			/* ours is the lookup; d_flags' other writers hold d_lock */
+			d_lock(new);
+			WRITE_ONCE(new->d_flags, d_flags(new) | DCACHE_PAR_LOOKUP);
+			d_unlock(new);
+			hlist_bl_add_head_rcu(&new->d_u.d_in_lookup_hash, b);
+			hlist_bl_unlock(b);
+			return new;
+		}
+		/*
+		 * d_lock nests outside the bucket lock (d_lookup_done), so the
+		 * reference is taken after dropping it, RCU keeping the
+		 * dentry there; if it died meanwhile, look again.
+		 */
+		hlist_bl_unlock(b);
+		if (!lockref_get_not_dead(&d->d_lockref)) {
+			rcu_read_unlock();
+			continue;
+		}
+		rcu_read_unlock();
+		d_wait_lookup(d);
+		/* it is done: still the name we want, in this directory? */
+		d_lock(d);
+		if (d_parent(d) == parent && !d_unhashed(d) && d_same_name(d, name)) {
+			d_unlock(d);
+			dput(new);
+			return d;
+		}
+		d_unlock(d);
+		dput(d);
+	}
+}
+
+/*
+ * __d_lookup_unhash - the dentry is no longer in lookup: out of the
+ * in-lookup hash, its flag cleared, waiters free to go.  Caller holds
+ * d_lock.  The release pairs with the acquire in d_wait_lookup().
+ */
+static void __d_lookup_unhash(struct dentry *d)
+{
+	struct hlist_bl_head *b = in_lookup_hash(d_parent(d), hashlen_hash(READ_ONCE(d->d_hash_len)));
+
+	hlist_bl_lock(b);
+	__hlist_bl_del(&d->d_u.d_in_lookup_hash);
+	INIT_LIST_HEAD(&d->d_u.d_lru);
+	smp_store_release(&d->d_flags, d_flags(d) & ~DCACHE_PAR_LOOKUP);
+	hlist_bl_unlock(b);
+}
+
+/* d_lookup_done - ->lookup is over; a no-op if it hashed the dentry (d_add). */
+void d_lookup_done(struct dentry *d)
+{
+	d_lock(d);
+	if (d_in_lookup(d))
+		__d_lookup_unhash(d);
+	d_unlock(d);
 }
 
 struct dentry *d_lookup(const struct dentry *parent, const struct qstr *name)
@@ -757,30 +1314,39 @@ bool is_subdir(struct dentry *new_dentry, struct dentry *old_dentry)
 /* ---- the end of a superblock ---- */
 
 /*
- * shrink_dcache_sb - drop the filesystem's pins on every dentry of a dying
- * superblock, leaves first.  Nothing else references them: the last mount
- * is gone, so no path can point into the tree.  Iterative, because a tree
- * built through relative paths can be deeper than any stack.
+ * shrink_dcache_for_umount - the last mount of @sb is gone, so nothing
+ * uses its dentries: kill them all, leaves first.  A leaf's count is 0
+ * (unused, on the LRU) or 1 (tmpfs's pin, or the root's own reference
+ * from d_make_root), and either way it goes now; its parent becomes a
+ * leaf when its last child has.  Iterative, because a tree built through
+ * relative paths can be deeper than any stack.
  */
-void shrink_dcache_sb(struct super_block *sb)
+void shrink_dcache_for_umount(struct super_block *sb)
 {
 	struct dentry *root = sb->s_root, *d = root;
 
 	for (;;) {
 		struct dentry *parent;
+		int count;
 
 		if (!list_empty(&d->d_children)) {
 			d = list_entry(d->d_children.next, struct dentry, d_sib);
 			continue;
 		}
 		parent = d == root ? NULL : d_parent(d);
-		/* the pin is the last reference; the kill drops the one on parent */
-		if (unlikely(d_count(d) != 1)) {
+		d_lock(d);
+		count = d_count(d);
+		if (unlikely(count > 1 || count < 0 || (d_flags(d) & DCACHE_SHRINK_LIST))) {
 			fprintf(stderr, "nameibench: BUG: dentry still in use (count %d) "
-				"when its filesystem died\n", d_count(d));
+				"when its filesystem died\n", count);
 			abort();
 		}
-		dput(d);
+		if (count == 1) {
+			d_unlock(d);
+			dput(d);	/* the pin: unhashed or not kept, it dies */
+		} else {
+			dput(__dentry_kill(d));
+		}
 		if (!parent)
 			break;
 		d = parent;

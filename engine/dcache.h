@@ -39,6 +39,8 @@
 struct inode;
 struct super_block;
 struct mount;
+struct path;
+struct dentry;
 
 #define NAME_MAX		255
 #define PATH_MAX		4096
@@ -66,6 +68,42 @@ struct qstr {
 #define DCACHE_DIRECTORY_TYPE	0x0010u
 #define DCACHE_REGULAR_TYPE	0x0020u
 #define DCACHE_SYMLINK_TYPE	0x0030u
+/* which dentry_operations it has, so that hot paths test a flag (d_set_d_op) */
+#define DCACHE_OP_HASH		0x0100u
+#define DCACHE_OP_COMPARE	0x0200u
+#define DCACHE_OP_REVALIDATE	0x0400u
+#define DCACHE_OP_DELETE	0x0800u
+#define DCACHE_OP_PRUNE		0x1000u
+#define DCACHE_OP_WEAK_REVALIDATE 0x2000u
+#define DCACHE_MANAGE_TRANSIT	0x4000u	/* d_manage must be asked before crossing */
+#define DCACHE_NEED_AUTOMOUNT	0x8000u	/* d_automount mounts something here */
+#define DCACHE_MANAGED_DENTRY	(DCACHE_MOUNTED | DCACHE_MANAGE_TRANSIT | DCACHE_NEED_AUTOMOUNT)
+/* the unused-dentry lists (guarded by d_lock and the superblock's LRU lock) */
+#define DCACHE_LRU_LIST		0x10000u	/* on an LRU or a shrinker's dispose list */
+#define DCACHE_SHRINK_LIST	0x20000u	/* ... the dispose list: the shrinker frees it */
+#define DCACHE_REFERENCED	0x40000u	/* used since it last met the shrinker */
+#define DCACHE_DENTRY_KILLED	0x80000u	/* dead: whoever unlinks it last frees it */
+#define DCACHE_PAR_LOOKUP	0x100000u	/* in the in-lookup hash (d_alloc_parallel) */
+
+/*
+ * What a filesystem may supply for its dentries (include/linux/dcache.h).
+ * Those a lockless walker calls (d_revalidate and d_weak_revalidate with
+ * LOOKUP_RCU, d_hash, d_compare, d_manage with rcu true) see objects no
+ * reference holds: whatever they use must outlive a grace period, and
+ * they answer -ECHILD when they cannot decide without blocking.
+ */
+struct dentry_operations {
+	int (*d_revalidate)(struct dentry *dentry, unsigned int flags);
+	int (*d_weak_revalidate)(struct dentry *dentry, unsigned int flags);
+	int (*d_hash)(const struct dentry *dir, struct qstr *name);
+	int (*d_compare)(const struct dentry *dentry, unsigned int len, const char *str,
+			 const struct qstr *name);
+	int (*d_delete)(const struct dentry *dentry);	/* nonzero: don't keep it unused */
+	void (*d_release)(struct dentry *dentry);	/* before the RCU-delayed free */
+	void (*d_prune)(struct dentry *dentry);		/* before a hashed dentry is killed */
+	int (*d_manage)(const struct path *path, bool rcu);
+	struct mount *(*d_automount)(struct path *path);
+};
 
 struct dentry {
 	/* cache line 0: read by every lookup */
@@ -83,12 +121,20 @@ struct dentry {
 	_Atomic uint64_t d_iname[DNAME_INLINE_LEN / 8] ____cacheline_aligned;
 	uint32_t d_magic;			/* DENTRY_MAGIC while alive (debug.h) */
 	uint32_t d_gen;				/* debug builds: no other dentry's (debug.h) */
+	const struct dentry_operations *d_op;	/* constant once hashed */
+	_Atomic(void *) d_fsdata;		/* the filesystem's own */
 
 	/* cache line 2: written by REF-walk and by writers */
 	struct lockref d_lockref ____cacheline_aligned;
 	struct list_head d_children;		/* guarded by this dentry's d_lock */
 	struct list_head d_sib;			/* guarded by the parent's d_lock */
-	struct rcu_head d_rcu;
+	/* one at a time in a dentry's life: in-lookup (d_alloc_parallel),
+	 * then unused (an LRU), then freed a grace period after its death */
+	union {
+		struct hlist_bl_node d_in_lookup_hash;	/* under its bucket's bit lock */
+		struct list_head d_lru;			/* under the sb's LRU lock */
+		struct rcu_head d_rcu;
+	} d_u;
 } ____cacheline_aligned;
 
 /*
@@ -315,7 +361,19 @@ struct dentry *dget_parent(struct dentry *dentry);
 struct dentry *dlock_dget(struct dentry *dentry);
 void dlock_dput(struct dentry *dentry);
 struct dentry *dlock_dget_parent(struct dentry *dentry);
-void shrink_dcache_sb(struct super_block *sb);
+void shrink_dcache_for_umount(struct super_block *sb);
+void shrink_dcache_parent(struct dentry *parent);
+long prune_dcache_sb(struct super_block *sb, long nr_to_scan);
+void d_set_d_op(struct dentry *dentry, const struct dentry_operations *op);
+struct dentry *d_alloc_parallel(struct dentry *parent, const struct qstr *name);
+void d_lookup_done(struct dentry *dentry);
+void nb_set_dentry_budget(long n);	/* unused dentries allowed, 0: no limit */
+long nb_dentry_unused(void);
+
+static inline bool d_in_lookup(const struct dentry *d)
+{
+	return d_flags(d) & DCACHE_PAR_LOOKUP;
+}
 
 /*
  * __d_lookup_rcu - RCU-walk's hash lookup: store-free.  Returns a candidate
@@ -324,11 +382,20 @@ void shrink_dcache_sb(struct super_block *sb);
  * from the child, the child against *seqp.  Inline: it is most of every
  * component an RCU walk takes.
  */
+struct dentry *__d_lookup_rcu_op_compare(const struct dentry *parent, const struct qstr *name,
+					 unsigned int *seqp);
+
 static inline struct dentry *__d_lookup_rcu_last(const struct dentry *parent, uint64_t hash_len,
 						 const char *name, uint64_t last,
 						 unsigned int *seqp)
 {
 	struct hlist_bl_node *node;
+
+	if (unlikely(d_flags(parent) & DCACHE_OP_COMPARE)) {
+		struct qstr q = { { .hash_len = hash_len }, .name = name };
+
+		return __d_lookup_rcu_op_compare(parent, &q, seqp);
+	}
 
 	if (NB_DEBUG_ON && last != name_last_word(name, hashlen_len(hash_len)))
 		nb_bug("lookup", "__d_lookup_rcu_last: last word %016llx is not the name's",

@@ -112,9 +112,14 @@ struct nb_strategy {
 	int (*rename)(struct nb_ctx *ctx, const char *oldpath, const char *newpath);
 	/* renameat2(RENAME_EXCHANGE): both names must exist; they trade places */
 	int (*exchange)(struct nb_ctx *ctx, const char *path1, const char *path2);
-	int (*mount)(struct nb_ctx *ctx, const char *path);
+	/* a new filesystem of @type ("TYPE[,OPTION...]"; NULL: the default,
+	 * nb_fs_select) on the directory @path names */
+	int (*mount)(struct nb_ctx *ctx, const char *path, const char *type);
 	int (*umount)(struct nb_ctx *ctx, const char *path, int flags);
 	int (*chdir)(struct nb_ctx *ctx, const char *path);
+	/* the shrinker on demand: kill every unused dentry of the filesystem
+	 * @path is on; returns how many (NULL where the backend has none) */
+	int (*shrink)(struct nb_ctx *ctx, const char *path);
 	/* the ancestor walk, both forms: NULL where the backend has none
 	 * (workload_unsupported() refuses such points) */
 	int (*ancestors)(struct nb_ctx *ctx, const char *path, nb_ancestor_fn fn, void *arg);
@@ -133,6 +138,25 @@ struct nb_strategy {
 int nb_rcu_select(const char *flavor);
 const char *nb_rcu_name(void);
 int nb_engine_init(unsigned int hash_bits);
+
+/*
+ * Filesystem types (engine/fs.h): nb_fs_types() lists their names and what
+ * each models (NULL-terminated pairs).  nb_fs_select() sets the default,
+ * "TYPE[,OPTION...]": the root's type and what a mount naming no type
+ * gets; before nb_engine_init.  0, -ENODEV for an unknown type, -EINVAL
+ * for a spec too long (options are checked when a mount is made).
+ * nb_set_dentry_budget() caps the unused dentries kept (0: no cap); the
+ * allocator reclaims over it.
+ */
+struct nb_fs_type_info {
+	const char *name;
+	const char *summary;
+};
+int nb_fs_types(struct nb_fs_type_info *out, int max);
+int nb_fs_select(const char *spec);
+const char *nb_fs_default(void);
+void nb_set_dentry_budget(long n);
+long nb_dentry_unused(void);
 void nb_engine_exit(void);
 
 int nb_thread_start(void);

@@ -1,6 +1,7 @@
 /*
- * Inodes (after fs/inode.c): allocated for a superblock, freed a grace
- * period after their last iput(), with their symlink bodies.  Inode numbers
+ * Inodes (after fs/inode.c): allocated for a superblock; at the last
+ * iput() the filesystem's destroy_inode runs at once and its free_inode a
+ * grace period later (super_operations, fs.h).  Inode numbers
  * count up per superblock from 1 (the root) and are never reused, as in
  * tmpfs.  Superblocks are engine/super.c.
  */
@@ -43,17 +44,44 @@ struct inode *new_inode(struct super_block *sb, unsigned int mode)
 }
 
 /*
- * The symlink body goes in the same grace period as the inode: an RCU
- * walker that loaded i_link may still be reading it.
+ * i_callback - the RCU-delayed half of an inode's end: the filesystem's
+ * free_inode (a symlink body an RCU walker may have loaded), then the
+ * inode itself.
  */
 static void i_callback(struct rcu_head *head)
 {
 	struct inode *inode = container_of(head, struct inode, i_rcu);
 
 	rcu_callback_enter(head);
-	if (!zoo(SYMLINK_FREE_NORCU))
-		nb_free((char *)inode->i_link);
+	if (inode->free_inode)
+		inode->free_inode(inode);
 	nb_cache_free(&inode_cache, inode);
+}
+
+/* ihold - another reference, for a holder that already has one (or a lock) */
+void ihold(struct inode *inode)
+{
+	nb_count(NB_CTR_RMW);
+	nb_count(NB_CTR_REF);
+	atomic_fetch_add_explicit(&inode->i_count, 1, memory_order_relaxed);
+}
+
+/*
+ * destroy_inode - the last reference is gone: the immediate half (the
+ * filesystem's destroy_inode), then the rest after a grace period.  The
+ * callback must not reach the superblock, whose own callback may run
+ * first (call_rcu orders nothing across threads): it finds free_inode in
+ * the inode, as Linux's i_callback does.
+ */
+static void destroy_inode(struct inode *inode)
+{
+	const struct super_operations *op = inode->i_sb->s_op;
+
+	if (op && op->destroy_inode)
+		op->destroy_inode(inode);
+	inode->free_inode = op ? op->free_inode : NULL;
+	census_add(CENSUS_INODE, -1);
+	call_rcu(&inode->i_rcu, i_callback);
 }
 
 void iput(struct inode *inode)
@@ -67,10 +95,6 @@ void iput(struct inode *inode)
 
 	if (NB_DEBUG_ON && count < 1)
 		nb_bug("refcount", "iput of inode %p with count %d", (void *)inode, count);
-	if (count == 1) {
-		if (zoo(SYMLINK_FREE_NORCU))
-			nb_free((char *)inode->i_link);
-		census_add(CENSUS_INODE, -1);
-		call_rcu(&inode->i_rcu, i_callback);
-	}
+	if (count == 1)
+		destroy_inode(inode);
 }

@@ -381,10 +381,16 @@ static void host_path(const struct nb_ctx *ctx, const char *path, char *buf, siz
 	snprintf(buf, n, "/proc/self/fd/%d/%s", fd, rel);
 }
 
-static int k_mount(struct nb_ctx *ctx, const char *path)
+/*
+ * Only tmpfs: the kernel's other filesystems need a device, and the
+ * engine's other types model them (README, "Filesystem types").
+ */
+static int k_mount(struct nb_ctx *ctx, const char *path, const char *type)
 {
 	char buf[PATH_MAX * 2];
 
+	if (type && strcmp(type, "tmpfs"))
+		return -ENODEV;
 	if (!kernel_mounted)
 		return -EPERM;
 	host_path(ctx, path, buf, sizeof(buf));

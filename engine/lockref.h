@@ -187,6 +187,39 @@ static inline int lockref_put_or_lock(struct lockref *lr)
 	return 1;
 }
 
+/*
+ * lockref_put_not_zero - decrement unless the count is 1 or less (then
+ * return 0 and change nothing): the caller's reference is not the last.
+ */
+static inline int lockref_put_not_zero(struct lockref *lr)
+{
+	int ret;
+
+	CMPXCHG_LOOP(if (count <= 1) return 0; new -= LOCKREF_ONE;, return 1);
+
+	lockref_lock(lr);
+	ret = 0;
+	if (lockref_count(lr) > 1) {
+		lockref_set_count_locked(lr, lockref_count(lr) - 1);
+		ret = 1;
+	}
+	lockref_unlock(lr);
+	return ret;
+}
+
+/* For the shrinker, which holds a lock that a lock holder may be waiting for. */
+static inline bool lockref_trylock(struct lockref *lr)
+{
+	uint64_t old = READ_ONCE(lr->lock_count);
+
+	if (old & LOCKREF_LOCKBIT)
+		return false;
+	nb_count(NB_CTR_RMW);
+	/* acquire: pairs with the release in lockref_unlock() */
+	return atomic_compare_exchange_strong_explicit(&lr->lock_count, &old,
+			old | LOCKREF_LOCKBIT, memory_order_acquire, memory_order_relaxed);
+}
+
 /* Caller holds the lock. */
 static inline void lockref_mark_dead(struct lockref *lr)
 {

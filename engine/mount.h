@@ -113,7 +113,7 @@ int __legitimize_mnt(struct mount *mnt, unsigned int seq);
 bool is_local_mountpoint(const struct dentry *dentry);
 bool path_is_under(const struct path *path1, const struct path *path2);
 
-int do_new_mount(const struct path *path);
+int do_new_mount(const struct path *path, const char *type);
 int path_umount(const struct path *path, int flags);
 
 #endif /* NB_MOUNT_H */

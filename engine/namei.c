@@ -540,6 +540,24 @@ static int handle_mounts(struct nameidata *nd, struct dentry *dentry, struct pat
 	return ret;
 }
 
+/*
+ * walk_get_link - a body the filesystem must produce (->get_link): in RCU
+ * mode with no dentry, as Linux calls it, and again after try_to_unlazy()
+ * if the filesystem cannot answer without blocking (-ECHILD).
+ */
+static const char *walk_get_link(struct nameidata *nd, struct path *link, struct inode *inode)
+{
+	const char *(*get)(struct dentry *, struct inode *) = inode->i_op->get_link;
+	const char *res;
+
+	if (!in_rcu(nd))
+		return get(link->dentry, inode);
+	res = get(NULL, inode);
+	if (res == ERR_PTR(-ECHILD) && try_to_unlazy(nd))
+		res = get(link->dentry, inode);
+	return res;
+}
+
 static const char *pick_link(struct nameidata *nd, struct path *link, struct inode *inode)
 {
 	struct saved *last;
@@ -559,6 +577,15 @@ static const char *pick_link(struct nameidata *nd, struct path *link, struct ino
 	debug_check_magic(inode, &inode->i_magic, INODE_MAGIC, "inode", "pick_link");
 	/* the body lives as long as the inode: RCU or our reference keeps it */
 	res = inode->i_link;
+	if (!res) {
+		res = walk_get_link(nd, link, inode);
+		if (IS_ERR(res))
+			return res;	/* terminate_walk() drops the link pushed */
+		if (!res) {
+			put_link(nd);
+			return NULL;
+		}
+	}
 	last->body = res;
 	debug_check_body(res, "pick_link");
 	if (*res == '/') {
@@ -892,6 +919,20 @@ static inline bool walk_fast_rcu(struct nameidata *nd, bool last, struct dentry 
  * side; split, the order of its checks - which decides the errno a
  * caller sees - would be harder to compare with the kernel's.
  */
+/*
+ * walk_d_hash - a directory whose filesystem hashes names itself (d_hash:
+ * case-insensitive ones): the component's hash is its answer, the name as
+ * written stays what is compared and, where created, stored.
+ */
+static int walk_d_hash(const struct dentry *parent, const char *name, uint64_t *hash_len)
+{
+	struct qstr this = { { .hash_len = *hash_len }, .name = name };
+	int err = parent->d_op->d_hash(parent, &this);
+
+	*hash_len = hashlen_create(this.hash, hashlen_len(*hash_len));
+	return err;
+}
+
 static int link_path_walk(const char *name, struct nameidata *nd)
 {
 	int depth = 0;		/* depth <= nd->depth */
@@ -913,6 +954,12 @@ static int link_path_walk(const char *name, struct nameidata *nd)
 		int type;
 
 		hash_len = hash_name_last(nd->path.dentry, name, &nd->last_word);
+		if (unlikely(d_flags(nd->path.dentry) & DCACHE_OP_HASH)) {
+			int err = walk_d_hash(nd->path.dentry, name, &hash_len);
+
+			if (err < 0)
+				return err;
+		}
 		type = LAST_NORM;
 		if (name[0] == '.') {
 			switch (hashlen_len(hash_len)) {
@@ -1051,6 +1098,10 @@ static int path_lookupat(struct nameidata *nd, const struct filename *name,
 
 	while (!(err = link_path_walk(s, nd)) && (s = lookup_last(nd)) != NULL)
 		;
+	/* an error validated in RCU mode (ENOENT from a cached negative
+	 * dentry, say) is an answer: the walk finished without leaving it */
+	if (err && err != -ECHILD && in_rcu(nd))
+		nb_count(NB_CTR_RCU_DONE);
 	if (STAT_UNDER_RCU && !err && st && in_rcu(nd)) {
 		err = stat_under_rcu(nd, st);
 		terminate_walk(nd);
@@ -1318,7 +1369,7 @@ static struct dentry *lookup_open(struct nameidata *nd, bool *created)
 	if (d_inode(dentry))
 		return dentry;	/* cached positive dentry */
 	*created = true;
-	err = shmem_create(dir_inode, dentry);
+	err = dir_inode->i_op->create(dir_inode, dentry);
 	if (err) {
 		dput(dentry);
 		return ERR_PTR(err);
@@ -1565,16 +1616,38 @@ static int do_exchange(struct nb_ctx *ctx, const char *oldname, const char *newn
 
 /* ---- mounts and the working directory ---- */
 
-static int do_mount(struct nb_ctx *ctx, const char *pathname)
+static int do_mount(struct nb_ctx *ctx, const char *pathname, const char *type)
 {
 	struct path path;
 	int err = filename_lookup(ctx, pathname, LOOKUP_FOLLOW, &path);
 
 	if (err)
 		return err;
-	err = do_new_mount(&path);
+	err = do_new_mount(&path, type);
 	walk_path_put(&path);
 	return err;
+}
+
+/*
+ * do_shrink - the shrinker on demand (drop_caches for one filesystem):
+ * every unused dentry of the filesystem @pathname is on goes, however
+ * recently used.  Returns how many were killed.
+ */
+static int do_shrink(struct nb_ctx *ctx, const char *pathname)
+{
+	struct path path;
+	long n = 0, got;
+	int err = filename_lookup(ctx, pathname, LOOKUP_FOLLOW, &path);
+
+	if (err)
+		return err;
+	/* twice the LRU: the first pass may only clear DCACHE_REFERENCED */
+	do {
+		got = prune_dcache_sb(path.dentry->d_sb, 2 * (path.dentry->d_sb->s_dentry_lru.nr + 1));
+		n += got;
+	} while (got);
+	walk_path_put(&path);
+	return n > INT32_MAX ? INT32_MAX : (int)n;
 }
 
 static int do_umount(struct nb_ctx *ctx, const char *pathname, int flags)
@@ -1867,11 +1940,12 @@ DEFINE_OP1(op_mkdir, NB_OP_MKDIR, do_mkdirat)
 DEFINE_OP1(op_create, NB_OP_CREATE, do_open_creat_excl)
 DEFINE_OP1(op_unlink, NB_OP_UNLINK, do_unlinkat)
 DEFINE_OP1(op_rmdir, NB_OP_RMDIR, do_rmdir)
-DEFINE_OP1(op_mount, NB_OP_MOUNT, do_mount)
+DEFINE_OP1(op_shrink, NB_OP_NONE, do_shrink)
 DEFINE_OP1(op_chdir, NB_OP_CHDIR, do_chdir)
 DEFINE_OP2(op_symlink, NB_OP_SYMLINK, do_symlinkat)
 DEFINE_OP2(op_rename, NB_OP_RENAME, do_rename)
 DEFINE_OP2(op_exchange, NB_OP_RENAME, do_exchange)
+DEFINE_OP2(op_mount, NB_OP_MOUNT, do_mount)
 
 static int op_umount(struct nb_ctx *ctx, const char *path, int flags)
 {
@@ -1941,6 +2015,7 @@ const struct nb_strategy STRATEGY_TABLE = {
 	.exchange	= op_exchange,
 	.mount		= op_mount,
 	.umount		= op_umount,
+	.shrink		= op_shrink,
 	.chdir		= op_chdir,
 	.ancestors	= op_ancestors,
 	.ancestor_first	= op_ancestor_first,

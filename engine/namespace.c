@@ -14,9 +14,11 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "census.h"
 #include "debug.h"
+#include "engine.h"
 #include "fs.h"
 #include "mount.h"
 #include "zoo.h"
@@ -270,17 +272,45 @@ static struct mount *alloc_mnt(struct super_block *sb)
  * which holds the caller's reference, the superblock's s_active and a
  * reference to the root dentry.
  */
-static struct mount *vfs_create_mount(void)
+static struct mount *vfs_create_mount(const char *spec)
 {
-	struct super_block *sb = sget_anon();
+	const char *options;
+	const struct file_system_type *type = get_fs_type(spec, &options);
+	struct super_block *sb;
 	struct mount *mnt;
 
-	if (!sb)
-		return NULL;
+	if (!type)
+		return ERR_PTR(-ENODEV);
+	sb = sget(type, options);
+	if (IS_ERR(sb))
+		return ERR_CAST(sb);
 	mnt = alloc_mnt(sb);
-	if (!mnt)
+	if (!mnt) {
 		kill_sb(sb);
+		return ERR_PTR(-ENOMEM);
+	}
 	return mnt;
+}
+
+/* ---- the default filesystem: the root's, and a mount's that names none ---- */
+
+static char default_fs[128] = "tmpfs";
+
+int nb_fs_select(const char *spec)
+{
+	const char *options;
+
+	if (strlen(spec) >= sizeof(default_fs))
+		return -EINVAL;
+	if (!get_fs_type(spec, &options))
+		return -ENODEV;
+	strcpy(default_fs, spec);
+	return 0;
+}
+
+const char *nb_fs_default(void)
+{
+	return default_fs;
 }
 
 /* Caller holds namespace_sem and mount_lock for writing. */
@@ -392,16 +422,16 @@ static bool propagate_mount_busy(struct mount *mnt, int refcnt)
  * As lock_mount(): the new mount goes on top of whatever is already
  * mounted there, so stacked mounts are found topmost-first.
  */
-int do_new_mount(const struct path *path)
+int do_new_mount(const struct path *path, const char *type)
 {
 	struct path where = *path;
 	struct mount *mnt, *m;
 	struct dentry *dentry, *p;
 	int err = 0;
 
-	mnt = vfs_create_mount();
-	if (!mnt)
-		return -ENOMEM;
+	mnt = vfs_create_mount(type ? type : default_fs);
+	if (IS_ERR(mnt))
+		return (int)PTR_ERR(mnt);
 	path_get(&where);
 	mutex_lock(&namespace_sem);
 	for (;;) {
@@ -515,9 +545,9 @@ int mnt_init(unsigned int hash_bits)
 	m_hash_mask = (1u << hash_bits) - 1;
 	seqlock_init(&mount_lock);
 	INIT_LIST_HEAD(&init_mnt_ns.list);
-	root = vfs_create_mount();
-	if (!root)
-		return -ENOMEM;
+	root = vfs_create_mount(default_fs);
+	if (IS_ERR(root))
+		return (int)PTR_ERR(root);
 	atomic_init(&root->mnt_flags, MNT_LOCKED);
 	WRITE_ONCE(root->mnt_ns, &init_mnt_ns);
 	list_add_tail(&root->mnt_list, &init_mnt_ns.list);

@@ -177,6 +177,8 @@ const char *nb_counter_name(enum nb_counter ctr)
 		[NB_CTR_REF] = "ref_ops",
 		[NB_CTR_RMW] = "shared_rmw",
 		[NB_CTR_STORE] = "shared_stores",
+		[NB_CTR_EVICT] = "evictions",
+		[NB_CTR_INLOOKUP_WAIT] = "inlookup_waits",
 	};
 
 	return names[ctr];
@@ -198,6 +200,9 @@ const char *nb_counter_meaning(enum nb_counter ctr)
 		[NB_CTR_REF] = "reference count changes on dentries, inodes and mounts",
 		[NB_CTR_RMW] = "atomic read-modify-writes on shared lock, count and sequence words",
 		[NB_CTR_STORE] = "plain stores to shared lock, count and sequence words",
+		[NB_CTR_EVICT] = "unused dentries the shrinker killed (prune_dcache_sb)",
+		[NB_CTR_INLOOKUP_WAIT] = "slow lookups that waited for another lookup of the same "
+					 "name (d_alloc_parallel)",
 	};
 
 	return meanings[ctr];

@@ -44,6 +44,8 @@ enum nb_counter {
 	NB_CTR_REF,		/* reference count changes (dentries, mounts, inodes) */
 	NB_CTR_RMW,		/* atomic read-modify-writes on shared words */
 	NB_CTR_STORE,		/* plain stores to shared lock, count and sequence words */
+	NB_CTR_EVICT,		/* unused dentries the shrinker killed */
+	NB_CTR_INLOOKUP_WAIT,	/* lookups that waited for another of the same name */
 	NB_CTR_MAX
 };
 

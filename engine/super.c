@@ -1,6 +1,7 @@
 /*
- * Superblocks (after fs/super.c): a fresh filesystem for each mount of a
- * new tmpfs, and its end when the last mount goes.
+ * Superblocks and filesystem types (after fs/super.c and fs/filesystems.c):
+ * a fresh filesystem of a type for each mount, and its end when the last
+ * mount goes.
  *
  * Device numbers are allocated as the kernel allocates anonymous ones
  * (get_anon_bdev: the lowest free number) and released as soon as the
@@ -12,8 +13,10 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "census.h"
+#include "engine.h"
 #include "debug.h"
 #include "fs.h"
 #include "rcu.h"
@@ -55,39 +58,98 @@ static void free_anon_dev(unsigned int dev)
 	mutex_unlock(&dev_lock);
 }
 
-/* ---- superblocks ---- */
+/* ---- filesystem types ---- */
+
+static const struct file_system_type *const fs_types[] = {
+	&tmpfs_fs_type, &disk_fs_type, NULL
+};
+
+int nb_fs_types(struct nb_fs_type_info *out, int max)
+{
+	int n;
+
+	for (n = 0; fs_types[n]; n++)
+		if (n < max) {
+			out[n].name = fs_types[n]->name;
+			out[n].summary = fs_types[n]->summary;
+		}
+	return n;
+}
 
 /*
- * sget_anon - a fresh, empty filesystem: a superblock with a root directory
- * (inode 1), s_active 1 for the mount the caller is about to create.
+ * get_fs_type - the type a spec ("TYPE[,OPTION...]") names, as mount(2)'s
+ * type argument, with *@options after its comma ("" if none); NULL if
+ * there is no such type.
  */
-struct super_block *sget_anon(void)
+const struct file_system_type *get_fs_type(const char *spec, const char **options)
 {
-	struct super_block *sb = calloc(1, sizeof(*sb));
-	struct inode *root;
+	const char *comma = strchr(spec, ',');
+	size_t len = comma ? (size_t)(comma - spec) : strlen(spec);
+	const struct file_system_type *const *t;
 
-	if (!sb)
-		return NULL;
-	if (get_anon_dev(&sb->s_dev)) {
-		free(sb);
-		return NULL;
-	}
-	sb->s_magic = SUPER_MAGIC;
-	atomic_init(&sb->s_next_ino, 1);
-	atomic_init(&sb->s_active, 1);
-	pthread_mutex_init(&sb->s_vfs_rename_mutex, NULL);
-	root = new_inode(sb, S_IFDIR);
-	sb->s_root = root ? d_make_root(sb, root) : NULL;
-	if (!sb->s_root) {
-		if (root)
-			iput(root);
-		free_anon_dev(sb->s_dev);
-		free(sb);
-		return NULL;
-	}
-	census_add(CENSUS_SUPER, 1);
-	return sb;
+	*options = comma ? comma + 1 : "";
+	for (t = fs_types; *t; t++)
+		if (strlen((*t)->name) == len && !strncmp((*t)->name, spec, len))
+			return *t;
+	return NULL;
 }
+
+/*
+ * next_fs_option - the next of a comma-separated option string into @opt
+ * (at most @n - 1 bytes; a longer one is returned cut, and then fails to
+ * match anything).  False at the end.
+ */
+bool next_fs_option(const char **options, char *opt, size_t n)
+{
+	const char *s = *options, *end;
+	size_t len;
+
+	while (*s == ',')
+		s++;
+	if (!*s)
+		return false;
+	end = strchr(s, ',');
+	len = end ? (size_t)(end - s) : strlen(s);
+	*options = s + len;
+	if (len >= n)
+		len = n - 1;
+	memcpy(opt, s, len);
+	opt[len] = '\0';
+	return true;
+}
+
+/*
+ * The options the VFS takes for itself, whatever the type; the rest go to
+ * the type's fill_super in @rest.  "lookup=exclusive" makes lookup_slow
+ * take the directory's i_rwsem exclusively, as every filesystem did
+ * before Linux 4.7 (d_alloc_parallel), for comparison.
+ */
+static int sb_options(struct super_block *sb, const char *options, char *rest, size_t n)
+{
+	char opt[64];
+	size_t used = 0;
+
+	rest[0] = '\0';
+	while (next_fs_option(&options, opt, sizeof(opt))) {
+		size_t len = strlen(opt);
+
+		if (!strcmp(opt, "lookup=exclusive")) {
+			sb->s_flags |= SB_LOOKUP_EXCL;
+			continue;
+		}
+		if (!strcmp(opt, "lookup=shared"))
+			continue;
+		if (used + len + 2 > n)
+			return -EINVAL;
+		if (used)
+			rest[used++] = ',';
+		memcpy(rest + used, opt, len + 1);
+		used += len;
+	}
+	return 0;
+}
+
+/* ---- superblocks ---- */
 
 static void super_free_rcu(struct rcu_head *head)
 {
@@ -98,12 +160,63 @@ static void super_free_rcu(struct rcu_head *head)
 	nb_free(sb);
 }
 
-/* kill_sb - the last mount is gone: tear the tree down, free the number. */
+/*
+ * sget - a fresh, empty filesystem of @type (there is no sharing of
+ * superblocks between mounts: every mount here is a new one): a
+ * superblock with a root directory (inode 1), s_active 1 for the mount
+ * the caller is about to create.  ERR_PTR(-EINVAL) for options the type
+ * does not take, -ENOMEM, or -EMFILE when device numbers run out.
+ */
+struct super_block *sget(const struct file_system_type *type, const char *options)
+{
+	struct super_block *sb = calloc(1, sizeof(*sb));
+	char rest[256];
+	int err;
+
+	if (!sb)
+		return ERR_PTR(-ENOMEM);
+	err = get_anon_dev(&sb->s_dev);
+	if (err) {
+		free(sb);
+		return ERR_PTR(err);
+	}
+	sb->s_magic = SUPER_MAGIC;
+	sb->s_type = type;
+	atomic_init(&sb->s_next_ino, 1);
+	atomic_init(&sb->s_active, 1);
+	pthread_mutex_init(&sb->s_vfs_rename_mutex, NULL);
+	spin_lock_init(&sb->s_dentry_lru.lock);
+	INIT_LIST_HEAD(&sb->s_dentry_lru.list);
+	census_add(CENSUS_SUPER, 1);
+	err = sb_options(sb, options ? options : "", rest, sizeof(rest));
+	if (!err)
+		err = type->fill_super(sb, rest);
+	if (err) {
+		/* a root made before the failure goes as at the end of a mount */
+		if (sb->s_root)
+			kill_sb(sb);
+		else {
+			census_add(CENSUS_SUPER, -1);
+			free_anon_dev(sb->s_dev);
+			pthread_mutex_destroy(&sb->s_vfs_rename_mutex);
+			free(sb);
+		}
+		return ERR_PTR(err);
+	}
+	return sb;
+}
+
+/*
+ * kill_sb - the last mount is gone: kill every dentry (none is in use),
+ * let the type free what it keeps besides (its own directory tables),
+ * free the device number.
+ */
 void kill_sb(struct super_block *sb)
 {
-	shrink_dcache_sb(sb);
+	shrink_dcache_for_umount(sb);
+	if (sb->s_op && sb->s_op->kill_sb)
+		sb->s_op->kill_sb(sb);
 	free_anon_dev(sb->s_dev);
 	census_add(CENSUS_SUPER, -1);
 	call_rcu(&sb->s_rcu, super_free_rcu);
 }
-

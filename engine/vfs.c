@@ -42,7 +42,7 @@ struct dentry *d_alloc_and_lookup(struct dentry *dir, const struct qstr *name)
 
 	if (unlikely(!dentry))
 		return ERR_PTR(-ENOMEM);
-	old = shmem_lookup(d_inode(dir), dentry);
+	old = d_inode(dir)->i_op->lookup(d_inode(dir), dentry, 0);
 	if (unlikely(old)) {
 		dput(dentry);
 		return old;
@@ -81,25 +81,54 @@ struct dentry *lookup_one_qstr_excl(const struct qstr *name, struct dentry *base
 }
 
 /*
- * lookup_slow - a dcache miss during a walk: ask the filesystem, under the
- * directory lock.  The kernel takes i_rwsem shared and serializes lookups of
- * one name with d_alloc_parallel().  Here the lock is exclusive: the same
- * answers, and no duplicate negative dentries (which a shared lock without
- * d_alloc_parallel would allow, letting a later lookup find a stale negative
- * twin of a name created in between); misses in one directory serialize.
+ * __lookup_slow - ask the filesystem about a name the dcache did not have,
+ * through d_alloc_parallel(): only the first of several lookups of one
+ * name calls ->lookup; the others wait for it and take its answer.
+ */
+static struct dentry *__lookup_slow(const struct qstr *name, struct dentry *dir)
+{
+	struct inode *inode = d_inode(dir);
+	struct dentry *dentry, *old;
+
+	/* don't go there if it's already dead */
+	if (unlikely(IS_DEADDIR(inode)))
+		return ERR_PTR(-ENOENT);
+	dentry = d_alloc_parallel(dir, name);
+	if (IS_ERR(dentry) || !d_in_lookup(dentry))
+		return dentry;
+	old = inode->i_op->lookup(inode, dentry, 0);
+	d_lookup_done(dentry);
+	if (unlikely(old)) {
+		dput(dentry);
+		dentry = old;
+	}
+	return dentry;
+}
+
+/*
+ * lookup_slow - a dcache miss during a walk: ask the filesystem with the
+ * directory's i_rwsem held shared, as Linux has since 4.7, so that misses
+ * of different names in one directory proceed in parallel and only
+ * lookups of the same name wait for one another (d_alloc_parallel).
+ * Every other change to the directory's entries holds the lock
+ * exclusively.  A superblock mounted with lookup=exclusive takes it
+ * exclusively here too, as every filesystem did before 4.7: the same
+ * answers, and misses in one directory one at a time.
  */
 struct dentry *lookup_slow(const struct qstr *name, struct dentry *dir)
 {
 	struct inode *inode = d_inode(dir);
 	struct dentry *dentry;
 
-	inode_lock(inode);
-	/* don't go there if it's already dead */
-	if (unlikely(IS_DEADDIR(inode)))
-		dentry = ERR_PTR(-ENOENT);
-	else if (!(dentry = d_lookup(dir, name)))
-		dentry = d_alloc_and_lookup(dir, name);
-	inode_unlock(inode);
+	if (unlikely(dir->d_sb->s_flags & SB_LOOKUP_EXCL)) {
+		inode_lock(inode);
+		dentry = __lookup_slow(name, dir);
+		inode_unlock(inode);
+		return dentry;
+	}
+	inode_lock_shared(inode);
+	dentry = __lookup_slow(name, dir);
+	inode_unlock_shared(inode);
 	return dentry;
 }
 
@@ -193,21 +222,21 @@ int vfs_mkdir(struct inode *dir, struct dentry *dentry)
 {
 	int error = may_create(dir, dentry);
 
-	return error ? error : shmem_mkdir(dir, dentry);
+	return error ? error : dir->i_op->mkdir(dir, dentry);
 }
 
 int vfs_create(struct inode *dir, struct dentry *dentry)
 {
 	int error = may_create(dir, dentry);
 
-	return error ? error : shmem_create(dir, dentry);
+	return error ? error : dir->i_op->create(dir, dentry);
 }
 
 int vfs_symlink(struct inode *dir, struct dentry *dentry, const char *target)
 {
 	int error = may_create(dir, dentry);
 
-	return error ? error : shmem_symlink(dir, dentry, target);
+	return error ? error : dir->i_op->symlink(dir, dentry, target);
 }
 
 int vfs_unlink(struct inode *dir, struct dentry *dentry)
@@ -221,7 +250,7 @@ int vfs_unlink(struct inode *dir, struct dentry *dentry)
 	if (is_local_mountpoint(dentry)) {
 		error = -EBUSY;
 	} else {
-		error = shmem_unlink(dir, dentry);
+		error = dir->i_op->unlink(dir, dentry);
 		if (!error)
 			dont_mount(dentry);
 	}
@@ -244,7 +273,8 @@ int vfs_rmdir(struct inode *dir, struct dentry *dentry)
 	if (is_local_mountpoint(dentry)) {
 		error = -EBUSY;
 	} else {
-		error = shmem_rmdir(dir, dentry);
+		shrink_dcache_parent(dentry);
+		error = dir->i_op->rmdir(dir, dentry);
 		if (!error) {
 			atomic_fetch_or_explicit(&inode->i_flags, S_DEAD, memory_order_relaxed);
 			dont_mount(dentry);
@@ -320,8 +350,9 @@ int vfs_rename(struct inode *old_dir, struct dentry *old_dentry,
 	error = -EBUSY;
 	if (is_local_mountpoint(old_dentry) || is_local_mountpoint(new_dentry))
 		goto out;
-	error = exchange ? shmem_exchange(old_dir, old_dentry, new_dir, new_dentry)
-			 : shmem_rename(old_dir, old_dentry, new_dir, new_dentry);
+	if (is_dir && target && !exchange)
+		shrink_dcache_parent(new_dentry);
+	error = old_dir->i_op->rename(old_dir, old_dentry, new_dir, new_dentry, flags);
 	if (error)
 		goto out;
 	if (exchange) {

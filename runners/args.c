@@ -109,3 +109,29 @@ void nb_unknown_strategy(const char *who, const char *name)
 		fprintf(stderr, "%s %s", s == nb_strategies() ? "" : ",", (*s)->name);
 	fprintf(stderr, ", %s)\n", nb_strategy_kernel.name);
 }
+
+void nb_print_fs_types(FILE *f, const char *indent)
+{
+	struct nb_fs_type_info t[16];
+	int i, n = nb_fs_types(t, 16);
+
+	for (i = 0; i < n && i < 16; i++)
+		fprintf(f, "%s%-9s %s\n", indent, t[i].name, t[i].summary);
+}
+
+int arg_fs_select(const char *who, const char *spec)
+{
+	struct nb_fs_type_info t[16];
+	int i, n, err = nb_fs_select(spec);
+
+	if (!err)
+		return 0;
+	if (err == -EINVAL)
+		return arg_error(who, "filesystem spec too long: '%s'", spec);
+	n = nb_fs_types(t, 16);
+	fprintf(stderr, "nameibench %s: unknown filesystem type in '%s' (known:", who, spec);
+	for (i = 0; i < n && i < 16; i++)
+		fprintf(stderr, "%s %s", i ? "," : "", t[i].name);
+	fputs(")\n", stderr);
+	return 2;
+}

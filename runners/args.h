@@ -38,4 +38,12 @@ void nb_print_strategies(FILE *f, const char *indent);
 /* "<who>: unknown strategy 'x' (known: a, b, ...)" on standard error. */
 void nb_unknown_strategy(const char *who, const char *name);
 
+/* One line per filesystem type, "<indent>name  summary". */
+void nb_print_fs_types(FILE *f, const char *indent);
+/*
+ * arg_fs_select - nb_fs_select(@spec), or "<who>: unknown filesystem type
+ * 'x' (known: ...)" on standard error and 2.
+ */
+int arg_fs_select(const char *who, const char *spec);
+
 #endif /* NB_ARGS_H */

@@ -9,6 +9,7 @@
  * README.md, "The sh language".
  */
 #include <ctype.h>
+#include <limits.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -23,7 +24,7 @@
 
 enum sh_op {
 	SH_MKDIR, SH_CREATE, SH_SYMLINK, SH_UNLINK, SH_RMDIR, SH_RENAME, SH_EXCHANGE,
-	SH_MOUNT, SH_UMOUNT, SH_STAT, SH_LSTAT, SH_STAT_IN_ROOT, SH_CD, SH_ANCESTORS, SH_COUNTERS,
+	SH_MOUNT, SH_SHRINK, SH_UMOUNT, SH_STAT, SH_LSTAT, SH_STAT_IN_ROOT, SH_CD, SH_ANCESTORS, SH_COUNTERS,
 };
 
 static const struct sh_cmd {
@@ -39,7 +40,8 @@ static const struct sh_cmd {
 	{ "rmdir",   SH_RMDIR,   1, 1, "rmdir P" },
 	{ "rename",  SH_RENAME,  2, 2, "rename OLD NEW" },
 	{ "exchange", SH_EXCHANGE, 2, 2, "exchange P1 P2" },
-	{ "mount",   SH_MOUNT,   1, 1, "mount P" },
+	{ "mount",   SH_MOUNT,   1, 2, "mount P [TYPE[,OPTION...]]" },
+	{ "shrink",  SH_SHRINK,  1, 1, "shrink P" },
 	{ "umount",  SH_UMOUNT,  1, 2, "umount P [lazy]" },
 	{ "stat",    SH_STAT,    1, 1, "stat P" },
 	{ "lstat",   SH_LSTAT,   1, 1, "lstat P" },
@@ -77,6 +79,13 @@ static void sh_usage(FILE *f)
 		"  --strategy NAME  synchronization strategy (default: global); one of:\n");
 	nb_print_strategies(f, "                     ");
 	fprintf(f,
+		"  --fs TYPE[,OPTION...]\n"
+		"                   the root's filesystem type, and a mount's that names\n"
+		"                   none (default: tmpfs); one of:\n");
+	nb_print_fs_types(f, "                     ");
+	fprintf(f,
+		"  --dentry-budget N  unused dentries kept before the allocator reclaims\n"
+		"                   (default: 0, no limit)\n"
 		"  --rcu-flavor F   liburcu flavor: memb (default) or qsbr\n"
 		"  -h, --help       show this help\n");
 }
@@ -229,7 +238,14 @@ static void sh_exec(struct nb_ctx *ctx, const struct sh_cmd *cmd, char **arg, FI
 		print_result(out, s->exchange(ctx, sh_path(arg[0]), sh_path(arg[1])));
 		break;
 	case SH_MOUNT:
-		print_result(out, s->mount(ctx, sh_path(arg[0])));
+		print_result(out, s->mount(ctx, sh_path(arg[0]), arg[1]));
+		break;
+	case SH_SHRINK:
+		err = s->shrink(ctx, sh_path(arg[0]));
+		if (err < 0)
+			print_result(out, err);
+		else
+			fprintf(out, "ok evicted=%d\n", err);
 		break;
 	case SH_UMOUNT:
 		print_result(out, s->umount(ctx, sh_path(arg[0]), arg[1] ? NB_UMOUNT_LAZY : 0));
@@ -373,6 +389,15 @@ int cmd_sh(int argc, char **argv)
 		} else if ((val = arg_value(argc, argv, &i, "--rcu-flavor"))) {
 			if (nb_rcu_select(val))
 				return arg_error("sh", "unknown RCU flavor '%s' (known: memb, qsbr)", val);
+		} else if ((val = arg_value(argc, argv, &i, "--fs"))) {
+			if (arg_fs_select("sh", val))
+				return 2;
+		} else if ((val = arg_value(argc, argv, &i, "--dentry-budget"))) {
+			long n;
+
+			if (arg_long(val, 0, LONG_MAX, &n))
+				return arg_error("sh", "--dentry-budget wants a count, not '%s'", val);
+			nb_set_dentry_budget(n);
 		} else if (arg_missing) {
 			return arg_error("sh", "%s needs a value", a);
 		} else if (a[0] == '-' && a[1]) {

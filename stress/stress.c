@@ -458,7 +458,7 @@ static void op_mount(struct writer *w, struct entry *e)
 	    model_full(m))
 		return;
 	top = model_top(m, e->obj);
-	err = st->s->mount(w->ctx, e->path);
+	err = st->s->mount(w->ctx, e->path, NULL);
 	check_result(w, "mount", e->path, NULL, err, 0);
 	if (err || st->s->stat(w->ctx, e->path, &k)) {
 		if (!err)

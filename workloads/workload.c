@@ -469,7 +469,7 @@ int workload_build(const struct workload *wl, const struct nb_strategy *s, struc
 
 	if (wl->noop)
 		return 0;
-	if (wl->shape == SHAPE_MOUNTPOINT && ((r = s->mkdir(ctx, "/m")) || (r = s->mount(ctx, "/m"))))
+	if (wl->shape == SHAPE_MOUNTPOINT && ((r = s->mkdir(ctx, "/m")) || (r = s->mount(ctx, "/m", NULL))))
 		goto fail;
 	if (wl->dist == DIST_DISJOINT) {
 		/* one chain per reader: /t<k>/0/.../f<i> */
@@ -680,7 +680,7 @@ int wl_writer_step(const struct workload *wl, const struct nb_strategy *s, struc
 	case WOP_MOUNT:
 		snprintf(a, sizeof(a), "/churn%d", w);
 		if (!(n & 1))
-			return s->mount(ctx, a);
+			return s->mount(ctx, a, NULL);
 		err = s->umount(ctx, a, 0);
 		return err == -EBUSY ? s->umount(ctx, a, NB_UMOUNT_LAZY) : err;
 	case WOP_CREATE_UNLINK: {

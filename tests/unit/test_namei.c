@@ -170,7 +170,7 @@ static void test_mount_hash_and_lifetimes(void)
 	begin();
 	CHECK_EQ(S->mkdir(ctx, "/m"), 0);
 	under = st("/m", 0);
-	CHECK_EQ(S->mount(ctx, "/m"), 0);
+	CHECK_EQ(S->mount(ctx, "/m", NULL), 0);
 	root = st("/m", 0);
 	CHECK(root.dev != under.dev);
 	CHECK_EQ(root.ino, 1);
@@ -215,18 +215,18 @@ static void test_device_numbers_are_reused_lowest_first(void)
 	begin();
 	CHECK_EQ(S->mkdir(ctx, "/x"), 0);
 	CHECK_EQ(S->mkdir(ctx, "/y"), 0);
-	CHECK_EQ(S->mount(ctx, "/x"), 0);
-	CHECK_EQ(S->mount(ctx, "/y"), 0);
+	CHECK_EQ(S->mount(ctx, "/x", NULL), 0);
+	CHECK_EQ(S->mount(ctx, "/y", NULL), 0);
 	a = st("/x", 0);
 	b = st("/y", 0);
 	CHECK(a.dev < b.dev);
 	CHECK_EQ(S->umount(ctx, "/x", 0), 0);
-	CHECK_EQ(S->mount(ctx, "/x"), 0);
+	CHECK_EQ(S->mount(ctx, "/x", NULL), 0);
 	c = st("/x", 0);
 	CHECK_EQ(c.dev, a.dev);			/* as get_anon_bdev: lowest free */
 	CHECK_EQ(S->umount(ctx, "/x", 0), 0);
 	CHECK_EQ(S->umount(ctx, "/y", 0), 0);
-	CHECK_EQ(S->mount(ctx, "/y"), 0);
+	CHECK_EQ(S->mount(ctx, "/y", NULL), 0);
 	d = st("/y", 0);
 	CHECK_EQ(d.dev, a.dev);
 	CHECK_EQ(S->umount(ctx, "/y", 0), 0);
@@ -257,7 +257,7 @@ static void test_failed_operations_leak_nothing(void)
 		S->rename(ctx, "/a", bad[i]);
 		S->stat(ctx, bad[i], &s);
 		S->chdir(ctx, bad[i]);
-		S->mount(ctx, bad[i]);
+		S->mount(ctx, bad[i], NULL);
 		S->umount(ctx, bad[i], 0);
 	}
 	CHECK_EQ(S->chdir(ctx, "/"), 0);
@@ -291,7 +291,7 @@ static void test_ancestor_iterator(void)
 	begin();
 	CHECK_EQ(S->mkdir(ctx, "/a"), 0);
 	CHECK_EQ(S->mkdir(ctx, "/a/m"), 0);
-	CHECK_EQ(S->mount(ctx, "/a/m"), 0);
+	CHECK_EQ(S->mount(ctx, "/a/m", NULL), 0);
 	CHECK_EQ(S->mkdir(ctx, "/a/m/b"), 0);
 	CHECK_EQ(S->create(ctx, "/a/m/b/f"), 0);
 	CHECK_EQ(S->ancestors(ctx, "/a/m/b/f", collect_ino, cb), 0);
@@ -324,13 +324,13 @@ static void test_exit_with_mounts_attached(void)
 
 	ctx = nb_ctx_new(S);
 	CHECK_EQ(S->mkdir(ctx, "/keep"), 0);
-	CHECK_EQ(S->mount(ctx, "/keep"), 0);
+	CHECK_EQ(S->mount(ctx, "/keep", NULL), 0);
 	CHECK_EQ(S->mkdir(ctx, "/keep/x"), 0);
-	CHECK_EQ(S->mount(ctx, "/keep/x"), 0);
-	CHECK_EQ(S->mount(ctx, "/keep/x"), 0);
-	CHECK_EQ(S->mount(ctx, "/"), 0);
+	CHECK_EQ(S->mount(ctx, "/keep/x", NULL), 0);
+	CHECK_EQ(S->mount(ctx, "/keep/x", NULL), 0);
+	CHECK_EQ(S->mount(ctx, "/", NULL), 0);
 	CHECK_EQ(S->mkdir(ctx, "/lazy"), 0);
-	CHECK_EQ(S->mount(ctx, "/lazy"), 0);
+	CHECK_EQ(S->mount(ctx, "/lazy", NULL), 0);
 	other = nb_ctx_new(S);
 	CHECK_EQ(S->chdir(other, "/lazy"), 0);
 	CHECK_EQ(S->umount(ctx, "/lazy", NB_UMOUNT_LAZY), 0);

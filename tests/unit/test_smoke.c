@@ -241,7 +241,7 @@ static void *mounter(void *arg)
 	nb_thread_start();
 	ctx = nb_ctx_new(S);
 	while (!atomic_load_explicit(&stop, memory_order_relaxed)) {
-		writer_expect("mount /mnt/point", S->mount(ctx, "/mnt/point"), 0);
+		writer_expect("mount /mnt/point", S->mount(ctx, "/mnt/point", NULL), 0);
 		writer_expect("mkdir /mnt/point/in", S->mkdir(ctx, "/mnt/point/in"), 0);
 		if (i++ & 1) {
 			writer_expect("umount lazy", S->umount(ctx, "/mnt/point", NB_UMOUNT_LAZY), 0);
