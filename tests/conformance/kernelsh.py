@@ -152,6 +152,8 @@ def run_op(line):
             return _mount_result(_libc.mount(b"none", p[0], b"tmpfs", 0, None))
         elif op == "umount":
             return _mount_result(_libc.umount2(p[0], MNT_DETACH if len(p) == 2 else 0))
+        elif op == "shrink":
+            os.stat(p[0])       # the engine's shrinker: here only the lookup
         elif op in ("stat", "lstat"):
             return _stat_line(os.stat(p[0]) if op == "stat" else os.lstat(p[0]))
         elif op == "stat_in_root":

@@ -11,7 +11,7 @@ import re
 ARITY = {
     "mkdir": (1, 1), "create": (1, 1), "symlink": (2, 2), "unlink": (1, 1),
     "rmdir": (1, 1), "rename": (2, 2), "exchange": (2, 2), "mount": (1, 1), "umount": (1, 2),
-    "stat": (1, 1), "lstat": (1, 1), "stat_in_root": (2, 2), "cd": (1, 1),
+    "stat": (1, 1), "lstat": (1, 1), "stat_in_root": (2, 2), "cd": (1, 1), "shrink": (1, 1),
 }
 
 STAT_RE = re.compile(
