@@ -201,6 +201,7 @@ ZOO_CHANGES ?= 3000000
 # The long runs of the stress suite; make check runs a few seconds of each.
 stress: $(BIN) asan tsan
 	$(BIN) stress --strategy all --duration $(DURATION) --seed $(SEED)
+	$(BIN) stress --strategy all --duration $(DURATION) --seed $(SEED) --fs disk
 	$(ASAN_BIN) stress --strategy all --duration $(DURATION) --seed $(SEED)
 	TSAN_OPTIONS="suppressions=$(CURDIR)/tests/tsan.supp halt_on_error=1" \
 	$(TSAN_BIN) stress --strategy all --duration $(DURATION) --seed $(SEED)

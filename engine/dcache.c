@@ -451,9 +451,10 @@ long nb_dentry_unused(void)
 	return atomic_load_explicit(&nr_dentry_unused, memory_order_relaxed);
 }
 
+/* Caller holds the LRU's lock. */
 static void lru_count(struct dentry_lru *lru, long n)
 {
-	lru->nr += n;
+	WRITE_ONCE(lru->nr, READ_ONCE(lru->nr) + n);
 	atomic_fetch_add_explicit(&nr_dentry_unused, n, memory_order_relaxed);
 }
 

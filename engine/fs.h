@@ -69,7 +69,7 @@ struct inode {
 struct dentry_lru {
 	spinlock_t lock;
 	struct list_head list;
-	long nr;				/* entries, under lock */
+	_Atomic long nr;			/* entries: changed under lock, read without */
 };
 
 /* s_flags */

@@ -1643,7 +1643,8 @@ static int do_shrink(struct nb_ctx *ctx, const char *pathname)
 		return err;
 	/* twice the LRU: the first pass may only clear DCACHE_REFERENCED */
 	do {
-		got = prune_dcache_sb(path.dentry->d_sb, 2 * (path.dentry->d_sb->s_dentry_lru.nr + 1));
+		got = prune_dcache_sb(path.dentry->d_sb,
+				      2 * (READ_ONCE(path.dentry->d_sb->s_dentry_lru.nr) + 1));
 		n += got;
 	} while (got);
 	walk_path_put(&path);

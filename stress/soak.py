@@ -44,22 +44,27 @@ def parse_build(text):
 
 
 def plan(builds, pus):
-    """(build, binary, strategy, readers), round-robin over all four, forever."""
+    """(build, binary, strategy, readers, root filesystem type), round-robin
+    over all five, forever."""
     readers = sorted({1, 2, pus, 4 * pus})
     for i in itertools.count():
         name, binary = builds[i % len(builds)]
         yield (name, binary, STRATEGIES[(i // len(builds)) % len(STRATEGIES)],
-               readers[(i // (len(builds) * len(STRATEGIES))) % len(readers)])
+               readers[(i // (len(builds) * len(STRATEGIES))) % len(readers)],
+               FS_TYPES[(i // (len(builds) * len(STRATEGIES) * len(readers))) % len(FS_TYPES)])
 
 
-def one_run(binary, strategy, readers, seed, seconds):
+FS_TYPES = ["tmpfs", "disk"]
+
+
+def one_run(binary, strategy, readers, fs, seed, seconds):
     """The run's verdict: (passed, counts, cpu seconds, output)."""
     env = dict(os.environ)
     env.setdefault("TSAN_OPTIONS", "suppressions=%s halt_on_error=1" %
                    os.path.join(ROOT, "tests", "tsan.supp"))
     before = os.times()
     p = subprocess.run([binary, "stress", "--strategy", strategy, "--threads", str(readers),
-                        "--duration", str(seconds), "--seed", str(seed), "--quiet"],
+                        "--fs", fs, "--duration", str(seconds), "--seed", str(seed), "--quiet"],
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                        errors="replace", env=env, timeout=seconds * 20 + 300)
     after = os.times()
@@ -106,18 +111,18 @@ def main():
              "changes": 0, "violations": 0, "failed_unchecked": 0, "builds": [b[0] for b in builds],
              "hours": args.hours, "run_seconds": args.run_seconds}
     status = 0
-    for i, (name, binary, strategy, readers) in enumerate(plan(builds, pus())):
+    for i, (name, binary, strategy, readers, fs) in enumerate(plan(builds, pus())):
         if time.monotonic() + args.run_seconds > end:
             break
         seed = args.seed + i
-        ok, (checked, unchecked, changes), cpu, text = one_run(binary, strategy, readers, seed,
+        ok, (checked, unchecked, changes), cpu, text = one_run(binary, strategy, readers, fs, seed,
                                                                args.run_seconds)
         total["runs"] += 1
         total["cpu_hours"] += cpu / 3600
         total["lookups_checked"] += checked
         total["unchecked"] += unchecked
         total["changes"] += changes
-        rec = {"run": i + 1, "build": name, "strategy": strategy, "readers": readers,
+        rec = {"run": i + 1, "build": name, "strategy": strategy, "readers": readers, "fs": fs,
                "seed": seed, "passed": ok, "lookups_checked": checked, "unchecked": unchecked,
                "changes": changes, "cpu_s": round(cpu, 1)}
         with open(os.path.join(out, "runs.jsonl"), "a") as f:
@@ -134,8 +139,8 @@ def main():
             total["failed_unchecked" if passed_oracle else "violations"] += 1
             path = os.path.join(out, "failure-%d.txt" % (i + 1))
             with open(path, "w") as f:
-                f.write("%s stress --strategy %s --threads %d --duration %d --seed %d\n\n%s"
-                        % (binary, strategy, readers, args.run_seconds, seed, text))
+                f.write("%s stress --strategy %s --threads %d --fs %s --duration %d --seed %d"
+                        "\n\n%s" % (binary, strategy, readers, fs, args.run_seconds, seed, text))
             status = 1
             if passed_oracle:
                 print("soak: a lookup left unchecked (no wrong answer); its report: %s; "

@@ -58,6 +58,10 @@ struct stress {
 	bool quiet;
 	unsigned int delays;		/* --delays */
 	const char *bug;		/* --inject */
+	const char *fs;			/* --fs: the root's type; NULL: by round */
+	long budget;			/* --dentry-budget */
+	long evicted;			/* by the writer's shrinks, this strategy */
+	int fs_rounds[2];		/* rounds on a tmpfs root, on a disk root */
 	struct model m;
 	_Atomic bool stop;
 	_Atomic int phase;		/* enum phase: the writer's, for the readers */
@@ -446,6 +450,14 @@ static void op_retarget(struct writer *w, struct entry *e)
 		op_rename(w, &t, e, false);
 }
 
+/*
+ * The filesystems the writer mounts, at random: each answers as tmpfs
+ * does, so the model need not know which is where; what differs is the
+ * dcache under the readers (negative dentries kept, the LRU, eviction,
+ * lookup_slow's lock).
+ */
+static const char *const mount_types[] = { "tmpfs", "disk", "disk,lookup=exclusive" };
+
 static void op_mount(struct writer *w, struct entry *e)
 {
 	struct stress *st = w->st;
@@ -458,7 +470,7 @@ static void op_mount(struct writer *w, struct entry *e)
 	    model_full(m))
 		return;
 	top = model_top(m, e->obj);
-	err = st->s->mount(w->ctx, e->path, NULL);
+	err = st->s->mount(w->ctx, e->path, mount_types[pick(&w->rng, sizeof(mount_types) / sizeof(mount_types[0]))]);
 	check_result(w, "mount", e->path, NULL, err, 0);
 	if (err || st->s->stat(w->ctx, e->path, &k)) {
 		if (!err)
@@ -505,6 +517,25 @@ static bool op_umount(struct writer *w, struct entry *e, bool lazy)
 }
 
 /* An entry at the top: where the phases below concentrate their churn. */
+/*
+ * op_shrink - the shrinker on demand, on the root's filesystem or on what
+ * is mounted on the entry, while the readers walk through the dentries it
+ * kills.  An eviction is not a change of the namespace (the next walk
+ * finds the name again through ->lookup), so the model is not told: any
+ * answer it makes wrong is a violation the readers report.
+ */
+static void op_shrink(struct writer *w, struct entry *e)
+{
+	struct stress *st = w->st;
+	const char *path = e->obj && model_mounted_on(&st->m, e->obj) ? e->path : "/";
+	int n = st->s->shrink(w->ctx, path);
+
+	if (n < 0)
+		writer_violation(w, "shrink", path, NULL, n, "a count of dentries");
+	else
+		st->evicted += n;
+}
+
 static void top_entry(struct writer *w, struct entry *e, const int *names, int n)
 {
 	struct model *m = &w->st->m;
@@ -720,8 +751,10 @@ static void writer_step(struct writer *w)
 	} else if (r < 80) {
 		if (!grow || pick(&w->rng, 4) == 0)
 			op_remove(w, &a);
-	} else if (r < 88) {
+	} else if (r < 85) {
 		op_retarget(w, &a);
+	} else if (r < 88) {
+		op_shrink(w, &a);
 	} else if (r < 94) {
 		op_mount(w, &a);
 	} else {
@@ -1301,7 +1334,14 @@ static int round_threads(struct stress *st, struct writer *w, pthread_t *wt, pth
 static int round_begin(struct stress *st, struct nb_ctx **ctx)
 {
 	struct nb_kstat root;
-	int err = nb_engine_init(12);	/* a small hash: chains shared, races on them */
+	bool disk = st->fs ? !strncmp(st->fs, "disk", 4) : st->rounds % 2;
+	int err = nb_fs_select(st->fs ? st->fs : disk ? "disk" : "tmpfs");
+
+	if (err)
+		return err;
+	st->fs_rounds[disk]++;
+	nb_set_dentry_budget(st->budget);
+	err = nb_engine_init(12);	/* a small hash: chains shared, races on them */
 
 	if (err)
 		return err;
@@ -1392,7 +1432,7 @@ static void stress_usage(FILE *f)
 		"\n"
 		"Readers resolve paths (stat, lstat, stat_in_root, ancestor walks) at full speed\n"
 		"while a writer renames and exchanges directories, creates and removes, retargets\n"
-		"symlinks, mounts and unmounts; every answer is checked against a model of the\n"
+		"symlinks, mounts and unmounts, and evicts unused dentries; every answer is checked against a model of the\n"
 		"namespace that the writer keeps.  Prints a verdict line; exit status 0 when\n"
 		"every answer was possible, 1 with the first violation explained when not\n"
 		"(or when the checker could not judge some answer: 'FAIL (unchecked)'),\n"
@@ -1408,6 +1448,11 @@ static void stress_usage(FILE *f)
 		"  --inject BUG     switch on one bug of the zoo (--list-bugs; needs the zoo\n"
 		"                   build, bin/nameibench-zoo: make zoo-build)\n"
 		"  --rcu-flavor F   memb (default) or qsbr\n"
+		"  --fs TYPE[,OPTION...]  the root's filesystem type (default: tmpfs and disk,\n"
+		"                   round by round); the writer mounts tmpfs, disk and\n"
+		"                   disk,lookup=exclusive at random either way\n"
+		"  --dentry-budget N  unused dentries kept before d_alloc reclaims, racing\n"
+		"                   the readers (default 64; 0: only the writer's shrinks)\n"
 		"  --delays N       in the debug builds (asan, tsan, zoo), a walker spins a few\n"
 		"                   microseconds at one step in N (default 256; 0: never)\n"
 		"  --round N        end a round after N changes (default: when the model's\n"
@@ -1501,6 +1546,7 @@ static int number_option(int argc, char **argv, int *i, struct stress_args *a,
 		{ "--max-duration", NULL, &a->max_duration, 0.1, 86400 * 7,
 		  "seconds from 0.1 to 604800" },
 		{ "--delays", &a->delays, NULL, 0, 1 << 30, "a whole number" },
+		{ "--dentry-budget", &st->budget, NULL, 0, (double)(1L << 40), "a count" },
 	};
 	const char *v;
 	size_t k;
@@ -1540,6 +1586,10 @@ static int stress_parse(int argc, char **argv, struct stress_args *a, struct str
 			if (nb_rcu_select(v))
 				return arg_error("stress", "unknown RCU flavor '%s' (known: memb, qsbr)",
 						 v);
+		} else if ((v = arg_value(argc, argv, &i, "--fs"))) {
+			if (arg_fs_select("stress", v))
+				return 2;
+			st->fs = v;
 		} else if ((r = number_option(argc, argv, &i, a, st))) {
 			if (r != 1)
 				return r;
@@ -1617,10 +1667,12 @@ static int stress_verdict(struct stress *st)
 		return 1;
 	}
 	printf("stress %s: PASS: %ld lookups checked (%ld unchecked), %ld changes, "
-	       "0 violations, %d rounds, %.1f s, the writer waited %.1f%% of the time%s%s\n",
+	       "0 violations, %d rounds (%d on a tmpfs root, %d on disk), %ld dentries evicted "
+	       "by the writer, %.1f s, the writer waited %.1f%% of the time%s%s\n",
 	       st->s->name, atomic_load(&st->lookups), unchecked, st->changes_before, st->rounds,
-	       elapsed(), 100 * st->waited / elapsed(), st->bug ? ", injected bug not detected: " :
-	       "", st->bug ? st->bug : "");
+	       st->fs_rounds[0], st->fs_rounds[1], st->evicted, elapsed(),
+	       100 * st->waited / elapsed(), st->bug ? ", injected bug not detected: " : "",
+	       st->bug ? st->bug : "");
 	return 0;
 }
 
@@ -1632,6 +1684,7 @@ int cmd_stress(int argc, char **argv)
 	int rc;
 
 	memset(&st, 0, sizeof(st));
+	st.budget = 64;
 	rc = stress_parse(argc, argv, &a, &st);
 	if (!rc)
 		rc = stress_check_args(&a, &st, argv);
@@ -1662,6 +1715,8 @@ int cmd_stress(int argc, char **argv)
 		atomic_store(&st.stop, false);
 		st.lookups = st.unchecked = st.violations = st.changes = st.progress = 0;
 		st.writer_steps = 0;
+		st.evicted = 0;
+		st.fs_rounds[0] = st.fs_rounds[1] = 0;
 		err = stress_one(&st);
 		if (err) {
 			fprintf(stderr, "nameibench stress: cannot run %s: %s\n", st.s->name,

@@ -24,7 +24,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(
 from checks import Checks  # noqa: E402
 
 VERDICT = re.compile(r"^stress (\S+): PASS: (\d+) lookups checked \((\d+) unchecked\), "
-                     r"(\d+) changes, 0 violations, (\d+) rounds")
+                     r"(\d+) changes, 0 violations, (\d+) rounds \((\d+) on a tmpfs root, "
+                     r"(\d+) on disk\)")
 # The work each strategy's run must do, whatever the machine: small enough
 # for a ThreadSanitizer build on two busy cores, enough to race.
 MIN_LOOKUPS = 10000
@@ -38,12 +39,13 @@ def run(argv, timeout=600):
 
 
 def verdicts(out):
-    """{strategy: (checked, unchecked, changes, rounds)} from PASS lines."""
+    """{strategy: (checked, unchecked, changes, rounds, tmpfs rounds, disk
+    rounds)} from PASS lines."""
     v = {}
     for line in out.splitlines():
         m = VERDICT.match(line)
         if m:
-            v[m.group(1)] = tuple(int(m.group(i)) for i in range(2, 6))
+            v[m.group(1)] = tuple(int(m.group(i)) for i in range(2, 8))
     return v
 
 
@@ -63,8 +65,9 @@ def shortfall(v, line, demands):
     no lookup unchecked; else one line: what was required, what was seen."""
     if v is None:
         return "required a PASS verdict, saw: %s" % line
-    checked, unchecked, changes, rounds = v
-    seen = {"lookups checked": checked, "changes": changes, "rounds": rounds}
+    checked, unchecked, changes, rounds, _, disk = v
+    seen = {"lookups checked": checked, "changes": changes, "rounds": rounds,
+            "rounds on a disk root": disk}
     if unchecked:
         return "required every lookup checked, saw %d unchecked (of %d checked)" % (
             unchecked, checked)
@@ -100,6 +103,24 @@ def check_strategies(t, nb, seconds):
     t("stress --strategy all exits 0", p.returncode == 0,
       "required exit status 0, saw %d: %s" % (p.returncode, (p.stdout.strip().splitlines()
                                                               or ["(no output)"])[-1]))
+
+
+def check_disk_root(t, nb):
+    """Every strategy passes on the disk type's root, where negative and
+    unused dentries stay cached and the shrinker (the writer's, and
+    d_alloc's under --dentry-budget) evicts them under the readers."""
+    strategies = engine_strategies(nb)
+    p = run([nb, "stress", "--strategy", "all", "--fs", "disk", "--dentry-budget", "16",
+             "--duration", "0.5", "--min-lookups", str(MIN_LOOKUPS), "--min-changes",
+             str(MIN_CHANGES), "--max-duration", str(MAX_SECONDS), "--quiet"],
+            timeout=60 + len(strategies) * (MAX_SECONDS + 15))
+    v = verdicts(p.stdout)
+    for s in strategies:
+        why = shortfall(v.get(s), verdict_line(p.stdout, s),
+                        {"lookups checked": MIN_LOOKUPS, "changes": MIN_CHANGES,
+                         "rounds on a disk root": 1})
+        t("stress %s --fs disk: 0 violations, 0 unchecked, with eviction racing the "
+          "readers" % s, why is None, why)
 
 
 def check_rounds(t, nb):
@@ -145,6 +166,8 @@ def check_bad_input(t, nb):
         (["--strategy", "global", "--min-rounds", "x"], "--min-rounds"),
         (["--strategy", "global", "--duration", "5", "--max-duration", "1"], "--max-duration"),
         (["--strategy", "global", "--bogus"], "unknown argument"),
+        (["--strategy", "global", "--fs", "ext9"], "unknown filesystem type"),
+        (["--strategy", "global", "--dentry-budget", "x"], "--dentry-budget"),
         # last on the line, its value missing: said so, not "unknown argument"
         (["--strategy", "global", "--duration"], "--duration needs a value"),
         (["--strategy", "global", "--inject"], "--inject needs a value"),
@@ -203,6 +226,7 @@ def main():
     args = ap.parse_args()
     t = Checks("stress")
     check_strategies(t, args.nameibench, args.seconds)
+    check_disk_root(t, args.nameibench)
     check_rounds(t, args.nameibench)
     check_too_slow(t, args.nameibench)
     check_bad_input(t, args.nameibench)
