@@ -1318,13 +1318,16 @@ bool is_subdir(struct dentry *new_dentry, struct dentry *old_dentry)
  * shrink_dcache_for_umount - the last mount of @sb is gone, so nothing
  * uses its dentries: kill them all, leaves first.  A leaf's count is 0
  * (unused, on the LRU) or 1 (tmpfs's pin, or the root's own reference
- * from d_make_root), and either way it goes now; its parent becomes a
- * leaf when its last child has.  Iterative, because a tree built through
- * relative paths can be deeper than any stack.
+ * from d_make_root), and either way it goes now.  The reference it held
+ * on its parent is dropped by hand, never by dput(): a parent with no
+ * name left (an rmdir'd directory kept by cached negative children) would
+ * die in dput's cascade while this walk still stands on it.  The parent
+ * is a leaf once its last child is gone.  Iterative, because a tree built
+ * through relative paths can be deeper than any stack.
  */
 void shrink_dcache_for_umount(struct super_block *sb)
 {
-	struct dentry *root = sb->s_root, *d = root;
+	struct dentry *d = sb->s_root;
 
 	for (;;) {
 		struct dentry *parent;
@@ -1334,7 +1337,6 @@ void shrink_dcache_for_umount(struct super_block *sb)
 			d = list_entry(d->d_children.next, struct dentry, d_sib);
 			continue;
 		}
-		parent = d == root ? NULL : d_parent(d);
 		d_lock(d);
 		count = d_count(d);
 		if (unlikely(count > 1 || count < 0 || (d_flags(d) & DCACHE_SHRINK_LIST))) {
@@ -1342,14 +1344,13 @@ void shrink_dcache_for_umount(struct super_block *sb)
 				"when its filesystem died\n", count);
 			abort();
 		}
-		if (count == 1) {
-			d_unlock(d);
-			dput(d);	/* the pin: unhashed or not kept, it dies */
-		} else {
-			dput(__dentry_kill(d));
-		}
+		parent = __dentry_kill(d);
 		if (!parent)
 			break;
+		d_lock(parent);
+		/* it has children until now: its count is at least ours */
+		lockref_set_count_locked(&parent->d_lockref, d_count(parent) - 1);
+		d_unlock(parent);
 		d = parent;
 	}
 	sb->s_root = NULL;

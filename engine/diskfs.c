@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "diskfs.h"
 #include "fs.h"
 #include "vfs.h"
 
@@ -73,7 +74,8 @@ static uint32_t disk_hash(const struct qstr *name)
 	return full_name_hash(NULL, name->name, name->len);
 }
 
-static struct inode *disk_find(struct inode *dir, const struct qstr *name)
+/* The inode @name names in @dir, or NULL; caller holds @dir's i_rwsem. */
+struct inode *disk_find(struct inode *dir, const struct qstr *name)
 {
 	struct disk_entry *e = *disk_slot(disk_dir(dir), name, disk_hash(name));
 
@@ -150,6 +152,8 @@ static struct dentry *disk_lookup(struct inode *dir, struct dentry *dentry, unsi
 	inode = disk_find(dir, &name);
 	if (inode)
 		ihold(inode);		/* the dentry's */
+	if (disk_flavor(dir->i_sb)->new_dentry)
+		disk_flavor(dir->i_sb)->new_dentry(dentry);
 	d_add(dentry, inode);
 	return NULL;
 }
@@ -173,9 +177,13 @@ static int disk_mknod(struct inode *dir, struct dentry *dentry, unsigned int mod
 			iput(inode);
 		return -ENOSPC;
 	}
+	if (disk_flavor(dir->i_sb)->new_inode)
+		disk_flavor(dir->i_sb)->new_inode(inode);
 	ihold(inode);		/* the table's */
 	disk_insert(dir, e);
 	simple_link_dir(dir, inode);
+	if (disk_flavor(dir->i_sb)->new_dentry)
+		disk_flavor(dir->i_sb)->new_dentry(dentry);
 	d_instantiate(dentry, inode);	/* with new_inode()'s reference */
 	return 0;
 }
@@ -279,9 +287,9 @@ static void disk_dir_free(struct disk_dir *t)
  * an inode whose last reference went has none); a removed directory's is
  * empty.  The symlink body waits for a grace period (see shmem.c).
  */
-static void disk_destroy_inode(struct inode *inode)
+void disk_destroy_inode(struct inode *inode)
 {
-	if (inode->i_private)
+	if (S_ISDIR(inode->i_mode) && inode->i_private)
 		disk_dir_free(inode->i_private);
 }
 
@@ -297,10 +305,16 @@ static void disk_free_inode(struct inode *inode)
  * is taken off its inode before the inode's last reference goes, so
  * destroy_inode finds none), because trees can be deeper than any stack.
  */
-static void disk_kill_sb(struct super_block *sb)
+void disk_kill_sb(struct super_block *sb)
 {
-	struct inode *root = sb->s_fs_info;
-	struct disk_dir *todo = root->i_private;
+	struct disk_sb *dsb = sb->s_fs_info;
+	struct inode *root = dsb ? dsb->root : NULL;
+	struct disk_dir *todo = root ? root->i_private : NULL;
+
+	if (!root) {
+		free(dsb);
+		return;
+	}
 
 	root->i_private = NULL;
 	if (todo)
@@ -313,7 +327,8 @@ static void disk_kill_sb(struct super_block *sb)
 		for (i = 0; i < t->nbuckets; i++)
 			while (t->buckets[i]) {
 				struct disk_entry *e = t->buckets[i];
-				struct disk_dir *sub = e->inode->i_private;
+				struct disk_dir *sub = S_ISDIR(e->inode->i_mode) ?
+						       e->inode->i_private : NULL;
 
 				t->buckets[i] = e->next;
 				if (sub) {
@@ -326,6 +341,8 @@ static void disk_kill_sb(struct super_block *sb)
 		disk_dir_free(t);
 	}
 	iput(root);
+	free(dsb->info);
+	free(dsb);
 }
 
 static const struct super_operations disk_ops = {
@@ -334,20 +351,48 @@ static const struct super_operations disk_ops = {
 	.kill_sb	= disk_kill_sb,
 };
 
-static int disk_fill_super(struct super_block *sb, const char *options)
+static const struct disk_flavor disk_plain = { .s_op = &disk_ops };
+
+const struct disk_flavor *disk_flavor(const struct super_block *sb)
 {
+	return sb->s_fs_info ? ((struct disk_sb *)sb->s_fs_info)->flavor : &disk_plain;
+}
+
+/*
+ * disk_fill_super_flavor - a disk superblock, with @f's operations on top
+ * (nfs.c's revalidation and get_link): the tables are the same.
+ */
+int disk_fill_super_flavor(struct super_block *sb, const struct disk_flavor *f, void *info)
+{
+	struct disk_sb *dsb = calloc(1, sizeof(*dsb));
+	struct inode *root;
 	int err;
 
+	if (!dsb)
+		return -ENOMEM;
+	dsb->flavor = f;
+	dsb->info = info;
+	sb->s_fs_info = dsb;
+	sb->s_op = f->s_op;
+	sb->s_d_op = f->d_op;
+	err = simple_fill_root(sb, &disk_dir_inode_operations);
+	if (err) {
+		sb->s_fs_info = NULL;
+		free(dsb);
+		return err;
+	}
+	root = d_inode(sb->s_root);
+	dsb->root = root;
+	ihold(root);	/* the root's table outlives the root dentry */
+	root->i_private = disk_dir_new();
+	return root->i_private ? 0 : -ENOMEM;
+}
+
+static int disk_fill_super(struct super_block *sb, const char *options)
+{
 	if (*options)
 		return -EINVAL;
-	sb->s_op = &disk_ops;
-	err = simple_fill_root(sb, &disk_dir_inode_operations);
-	if (err)
-		return err;
-	sb->s_fs_info = d_inode(sb->s_root);
-	ihold(sb->s_fs_info);	/* the root's table outlives the root dentry */
-	((struct inode *)sb->s_fs_info)->i_private = disk_dir_new();
-	return ((struct inode *)sb->s_fs_info)->i_private ? 0 : -ENOMEM;
+	return disk_fill_super_flavor(sb, &disk_plain, NULL);
 }
 
 const struct file_system_type disk_fs_type = {

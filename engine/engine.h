@@ -217,6 +217,7 @@ struct nb_zoo_entry {
 	const char *strategies;		/* where it is a bug: comma-separated */
 	const char *summary;		/* what is broken */
 	const char *history;		/* the real bug it reproduces */
+	const char *fs;			/* the root the stress test needs to reach it, or NULL */
 };
 int nb_zoo_count(void);
 const struct nb_zoo_entry *nb_zoo_entry(int i);

@@ -211,5 +211,6 @@ void simple_free_link(struct inode *inode);
 /* the types (engine/fs/) */
 extern const struct file_system_type tmpfs_fs_type;
 extern const struct file_system_type disk_fs_type;
+extern const struct file_system_type nfs_fs_type;
 
 #endif /* NB_FS_H */

@@ -427,9 +427,33 @@ static __always_inline const char *path_init(struct nameidata *nd, const struct 
 
 /* ---- one component ---- */
 
+/*
+ * d_revalidate - may the walk trust @dentry?  Only a filesystem that
+ * doubts its dentries (nfs) says: 1 yes, 0 no (look it up again), or, in
+ * RCU mode (LOOKUP_RCU in @flags), -ECHILD to be asked again in REF-walk.
+ */
+static inline int d_revalidate(struct dentry *dentry, unsigned int flags)
+{
+	if (likely(!(d_flags(dentry) & DCACHE_OP_REVALIDATE)))
+		return 1;
+	nb_count(NB_CTR_REVALIDATE);
+	return dentry->d_op->d_revalidate(dentry, flags);
+}
+
+/*
+ * d_invalidate - the filesystem disowned a dentry the walk found: unhash
+ * it, so the next lookup asks the filesystem.  (Linux also detaches what
+ * is mounted below it; here the server never disowns a dentry, nfs.c.)
+ */
+static void d_invalidate(struct dentry *dentry)
+{
+	d_drop(dentry);
+}
+
 static struct dentry *lookup_fast(struct nameidata *nd)
 {
 	struct dentry *dentry, *parent = nd->path.dentry;
+	int status;
 
 	if (in_rcu(nd)) {
 		dentry = __d_lookup_rcu_last(parent, nd->last.hash_len, nd->last.name,
@@ -445,9 +469,27 @@ static struct dentry *lookup_fast(struct nameidata *nd)
 			nb_count(NB_CTR_SEQ_RETRY);
 			return ERR_PTR(-ECHILD);
 		}
-		return dentry;
+		status = d_revalidate(dentry, nd->flags);
+		if (likely(status > 0))
+			return dentry;
+		if (!unlazy_next(nd, dentry))
+			return ERR_PTR(-ECHILD);
+		if (status == -ECHILD)
+			/* we'd been told to redo it in non-rcu mode */
+			status = d_revalidate(dentry, nd->flags);
+	} else {
+		dentry = ref_lookup(parent, &nd->last);
+		if (unlikely(!dentry))
+			return NULL;
+		status = d_revalidate(dentry, nd->flags);
 	}
-	return ref_lookup(parent, &nd->last);
+	if (unlikely(status <= 0)) {
+		if (!status)
+			d_invalidate(dentry);
+		ref_dput(dentry);
+		return ERR_PTR(status);		/* 0: NULL, lookup_slow asks again */
+	}
+	return dentry;
 }
 
 /*
@@ -886,6 +928,9 @@ static inline bool walk_fast_rcu(struct nameidata *nd, bool last, struct dentry 
 		return false;
 	/* the parent had no changes while we looked, as in lookup_fast() */
 	if (!zoo(SKIP_PARENT_SEQ) && read_seqcount_retry(&parent->d_seq, nd->seq))
+		return false;
+	/* one the filesystem must vouch for: lookup_fast() asks it */
+	if (unlikely(d_flags(d) & DCACHE_OP_REVALIDATE))
 		return false;
 	*found = d;
 	nd->next_seq = seq;

@@ -179,6 +179,8 @@ const char *nb_counter_name(enum nb_counter ctr)
 		[NB_CTR_STORE] = "shared_stores",
 		[NB_CTR_EVICT] = "evictions",
 		[NB_CTR_INLOOKUP_WAIT] = "inlookup_waits",
+		[NB_CTR_REVALIDATE] = "revalidations",
+		[NB_CTR_FS_ECHILD] = "fs_echild",
 	};
 
 	return names[ctr];
@@ -203,6 +205,9 @@ const char *nb_counter_meaning(enum nb_counter ctr)
 		[NB_CTR_EVICT] = "unused dentries the shrinker killed (prune_dcache_sb)",
 		[NB_CTR_INLOOKUP_WAIT] = "slow lookups that waited for another lookup of the same "
 					 "name (d_alloc_parallel)",
+		[NB_CTR_REVALIDATE] = "calls of the filesystem's d_revalidate, in either mode",
+		[NB_CTR_FS_ECHILD] = "filesystem operations (d_revalidate, get_link) that could not "
+				     "answer in RCU mode (-ECHILD)",
 	};
 
 	return meanings[ctr];

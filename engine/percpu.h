@@ -46,6 +46,8 @@ enum nb_counter {
 	NB_CTR_STORE,		/* plain stores to shared lock, count and sequence words */
 	NB_CTR_EVICT,		/* unused dentries the shrinker killed */
 	NB_CTR_INLOOKUP_WAIT,	/* lookups that waited for another of the same name */
+	NB_CTR_REVALIDATE,	/* ->d_revalidate calls */
+	NB_CTR_FS_ECHILD,	/* filesystem operations that answered -ECHILD */
 	NB_CTR_MAX
 };
 

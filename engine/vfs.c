@@ -94,6 +94,13 @@ static struct dentry *__lookup_slow(const struct qstr *name, struct dentry *dir)
 	if (unlikely(IS_DEADDIR(inode)))
 		return ERR_PTR(-ENOENT);
 	dentry = d_alloc_parallel(dir, name);
+	/*
+	 * Linux revalidates a dentry found here; one is found only if a
+	 * lookup of the name finished since lookup_fast() missed it, so it
+	 * is as fresh as a revalidation would make it (and nfs's check takes
+	 * the directory lock we hold, which lookup=exclusive holds
+	 * exclusively).
+	 */
 	if (IS_ERR(dentry) || !d_in_lookup(dentry))
 		return dentry;
 	old = inode->i_op->lookup(inode, dentry, 0);

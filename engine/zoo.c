@@ -12,6 +12,20 @@ enum nb_zoo_bug nb_zoo_bug;
 #endif
 
 static const struct nb_zoo_entry zoo_catalogue[ZOO_MAX] = {
+	[ZOO_REVALIDATE_INODE_TWICE] = {
+		"revalidate-inode-twice", "rcuwalk,rcufull",
+		"nfs's d_revalidate in RCU mode checks d_inode, then reads it again to use it",
+		"ceph_d_revalidate (2019, Al Viro's review of ->d_revalidate under RCU): "
+		"d_inode read twice, NULL the second time after a concurrent unlink",
+		"nfs",
+	},
+	[ZOO_GET_LINK_NULL_DENTRY] = {
+		"get-link-null-dentry", "rcuwalk,rcufull",
+		"nfs's ->get_link uses the dentry it is given, which in RCU mode is NULL",
+		"the 2019 ->get_link audit: a get_link called under RCU gets no dentry and "
+		"must not touch one (several filesystems did)",
+		"nfs",
+	},
 	[ZOO_SYMLINK_FREE_NORCU] = {
 		"symlink-free-norcu", "rcuwalk,rcufull",
 		"a symlink body is freed when its inode dies, not a grace period later",

@@ -29,6 +29,8 @@ enum nb_zoo_bug {
 	ZOO_LAST_DSEQ_LATE,	/* __d_lookup_rcu samples d_seq after its checks */
 	ZOO_RENAME_OUTSIDE_DSEQ,	/* an exchange's target outside d_seq */
 	ZOO_STAT_ATTRS_OUTSIDE_WINDOW,	/* stat under RCU copies after validating */
+	ZOO_REVALIDATE_INODE_TWICE,	/* nfs's RCU d_revalidate reads d_inode twice */
+	ZOO_GET_LINK_NULL_DENTRY,	/* nfs's get_link uses the dentry it has not got */
 	ZOO_MAX
 };
 

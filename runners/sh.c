@@ -416,7 +416,9 @@ int cmd_sh(int argc, char **argv)
 
 	err = nb_sh_script(strategy, 0, in, stdout, stderr, &malformed);
 	if (err > 0) {
-		fprintf(stderr, "nameibench sh: cannot start the engine: %s\n", nb_errno_name(-err));
+		fprintf(stderr, "nameibench sh: cannot start the engine: %s%s%s\n",
+			nb_errno_name(-err), err == EINVAL ? ": an option its filesystem does not "
+			"take, in --fs " : "", err == EINVAL ? nb_fs_default() : "");
 		return 1;
 	}
 	if (in != stdin)

@@ -61,7 +61,7 @@ struct stress {
 	const char *fs;			/* --fs: the root's type; NULL: by round */
 	long budget;			/* --dentry-budget */
 	long evicted;			/* by the writer's shrinks, this strategy */
-	int fs_rounds[2];		/* rounds on a tmpfs root, on a disk root */
+	int fs_rounds[2];		/* rounds on a tmpfs root, on disk or nfs */
 	struct model m;
 	_Atomic bool stop;
 	_Atomic int phase;		/* enum phase: the writer's, for the readers */
@@ -456,7 +456,9 @@ static void op_retarget(struct writer *w, struct entry *e)
  * dcache under the readers (negative dentries kept, the LRU, eviction,
  * lookup_slow's lock).
  */
-static const char *const mount_types[] = { "tmpfs", "disk", "disk,lookup=exclusive" };
+static const char *const mount_types[] = {
+	"tmpfs", "disk", "disk,lookup=exclusive", "nfs", "nfs,interval=0", "nfs,reval=echild",
+};
 
 static void op_mount(struct writer *w, struct entry *e)
 {
@@ -1334,7 +1336,8 @@ static int round_threads(struct stress *st, struct writer *w, pthread_t *wt, pth
 static int round_begin(struct stress *st, struct nb_ctx **ctx)
 {
 	struct nb_kstat root;
-	bool disk = st->fs ? !strncmp(st->fs, "disk", 4) : st->rounds % 2;
+	/* a root that keeps unused dentries (disk, nfs), or tmpfs's */
+	bool disk = st->fs ? !!strncmp(st->fs, "tmpfs", 5) : st->rounds % 2;
 	int err = nb_fs_select(st->fs ? st->fs : disk ? "disk" : "tmpfs");
 
 	if (err)
@@ -1449,8 +1452,8 @@ static void stress_usage(FILE *f)
 		"                   build, bin/nameibench-zoo: make zoo-build)\n"
 		"  --rcu-flavor F   memb (default) or qsbr\n"
 		"  --fs TYPE[,OPTION...]  the root's filesystem type (default: tmpfs and disk,\n"
-		"                   round by round); the writer mounts tmpfs, disk and\n"
-		"                   disk,lookup=exclusive at random either way\n"
+		"                   round by round); the writer mounts tmpfs, disk,\n"
+		"                   disk,lookup=exclusive and nfs at random either way\n"
 		"  --dentry-budget N  unused dentries kept before d_alloc reclaims, racing\n"
 		"                   the readers (default 64; 0: only the writer's shrinks)\n"
 		"  --delays N       in the debug builds (asan, tsan, zoo), a walker spins a few\n"
@@ -1478,6 +1481,8 @@ static int list_bugs(void)
 
 		printf("%-19s %s\n%-19s   strategies: %s\n%-19s   reproduces: %s\n", e->name,
 		       e->summary, "", e->strategies, "", e->history);
+		if (e->fs)
+			printf("%-19s   root filesystem: %s\n", "", e->fs);
 	}
 	return 0;
 }
@@ -1632,6 +1637,9 @@ static int stress_check_args(struct stress_args *a, struct stress *st, char **ar
 		for (i = 1; strcmp(nb_zoo_entry(i)->name, st->bug); i++)
 			;
 		a->bug_strategies = nb_zoo_entry(i)->strategies;
+		/* a filesystem's bug is only reached on that filesystem */
+		if (!st->fs && nb_zoo_entry(i)->fs)
+			st->fs = nb_zoo_entry(i)->fs;
 		if (strcmp(a->strategy, "all") && !in_list(a->bug_strategies, a->strategy))
 			return arg_error("stress", "%s is not a bug of %s (it is one of: %s)",
 					 st->bug, a->strategy, a->bug_strategies);
@@ -1667,8 +1675,8 @@ static int stress_verdict(struct stress *st)
 		return 1;
 	}
 	printf("stress %s: PASS: %ld lookups checked (%ld unchecked), %ld changes, "
-	       "0 violations, %d rounds (%d on a tmpfs root, %d on disk), %ld dentries evicted "
-	       "by the writer, %.1f s, the writer waited %.1f%% of the time%s%s\n",
+	       "0 violations, %d rounds (%d on a tmpfs root, %d on disk or nfs), %ld dentries "
+	       "evicted by the writer, %.1f s, the writer waited %.1f%% of the time%s%s\n",
 	       st->s->name, atomic_load(&st->lookups), unchecked, st->changes_before, st->rounds,
 	       st->fs_rounds[0], st->fs_rounds[1], st->evicted, elapsed(),
 	       100 * st->waited / elapsed(), st->bug ? ", injected bug not detected: " : "",

@@ -35,6 +35,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # runs on that VM under other sessions' load, in 9 s at most.
 FAST = {
     ("symlink-free-norcu", "rcuwalk"), ("symlink-free-norcu", "rcufull"),
+    ("revalidate-inode-twice", "rcuwalk"), ("revalidate-inode-twice", "rcufull"),
+    ("get-link-null-dentry", "rcuwalk"), ("get-link-null-dentry", "rcufull"),
     ("dentry-free-norcu", "dlock"), ("dentry-free-norcu", "lockref"),
     ("dentry-free-norcu", "rcuwalk"), ("dentry-free-norcu", "rcufull"),
     ("inode-refetch", "rcuwalk"), ("inode-refetch", "rcufull"),

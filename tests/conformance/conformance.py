@@ -339,9 +339,9 @@ def main():
                     help="operations per random script (default 150)")
     ap.add_argument("--strategy", default="global",
                     help="engine strategies to check: NAME, A,B,... or all (default global)")
-    ap.add_argument("--fs", default="tmpfs,disk",
+    ap.add_argument("--fs", default="tmpfs:disk:nfs,interval=0",
                     help="engine filesystem types to check, each against the kernel's tmpfs: "
-                         "a comma list (default tmpfs,disk)")
+                         "a colon list of TYPE[,OPTION...] (default tmpfs:disk:nfs,interval=0)")
     ap.add_argument("--nameibench", default=os.path.join(ROOT, "bin", "nameibench"),
                     help="the binary to test")
     ap.add_argument("--edge-cases", default=os.path.join(HERE, "edge_cases.txt"))
@@ -353,7 +353,7 @@ def main():
     if not os.access(args.nameibench, os.X_OK):
         print("conformance: %s is not built (run make)" % args.nameibench, file=sys.stderr)
         return 2
-    engines = [Engine(args.nameibench, s, fs) for fs in args.fs.split(",")
+    engines = [Engine(args.nameibench, s, fs) for fs in args.fs.split(":")
                for s in strategies_of(args.nameibench, args.strategy)]
     try:
         kernel = kernelsh.KernelSh()
