@@ -4,8 +4,9 @@
  *
  * Lock order: rename_lock, then a parent's d_lock before a child's, then a
  * hash-chain or in-lookup bucket bit lock, or a superblock's LRU lock
- * (which the shrinker, holding it first, only trylocks a d_lock under).  Only d_move() holds two parents' d_locks at once,
- * and it runs under rename_lock, so their relative order is free.  Killing
+ * (which the shrinker, holding it first, only trylocks a d_lock under).
+ * Only d_move() holds two parents' d_locks at once, and it runs under
+ * rename_lock, so their relative order is free.  Killing
  * a dentry never holds its own d_lock while taking its parent's: it first
  * marks the dentry dead and unhashes it, after which nobody can take a new
  * reference to it, then unlists it from the parent.

@@ -472,7 +472,8 @@ static void op_mount(struct writer *w, struct entry *e)
 	    model_full(m))
 		return;
 	top = model_top(m, e->obj);
-	err = st->s->mount(w->ctx, e->path, mount_types[pick(&w->rng, sizeof(mount_types) / sizeof(mount_types[0]))]);
+	err = st->s->mount(w->ctx, e->path,
+			   mount_types[pick(&w->rng, sizeof(mount_types) / sizeof(mount_types[0]))]);
 	check_result(w, "mount", e->path, NULL, err, 0);
 	if (err || st->s->stat(w->ctx, e->path, &k)) {
 		if (!err)
@@ -1435,8 +1436,9 @@ static void stress_usage(FILE *f)
 		"\n"
 		"Readers resolve paths (stat, lstat, stat_in_root, ancestor walks) at full speed\n"
 		"while a writer renames and exchanges directories, creates and removes, retargets\n"
-		"symlinks, mounts and unmounts, and evicts unused dentries; every answer is checked against a model of the\n"
-		"namespace that the writer keeps.  Prints a verdict line; exit status 0 when\n"
+		"symlinks, mounts and unmounts, and evicts unused dentries; every answer is\n"
+		"checked against a model of the namespace that the writer keeps.  Prints a\n"
+		"verdict line; exit status 0 when\n"
 		"every answer was possible, 1 with the first violation explained when not\n"
 		"(or when the checker could not judge some answer: 'FAIL (unchecked)'),\n"
 		"3 when the work demanded (--min-*) was not done within --max-duration.\n"
