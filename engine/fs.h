@@ -194,11 +194,11 @@ void iput(struct inode *inode);
 const struct file_system_type *get_fs_type(const char *spec, const char **options);
 struct super_block *sget(const struct file_system_type *type, const char *options);
 void kill_sb(struct super_block *sb);
-bool next_fs_option(const char **options, char *opt, size_t n);
 
 /* libfs.c: tmpfs's accounting, which every type here keeps (see there) */
 extern const struct dentry_operations simple_dentry_operations;
 int simple_fill_root(struct super_block *sb, const struct inode_operations *dir_ops);
+bool next_fs_option(const char **options, char *opt, size_t n);
 struct inode *simple_new_inode(struct inode *dir, unsigned int mode, const char *target);
 int simple_symlink_len(const char *target);
 void simple_link_dir(struct inode *dir, struct inode *inode);

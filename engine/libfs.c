@@ -33,6 +33,30 @@ int simple_fill_root(struct super_block *sb, const struct inode_operations *dir_
 	return 0;
 }
 
+/*
+ * next_fs_option - the next of a comma-separated option string into @opt
+ * (at most @n - 1 bytes; a longer one is returned cut, and then fails to
+ * match anything).  False at the end.
+ */
+bool next_fs_option(const char **options, char *opt, size_t n)
+{
+	const char *s = *options, *end;
+	size_t len;
+
+	while (*s == ',')
+		s++;
+	if (!*s)
+		return false;
+	end = strchr(s, ',');
+	len = end ? (size_t)(end - s) : strlen(s);
+	*options = s + len;
+	if (len >= n)
+		len = n - 1;
+	memcpy(opt, s, len);
+	opt[len] = '\0';
+	return true;
+}
+
 /* always_delete_dentry: keep no unused dentries (tmpfs's negative ones) */
 static int always_delete_dentry(const struct dentry *dentry)
 {

@@ -95,30 +95,6 @@ const struct file_system_type *get_fs_type(const char *spec, const char **option
 }
 
 /*
- * next_fs_option - the next of a comma-separated option string into @opt
- * (at most @n - 1 bytes; a longer one is returned cut, and then fails to
- * match anything).  False at the end.
- */
-bool next_fs_option(const char **options, char *opt, size_t n)
-{
-	const char *s = *options, *end;
-	size_t len;
-
-	while (*s == ',')
-		s++;
-	if (!*s)
-		return false;
-	end = strchr(s, ',');
-	len = end ? (size_t)(end - s) : strlen(s);
-	*options = s + len;
-	if (len >= n)
-		len = n - 1;
-	memcpy(opt, s, len);
-	opt[len] = '\0';
-	return true;
-}
-
-/*
  * The options the VFS takes for itself, whatever the type; the rest go to
  * the type's fill_super in @rest.  "lookup=exclusive" makes lookup_slow
  * take the directory's i_rwsem exclusively, as every filesystem did

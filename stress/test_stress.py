@@ -54,10 +54,15 @@ def last_line(text):
     return lines[-1] if lines else "(no output)"
 
 
-def verdict_line(out, strategy):
-    """The strategy's verdict line, or why there is none."""
-    mine = [l for l in out.splitlines() if l.startswith("stress %s:" % strategy)]
-    return mine[-1] if mine else "no verdict line (an earlier strategy stopped the run)"
+def verdict_line(p, strategy):
+    """The strategy's verdict line, or why there is none (with the end of
+    what the run wrote, a sanitizer's report or an engine BUG line, say)."""
+    mine = [l for l in p.stdout.splitlines() if l.startswith("stress %s:" % strategy)]
+    if mine:
+        return mine[-1]
+    tail = " | ".join((p.stdout + p.stderr).strip().splitlines()[-4:])
+    return "no verdict line (exit status %d; the run ended with: %s)" % (p.returncode,
+                                                                          tail or "nothing")
 
 
 def shortfall(v, line, demands):
@@ -95,7 +100,7 @@ def check_strategies(t, nb, seconds):
             timeout=60 + len(strategies) * (MAX_SECONDS + 15))
     v = verdicts(p.stdout)
     for s in strategies:
-        why = shortfall(v.get(s), verdict_line(p.stdout, s),
+        why = shortfall(v.get(s), verdict_line(p, s),
                         {"lookups checked": MIN_LOOKUPS, "changes": MIN_CHANGES})
         t("stress %s: 0 violations, 0 unchecked, at least %d "
           "lookups checked against %d changes" % (s, MIN_LOOKUPS, MIN_CHANGES), why is None,
@@ -116,7 +121,7 @@ def check_disk_root(t, nb):
             timeout=60 + len(strategies) * (MAX_SECONDS + 15))
     v = verdicts(p.stdout)
     for s in strategies:
-        why = shortfall(v.get(s), verdict_line(p.stdout, s),
+        why = shortfall(v.get(s), verdict_line(p, s),
                         {"lookups checked": MIN_LOOKUPS, "changes": MIN_CHANGES,
                          "rounds on a disk root": 1})
         t("stress %s --fs disk: 0 violations, 0 unchecked, with eviction racing the "
@@ -131,7 +136,7 @@ def check_rounds(t, nb):
              str(changes), "--min-rounds", str(rounds), "--max-duration", str(MAX_SECONDS),
              "--quiet"], timeout=MAX_SECONDS + 60)
     v = verdicts(p.stdout).get("rcuwalk")
-    why = shortfall(v, verdict_line(p.stdout, "rcuwalk"), {"rounds": rounds})
+    why = shortfall(v, verdict_line(p, "rcuwalk"), {"rounds": rounds})
     if why is None and v[2] < changes * (v[3] - 1):
         why = "required %d changes in %d rounds of %d, saw %d" % (
             changes * (v[3] - 1), v[3], changes, v[2])
