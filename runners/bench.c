@@ -490,9 +490,15 @@ static int run_measure(struct run *run, struct bench_result *res, char *err, siz
 	uint64_t t0 = now_ns(), tm0;
 
 	sleep_until(t0 + (uint64_t)(cfg->warmup * 1e9));
-	for (i = 0; i < total; i++)
+	for (i = 0; i < total; i++) {
+		uint64_t *errors = run->workers[i].writer ? &res->writer_errors : &res->reader_errors;
+
 		run->ops_prev[i] = run->ops_start[i] = atomic_load_explicit(&run->slots[i].ops,
 								    memory_order_relaxed);
+		/* the window's errors, as its operations: the end's count less the
+		 * start's (unsigned: subtracting first wraps and comes back exact) */
+		*errors -= atomic_load_explicit(&run->slots[i].errors, memory_order_relaxed);
+	}
 	counters_now(run->c0);
 	machine_begin(&ms, &res->ms, cfg->topo->cpuset, res->placement.pu_os, run->tid, total,
 		      res->seconds);
