@@ -17,6 +17,7 @@
 #define MAX_ENTRIES	2000000L	/* files and directories a tree may have */
 
 #define TREE(d, f, n)	.depth = (d), .fanout = (f), .files = (n)
+#define DEFAULT_FS	"tmpfs"		/* the key's default: the engine's root type */
 #define STAT_ONLY	.mix = { [ROP_STAT] = 1 }
 
 static const struct workload builtins[] = {
@@ -207,7 +208,7 @@ static int spec_check(const struct workload *wl, char *err, size_t n, const char
  * value is read; the error for a bad value is worked out from the same
  * entry ("depth must be a whole number from 1 to 32, not 'x'").
  */
-enum spec_kind { SK_WORD, SK_TEXT, SK_INT, SK_NUM, SK_CHOICE, SK_MIX, SK_YESNO };
+enum spec_kind { SK_WORD, SK_TEXT, SK_INT, SK_NUM, SK_CHOICE, SK_MIX, SK_YESNO, SK_FS };
 
 static const struct spec_key {
 	const char *key;
@@ -234,6 +235,9 @@ static const struct spec_key {
 	{ .key = "writer_rate", .kind = SK_NUM, .off = F(writer_rate), .lo = 0, .hi = 1e9,
 	  .what = "operations per second (0: flat out)" },
 	{ .key = "noop", .kind = SK_YESNO, .off = F(noop) },
+	{ .key = "fs", .kind = SK_FS, .off = F(fs) },
+	{ .key = "dentry_budget", .kind = SK_INT, .off = F(dentry_budget), .lo = 0,
+	  .hi = 1000000000 },
 #undef F
 };
 
@@ -247,6 +251,49 @@ static void choices(char *buf, size_t n, const char *const *names, int nnames)
 	for (i = 0; i < nnames && len < n; i++)
 		len += (size_t)snprintf(buf + len, n - len, "%s%s", i == 0 ? "" :
 					i == nnames - 1 ? " or " : ", ", names[i]);
+}
+
+/*
+ * fs = TYPE[,OPTION...]: a type the engine has, with options it takes
+ * (nb_fs_check); the first option refused is named, each tried alone.
+ */
+static bool spec_fs(char *field, size_t size, const char *val, char *why, size_t n)
+{
+	struct nb_fs_type_info t[16];
+	const char *names[16], *opt = strchr(val, ',');
+	size_t typelen = opt ? (size_t)(opt - val) : strlen(val);
+	char list[160], one[128];
+	int i, types = nb_fs_types(t, 16), err = nb_fs_check(val);
+
+	if (!err && strlen(val) < size) {
+		snprintf(field, size, "%s", val);
+		return true;
+	}
+	if (!err) {
+		snprintf(why, n, "fs must be at most %zu characters, not '%s'", size - 1, val);
+		return false;
+	}
+	if (err == -ENODEV) {
+		for (i = 0; i < types && i < 16; i++)
+			names[i] = t[i].name;
+		choices(list, sizeof(list), names, types < 16 ? types : 16);
+		snprintf(why, n, "fs: unknown filesystem type '%.*s' (known: %s)", (int)typelen, val,
+			 list);
+		return false;
+	}
+	while (opt && *opt) {
+		size_t len = strcspn(++opt, ",");
+
+		snprintf(one, sizeof(one), "%.*s,%.*s", (int)typelen, val, (int)len, opt);
+		if (len && nb_fs_check(one)) {
+			snprintf(why, n, "fs: %.*s takes no option '%.*s'", (int)typelen, val,
+				 (int)len, opt);
+			return false;
+		}
+		opt += len;
+	}
+	snprintf(why, n, "fs: %.*s does not take the options of '%s'", (int)typelen, val, val);
+	return false;
 }
 
 /* Set @k's field of @wl from @val; false, with why in @why, if it will not do. */
@@ -303,6 +350,8 @@ static bool spec_set(struct workload *wl, const struct spec_key *k, char *val, c
 		}
 		snprintf(why, n, "%s must be yes or no, not '%s'", k->key, val);
 		return false;
+	case SK_FS:
+		return spec_fs(field, sizeof(wl->fs), val, why, n);
 	}
 	return false;
 }
@@ -338,7 +387,7 @@ static int spec_load(const char *file, struct workload *wl, char *err, size_t er
 	if (!f)
 		return spec_error(err, errlen, file, 0, "cannot read the workload file: %s",
 				  strerror(errno));
-	*wl = (struct workload){ TREE(5, 8, 8), STAT_ONLY };
+	*wl = (struct workload){ TREE(5, 8, 8), STAT_ONLY, .fs = DEFAULT_FS };
 	snprintf(wl->source, sizeof(wl->source), "%s", file);
 	while (fgets(line, sizeof(line), f)) {
 		char *s;
@@ -363,6 +412,15 @@ static int spec_load(const char *file, struct workload *wl, char *err, size_t er
 	if (!wl->summary[0])
 		snprintf(wl->summary, sizeof(wl->summary), "from %s", file);
 	return spec_check(wl, err, errlen, file);
+}
+
+/* A built-in, as a spec file would define it: every field set. */
+static void builtin_copy(struct workload *wl, const struct workload *b)
+{
+	*wl = *b;
+	if (!wl->fs[0])
+		snprintf(wl->fs, sizeof(wl->fs), "%s", DEFAULT_FS);
+	snprintf(wl->source, sizeof(wl->source), "built-in");
 }
 
 /*
@@ -393,10 +451,9 @@ static int builtin_at_rate(const char *spec, struct workload *wl, char *err, siz
 			 "second, not '%s'", spec, at + 1);
 		return -EINVAL;
 	}
-	*wl = *b;
+	builtin_copy(wl, b);
 	wl->writer_rate = rate;
 	snprintf(wl->name, sizeof(wl->name), "%s", spec);
-	snprintf(wl->source, sizeof(wl->source), "built-in");
 	return 0;
 }
 
@@ -408,8 +465,7 @@ int workload_load(const char *spec, struct workload *wl, char *err, size_t errle
 	if (r != -ENOENT)
 		return r;
 	if (b) {
-		*wl = *b;
-		snprintf(wl->source, sizeof(wl->source), "built-in");
+		builtin_copy(wl, b);
 		return 0;
 	}
 	if (!strchr(spec, '/') && !strstr(spec, ".wl")) {
@@ -420,12 +476,21 @@ int workload_load(const char *spec, struct workload *wl, char *err, size_t errle
 	return spec_load(spec, wl, err, errlen);
 }
 
+bool workload_default_fs(const struct workload *wl)
+{
+	return !strcmp(wl->fs, DEFAULT_FS) && !wl->dentry_budget;
+}
+
 const char *workload_unsupported(const struct workload *wl, const struct nb_strategy *s)
 {
 	if (wl->mix[ROP_ANCESTORS] && !s->ancestors)
 		return "the kernel has no ancestor walk to call";
 	if ((wl->shape == SHAPE_MOUNTPOINT || wl->wop == WOP_MOUNT) && !s->backend->can_mount())
 		return "mounting needs a private mount namespace (run as root)";
+	if (!s->backend->fs_types && strcmp(wl->fs, DEFAULT_FS))
+		return "the kernel's tree is on its own filesystem: no engine type or option (fs)";
+	if (!s->backend->fs_types && wl->dentry_budget)
+		return "the kernel's dcache takes no budget from us (dentry_budget)";
 	return NULL;
 }
 
