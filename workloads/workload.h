@@ -6,6 +6,8 @@
  * lines (see README.md, "Workload files").  The tree is directories named
  * 0, 1, ... (fanout per level) down to depth - 1 levels, with files f0,
  * f1, ... in each leaf directory: a path to a file has `depth` components.
+ * A PATH search (shape "search") names its files c0, c1, ... across the
+ * tree instead, each name in one leaf only: see wl_stream_make().
  *
  * The filesystem the tree is on (fs: "TYPE[,OPTION...]", nb_fs_select)
  * and the cap on unused dentries (dentry_budget) are the workload's too:
@@ -20,7 +22,8 @@
 #include "../engine/engine.h"
 
 enum wl_dist { DIST_UNIFORM, DIST_ZIPF, DIST_HOT, DIST_DISJOINT };
-enum wl_shape { SHAPE_PLAIN, SHAPE_NEGATIVE, SHAPE_DOTDOT, SHAPE_SYMLINK, SHAPE_MOUNTPOINT };
+enum wl_shape { SHAPE_PLAIN, SHAPE_NEGATIVE, SHAPE_DOTDOT, SHAPE_SYMLINK, SHAPE_MOUNTPOINT,
+		SHAPE_SEARCH };
 enum wl_rop { ROP_STAT, ROP_LSTAT, ROP_ANCESTORS, ROP_MUTATE, ROP_MAX };
 enum wl_wop { WOP_NONE, WOP_RENAME, WOP_MOUNT, WOP_CREATE_UNLINK };
 
