@@ -59,8 +59,7 @@ TIMELINE_STRATEGIES = ["lockref", "rcufull"]
 # Measured at the top thread count only, where sharing or not sharing the
 # directory lock shows, and for the RCU-walk strategies, whose walks the
 # disk type's cached negative dentries let finish in RCU mode: 14 points
-# of 3 repetitions, 14 s of a --quick run on the 2-core guest (and, at
-# 0.65 s a point and its tree, about 35 s of a full one).
+# of 3 repetitions, 14 s of a --quick run on the 2-core guest.
 FS_WORKLOADS = ("stat-negative,stat-negative-disk,path-search,path-search-disk,miss-one-dir,"
                 "miss-one-dir-excl,stat-budget")
 FS_STRATEGIES = ["rcuwalk", "rcufull"]
