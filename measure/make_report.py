@@ -20,7 +20,7 @@ Without --results: runs, into results/<UTC timestamp>/ (or --out DIR),
   - fs/: the filesystem workloads (negative dentries on tmpfs and disk, a
     PATH search on both, misses in one directory under a shared and an
     exclusive i_rwsem, a dentry budget) for rcuwalk and rcufull at the
-    highest thread count, each against its tmpfs twin (--fs-workloads);
+    highest thread count, each against its twin (--fs-workloads);
 then draws the plots, writes report.html and report.md, and prints the
 path of report.html, last.  A noisy or busy run's warning goes to stderr
 just before it.  --quick does the same with shorter points and fewer
@@ -55,13 +55,13 @@ RATES = ["rename-churn@100", "rename-churn@10000", "mount-churn@20", "mount-chur
 RATE_STRATEGIES = ["rcuwalk", "rcufull"]
 TIMELINE_STRATEGIES = ["lockref", "rcufull"]
 # fs/: each workload on another filesystem type or under a budget beside
-# its tmpfs twin (plots/nbresults.py pairs them by their definitions).
+# its twin (plots/nbresults.py pairs them by their definitions).
 # Measured at the top thread count only, where sharing or not sharing the
 # directory lock shows, and for the RCU-walk strategies, whose walks the
-# disk type's cached negative dentries let finish in RCU mode: 14 points
-# of 3 repetitions, 14 s of a --quick run on the 2-core guest.
+# disk type's cached negative dentries let finish in RCU mode: 16 points
+# of 3 repetitions, about 16 s of a --quick run on the 2-core guest.
 FS_WORKLOADS = ("stat-negative,stat-negative-disk,path-search,path-search-disk,miss-one-dir,"
-                "miss-one-dir-excl,stat-budget")
+                "miss-one-dir-excl,stat-shared-disk,stat-budget")
 FS_STRATEGIES = ["rcuwalk", "rcufull"]
 STATE = "make-report.json"
 

@@ -341,7 +341,7 @@ def calibrated_rows(r, cal, f):
     return rows
 
 
-# -- (e) filesystem types: fs/, each workload beside its tmpfs twin
+# -- (e) filesystem types: fs/, each workload beside its twin
 
 def share_est(values):
     """A share's mean and interval, the interval kept within [0, 1]."""
@@ -377,7 +377,7 @@ def mean(values):
 
 class Filesystems:
     """fs/'s comparisons: each variant (another type, option or budget)
-    against its tmpfs twin per strategy at the top thread count both have,
+    against its twin (nbresults.fs_pairs) per strategy at the top thread count both have,
     and what a dentry budget evicts.  What resolves is a finding (appended
     to @f's items); what does not goes to @f's unresolved table."""
 

@@ -192,19 +192,18 @@ class Results:
 
     def fs_pairs(self):
         """(twin, variant): two workloads whose definitions differ in their
-        filesystem or dentry budget alone, the twin on plain tmpfs with no
-        budget, the variant on another type, option or budget."""
-        specs = {w: self.spec(w) for w in self.workloads()}
+        filesystem or dentry budget alone, the variant on another type,
+        option or budget; the twin is, for a budget, the same filesystem
+        without one where the folder has it, else plain tmpfs with none."""
+        specs = {w: sp for w, sp in ((w, self.spec(w)) for w in self.workloads()) if sp}
         rest = lambda sp: {k: v for k, v in sp.items()  # noqa: E731
                            if k not in FS_KEYS + NAME_KEYS}
-        plain = lambda sp: (sp.get("fs", PLAIN_FS) == PLAIN_FS and  # noqa: E731
-                            not sp.get("dentry_budget"))
+        fs = lambda sp: (sp.get("fs", PLAIN_FS), sp.get("dentry_budget") or 0)  # noqa: E731
         pairs = []
         for v, sv in specs.items():
-            if not sv or plain(sv):
-                continue
-            twin = next((w for w, sw in specs.items() if w != v and sw and plain(sw) and
-                         rest(sw) == rest(sv)), None)
+            wants = ([(fs(sv)[0], 0)] if fs(sv)[1] else []) + [(PLAIN_FS, 0)]
+            twin = next((w for want in wants if want != fs(sv) for w, sw in specs.items()
+                         if w != v and fs(sw) == want and rest(sw) == rest(sv)), None)
             if twin:
                 pairs.append((twin, v))
         return pairs
@@ -212,6 +211,14 @@ class Results:
     def budgeted(self):
         """The workloads measured under a dentry budget."""
         return [w for w in self.workloads() if self.spec(w).get("dentry_budget")]
+
+    def filesystems(self):
+        """Where the filesystem comparisons are: make report's fs/, or the
+        folder itself when it holds such pairs (any sweep); None if neither."""
+        fs = self.sub("fs")
+        if fs:
+            return fs
+        return self if self.fs_pairs() or self.budgeted() else None
 
     def machine(self):
         """context.json's machine description, or {} (older folders)."""

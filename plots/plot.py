@@ -289,9 +289,9 @@ class Plotter:
 
     def fs_pair(self, twin, variant):
         """A workload on another filesystem (type, option or budget) beside
-        its tmpfs twin, at the highest thread count both have: throughput,
-        walks that finished in RCU mode, shared writes and waits for another
-        lookup of the same name, per strategy."""
+        its twin (nbresults.fs_pairs), at the highest thread count both
+        have: throughput, walks that finished in RCU mode, shared writes and
+        waits for another lookup of the same name, per strategy."""
         common = sorted(set(self.r.threads(twin)) & set(self.r.threads(variant)))
         if not common:
             return None
@@ -476,7 +476,7 @@ def draw_all(folder, timeline=None):
         plots.append(p.rcu_outcomes(fam, extra))
     plots.append(p.timeline(timeline_points(r, timeline)))
     plots.append(p.heatmap())
-    fs = r.sub("fs")
+    fs = r.filesystems()
     if fs:
         pf = Plotter(fs, p.out)
         plots += [pf.fs_pair(twin, variant) for twin, variant in fs.fs_pairs()]

@@ -426,7 +426,7 @@ class Report:
         self.findings = findings.Findings(r)
         cal = r.sub("calibrated")
         self.calibrated = findings.calibrated_rows(r, cal, self.findings) if cal else None
-        fs = r.sub("fs")
+        fs = r.filesystems()
         self.fs = findings.Filesystems(fs, self.findings) if fs else None
         self.published = published(r)
         w = nr.nbstats.warning(self.noise)
@@ -469,10 +469,11 @@ class Report:
                    self.calibrated)]
         if self.fs and (self.fs.pair_rows or self.fs.budget_rows):
             b += [("h2", "Filesystem types"),
-                  ("p", "fs/: each workload on another filesystem type, option or dentry "
-                        "budget beside its twin on plain tmpfs (the same definition but for "
-                        "fs and dentry_budget), per strategy at the highest thread count both "
-                        "have; twin's mean -> variant's.  Findings above state what resolved.")]
+                  ("p", "Each workload on another filesystem type, option or dentry "
+                        "budget beside its twin (the same definition but for fs and "
+                        "dentry_budget: on plain tmpfs, or for a budget on the same type "
+                        "without one), per strategy at the highest thread count both have; "
+                        "twin's mean -> variant's.  Findings above state what resolved.")]
             if self.fs.pair_rows:
                 b.append(("table", findings.PAIR_HEAD, self.fs.pair_rows))
             if self.fs.budget_rows:

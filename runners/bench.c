@@ -505,7 +505,8 @@ static int run_measure(struct run *run, struct bench_result *res, char *err, siz
 
 	sleep_until(t0 + (uint64_t)(cfg->warmup * 1e9));
 	for (i = 0; i < total; i++) {
-		uint64_t *errors = run->workers[i].writer ? &res->writer_errors : &res->reader_errors;
+		uint64_t *errors = run->workers[i].writer ? &res->writer_errors
+							  : &res->reader_errors;
 
 		run->ops_prev[i] = run->ops_start[i] = atomic_load_explicit(&run->slots[i].ops,
 								    memory_order_relaxed);

@@ -187,7 +187,8 @@ def test_list_and_workload_files(tmp):
     want = ["stat-disjoint", "stat-shared", "stat-hot", "stat-negative", "stat-dotdot",
             "stat-symlink", "stat-mountpoint", "rename-churn", "mount-churn", "create-unlink",
             "mixed", "ancestors", "noop", "stat-negative-disk", "path-search",
-            "path-search-disk", "miss-one-dir", "miss-one-dir-excl", "stat-budget"]
+            "path-search-disk", "miss-one-dir", "miss-one-dir-excl", "stat-shared-disk",
+            "stat-budget"]
     check("list shows every built-in workload", set(want) <= set(names), describe(p))
     p = nb("run", "--strategy", "lockref", "--workload",
            os.path.join(ROOT, "workloads", "example.wl"), "--threads", "1", *QUICK)

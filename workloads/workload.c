@@ -57,8 +57,8 @@ static const struct workload builtins[] = {
 	  "negative dentries stay cached", TREE(5, 8, 8), .shape = SHAPE_NEGATIVE, STAT_ONLY,
 	  .fs = "disk" },
 	{ .name = "path-search", .summary = "a PATH search: stat a name in 8 sibling directories "
-	  "in turn until found (on average 7 of 9 tries miss)", TREE(3, 8, 8), .shape = SHAPE_SEARCH,
-	  STAT_ONLY },
+	  "in turn until found (on average 7 of 9 tries miss)", TREE(3, 8, 8),
+	  .shape = SHAPE_SEARCH, STAT_ONLY },
 	{ .name = "path-search-disk", .summary = "path-search on the disk type: the misses' "
 	  "negative dentries stay cached", TREE(3, 8, 8), .shape = SHAPE_SEARCH, STAT_ONLY,
 	  .fs = "disk" },
@@ -68,6 +68,8 @@ static const struct workload builtins[] = {
 	{ .name = "miss-one-dir-excl", .summary = "miss-one-dir with lookup_slow taking i_rwsem "
 	  "exclusively, as before Linux 4.7", TREE(2, 1, 64), .shape = SHAPE_NEGATIVE, STAT_ONLY,
 	  .fs = "tmpfs,lookup=exclusive" },
+	{ .name = "stat-shared-disk", .summary = "stat-shared on the disk type: every dentry kept "
+	  "cached, none evicted (stat-budget's twin)", TREE(5, 8, 8), STAT_ONLY, .fs = "disk" },
 	{ .name = "stat-budget", .summary = "stat-shared on the disk type with 512 unused dentries "
 	  "allowed: the shrinker evicts what the next stats need", TREE(5, 8, 8), STAT_ONLY,
 	  .fs = "disk", .dentry_budget = 512 },
@@ -300,8 +302,8 @@ static bool spec_fs(char *field, size_t size, const char *val, char *why, size_t
 		for (i = 0; i < types && i < 16; i++)
 			names[i] = t[i].name;
 		choices(list, sizeof(list), names, types < 16 ? types : 16);
-		snprintf(why, n, "fs: unknown filesystem type '%.*s' (known: %s)", (int)typelen, val,
-			 list);
+		snprintf(why, n, "fs: unknown filesystem type '%.*s' (known: %s)", (int)typelen,
+			 val, list);
 		return false;
 	}
 	while (opt && *opt) {
