@@ -65,4 +65,5 @@ const struct nb_backend nb_backend_engine = {
 	.counters	= true,
 	.simulated	= true,
 	.own_namespace	= true,
+	.fs_types	= true,
 };

@@ -88,6 +88,8 @@ struct nb_backend {
 	bool simulated;			/* enters no kernel: --syscall-cost prices that */
 	bool own_namespace;		/* made from nothing at start: sh scripts and the
 					 * stress test's writer may change anything in it */
+	bool fs_types;			/* runs the engine's filesystem types and its
+					 * dentry budget (nb_fs_select): else its own */
 };
 
 extern const struct nb_backend nb_backend_engine;	/* engine/backend.c */
@@ -154,6 +156,12 @@ struct nb_fs_type_info {
 };
 int nb_fs_types(struct nb_fs_type_info *out, int max);
 int nb_fs_select(const char *spec);
+/*
+ * nb_fs_check - would a mount of @spec be made: 0, -ENODEV for an unknown
+ * type, -EINVAL for an option the type does not take; any time, with or
+ * without an engine (what a workload file is checked with).
+ */
+int nb_fs_check(const char *spec);
 const char *nb_fs_default(void);
 void nb_set_dentry_budget(long n);
 long nb_dentry_unused(void);

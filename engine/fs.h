@@ -133,6 +133,7 @@ struct file_system_type {
 	const char *name;
 	const char *summary;
 	int (*fill_super)(struct super_block *sb, const char *options);
+	int (*check_options)(const char *options);	/* its own; NULL: it takes none */
 };
 
 static inline bool IS_DEADDIR(const struct inode *inode)

@@ -447,6 +447,7 @@ const struct nb_backend nb_backend_kernel = {
 	.counters	= false,	/* the kernel's own are not ours to read */
 	.simulated	= false,	/* it pays for its system calls itself */
 	.own_namespace	= false,	/* the machine's: sh and stress stay out */
+	.fs_types	= false,	/* the host's tmpfs (or TMPDIR's filesystem) */
 };
 
 const struct nb_strategy nb_strategy_kernel = {

@@ -269,9 +269,17 @@ static int nfs_fill_super(struct super_block *sb, const char *options)
 	return disk_fill_super_flavor(sb, &nfs_flavor, ni);
 }
 
+static int nfs_check_options(const char *options)
+{
+	struct nfs_info ni;
+
+	return nfs_options(&ni, options);
+}
+
 const struct file_system_type nfs_fs_type = {
 	.name		= "nfs",
 	.summary	= "a network client over disk's tables: d_revalidate (RCU from cached "
 			  "data, or -ECHILD: reval=rcu|echild, interval=MS) and get_link",
 	.fill_super	= nfs_fill_super,
+	.check_options	= nfs_check_options,
 };

@@ -125,6 +125,28 @@ static int sb_options(struct super_block *sb, const char *options, char *rest, s
 	return 0;
 }
 
+/*
+ * The same checks as sget's, without making anything: the VFS's options
+ * on a superblock no one sees, and what is left for the type, which no
+ * type here takes (shmem_fill_super and disk_fill_super refuse any; a
+ * type that takes options of its own must be asked here too).
+ */
+int nb_fs_check(const char *spec)
+{
+	struct super_block scratch = { .s_flags = 0 };
+	const char *options;
+	char rest[256];
+
+	if (!get_fs_type(spec, &options))
+		return -ENODEV;
+	if (sb_options(&scratch, options, rest, sizeof(rest)))
+		return -EINVAL;
+	if (!rest[0])
+		return 0;
+	return get_fs_type(spec, &options)->check_options ?
+	       get_fs_type(spec, &options)->check_options(rest) : -EINVAL;
+}
+
 /* ---- superblocks ---- */
 
 static void super_free_rcu(struct rcu_head *head)

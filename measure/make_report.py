@@ -17,6 +17,10 @@ Without --results: runs, into results/<UTC timestamp>/ (or --out DIR),
     and threads, to set its scaling beside the kernel's;
   - timeline/: one long stat-hot point for lockref and rcufull at the highest
     thread count, whose per-second timeline shows a collapse if one comes;
+  - fs/: the filesystem workloads (negative dentries on tmpfs and disk, a
+    PATH search on both, misses in one directory under a shared and an
+    exclusive i_rwsem, a dentry budget) for rcuwalk and rcufull at the
+    highest thread count, each against its twin (--fs-workloads);
 then draws the plots, writes report.html and report.md, and prints the
 path of report.html, last.  A noisy or busy run's warning goes to stderr
 just before it.  --quick does the same with shorter points and fewer
@@ -50,6 +54,15 @@ WORKLOADS = "stat-disjoint,stat-shared,stat-hot,rename-churn,mount-churn"
 RATES = ["rename-churn@100", "rename-churn@10000", "mount-churn@20", "mount-churn@2000"]
 RATE_STRATEGIES = ["rcuwalk", "rcufull"]
 TIMELINE_STRATEGIES = ["lockref", "rcufull"]
+# fs/: each workload on another filesystem type or under a budget beside
+# its twin (plots/nbresults.py pairs them by their definitions).
+# Measured at the top thread count only, where sharing or not sharing the
+# directory lock shows, and for the RCU-walk strategies, whose walks the
+# disk type's cached negative dentries let finish in RCU mode: 16 points
+# of 3 repetitions, about 16 s of a --quick run on the 2-core guest.
+FS_WORKLOADS = ("stat-negative,stat-negative-disk,path-search,path-search-disk,miss-one-dir,"
+                "miss-one-dir-excl,stat-shared-disk,stat-budget")
+FS_STRATEGIES = ["rcuwalk", "rcufull"]
 STATE = "make-report.json"
 
 # Defaults, full and --quick.  time_cap bounds the main sweep's rounds and
@@ -139,6 +152,9 @@ def measure(args, out):
     if "rcuwalk" in strategies and "kernel" in strategies:
         s.sweep(os.path.join(out, "calibrated"), ["rcuwalk"], workloads, args.threads,
                 args.sub_cap, extra=["--syscall-cost", "auto"])
+    fs = [x for x in FS_STRATEGIES if x in strategies]
+    if fs and args.fs_workloads:
+        s.sweep(os.path.join(out, "fs"), fs, args.fs_workloads.split(","), top, args.sub_cap)
     ts = [x for x in TIMELINE_STRATEGIES if x in strategies]
     if ts and "stat-hot" in workloads:
         # one repetition: its seconds are the samples its interval comes from
@@ -152,7 +168,7 @@ def arguments(args):
     """What shapes the measurement, as make-report.json records it."""
     keys = ("quick", "strategies", "workloads", "threads", "duration", "warmup",
             "timeline_duration", "reps", "rep_min", "rep_max", "rep_target", "time_cap",
-            "sub_cap")
+            "sub_cap", "fs_workloads")
     return {k: getattr(args, k) for k in keys}
 
 
@@ -253,6 +269,8 @@ def parse_args():
     ap.add_argument("--strategies", default=STRATEGIES, help="default: all")
     ap.add_argument("--workloads", default=WORKLOADS, help="default: " + WORKLOADS)
     ap.add_argument("--threads", default="auto", help="default: auto")
+    ap.add_argument("--fs-workloads", default=FS_WORKLOADS, metavar="LIST",
+                    help="the fs/ series' workloads ('' for none; default: %s)" % FS_WORKLOADS)
     ap.add_argument("--reps", help="N, or auto (the default): repeat each point until its "
                                    "95%% interval is within --rep-target")
     ap.add_argument("--rep-min", type=int, help="auto: at least (default 3)")

@@ -5,8 +5,8 @@
     python3 plots/compare.py OLD_DIR NEW_DIR ...
 
 Points are matched by (folder, strategy, workload, threads), folder being
-the results folder itself or the rates/ and timeline/ series make report
-adds.  Each matched point prints as the kernel test robot prints its
+the results folder itself or the rates/, timeline/ and fs/ series make
+report adds.  Each matched point prints as the kernel test robot prints its
 tables: the old mean with its spread across repetitions (%stddev), the
 change (%change), the new mean with its spread.  A change is marked when
 it is larger than the noise: more than K times the two sides' relative
@@ -39,7 +39,7 @@ import tempfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import nbresults as nr  # noqa: E402
 
-SERIES = ("", "rates", "timeline")  # the folder and make report's sub-folders
+SERIES = ("", "rates", "timeline", "fs")  # the folder and make report's sub-folders
 MIN_CHANGE = 0.01                   # below 1%, nothing is marked however tight the spread
 
 

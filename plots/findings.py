@@ -339,3 +339,116 @@ def calibrated_rows(r, cal, f):
                      pct_est(ec) if ec else "no interval", pct_est(ek) if ek else "no interval",
                      pts(d) if d else "", verdict])
     return rows
+
+
+# -- (e) filesystem types: fs/, each workload beside its twin
+
+def share_est(values):
+    """A share's mean and interval, the interval kept within [0, 1]."""
+    e = ns.mean_ci(values)
+    return e and ns.Est(e.value, max(e.lo, 0.0), min(e.hi, 1.0))
+
+
+def points_est(e):
+    return "%+.3g points [%+.3g, %+.3g]" % (100 * e.value, 100 * e.lo, 100 * e.hi)
+
+
+def per_op_est(e):
+    return "%+.3g per op [%+.3g, %+.3g]" % (e.value, e.lo, e.hi)
+
+
+# what a pair is compared on besides throughput: (words, each repetition's
+# values, how a side reads, how a difference reads, how a mean reads in
+# the table)
+FS_SIDES = (
+    ("walks finished in RCU mode", lambda g: g.share_values("rcu_completed", "rcu_walks"),
+     lambda v: pct_est(share_est(v)), points_est, lambda x: "%.3g%%" % (100 * x)),
+    ("shared writes per operation", lambda g: g.sum_values("shared_rmw", "shared_stores"),
+     lambda v: count_est(ns.mean_ci(v)), per_op_est, lambda x: "%.3g" % x),
+    ("waits for another lookup of the name per operation",
+     lambda g: g.counter_values("inlookup_waits"), lambda v: count_est(ns.mean_ci(v)),
+     per_op_est, lambda x: "%.3g" % x),
+)
+
+
+def mean(values):
+    return sum(values) / len(values)
+
+
+class Filesystems:
+    """fs/'s comparisons: each variant (another type, option or budget)
+    against its twin (nbresults.fs_pairs) per strategy at the top thread count both have,
+    and what a dentry budget evicts.  What resolves is a finding (appended
+    to @f's items); what does not goes to @f's unresolved table."""
+
+    def __init__(self, fs, f):
+        self.fs, self.f = fs, f
+        self.items, self.pair_rows, self.budget_rows = [], [], []
+        for twin, variant in fs.fs_pairs():
+            self.pair(twin, variant)
+        for w in fs.budgeted():
+            self.budget(w)
+        f.items += self.items
+
+    def pair(self, twin, variant):
+        fs = self.fs
+        common = sorted(set(fs.threads(twin)) & set(fs.threads(variant)))
+        if not common:
+            return
+        t = common[-1]
+        for s in fs.strategies():
+            a, b = fs.group(s, twin, t), fs.group(s, variant, t)
+            if not a or not b:
+                continue
+            where = "%s on %s (%s) against %s (%s) at %d thread%s" % (
+                s, variant, fs.fs(variant), twin, fs.fs(twin), t, "" if t == 1 else "s")
+            parts, cells = [], []
+            rr = ns.ratio_ci(b.values(), a.values())
+            if rr and rr.excludes(1):
+                parts.append("%s the throughput" % x_est(rr))
+            else:
+                self.f.unresolved_row("%s: throughput" % where, rr, x_est)
+            cells.append(x_est(rr) if rr else "%.3gx (no interval)" % (b.mean() / a.mean()))
+            for words, values, side, diff, shown in FS_SIDES:
+                va, vb = values(a), values(b)
+                if not va or not vb:
+                    cells.append("")
+                    continue
+                cells.append("%s -> %s" % (shown(mean(va)), shown(mean(vb))))
+                d = ns.mean_difference_ci(vb, va)
+                if d and d.excludes(0):
+                    parts.append("%s %s against %s" % (words, side(vb), side(va)))
+                elif d is None or d.value != 0 or d.lo != d.hi:
+                    self.f.unresolved_row("%s: %s" % (where, words), d, diff)
+            self.pair_rows.append([variant, twin, s, str(t)] + cells)
+            if parts:
+                self.items.append(("Filesystem", "%s: %s." % (where, "; ".join(parts))))
+
+    def budget(self, w):
+        fs = self.fs
+        t = fs.threads(w)[-1]
+        for s in fs.strategies():
+            g = fs.group(s, w, t)
+            if not g or g.counter("evictions") is None:
+                continue
+            ev = ns.mean_ci(g.counter_values("evictions"))
+            rcu = g.share_values("rcu_completed", "rcu_walks")
+            done = pct_est(share_est(rcu)) if len(rcu) >= 2 else ""
+            self.budget_rows.append([w, fs.fs(w), s, str(t),
+                                     count_est(ev) if ev else "%.3g" % g.counter("evictions"),
+                                     done, mops_est(g.est()) if g.est() else ""])
+            where = "%s on %s (%s) at %d thread%s" % (s, w, fs.fs(w), t, "" if t == 1 else "s")
+            if ev and ev.above(0):
+                self.items.append(("Eviction", "%s: the shrinker evicts %s dentries per "
+                                   "operation%s." % (where, count_est(ev), (
+                                       "; %s of its walks finish in RCU mode" % done)
+                                       if done else "")))
+            else:
+                self.f.unresolved_row("%s: evictions per operation" % where, ev, per_op_est)
+
+
+PAIR_HEAD = ["variant", "twin", "strategy", "threads", "throughput, variant over twin",
+             "walks finished in RCU mode (share)", "shared writes per op",
+             "waits for another lookup per op"]
+BUDGET_HEAD = ["workload", "filesystem", "strategy", "threads", "evictions per op",
+               "walks finished in RCU mode", "throughput"]

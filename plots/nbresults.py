@@ -4,7 +4,8 @@ A folder holds results.json (every point), context.json (the machine and
 the build), reps.json (how many repetitions each point took, when the
 sweep ran with --reps auto) and optionally sub-folders of the same kind
 (make report puts its writer-rate series in rates/, its long timeline
-points in timeline/ and the calibrated model in calibrated/).  Points are
+points in timeline/, the calibrated model in calibrated/ and the
+filesystem workloads in fs/).  Points are
 grouped by (strategy, workload, threads); the repetitions of a group give
 its mean, interval and spread.  Folders written before a key existed
 (machine state, reps.json, kernel baselines) read as "not recorded".
@@ -24,6 +25,14 @@ STRATEGY_COLOR = {
 }
 STRATEGY_POINT = {"global": 4, "dlock": 8, "lockref": 6, "rcuwalk": 10, "rcufull": 12,
                   "kernel": 2}
+
+
+# A workload's filesystem when its definition names none (the fs key's
+# default, and what every folder written before the key ran on).
+PLAIN_FS = "tmpfs"
+# What a workload's definition says about its filesystem, and what only names it.
+FS_KEYS = ("fs", "dentry_budget")
+NAME_KEYS = ("source", "summary")
 
 
 def strategy_key(name):
@@ -98,6 +107,16 @@ class Group:
         v = [p["latency_ns"][key] for p in self.points if p.get("latency_ns")]
         return sorted(v)[len(v) // 2] if v else None
 
+    def share_values(self, name, of):
+        """Each repetition's counter @name as a share of counter @of."""
+        return [p["counters_per_op"][name] / p["counters_per_op"][of] for p in self.points
+                if p.get("counters_per_op") and p["counters_per_op"].get(of)]
+
+    def sum_values(self, *names):
+        """Each repetition's counters @names per operation, added."""
+        return [sum(p["counters_per_op"][n] for n in names) for p in self.points
+                if p.get("counters_per_op") and all(n in p["counters_per_op"] for n in names)]
+
 
 class Results:
     def __init__(self, folder):
@@ -158,6 +177,48 @@ class Results:
 
     def group(self, strategy, workload, threads):
         return self.groups.get((strategy, workload, threads))
+
+    def spec(self, workload):
+        """@workload's definition, as its points recorded it ({} if none did)."""
+        return next((p["workload_spec"] for p in self.points if p["workload"] == workload and
+                     isinstance(p.get("workload_spec"), dict)), {})
+
+    def fs(self, workload):
+        """'disk, at most 512 unused dentries': @workload's filesystem in words."""
+        sp = self.spec(workload)
+        budget = sp.get("dentry_budget") or 0
+        return sp.get("fs", PLAIN_FS) + (", at most %d unused dentries" % budget
+                                          if budget else "")
+
+    def fs_pairs(self):
+        """(twin, variant): two workloads whose definitions differ in their
+        filesystem or dentry budget alone, the variant on another type,
+        option or budget; the twin is, for a budget, the same filesystem
+        without one where the folder has it, else plain tmpfs with none."""
+        specs = {w: sp for w, sp in ((w, self.spec(w)) for w in self.workloads()) if sp}
+        rest = lambda sp: {k: v for k, v in sp.items()  # noqa: E731
+                           if k not in FS_KEYS + NAME_KEYS}
+        fs = lambda sp: (sp.get("fs", PLAIN_FS), sp.get("dentry_budget") or 0)  # noqa: E731
+        pairs = []
+        for v, sv in specs.items():
+            wants = ([(fs(sv)[0], 0)] if fs(sv)[1] else []) + [(PLAIN_FS, 0)]
+            twin = next((w for want in wants if want != fs(sv) for w, sw in specs.items()
+                         if w != v and fs(sw) == want and rest(sw) == rest(sv)), None)
+            if twin:
+                pairs.append((twin, v))
+        return pairs
+
+    def budgeted(self):
+        """The workloads measured under a dentry budget."""
+        return [w for w in self.workloads() if self.spec(w).get("dentry_budget")]
+
+    def filesystems(self):
+        """Where the filesystem comparisons are: make report's fs/, or the
+        folder itself when it holds such pairs (any sweep); None if neither."""
+        fs = self.sub("fs")
+        if fs:
+            return fs
+        return self if self.fs_pairs() or self.budgeted() else None
 
     def machine(self):
         """context.json's machine description, or {} (older folders)."""

@@ -13,6 +13,9 @@ Every figure the report states as a finding is an Est: an estimate with a
 - A difference of two such products (the calibrated model's scaling
   against the kernel's): the same variances, each scaled by its product
   squared, and the same Welch-Satterthwaite degrees of freedom.
+- A difference of two means that may be 0 (a counter per operation on
+  two filesystems): Welch's interval, mean(a) - mean(b) +- t(df)
+  sqrt(sa^2/na + sb^2/nb), df by Welch-Satterthwaite.
 
 A group with fewer than two repetitions has no interval (None), and so
 makes no finding.
@@ -143,6 +146,17 @@ def difference_ci(a_terms, a_scale, b_terms, b_scale):
     parts = [(v * ea * ea, n) for v, n in pa] + [(v * eb * eb, n) for v, n in pb]
     half = t95(welch_df(parts)) * math.sqrt(sum(v for v, _ in parts))
     return Est(ea - eb, ea - eb - half, ea - eb + half)
+
+
+def mean_difference_ci(a, b):
+    """mean(@a) - mean(@b) with Welch's interval; None below two values a
+    side.  Means of 0 are allowed (a counter that never moved)."""
+    if len(a) < 2 or len(b) < 2:
+        return None
+    (ma, sa), (mb, sb) = mean_sd(a), mean_sd(b)
+    parts = [(sa * sa / len(a), len(a)), (sb * sb / len(b), len(b))]
+    half = t95(welch_df(parts)) * math.sqrt(sum(v for v, _ in parts))
+    return Est(ma - mb, ma - mb - half, ma - mb + half)
 
 
 # ---------------------------------------------------------------- noise

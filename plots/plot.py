@@ -287,6 +287,90 @@ class Plotter:
                            "collapses (lockref falling back to locked-only operation) shows "
                            "as a step down", width=WIDTH + 200)
 
+    def fs_pair(self, twin, variant):
+        """A workload on another filesystem (type, option or budget) beside
+        its twin (nbresults.fs_pairs), at the highest thread count both
+        have: throughput, walks that finished in RCU mode, shared writes and
+        waits for another lookup of the same name, per strategy."""
+        common = sorted(set(self.r.threads(twin)) & set(self.r.threads(variant)))
+        if not common:
+            return None
+        t, rows = common[-1], []
+        for s in self.r.strategies():
+            a, b = self.r.group(s, twin, t), self.r.group(s, variant, t)
+            if not a or not b or a.counter("rcu_walks") is None or \
+                    b.counter("rcu_walks") is None:
+                continue
+            row = [s, round(a.mean() / 1e6, 4), round(b.mean() / 1e6, 4)]
+            for g in (a, b):
+                walks = g.counter("rcu_walks")
+                row.append(round(100 * g.counter("rcu_completed") / walks, 3) if walks else 0)
+            row += [round(g.counter("shared_rmw") + g.counter("shared_stores"), 3)
+                    for g in (a, b)]
+            row += [round(g.counter("inlookup_waits"), 5) for g in (a, b)]
+            rows.append(row)
+        if not rows:
+            return None
+        name = "fs-" + variant
+        path = self.datafile(name, [rows])
+        twin_t = gq("%s (%s)" % (twin, self.r.fs(twin)))
+        var_t = gq("%s (%s)" % (variant, self.r.fs(variant)))
+
+        def panel(ylabel, col):
+            return ("set ylabel %s\nplot %s using %d:xtic(1) title %s lc rgb '#9ecae1', "
+                    "'' using %d title %s lc rgb '#08519c'\n" % (gq(ylabel), gq(path), col,
+                                                                 twin_t, col + 1, var_t))
+        title = "%s against %s: the filesystem's part, %d thread%s" % (
+            variant, twin, t, "" if t == 1 else "s")
+        # one title over the panels, and one key under them all
+        body = ("set style data histograms\nset style histogram clustered gap 1\n"
+                "set style fill solid 0.85 border -1\nset boxwidth 0.9\nset yrange [0:*]\n"
+                "set multiplot layout 1,4 title %s noenhanced\nunset title\n"
+                "set key at screen 0.5, screen 0.09 center horizontal font ',9'\n" % gq(title) +
+                panel("throughput (million operations/s)", 2) + "unset key\n" +
+                panel("walks finished in RCU mode (%)", 4) +
+                panel("shared writes per operation (RMWs + stores)", 6) +
+                panel("waits for another lookup of the name, per operation", 8) +
+                "unset multiplot\n")
+        return self.render(name, body, title,
+            "the same workload on %s and on %s: throughput, the share of walks that "
+            "finished without leaving RCU mode (0 for a strategy that never walks in it), "
+            "shared atomic read-modify-writes and stores per operation, and slow lookups "
+            "that waited for another of the same name (d_alloc_parallel), per operation; "
+            "means of the repetitions" % (self.r.fs(twin), self.r.fs(variant)),
+            width=WIDTH + 500)
+
+    def evictions(self):
+        """What a dentry budget costs: unused dentries the shrinker killed,
+        and the walks that left RCU mode, per operation."""
+        rows = []
+        for w in self.r.budgeted():
+            t = self.r.threads(w)[-1]
+            for s in self.r.strategies():
+                g = self.r.group(s, w, t)
+                if not g or g.counter("evictions") is None:
+                    continue
+                walks = g.counter("rcu_walks")
+                rows.append(('"%s %s"' % (w, s), round(g.counter("evictions"), 4),
+                             round(g.counter("unlazy") + g.counter("echild_restarts"), 4)
+                             if walks else 0))
+        if not rows:
+            return None
+        path = self.datafile("evictions", [rows])
+        body = ("set style data histograms\nset style histogram clustered gap 1\n"
+                "set style fill solid 0.85 border -1\nset boxwidth 0.9\nset yrange [0:*]\n"
+                "set ylabel 'per operation (count)'\nset key top right\n"
+                "plot %s using 2:xtic(1) title 'dentries evicted (prune_dcache_sb)' "
+                "lc rgb '#d62728', '' using 3 title 'walks that left RCU mode (unlazy or "
+                "-ECHILD)' lc rgb '#1f77b4', '' using ($0-0.2):($2):(sprintf('%%.3g',$2)) "
+                "with labels offset 0,0.7 font ',8' notitle\n" % gq(path))
+        return self.render("evictions", body, "under a dentry budget: what the shrinker "
+                           "takes, at the highest thread count",
+                           "each workload's unused dentries capped (%s): the dentries the "
+                           "allocator's reclaim killed per operation, and the walks that "
+                           "had to leave RCU mode to look a name up again" % "; ".join(
+                               "%s: %s" % (w, self.r.fs(w)) for w in self.r.budgeted()))
+
     def heatmap(self):
         workloads = [w for w in self.r.workloads() if self.r.threads(w)]
         strategies = self.r.strategies()
@@ -392,6 +476,11 @@ def draw_all(folder, timeline=None):
         plots.append(p.rcu_outcomes(fam, extra))
     plots.append(p.timeline(timeline_points(r, timeline)))
     plots.append(p.heatmap())
+    fs = r.filesystems()
+    if fs:
+        pf = Plotter(fs, p.out)
+        plots += [pf.fs_pair(twin, variant) for twin, variant in fs.fs_pairs()]
+        plots.append(pf.evictions())
     return r, [x for x in plots if x]
 
 

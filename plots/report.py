@@ -418,7 +418,7 @@ class Report:
         self.r, self.plots = plot.draw_all(folder, timeline)
         r = self.r
         self.extra = [x for x in (r.sub("rates"),) if x]
-        subs = [x for x in (r.sub(n) for n in ("rates", "timeline", "calibrated")) if x]
+        subs = [x for x in (r.sub(n) for n in ("rates", "timeline", "calibrated", "fs")) if x]
         self.tl = plot.timeline_points(r, timeline)
         self.noise = nr.nbstats.noise([g for res in [r] + subs for g in res.groups.values()],
                                       list(r.groups.values()),
@@ -426,6 +426,8 @@ class Report:
         self.findings = findings.Findings(r)
         cal = r.sub("calibrated")
         self.calibrated = findings.calibrated_rows(r, cal, self.findings) if cal else None
+        fs = r.filesystems()
+        self.fs = findings.Filesystems(fs, self.findings) if fs else None
         self.published = published(r)
         w = nr.nbstats.warning(self.noise)
         self.warnings = ([w] if w else []) + slowed_warnings([r] + subs)
@@ -465,6 +467,18 @@ class Report:
                   ("table", ["workload", "threads", "added per operation",
                              "calibrated rcuwalk", "kernel", "difference", ""],
                    self.calibrated)]
+        if self.fs and (self.fs.pair_rows or self.fs.budget_rows):
+            b += [("h2", "Filesystem types"),
+                  ("p", "Each workload on another filesystem type, option or dentry "
+                        "budget beside its twin (the same definition but for fs and "
+                        "dentry_budget: on plain tmpfs, or for a budget on the same type "
+                        "without one), per strategy at the highest thread count both have; "
+                        "twin's mean -> variant's.  Findings above state what resolved.")]
+            if self.fs.pair_rows:
+                b.append(("table", findings.PAIR_HEAD, self.fs.pair_rows))
+            if self.fs.budget_rows:
+                b += [("p", "Under a dentry budget, with intervals:"),
+                      ("table", findings.BUDGET_HEAD, self.fs.budget_rows)]
         if self.published:
             b += [("h2", "Beside published results"),
                   ("table", ["ours", "published", "their figure", "our figure", "shapes"],

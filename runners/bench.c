@@ -335,12 +335,26 @@ static void backend_describe(const struct bench_config *cfg, struct bench_result
 		topo_bind_allowed(cfg->topo);
 }
 
+/*
+ * The workload's filesystem and dentry budget are the engine's defaults
+ * when it starts (nb_fs_select before nb_engine_init): set for every
+ * point, so that no point inherits the one before's.  A backend with a
+ * filesystem of its own takes neither (workload_unsupported skips it).
+ */
 static int backend_start(const struct bench_config *cfg, struct bench_result *res, char *err,
 			 size_t errlen)
 {
 	const struct nb_backend *be = cfg->strategy->backend;
-	int e = be->start(0);
+	int e = be->fs_types ? nb_fs_select(cfg->wl.fs) : 0;
 
+	if (e) {
+		snprintf(err, errlen, "cannot select filesystem '%s': %s", cfg->wl.fs,
+			 nb_errno_name(e));
+		return e;
+	}
+	if (be->fs_types)
+		nb_set_dentry_budget(cfg->wl.dentry_budget);
+	e = be->start(0);
 	if (e) {
 		snprintf(err, errlen, "cannot start the %s backend: %s (%s)", be->name,
 			 nb_errno_name(e), strerror(-e));
@@ -490,9 +504,16 @@ static int run_measure(struct run *run, struct bench_result *res, char *err, siz
 	uint64_t t0 = now_ns(), tm0;
 
 	sleep_until(t0 + (uint64_t)(cfg->warmup * 1e9));
-	for (i = 0; i < total; i++)
+	for (i = 0; i < total; i++) {
+		uint64_t *errors = run->workers[i].writer ? &res->writer_errors
+							  : &res->reader_errors;
+
 		run->ops_prev[i] = run->ops_start[i] = atomic_load_explicit(&run->slots[i].ops,
 								    memory_order_relaxed);
+		/* the window's errors, as its operations: the end's count less the
+		 * start's (unsigned: subtracting first wraps and comes back exact) */
+		*errors -= atomic_load_explicit(&run->slots[i].errors, memory_order_relaxed);
+	}
 	counters_now(run->c0);
 	machine_begin(&ms, &res->ms, cfg->topo->cpuset, res->placement.pu_os, run->tid, total,
 		      res->seconds);
@@ -673,6 +694,13 @@ void bench_print_summary(FILE *f, const struct bench_config *cfg, const struct b
 	fprintf(f, ", %.2f s after %.2f s of warmup (pin %s%s%s)\n", res->measured_s, cfg->warmup,
 		pin_policy_name(cfg->pin), res->placement.real ? "" : ", not bound",
 		res->placement.oversubscribed ? ", more threads than PUs: oversubscribed" : "");
+	if (!workload_default_fs(&cfg->wl)) {
+		fprintf(f, "  filesystem   %s", cfg->wl.fs);
+		if (cfg->wl.dentry_budget)
+			fprintf(f, ", at most %d unused dentries kept (the shrinker evicts past it)",
+				cfg->wl.dentry_budget);
+		fputc('\n', f);
+	}
 	if (cfg->inject_delay_ns)
 		fprintf(f, "  SLOWED ON PURPOSE: each reader spins %" PRIu64 " ns after every "
 			"operation (--inject-delay)\n", cfg->inject_delay_ns);

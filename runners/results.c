@@ -316,7 +316,8 @@ void point_csv_header(FILE *f)
 	for (c = 1; c < nb_counter_count(); c++)
 		fprintf(f, ",%s_per_op", nb_counter_label(c));
 	fprintf(f, ",pin,placement_real,rcu_flavor,seed,injected_delay_ns,skipped,syscall_cost_ns,"
-		"cpuset,oversubscribed,foreign_share,steal_share,others_runnable_mean\n");
+		"cpuset,oversubscribed,foreign_share,steal_share,others_runnable_mean,fs,"
+		"dentry_budget\n");
 }
 
 void point_csv_row(FILE *f, const struct bench_config *cfg, const struct bench_result *res,
@@ -352,10 +353,12 @@ void point_csv_row(FILE *f, const struct bench_config *cfg, const struct bench_r
 	fprintf(f, ",%.1f,\"%s\",%s,", cfg->syscall_cost_ns, cfg->topo->cpuset,
 		res->placement.oversubscribed ? "yes" : "no");
 	if (ok && res->ms.npus)
-		fprintf(f, "%.4f,%.4f,%.3g\n", res->ms.foreign, res->ms.steal,
+		fprintf(f, "%.4f,%.4f,%.3g", res->ms.foreign, res->ms.steal,
 			res->ms.runnable_mean);
 	else
-		fputs(",,\n", f);
+		fputs(",,", f);
+	/* "tmpfs,lookup=exclusive" has a comma too */
+	fprintf(f, ",\"%s\",%d\n", cfg->wl.fs, cfg->wl.dentry_budget);
 }
 
 void workload_spec_json(FILE *f, const struct workload *wl)
@@ -372,8 +375,10 @@ void workload_spec_json(FILE *f, const struct workload *wl)
 		wl_shape_name(wl->shape));
 	for (i = 0; i < ROP_MAX; i++)
 		fprintf(f, "%s\"%s\": %d", i ? ", " : "", wl_rop_name(i), wl->mix[i]);
-	fprintf(f, "}, \"writers\": %d, \"writer\": \"%s\", \"writer_rate\": %g}", wl->writers,
-		wl_wop_name(wl->wop), wl->writer_rate);
+	fprintf(f, "}, \"writers\": %d, \"writer\": \"%s\", \"writer_rate\": %g, \"fs\": ",
+		wl->writers, wl_wop_name(wl->wop), wl->writer_rate);
+	json_string(f, wl->fs);
+	fprintf(f, ", \"dentry_budget\": %d}", wl->dentry_budget);
 }
 
 static void json_workload(FILE *f, const struct workload *wl)

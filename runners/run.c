@@ -1355,7 +1355,7 @@ int cmd_list(int argc, char **argv)
 	if (!json) {
 		b = workload_builtins(&n);
 		for (i = 0; i < n; i++)
-			printf("%-16s %s\n", b[i].name, b[i].summary);
+			printf("%-18s %s\n", b[i].name, b[i].summary);
 		return 0;
 	}
 	n = argc > 2 ? argc - 2 : 0;

@@ -186,7 +186,9 @@ def test_list_and_workload_files(tmp):
     names = [l.split()[0] for l in p.stdout.splitlines()]
     want = ["stat-disjoint", "stat-shared", "stat-hot", "stat-negative", "stat-dotdot",
             "stat-symlink", "stat-mountpoint", "rename-churn", "mount-churn", "create-unlink",
-            "mixed", "ancestors", "noop"]
+            "mixed", "ancestors", "noop", "stat-negative-disk", "path-search",
+            "path-search-disk", "miss-one-dir", "miss-one-dir-excl", "stat-shared-disk",
+            "stat-budget"]
     check("list shows every built-in workload", set(want) <= set(names), describe(p))
     p = nb("run", "--strategy", "lockref", "--workload",
            os.path.join(ROOT, "workloads", "example.wl"), "--threads", "1", *QUICK)
@@ -311,6 +313,13 @@ BAD_SPECS = [
     ("name = x\nwriter = rename\nwriters = 1\ndepth = 2\n", "depth must be at least 3"),
     ("name = x\nmix = stat:0\n", "weight 0"),
     ("name = x\nfanout = 64\ndepth = 6\n", "more than"),
+    ("name = x\nfs = ext4\n", ":2: fs: unknown filesystem type 'ext4' (known: tmpfs"),
+    ("name = x\nfs = disk,lookup=frob\n", ":2: fs: disk takes no option 'lookup=frob'"),
+    ("name = x\nfs = tmpfs,lookup=exclusive,size=1g\n", ":2: fs: tmpfs takes no option "
+     "'size=1g'"),
+    ("name = x\ndentry_budget = -1\n", ":2: dentry_budget must be a whole number"),
+    ("name = x\nfs = disk\ndentry_budget = lots\n", ":3: dentry_budget must be a whole number"),
+    ("name = x\nshape = search\ndepth = 1\n", "depth must be at least 2"),
 ]
 
 
@@ -359,6 +368,131 @@ def test_kernel(tmp):
     p = nb("run", "--strategy", "kernel", "--workload", "ancestors", "--threads", "1", *QUICK)
     check("a workload the kernel cannot run is skipped, not faked",
           p.returncode == 0 and "skipped" in p.stdout and "ancestor" in p.stdout, describe(p))
+    # its tree is on a filesystem of its own: no engine type, option or budget
+    for w, why in (("stat-negative-disk", "(fs)"), ("miss-one-dir-excl", "(fs)"),
+                   ("stat-budget", "(fs)"), ("path-search", None)):
+        j = os.path.join(tmp, "kernel-%s.json" % w)
+        p = nb("run", "--strategy", "kernel", "--workload", w, "--threads", "1", *QUICK,
+               "--json", j)
+        d = json.load(open(j)) if p.returncode == 0 and os.path.exists(j) else {}
+        if why:
+            check("kernel on %s: skipped, saying it cannot take the workload's %s" % (w, why),
+                  p.returncode == 0 and "skipped" in p.stdout and why in p.stdout and
+                  why in (d.get("skipped") or "") and d.get("ops_per_sec") is None,
+                  describe(p))
+        else:
+            check("kernel on %s (plain tmpfs): measured" % w,
+                  p.returncode == 0 and d.get("skipped") is None and d.get("ops_per_sec"),
+                  describe(p))
+    wl = os.path.join(tmp, "budget-only.wl")
+    with open(wl, "w") as f:
+        f.write("name = budget-only\ndepth = 2\nfanout = 2\nfiles = 2\ndentry_budget = 10\n")
+    p = nb("run", "--strategy", "kernel", "--workload", wl, "--threads", "1", *QUICK)
+    check("kernel on a tmpfs workload with a dentry budget: skipped, naming dentry_budget",
+          p.returncode == 0 and "skipped" in p.stdout and "dentry_budget" in p.stdout,
+          describe(p))
+
+
+def fs_point(tmp, strategy, workload, threads, *extra):
+    """`run --json` of one point of @workload: its dict, or {} (with a FAIL)."""
+    j = os.path.join(tmp, "fs-%s-%s-%d.json" % (strategy, workload, threads))
+    p = nb("run", "--strategy", strategy, "--workload", workload, "--threads", str(threads),
+           *QUICK, *extra, "--json", j)
+    try:
+        with open(j) as f:
+            d = json.load(f)
+        if d.get("counters_per_op") is not None:
+            return d
+    except (OSError, ValueError):
+        pass
+    check("%s on %s runs and writes its counters" % (strategy, workload), False, describe(p))
+    return {}
+
+
+def per_op(d, name):
+    return (d.get("counters_per_op") or {}).get(name, float("nan"))
+
+
+def errors(d):
+    """The share of the readers' operations that answered an error."""
+    return d["reader_errors"] / d["reader_ops"] if d.get("reader_ops") else float("nan")
+
+
+def test_fs_records(tmp):
+    """Every point says which filesystem and budget it ran under, in JSON and CSV."""
+    j, c = os.path.join(tmp, "rec.json"), os.path.join(tmp, "rec.csv")
+    p = nb("run", "--strategy", "rcuwalk", "--workload", "stat-budget", "--threads", "1",
+           *QUICK, "--json", j, "--csv", c)
+    try:
+        spec = json.load(open(j))["workload_spec"]
+        rows = list(csv.DictReader(open(c)))
+    except (OSError, ValueError, KeyError) as e:
+        check("stat-budget writes its point", False, "%s; %s" % (e, describe(p)))
+        return
+    check("a point records its filesystem and dentry budget (workload_spec and results.csv)",
+          spec.get("fs") == "disk" and spec.get("dentry_budget") == 512 and len(rows) == 1 and
+          rows[0].get("fs") == "disk" and rows[0].get("dentry_budget") == "512" and
+          "filesystem   disk, at most 512" in p.stdout, "%r; %r" % (spec, rows))
+    p = nb("list", "--json", "stat-hot", "miss-one-dir-excl")
+    js = parsed(p) or {}
+    check("list --json: a workload's filesystem is tmpfs unless it says otherwise, options "
+          "kept", js.get("stat-hot", {}).get("spec", {}).get("fs") == "tmpfs" and
+          js.get("miss-one-dir-excl", {}).get("spec", {}).get("fs") ==
+          "tmpfs,lookup=exclusive" and
+          js.get("stat-hot", {}).get("spec", {}).get("dentry_budget") == 0, describe(p))
+
+
+def test_fs_workloads(tmp):
+    """The filesystem workloads do what their names say, by their counters.
+
+    A warm-up of any length may pass before a reader has run its stream
+    once (on a busy machine), so a miss that is cached after its first
+    time is allowed its first time inside the window: at most each of a
+    reader's WL_STREAM (1024) paths missing once, at up to twice what one
+    miss costs on tmpfs, where every stat of a missing name is a first
+    time."""
+    stream = 1024
+    # tmpfs: every miss goes to ->lookup, none finishes in RCU mode, and a
+    # reader's missing names are its own, so that no lookup waits for another's
+    for s in ("rcuwalk", "rcufull"):
+        for w in ("miss-one-dir", "miss-one-dir-excl"):
+            d = fs_point(tmp, s, w, 2)
+            if not d:
+                continue
+            # (counters and counts are read a few operations apart: 1e-3 of slack)
+            check("%s on %s: every stat misses and leaves RCU mode for lookup_slow (unlazy "
+                  "1 per op), and no reader waits for another's name" % (s, w),
+                  errors(d) > 1 - 1e-3 and per_op(d, "rcu_completed") == 0 and
+                  abs(per_op(d, "unlazy") + per_op(d, "echild_restarts") - 1) < 1e-3 and
+                  per_op(d, "inlookup_waits") == 0,
+                  "errors %r, per op %s" % (errors(d), json.dumps(d.get("counters_per_op"))))
+    cold = fs_point(tmp, "rcufull", "stat-negative", 2)
+    for w in ("stat-negative-disk", "path-search-disk"):
+        d = fs_point(tmp, "rcufull", w, 2)
+        if not d or not cold:
+            continue
+        ops = d["reader_ops"]
+        first = 2 * stream                       # each reader's paths, once each
+        stores = per_op(d, "shared_stores") * ops
+        check("rcufull on %s: the misses' negative dentries stay cached: after each path's "
+              "first time, every stat finishes in RCU mode with no shared write" % w,
+              ops > first and per_op(d, "rcu_completed") >= 1 - first / ops and
+              stores <= 2 * first * per_op(cold, "shared_stores") and
+              per_op(cold, "rcu_completed") == 0,
+              "%d ops, rcu_completed %g, %g shared stores (tmpfs misses: %g per op)" % (
+                  ops, per_op(d, "rcu_completed"), stores, per_op(cold, "shared_stores")))
+    d = fs_point(tmp, "rcuwalk", "path-search", 1)
+    if d:
+        # the stream's searches end where the name is: 7 of 9 tries miss on average
+        check("path-search: most tries miss, and every search ends in a hit",
+              0.65 < errors(d) < 0.88 and per_op(d, "rcu_completed") > 0,
+              "error fraction %r" % errors(d))
+    for s in ("lockref", "rcufull"):
+        d = fs_point(tmp, s, "stat-budget", 1)
+        if d:
+            check("%s on stat-budget: the shrinker evicts (evictions per op > 0)" % s,
+                  per_op(d, "evictions") > 0 and errors(d) == 0,
+                  json.dumps(d.get("counters_per_op")))
 
 
 # pthread_create for an LD_PRELOAD: the call numbered NB_FAIL_CALL (from 0)
@@ -486,6 +620,8 @@ def main():
         test_writer_rate(tmp)
         test_bad_input(tmp)
         test_kernel(tmp)
+        test_fs_records(tmp)
+        test_fs_workloads(tmp)
         test_thread_start_fails(tmp)
         test_bench_depth_rule()
     finally:

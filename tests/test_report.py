@@ -41,6 +41,8 @@ PY = sys.executable
 MAKE_REPORT = os.path.join(ROOT, "measure", "make_report.py")
 STRATEGIES = ["global", "lockref", "rcuwalk", "rcufull", "kernel"]
 WORKLOADS = ["stat-hot", "rename-churn"]
+# fs/: a variant beside its tmpfs twin, and a workload under a dentry budget
+FS_WORKLOADS = ["stat-negative", "stat-negative-disk", "stat-budget"]
 # the strategies' colours, as every plot draws them (plots/nbresults.py)
 COLOURS = {"global": "#7f7f7f", "dlock": "#d62728", "lockref": "#ff7f0e",
            "rcuwalk": "#1f77b4", "rcufull": "#2ca02c", "kernel": "#000000"}
@@ -52,7 +54,8 @@ check = checks.Checks("report")
 def expected_plots():
     names = ["%s-%s" % (kind, w) for w in WORKLOADS
              for kind in ("throughput", "scaling", "footprint", "latency")]
-    return names + ["rcu-outcomes-rename-churn", "timeline", "heatmap"]
+    return names + ["rcu-outcomes-rename-churn", "timeline", "heatmap",
+                    "fs-stat-negative-disk", "evictions"]
 
 
 def measure(out):
@@ -60,7 +63,8 @@ def measure(out):
                         "--strategies", ",".join(STRATEGIES), "--workloads", ",".join(WORKLOADS),
                         "--threads", "1,2", "--rep-min", "3", "--rep-max", "4", "--duration",
                         "0.1", "--warmup", "0.02", "--time-cap", "20", "--sub-cap", "2",
-                        "--timeline-duration", "2"], capture_output=True, text=True)
+                        "--timeline-duration", "2", "--fs-workloads", ",".join(FS_WORKLOADS)],
+                       capture_output=True, text=True)
     html = os.path.join(out, "report.html")
     check("make_report measures, reports, and prints the path of report.html",
           p.returncode == 0 and p.stdout.strip().splitlines()[-1:] == [os.path.abspath(html)]
@@ -167,7 +171,7 @@ def test_findings(out):
           "report says %s, results.json gives %s" % (said, want))
     for r in table_rows(section(md, "Comparisons this run could not resolve"))[1:]:
         m = re.match(r"\[([-+\d.]+), ([-+\d.]+)\]", r[2])
-        none = 100 if r[1].endswith("%") else 0 if "points" in r[1] else 1
+        none = 100 if r[1].endswith("%") else 0 if "points" in r[1] or "per op" in r[1] else 1
         check("unresolved: %s includes no difference" % r[0],
               r[2].startswith("no interval") or (m and float(m.group(1)) <= none <=
                                                  float(m.group(2))), "%s" % r)
@@ -186,6 +190,46 @@ def test_findings(out):
         check("report.md shows %s" % name, "(plots/%s.png)" % name in md)
     test_reps_marks(out, md, pts)
     test_calibrated(out, md)
+    test_filesystems(out, md, items)
+
+
+def test_filesystems(out, md, items):
+    """fs/ measured the RCU-walk strategies at the top thread count, and
+    the report's filesystem findings are the means of its points."""
+    pts = load_points(os.path.join(out, "fs"))
+    check("fs/ measured its workloads for rcuwalk and rcufull at the top thread count",
+          pts and {p["workload"] for p in pts} == set(FS_WORKLOADS) and
+          {p["strategy"] for p in pts} == {"rcuwalk", "rcufull"} and
+          {p["threads"] for p in pts} == {2}, "%s" % sorted({(p["strategy"], p["workload"],
+                                                               p["threads"]) for p in pts}))
+
+    def vals(s, w, key):
+        return [key(p) for p in pts if (p["strategy"], p["workload"]) == (s, w)]
+    rows = table_rows(section(md, "Filesystem types"))
+    pairs = {(r[0], r[1], r[2]) for r in rows[1:]}
+    check("the report sets stat-negative-disk beside its tmpfs twin for each strategy",
+          {("stat-negative-disk", "stat-negative", s) for s in ("rcuwalk", "rcufull")} <= pairs,
+          "%s" % rows)
+    said = 0
+    for l in items:
+        m = re.match(r"- \*\*Filesystem:\*\* (\w+) on (\S+) \(disk\) against (\S+) \(tmpfs\) "
+                     r"at 2 threads: ([\d.]+)x \[([\d.]+), ([\d.]+)\] the throughput", l)
+        if m:
+            s, v, t, ratio, lo, hi = m.groups()
+            want = mean(vals(s, v, lambda p: p["ops_per_sec"])) / mean(
+                vals(s, t, lambda p: p["ops_per_sec"]))
+            said += 1
+            check("%s on %s: the stated throughput ratio is the means' (%.3g), resolved" % (
+                s, v, want), ratio == "%.3g" % want and not float(lo) <= 1 <= float(hi), l)
+        m = re.match(r"- \*\*Eviction:\*\* (\w+) on (\S+) .* evicts ([\d.]+) \[", l)
+        if m:
+            s, w, ev = m.groups()
+            want = mean(vals(s, w, lambda p: p["counters_per_op"]["evictions"]))
+            said += 1
+            check("%s on %s: the stated evictions per operation are the mean (%.3g), above 0"
+                  % (s, w, want), ev == "%.3g" % want and want > 0, l)
+    check("the findings state the filesystem comparisons and the evictions that resolved",
+          said >= 2, "%s" % [l for l in items if "Filesystem" in l or "Eviction" in l])
 
 
 def test_reps_marks(out, md, pts):
@@ -309,7 +353,7 @@ def test_resume(tmp):
     runs = os.path.join(tmp, "runs")
     argv = [PY, MAKE_REPORT, "--nameibench", NB, "--runs", runs, "--strategies", "rcufull",
             "--workloads", "stat-hot", "--threads", "1", "--reps", "3", "--duration", "0.3",
-            "--warmup", "0.02", "--timeline-duration", "0.5"]
+            "--warmup", "0.02", "--timeline-duration", "0.5", "--fs-workloads", ""]
     # like ^C at a terminal: SIGINT to the whole process group, once a point is in
     p = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                          start_new_session=True)

@@ -165,6 +165,24 @@ def test_resume(tmp):
         with open(wl, "w") as f:
             f.write(WL % 3)
 
+    # a filesystem or a budget is part of the workload's definition
+    for extra, what in (("fs = disk\n", '"fs": "disk"'),
+                        ("dentry_budget = 4\n", '"dentry_budget": 4')):
+        d = os.path.join(tmp, "c-fs-%d" % len(extra))
+        shutil.copytree(base, d)
+        kept = points(d)
+        try:
+            with open(wl, "w") as f:
+                f.write(WL % 3 + extra)
+            p = sweep(d)
+        finally:
+            with open(wl, "w") as f:
+                f.write(WL % 3)
+        check("resume with the .wl file's %s: exit 2, one line quoting the definition's "
+              "difference, points untouched" % extra.strip(),
+              one_line_error(p, "measured differently", "definition of workload", what) and
+              points(d) == kept, describe(p))
+
     d = os.path.join(tmp, "c-commit")
     shutil.copytree(base, d)
     edited = False

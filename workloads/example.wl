@@ -23,3 +23,10 @@ mix         = lstat:80 stat:20
 writers     = 2
 writer      = create-unlink
 writer_rate = 500
+
+# the filesystem the tree is on, TYPE[,OPTION...]: tmpfs (the default) or
+# disk, which keeps unused dentries (tmpfs,lookup=exclusive: lookup_slow
+# under an exclusive i_rwsem); and how many unused dentries may be kept
+# before the shrinker evicts (0: no cap; only disk keeps any)
+fs            = tmpfs
+dentry_budget = 0

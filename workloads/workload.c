@@ -17,6 +17,7 @@
 #define MAX_ENTRIES	2000000L	/* files and directories a tree may have */
 
 #define TREE(d, f, n)	.depth = (d), .fanout = (f), .files = (n)
+#define DEFAULT_FS	"tmpfs"		/* the key's default: the engine's root type */
 #define STAT_ONLY	.mix = { [ROP_STAT] = 1 }
 
 static const struct workload builtins[] = {
@@ -51,6 +52,27 @@ static const struct workload builtins[] = {
 	  .writers = 1, .wop = WOP_RENAME, .writer_rate = 200 },
 	{ .name = "ancestors", .summary = "walk_ancestors from files at depth 5",
 	  TREE(5, 8, 8), .mix = { [ROP_ANCESTORS] = 1 } },
+	/* filesystem types: what a filesystem that keeps dentries changes */
+	{ .name = "stat-negative-disk", .summary = "stat-negative on the disk type: the misses' "
+	  "negative dentries stay cached", TREE(5, 8, 8), .shape = SHAPE_NEGATIVE, STAT_ONLY,
+	  .fs = "disk" },
+	{ .name = "path-search", .summary = "a PATH search: stat a name in 8 sibling directories "
+	  "in turn until found (on average 7 of 9 tries miss)", TREE(3, 8, 8),
+	  .shape = SHAPE_SEARCH, STAT_ONLY },
+	{ .name = "path-search-disk", .summary = "path-search on the disk type: the misses' "
+	  "negative dentries stay cached", TREE(3, 8, 8), .shape = SHAPE_SEARCH, STAT_ONLY,
+	  .fs = "disk" },
+	{ .name = "miss-one-dir", .summary = "every thread stats missing names of its own in one "
+	  "directory: each goes to lookup_slow (i_rwsem shared)", TREE(2, 1, 64),
+	  .shape = SHAPE_NEGATIVE, STAT_ONLY },
+	{ .name = "miss-one-dir-excl", .summary = "miss-one-dir with lookup_slow taking i_rwsem "
+	  "exclusively, as before Linux 4.7", TREE(2, 1, 64), .shape = SHAPE_NEGATIVE, STAT_ONLY,
+	  .fs = "tmpfs,lookup=exclusive" },
+	{ .name = "stat-shared-disk", .summary = "stat-shared on the disk type: every dentry kept "
+	  "cached, none evicted (stat-budget's twin)", TREE(5, 8, 8), STAT_ONLY, .fs = "disk" },
+	{ .name = "stat-budget", .summary = "stat-shared on the disk type with 512 unused dentries "
+	  "allowed: the shrinker evicts what the next stats need", TREE(5, 8, 8), STAT_ONLY,
+	  .fs = "disk", .dentry_budget = 512 },
 };
 
 const struct workload *workload_builtins(int *n)
@@ -71,7 +93,8 @@ const struct workload *workload_builtin(const char *name)
 }
 
 static const char *const dist_names[] = { "uniform", "zipf", "hot", "disjoint" };
-static const char *const shape_names[] = { "plain", "negative", "dotdot", "symlink", "mountpoint" };
+static const char *const shape_names[] = { "plain", "negative", "dotdot", "symlink", "mountpoint",
+					    "search" };
 static const char *const wop_names[] = { "none", "rename", "mount", "create-unlink" };
 static const char *const rop_names[] = { "stat", "lstat", "ancestors", "mutate" };
 
@@ -196,6 +219,9 @@ static int spec_check(const struct workload *wl, char *err, size_t n, const char
 				  "be at least 2");
 	if (wl->dist == DIST_DISJOINT && wl->shape != SHAPE_PLAIN)
 		return spec_error(err, n, file, 0, "paths = disjoint only takes shape = plain");
+	if (wl->shape == SHAPE_SEARCH && wl->depth < 2)
+		return spec_error(err, n, file, 0, "shape = search tries a name in the leaf "
+				  "directories of one parent: depth must be at least 2");
 	if (workload_entries(wl) > MAX_ENTRIES)
 		return spec_error(err, n, file, 0, "the tree would have more than %ld entries",
 				  MAX_ENTRIES);
@@ -207,7 +233,7 @@ static int spec_check(const struct workload *wl, char *err, size_t n, const char
  * value is read; the error for a bad value is worked out from the same
  * entry ("depth must be a whole number from 1 to 32, not 'x'").
  */
-enum spec_kind { SK_WORD, SK_TEXT, SK_INT, SK_NUM, SK_CHOICE, SK_MIX, SK_YESNO };
+enum spec_kind { SK_WORD, SK_TEXT, SK_INT, SK_NUM, SK_CHOICE, SK_MIX, SK_YESNO, SK_FS };
 
 static const struct spec_key {
 	const char *key;
@@ -227,13 +253,16 @@ static const struct spec_key {
 	{ .key = "paths", .kind = SK_CHOICE, .off = F(dist), .names = dist_names, .nnames = 4 },
 	{ .key = "zipf", .kind = SK_NUM, .off = F(zipf_s), .lo = 0.01, .hi = 10,
 	  .what = "a number from 0.01 to 10" },
-	{ .key = "shape", .kind = SK_CHOICE, .off = F(shape), .names = shape_names, .nnames = 5 },
+	{ .key = "shape", .kind = SK_CHOICE, .off = F(shape), .names = shape_names, .nnames = 6 },
 	{ .key = "mix", .kind = SK_MIX, .off = F(mix) },
 	{ .key = "writers", .kind = SK_INT, .off = F(writers), .lo = 0, .hi = 64 },
 	{ .key = "writer", .kind = SK_CHOICE, .off = F(wop), .names = wop_names, .nnames = 4 },
 	{ .key = "writer_rate", .kind = SK_NUM, .off = F(writer_rate), .lo = 0, .hi = 1e9,
 	  .what = "operations per second (0: flat out)" },
 	{ .key = "noop", .kind = SK_YESNO, .off = F(noop) },
+	{ .key = "fs", .kind = SK_FS, .off = F(fs) },
+	{ .key = "dentry_budget", .kind = SK_INT, .off = F(dentry_budget), .lo = 0,
+	  .hi = 1000000000 },
 #undef F
 };
 
@@ -247,6 +276,49 @@ static void choices(char *buf, size_t n, const char *const *names, int nnames)
 	for (i = 0; i < nnames && len < n; i++)
 		len += (size_t)snprintf(buf + len, n - len, "%s%s", i == 0 ? "" :
 					i == nnames - 1 ? " or " : ", ", names[i]);
+}
+
+/*
+ * fs = TYPE[,OPTION...]: a type the engine has, with options it takes
+ * (nb_fs_check); the first option refused is named, each tried alone.
+ */
+static bool spec_fs(char *field, size_t size, const char *val, char *why, size_t n)
+{
+	struct nb_fs_type_info t[16];
+	const char *names[16], *opt = strchr(val, ',');
+	size_t typelen = opt ? (size_t)(opt - val) : strlen(val);
+	char list[160], one[128];
+	int i, types = nb_fs_types(t, 16), err = nb_fs_check(val);
+
+	if (!err && strlen(val) < size) {
+		snprintf(field, size, "%s", val);
+		return true;
+	}
+	if (!err) {
+		snprintf(why, n, "fs must be at most %zu characters, not '%s'", size - 1, val);
+		return false;
+	}
+	if (err == -ENODEV) {
+		for (i = 0; i < types && i < 16; i++)
+			names[i] = t[i].name;
+		choices(list, sizeof(list), names, types < 16 ? types : 16);
+		snprintf(why, n, "fs: unknown filesystem type '%.*s' (known: %s)", (int)typelen,
+			 val, list);
+		return false;
+	}
+	while (opt && *opt) {
+		size_t len = strcspn(++opt, ",");
+
+		snprintf(one, sizeof(one), "%.*s,%.*s", (int)typelen, val, (int)len, opt);
+		if (len && nb_fs_check(one)) {
+			snprintf(why, n, "fs: %.*s takes no option '%.*s'", (int)typelen, val,
+				 (int)len, opt);
+			return false;
+		}
+		opt += len;
+	}
+	snprintf(why, n, "fs: %.*s does not take the options of '%s'", (int)typelen, val, val);
+	return false;
 }
 
 /* Set @k's field of @wl from @val; false, with why in @why, if it will not do. */
@@ -303,6 +375,8 @@ static bool spec_set(struct workload *wl, const struct spec_key *k, char *val, c
 		}
 		snprintf(why, n, "%s must be yes or no, not '%s'", k->key, val);
 		return false;
+	case SK_FS:
+		return spec_fs(field, sizeof(wl->fs), val, why, n);
 	}
 	return false;
 }
@@ -338,7 +412,7 @@ static int spec_load(const char *file, struct workload *wl, char *err, size_t er
 	if (!f)
 		return spec_error(err, errlen, file, 0, "cannot read the workload file: %s",
 				  strerror(errno));
-	*wl = (struct workload){ TREE(5, 8, 8), STAT_ONLY };
+	*wl = (struct workload){ TREE(5, 8, 8), STAT_ONLY, .fs = DEFAULT_FS };
 	snprintf(wl->source, sizeof(wl->source), "%s", file);
 	while (fgets(line, sizeof(line), f)) {
 		char *s;
@@ -363,6 +437,15 @@ static int spec_load(const char *file, struct workload *wl, char *err, size_t er
 	if (!wl->summary[0])
 		snprintf(wl->summary, sizeof(wl->summary), "from %s", file);
 	return spec_check(wl, err, errlen, file);
+}
+
+/* A built-in, as a spec file would define it: every field set. */
+static void builtin_copy(struct workload *wl, const struct workload *b)
+{
+	*wl = *b;
+	if (!wl->fs[0])
+		snprintf(wl->fs, sizeof(wl->fs), "%s", DEFAULT_FS);
+	snprintf(wl->source, sizeof(wl->source), "built-in");
 }
 
 /*
@@ -393,10 +476,9 @@ static int builtin_at_rate(const char *spec, struct workload *wl, char *err, siz
 			 "second, not '%s'", spec, at + 1);
 		return -EINVAL;
 	}
-	*wl = *b;
+	builtin_copy(wl, b);
 	wl->writer_rate = rate;
 	snprintf(wl->name, sizeof(wl->name), "%s", spec);
-	snprintf(wl->source, sizeof(wl->source), "built-in");
 	return 0;
 }
 
@@ -408,8 +490,7 @@ int workload_load(const char *spec, struct workload *wl, char *err, size_t errle
 	if (r != -ENOENT)
 		return r;
 	if (b) {
-		*wl = *b;
-		snprintf(wl->source, sizeof(wl->source), "built-in");
+		builtin_copy(wl, b);
 		return 0;
 	}
 	if (!strchr(spec, '/') && !strstr(spec, ".wl")) {
@@ -420,12 +501,21 @@ int workload_load(const char *spec, struct workload *wl, char *err, size_t errle
 	return spec_load(spec, wl, err, errlen);
 }
 
+bool workload_default_fs(const struct workload *wl)
+{
+	return !strcmp(wl->fs, DEFAULT_FS) && !wl->dentry_budget;
+}
+
 const char *workload_unsupported(const struct workload *wl, const struct nb_strategy *s)
 {
 	if (wl->mix[ROP_ANCESTORS] && !s->ancestors)
 		return "the kernel has no ancestor walk to call";
 	if ((wl->shape == SHAPE_MOUNTPOINT || wl->wop == WOP_MOUNT) && !s->backend->can_mount())
 		return "mounting needs a private mount namespace (run as root)";
+	if (!s->backend->fs_types && strcmp(wl->fs, DEFAULT_FS))
+		return "the kernel's tree is on its own filesystem: no engine type or option (fs)";
+	if (!s->backend->fs_types && wl->dentry_budget)
+		return "the kernel's dcache takes no budget from us (dentry_budget)";
 	return NULL;
 }
 
@@ -437,14 +527,22 @@ static const char *tree_prefix(const struct workload *wl)
 	return wl->shape == SHAPE_MOUNTPOINT ? "/m" : "";
 }
 
+/*
+ * A leaf's files: f0, f1, ... in each; for a PATH search c<k>, numbered
+ * across the tree (@leaf is the leaf's index), so that a name is in one
+ * leaf only and its siblings miss it.
+ */
 static int build_level(const struct workload *wl, const struct nb_strategy *s, struct nb_ctx *ctx,
-		       char *path, size_t len, int level)
+		       char *path, size_t len, int level, long leaf)
 {
 	int i, err;
 
 	if (level == wl->depth) {
 		for (i = 0; i < wl->files; i++) {
-			snprintf(path + len, 16, "/f%d", i);
+			if (wl->shape == SHAPE_SEARCH)
+				snprintf(path + len, 24, "/c%ld", leaf * wl->files + i);
+			else
+				snprintf(path + len, 16, "/f%d", i);
 			if ((err = s->create(ctx, path)))
 				return err;
 		}
@@ -454,7 +552,8 @@ static int build_level(const struct workload *wl, const struct nb_strategy *s, s
 		int n = snprintf(path + len, 16, "/%d", i);
 
 		if ((err = s->mkdir(ctx, path)) ||
-		    (err = build_level(wl, s, ctx, path, len + (size_t)n, level + 1)))
+		    (err = build_level(wl, s, ctx, path, len + (size_t)n, level + 1,
+				       leaf * wl->fanout + i)))
 			return err;
 		path[len] = '\0';
 	}
@@ -479,11 +578,11 @@ int workload_build(const struct workload *wl, const struct nb_strategy *s, struc
 
 			chain.fanout = 1;
 			if (!(r = s->mkdir(ctx, path)))
-				r = build_level(&chain, s, ctx, path, (size_t)n, 2);
+				r = build_level(&chain, s, ctx, path, (size_t)n, 2, 0);
 		}
 	} else {
 		strcpy(path, tree_prefix(wl));
-		r = build_level(wl, s, ctx, path, strlen(path), 1);
+		r = build_level(wl, s, ctx, path, strlen(path), 1, 0);
 	}
 	for (i = 0; !r && wl->shape == SHAPE_SYMLINK && i < wl->fanout; i++) {
 		char target[16], link[16];
@@ -573,7 +672,15 @@ static void file_digits(const struct workload *wl, long i, int *digit, int *file
 	}
 }
 
-static int format_path(const struct workload *wl, long i, int reader, char *buf, size_t n)
+/*
+ * The path of file @i for @reader; for a PATH search, its name in the
+ * @try-th directory of its search path (the leaf's siblings, in order).
+ * A missing name is the reader's own (x<file>.r<reader>), so that on a
+ * filesystem that keeps no negative dentry (tmpfs) no reader ever finds
+ * another's in the moment it lives: every miss goes to ->lookup.
+ */
+static int format_path(const struct workload *wl, long i, int reader, int try, char *buf,
+		       size_t n)
 {
 	int digit[32], file, level, len;
 
@@ -584,6 +691,8 @@ static int format_path(const struct workload *wl, long i, int reader, char *buf,
 		return len + snprintf(buf + len, n - (size_t)len, "/f%ld", i % wl->files);
 	}
 	file_digits(wl, i, digit, &file);
+	if (wl->shape == SHAPE_SEARCH)
+		digit[wl->depth - 2] = try;
 	len = snprintf(buf, n, "%s", tree_prefix(wl));
 	for (level = 0; level < wl->depth - 1; level++) {
 		if (level == 0 && wl->shape == SHAPE_SYMLINK)
@@ -594,17 +703,48 @@ static int format_path(const struct workload *wl, long i, int reader, char *buf,
 		else
 			len += snprintf(buf + len, n - (size_t)len, "/%d", digit[level]);
 	}
-	return len + snprintf(buf + len, n - (size_t)len, wl->shape == SHAPE_NEGATIVE ? "/x%d" :
-			      "/f%d", file);
+	if (wl->shape == SHAPE_SEARCH)
+		return len + snprintf(buf + len, n - (size_t)len, "/c%ld", i);
+	if (wl->shape == SHAPE_NEGATIVE)
+		return len + snprintf(buf + len, n - (size_t)len, "/x%d.r%d", file, reader);
+	return len + snprintf(buf + len, n - (size_t)len, "/f%d", file);
 }
 
+/* The stats a PATH search for file @i makes: up to its own leaf, the last try. */
+static int search_tries(const struct workload *wl, long i)
+{
+	return wl->shape == SHAPE_SEARCH ? (int)(i / wl->files % wl->fanout) + 1 : 1;
+}
+
+/* The next path's file index, by the workload's distribution. */
+static long draw_file(const struct workload *wl, const double *cdf, long nfiles, uint64_t *rng)
+{
+	switch (wl->dist) {
+	case DIST_HOT:
+		return 0;
+	case DIST_ZIPF:
+		/* spread the ranks over the tree, not down one corner of it */
+		return (long)(((uint64_t)zipf_draw(cdf, nfiles, rng) *
+			       UINT64_C(0x9e3779b97f4a7c15)) % (uint64_t)nfiles);
+	default:
+		return (long)(splitmix64(rng) % (uint64_t)nfiles);
+	}
+}
+
+/*
+ * A reader's stream: WL_STREAM operations, each a path and what to do to
+ * it.  A PATH search is one operation per try, one stat each as a shell
+ * makes them (README.md says why an operation is a try, not a search); a
+ * search that would run past the stream's end is drawn again, so that
+ * every search in the stream ends at its name.
+ */
 int wl_stream_make(const struct workload *wl, int reader, int readers, uint64_t seed,
 		   struct wl_stream *st)
 {
-	long nfiles = leaf_files(wl), i;
+	long nfiles = leaf_files(wl);
 	uint64_t rng = seed * UINT64_C(0x2545f4914f6cdd1d) + (uint64_t)reader;
 	double *cdf = NULL;
-	int total = 0, k, mix[ROP_MAX];
+	int total = 0, i = 0, k, mix[ROP_MAX];
 	size_t per = 32 + (size_t)wl->depth * 16, off = 0;
 	char buf[1024];
 
@@ -619,34 +759,27 @@ int wl_stream_make(const struct workload *wl, int reader, int readers, uint64_t 
 	}
 	for (k = 0; k < ROP_MAX; k++)
 		total += (mix[k] = wl->mix[k]);
-	for (i = 0; i < WL_STREAM; i++) {
-		long idx;
-		int r, len;
+	while (i < WL_STREAM) {
+		long idx = draw_file(wl, cdf, nfiles, &rng);
+		int tries = search_tries(wl, idx), t;
 
-		switch (wl->dist) {
-		case DIST_HOT:
-			idx = 0;
-			break;
-		case DIST_ZIPF:
-			/* spread the ranks over the tree, not down one corner of it */
-			idx = (long)(((uint64_t)zipf_draw(cdf, nfiles, &rng) *
-				      UINT64_C(0x9e3779b97f4a7c15)) % (uint64_t)nfiles);
-			break;
-		default:
-			idx = (long)(splitmix64(&rng) % (uint64_t)nfiles);
+		if (tries > WL_STREAM - i)
+			continue;
+		for (t = 0; t < tries; t++, i++) {
+			int r, len = format_path(wl, idx, reader, t, buf, sizeof(buf));
+
+			if ((size_t)len + 1 > per) {
+				wl_stream_free(st);
+				free(cdf);
+				return -ENAMETOOLONG;
+			}
+			st->path[i] = memcpy(st->arena + off, buf, (size_t)len + 1);
+			off += per;
+			r = total ? (int)(splitmix64(&rng) % (uint64_t)total) : 0;
+			for (k = 0; k < ROP_MAX - 1 && r >= mix[k]; k++)
+				r -= mix[k];
+			st->op[i] = (unsigned char)k;
 		}
-		len = format_path(wl, idx, reader, buf, sizeof(buf));
-		if ((size_t)len + 1 > per) {
-			wl_stream_free(st);
-			free(cdf);
-			return -ENAMETOOLONG;
-		}
-		st->path[i] = memcpy(st->arena + off, buf, (size_t)len + 1);
-		off += per;
-		r = total ? (int)(splitmix64(&rng) % (uint64_t)total) : 0;
-		for (k = 0; k < ROP_MAX - 1 && r >= mix[k]; k++)
-			r -= mix[k];
-		st->op[i] = (unsigned char)k;
 	}
 	/* the reader's own file, beside its first path's file */
 	snprintf(buf, sizeof(buf), "%s", st->path[0]);

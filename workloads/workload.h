@@ -6,6 +6,12 @@
  * lines (see README.md, "Workload files").  The tree is directories named
  * 0, 1, ... (fanout per level) down to depth - 1 levels, with files f0,
  * f1, ... in each leaf directory: a path to a file has `depth` components.
+ * A PATH search (shape "search") names its files c0, c1, ... across the
+ * tree instead, each name in one leaf only: see wl_stream_make().
+ *
+ * The filesystem the tree is on (fs: "TYPE[,OPTION...]", nb_fs_select)
+ * and the cap on unused dentries (dentry_budget) are the workload's too:
+ * the runner applies them before the engine starts for each point.
  */
 #ifndef NB_WORKLOAD_H
 #define NB_WORKLOAD_H
@@ -16,7 +22,8 @@
 #include "../engine/engine.h"
 
 enum wl_dist { DIST_UNIFORM, DIST_ZIPF, DIST_HOT, DIST_DISJOINT };
-enum wl_shape { SHAPE_PLAIN, SHAPE_NEGATIVE, SHAPE_DOTDOT, SHAPE_SYMLINK, SHAPE_MOUNTPOINT };
+enum wl_shape { SHAPE_PLAIN, SHAPE_NEGATIVE, SHAPE_DOTDOT, SHAPE_SYMLINK, SHAPE_MOUNTPOINT,
+		SHAPE_SEARCH };
 enum wl_rop { ROP_STAT, ROP_LSTAT, ROP_ANCESTORS, ROP_MUTATE, ROP_MAX };
 enum wl_wop { WOP_NONE, WOP_RENAME, WOP_MOUNT, WOP_CREATE_UNLINK };
 
@@ -33,6 +40,8 @@ struct workload {
 	int writers;
 	enum wl_wop wop;
 	double writer_rate;		/* per writer, operations per second; 0: flat out */
+	char fs[64];			/* "TYPE[,OPTION...]"; "" in the table: "tmpfs" */
+	int dentry_budget;		/* unused dentries kept; 0: no cap */
 };
 
 const struct workload *workload_builtin(const char *name);
@@ -45,10 +54,17 @@ const char *wl_shape_name(enum wl_shape s);
 const char *wl_wop_name(enum wl_wop w);
 const char *wl_rop_name(enum wl_rop r);
 
+/* On plain tmpfs with no dentry budget: what the keys default to. */
+bool workload_default_fs(const struct workload *wl);
+
 /* The tree's directories and files, for one reader's copy of it. */
 long workload_entries(const struct workload *wl);
 
-/* Can @s run @wl?  NULL, or why not (the point is skipped, never faked). */
+/*
+ * Can @s run @wl?  NULL, or why not (the point is skipped, never faked):
+ * a backend with a filesystem of its own (the kernel) runs only plain
+ * tmpfs with no dentry budget.
+ */
 const char *workload_unsupported(const struct workload *wl, const struct nb_strategy *s);
 
 /* Build the tree for @readers reader threads through @ctx. */
