@@ -177,7 +177,7 @@ static const char *nfs_get_link(struct dentry *dentry, struct inode *inode)
 		return l->body;
 	}
 	atomic_store_explicit(&l->cached, true, memory_order_release);
-	return ((struct nfs_link *)inode->i_private)->body;
+	return l->body;
 }
 
 static const struct inode_operations nfs_symlink_inode_operations = {

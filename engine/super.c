@@ -135,16 +135,16 @@ int nb_fs_check(const char *spec)
 {
 	struct super_block scratch = { .s_flags = 0 };
 	const char *options;
+	const struct file_system_type *type = get_fs_type(spec, &options);
 	char rest[256];
 
-	if (!get_fs_type(spec, &options))
+	if (!type)
 		return -ENODEV;
 	if (sb_options(&scratch, options, rest, sizeof(rest)))
 		return -EINVAL;
 	if (!rest[0])
 		return 0;
-	return get_fs_type(spec, &options)->check_options ?
-	       get_fs_type(spec, &options)->check_options(rest) : -EINVAL;
+	return type->check_options ? type->check_options(rest) : -EINVAL;
 }
 
 /* ---- superblocks ---- */
