@@ -1682,16 +1682,22 @@ static int do_shrink(struct nb_ctx *ctx, const char *pathname)
 {
 	struct path path;
 	long n = 0, got;
+	int shift = 0;
 	int err = filename_lookup(ctx, pathname, LOOKUP_FOLLOW, &path);
 
 	if (err)
 		return err;
-	/* twice the LRU: the first pass may only clear DCACHE_REFERENCED */
+	/*
+	 * Twice the LRU a pass: the first may only clear DCACHE_REFERENCED.
+	 * Again while a pass frees enough, with the bar doubling each time, as
+	 * drop_slab() does: lookups refilling the LRU as fast as we empty it
+	 * cannot keep us here for ever.
+	 */
 	do {
 		got = prune_dcache_sb(path.dentry->d_sb,
 				      2 * (READ_ONCE(path.dentry->d_sb->s_dentry_lru.nr) + 1));
 		n += got;
-	} while (got);
+	} while (shift < 62 && (got >> shift++) > 1);
 	walk_path_put(&path);
 	return n > INT32_MAX ? INT32_MAX : (int)n;
 }

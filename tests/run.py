@@ -21,11 +21,17 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TIMES = os.path.join(ROOT, "build", "check-times.json")
 TAIL = 12  # lines of a crashed suite's output under its FAIL line
+# A suite still running after this long has hung (a test that waits for a
+# thread the code under test never lets go): it is killed and counted as
+# failed, so that make check ends rather than holding CI until its limit.
+# No suite takes a tenth of it on a 2-core guest; it is no speed verdict.
+HUNG_S = 900
 
 
 def suites(variant, build, nameibench, units_only, first, zoo):
@@ -146,13 +152,16 @@ def how_it_ended(rc):
         return "killed by signal %d" % -rc
 
 
-def run_suite(name, argv, counts, verbose):
+def run_suite(name, argv, counts, verbose, hung_s=HUNG_S):
     """Run one suite, count its lines and print all but the PASS lines;
     returns how long it took."""
     t0 = time.monotonic()
     p = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                          text=True, errors="replace")
     failed_here, tail, cause = 0, collections.deque(maxlen=TAIL), None
+    hung = threading.Timer(hung_s, p.kill)
+    hung.daemon = True
+    hung.start()
     for line in p.stdout:
         line = line.rstrip("\n")
         if line.strip():
@@ -169,6 +178,9 @@ def run_suite(name, argv, counts, verbose):
             print(line)
     rc = p.wait()
     spent = time.monotonic() - t0
+    if not hung.is_alive() and rc < 0:
+        cause = "still running after %g s: hung (killed)" % hung_s
+    hung.cancel()
     # a signal is a failure of its own even after FAIL lines: they do not say it crashed
     if rc < 0 or (rc != 0 and not failed_here):
         counts["FAIL"] += 1
@@ -223,8 +235,13 @@ def main():
     ap.add_argument("--times", default=TIMES, metavar="FILE",
                     help="where each suite's time is kept for the next run's estimate "
                          "(default: build/check-times.json)")
+    ap.add_argument("--hung", type=float, default=HUNG_S, metavar="SECONDS",
+                    help="kill a suite still running after this long and count it failed "
+                         "(default %d)" % HUNG_S)
     ap.add_argument("-v", "--verbose", action="store_true", help="print every PASS line too")
     args = ap.parse_args()
+    if args.hung <= 0:
+        ap.error("--hung: %g is not a positive number of seconds" % args.hung)
     variants = args.variant or [parse_variant("plain=%s,%s" % (
         os.path.join(ROOT, "build"), os.path.join(ROOT, "bin", "nameibench")))]
     only = [o for arg in args.only for o in arg.split(",") if o]
@@ -251,7 +268,7 @@ def main():
     try:
         for k, (name, argv) in enumerate(runs):
             print(progress(k, names, last), flush=True)
-            times[name] = round(run_suite(name, argv, counts, args.verbose), 2)
+            times[name] = round(run_suite(name, argv, counts, args.verbose, args.hung), 2)
     finally:
         save_times(args.times, times)
     skipped = " (%d skipped)" % counts["SKIP"] if counts["SKIP"] else ""

@@ -28,6 +28,9 @@ UNITS = {
     "test_segv": 'print("FAIL: segv: first")\nsys.stdout.flush()\n'
                  'os.kill(os.getpid(), signal.SIGSEGV)\n',
     "test_quiet": 'print("some words")\nsys.exit(3)\n',
+    # a test waiting for a thread that never lets go (it blocks on a pipe no one writes)
+    "test_hang": 'print("PASS: hang: before")\nsys.stdout.flush()\nr, w = os.pipe()\n'
+                 'os.read(r, 1)\n',
     "test_asan": 'print("PASS: asan: under AddressSanitizer")\n'
                  'print("==7==ERROR: AddressSanitizer: heap-use-after-free on address 0x60")\n'
                  'print("    #0 0x55 in main")\nsys.exit(1)\n',
@@ -123,6 +126,15 @@ def test_progress(tmp, build, binary):
         r"^fake/test_good +[0-9.]+s last time$", p.stdout, re.M) is not None, repr(p.stdout))
 
 
+def test_hung(tmp, build, binary):
+    p = runner(tmp, build, binary, "--only", "test_hang,test_good", "--hung", "1")
+    check("a suite that never ends is killed and counted failed, the others still run",
+          re.search(r"^FAIL: fake/test_hang: killed by SIGKILL [0-9.]+s into the suite: "
+                    r"still running after 1 s: hung \(killed\); its last output:\n"
+                    r"    \| PASS: hang: before$", p.stdout, re.M) is not None and
+          p.stdout.splitlines()[-1] == "3 passed, 1 failed", checks.describe(p))
+
+
 def test_bad_only(tmp, build, binary):
     p = runner(tmp, build, binary, "--only", "nosuch")
     lines = p.stderr.strip().splitlines()
@@ -139,6 +151,7 @@ def main():
         test_crashes(tmp, build, binary)
         test_sanitizer(tmp, build, binary)
         test_progress(tmp, build, binary)
+        test_hung(tmp, build, binary)
         test_bad_only(tmp, build, binary)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
