@@ -555,13 +555,49 @@ static struct dentry *__dentry_kill(struct dentry *d)
 }
 
 /*
- * shrink_dentry_list - kill what a shrinker isolated on @list: those still
- * unused.  One that someone picked up meanwhile goes back to being a
- * dentry like any other (its last dput puts it on the LRU again); one
- * that someone killed meanwhile is ours to free.
+ * lock_for_kill - a shrinker's kill left our reference on @d, the parent,
+ * to drop.  If it was the last, @d is unused now and goes too: returns
+ * true with d_lock held and the count 0, as __dentry_kill() wants.  No
+ * second chance for a DCACHE_REFERENCED parent: an evicted subtree goes
+ * in one pass, as Linux's shrink_kill() takes it, not one level a pass.
+ * The lock, not lockref's fast path: this is the shrinker, not a walk.
  */
-static void shrink_dentry_list(struct list_head *list)
+static bool lock_for_kill(struct dentry *d)
 {
+	d_lock(d);
+	if (d_count(d) > 1) {
+		lockref_set_count_locked(&d->d_lockref, d_count(d) - 1);
+		d_unlock(d);
+		return false;
+	}
+	lockref_set_count_locked(&d->d_lockref, 0);
+	return true;
+}
+
+/* shrink_kill - kill @d (d_lock held, unused) and every ancestor it leaves unused */
+static long shrink_kill(struct dentry *d)
+{
+	long killed = 0;
+
+	do {
+		nb_count(NB_CTR_EVICT);
+		killed++;
+		d = __dentry_kill(d);
+	} while (d && lock_for_kill(d));
+	return killed;
+}
+
+/*
+ * shrink_dentry_list - kill what a shrinker isolated on @list: those still
+ * unused, and the ancestors that leaves unused.  One that someone picked
+ * up meanwhile goes back to being a dentry like any other (its last dput
+ * puts it on the LRU again); one that someone killed meanwhile is ours to
+ * free.  Returns how many it killed.
+ */
+static long shrink_dentry_list(struct list_head *list)
+{
+	long killed = 0;
+
 	while (!list_empty(list)) {
 		struct dentry *d = list_entry(list->next, struct dentry, d_u.d_lru);
 		unsigned int flags;
@@ -580,9 +616,9 @@ static void shrink_dentry_list(struct list_head *list)
 			d_unlock(d);
 			continue;
 		}
-		nb_count(NB_CTR_EVICT);
-		dput(__dentry_kill(d));
+		killed += shrink_kill(d);
 	}
+	return killed;
 }
 
 /*
@@ -592,14 +628,12 @@ static void shrink_dentry_list(struct list_head *list)
  * on any of them: the kill's __d_drop() makes their d_seq samples stale,
  * and lockref_get_not_dead() refuses a dead one, so an RCU walk through
  * an evicted dentry falls back to REF-walk and finds the name again
- * through ->lookup.  Returns how many it isolated for killing.
+ * through ->lookup.  Returns how many it killed, ancestors included.
  */
 long prune_dcache_sb(struct super_block *sb, long nr_to_scan)
 {
 	struct dentry_lru *lru = &sb->s_dentry_lru;
 	struct list_head dispose;
-	long isolated = 0;
-
 	INIT_LIST_HEAD(&dispose);
 	spin_lock(&lru->lock);
 	while (nr_to_scan-- > 0 && !list_empty(&lru->list)) {
@@ -625,13 +659,11 @@ long prune_dcache_sb(struct super_block *sb, long nr_to_scan)
 			list_del_init(&d->d_u.d_lru);
 			lru_count(lru, -1);
 			d_shrink_add(d, &dispose);
-			isolated++;
 		}
 		d_unlock(d);
 	}
 	spin_unlock(&lru->lock);
-	shrink_dentry_list(&dispose);
-	return isolated;
+	return shrink_dentry_list(&dispose);
 }
 
 /*
