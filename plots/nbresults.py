@@ -193,15 +193,19 @@ class Results:
     def fs_pairs(self):
         """(twin, variant): two workloads whose definitions differ in their
         filesystem or dentry budget alone, the variant on another type,
-        option or budget; the twin is, for a budget, the same filesystem
-        without one where the folder has it, else plain tmpfs with none."""
+        option or budget; the twin is, where the folder has it, for a
+        budget the same filesystem without one, for a type with options
+        (nfs,reval=echild) the same type without them, else plain tmpfs
+        with no budget."""
         specs = {w: sp for w, sp in ((w, self.spec(w)) for w in self.workloads()) if sp}
         rest = lambda sp: {k: v for k, v in sp.items()  # noqa: E731
                            if k not in FS_KEYS + NAME_KEYS}
         fs = lambda sp: (sp.get("fs", PLAIN_FS), sp.get("dentry_budget") or 0)  # noqa: E731
         pairs = []
         for v, sv in specs.items():
-            wants = ([(fs(sv)[0], 0)] if fs(sv)[1] else []) + [(PLAIN_FS, 0)]
+            kind, budget = fs(sv)
+            wants = (([(kind, 0)] if budget else []) +
+                     ([(kind.split(",")[0], 0)] if "," in kind else []) + [(PLAIN_FS, 0)])
             twin = next((w for want in wants if want != fs(sv) for w, sw in specs.items()
                          if w != v and fs(sw) == want and rest(sw) == rest(sv)), None)
             if twin:

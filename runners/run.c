@@ -1353,9 +1353,13 @@ int cmd_list(int argc, char **argv)
 		return arg_error("list", "unknown argument '%s' (see 'nameibench list --help')",
 				 argv[1]);
 	if (!json) {
+		int width = 0;
+
 		b = workload_builtins(&n);
 		for (i = 0; i < n; i++)
-			printf("%-18s %s\n", b[i].name, b[i].summary);
+			width = (int)strlen(b[i].name) > width ? (int)strlen(b[i].name) : width;
+		for (i = 0; i < n; i++)
+			printf("%-*s %s\n", width, b[i].name, b[i].summary);
 		return 0;
 	}
 	n = argc > 2 ? argc - 2 : 0;

@@ -188,7 +188,8 @@ def test_list_and_workload_files(tmp):
             "stat-symlink", "stat-mountpoint", "rename-churn", "mount-churn", "create-unlink",
             "mixed", "ancestors", "noop", "stat-negative-disk", "path-search",
             "path-search-disk", "miss-one-dir", "miss-one-dir-excl", "stat-shared-disk",
-            "stat-budget"]
+            "stat-budget", "stat-hot-nfs", "stat-hot-nfs-echild", "stat-shared-nfs",
+            "stat-shared-nfs-echild"]
     check("list shows every built-in workload", set(want) <= set(names), describe(p))
     p = nb("run", "--strategy", "lockref", "--workload",
            os.path.join(ROOT, "workloads", "example.wl"), "--threads", "1", *QUICK)
@@ -487,6 +488,28 @@ def test_fs_workloads(tmp):
         check("path-search: most tries miss, and every search ends in a hit",
               0.65 < errors(d) < 0.88 and per_op(d, "rcu_completed") > 0,
               "error fraction %r" % errors(d))
+    # nfs: five components revalidated a stat; from cached data in RCU mode
+    # (interval 1 s: a dentry past it costs one -ECHILD, at most each of the
+    # tree's dentries once a second), or never in RCU mode (reval=echild).
+    # Counters and the op count are read a moment apart: 1e-3 of slack.
+    for s in ("rcuwalk", "rcufull"):
+        for w in ("stat-hot-nfs", "stat-shared-nfs"):
+            d = fs_point(tmp, s, w, 1)
+            if d:
+                check("%s on %s: every component revalidated, the walk finishes in RCU mode "
+                      "but for dentries past their interval" % (s, w),
+                      per_op(d, "revalidations") >= 5 * (1 - 1e-3) and
+                      per_op(d, "rcu_completed") >= 1 - per_op(d, "fs_echild") - 1e-3 and
+                      per_op(d, "fs_echild") < 0.5 and errors(d) == 0,
+                      json.dumps(d.get("counters_per_op")))
+            e = fs_point(tmp, s, w + "-echild", 1)
+            if e:
+                check("%s on %s-echild: the first revalidation answers -ECHILD, every walk "
+                      "unlazies and none finishes in RCU mode, and it writes shared lines" %
+                      (s, w), abs(per_op(e, "fs_echild") - 1) < 1e-3 and
+                      per_op(e, "rcu_completed") == 0 and per_op(e, "unlazy") > 1 - 1e-3 and
+                      per_op(e, "shared_stores") > 0 and errors(e) == 0,
+                      json.dumps(e.get("counters_per_op")))
     for s in ("lockref", "rcufull"):
         d = fs_point(tmp, s, "stat-budget", 1)
         if d:

@@ -73,6 +73,17 @@ static const struct workload builtins[] = {
 	{ .name = "stat-budget", .summary = "stat-shared on the disk type with 512 unused dentries "
 	  "allowed: the shrinker evicts what the next stats need", TREE(5, 8, 8), STAT_ONLY,
 	  .fs = "disk", .dentry_budget = 512 },
+	/* a filesystem that doubts its dentries: RCU-walk with and without lockless revalidation */
+	{ .name = "stat-hot-nfs", .summary = "stat-hot on nfs: every component revalidated, in RCU "
+	  "mode from cached data", TREE(5, 1, 1), .dist = DIST_HOT, STAT_ONLY, .fs = "nfs" },
+	{ .name = "stat-hot-nfs-echild", .summary = "stat-hot on nfs,reval=echild: revalidation "
+	  "cannot be done in RCU mode, every walk unlazies", TREE(5, 1, 1), .dist = DIST_HOT,
+	  STAT_ONLY, .fs = "nfs,reval=echild" },
+	{ .name = "stat-shared-nfs", .summary = "stat-shared on nfs: every component revalidated, "
+	  "in RCU mode from cached data", TREE(5, 8, 8), STAT_ONLY, .fs = "nfs" },
+	{ .name = "stat-shared-nfs-echild", .summary = "stat-shared on nfs,reval=echild: "
+	  "revalidation cannot be done in RCU mode, every walk unlazies", TREE(5, 8, 8), STAT_ONLY,
+	  .fs = "nfs,reval=echild" },
 };
 
 const struct workload *workload_builtins(int *n)
