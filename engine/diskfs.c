@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "casefold.h"
 #include "diskfs.h"
 #include "fs.h"
 #include "vfs.h"
@@ -37,6 +38,7 @@ struct disk_dir {
 	struct disk_entry **buckets;
 	unsigned int nbuckets;		/* a power of two */
 	unsigned long nr;
+	bool casefold;			/* names compared folded (casefold.c) */
 	struct disk_dir *next;		/* disk_kill_sb's work list */
 };
 
@@ -45,7 +47,7 @@ static struct disk_dir *disk_dir(const struct inode *dir)
 	return dir->i_private;
 }
 
-static struct disk_dir *disk_dir_new(void)
+static struct disk_dir *disk_dir_new(const struct super_block *sb)
 {
 	struct disk_dir *t = calloc(1, sizeof(*t));
 
@@ -53,9 +55,16 @@ static struct disk_dir *disk_dir_new(void)
 		free(t);
 		return NULL;
 	}
-	if (t)
+	if (t) {
 		t->nbuckets = 8;
+		t->casefold = disk_flavor(sb)->casefold;
+	}
 	return t;
+}
+
+static bool disk_name_eq(const struct disk_dir *t, const char *a, const char *b, uint32_t len)
+{
+	return t->casefold ? !casefold_cmp(a, b, len) : !memcmp(a, b, len);
 }
 
 static struct disk_entry **disk_slot(struct disk_dir *t, const struct qstr *name, uint32_t hash)
@@ -64,20 +73,22 @@ static struct disk_entry **disk_slot(struct disk_dir *t, const struct qstr *name
 
 	for (; *p; p = &(*p)->next)
 		if ((*p)->hash == hash && (*p)->len == name->len &&
-		    !memcmp((*p)->name, name->name, name->len))
+		    disk_name_eq(t, (*p)->name, name->name, name->len))
 			break;
 	return p;
 }
 
-static uint32_t disk_hash(const struct qstr *name)
+/* A casefolding directory hashes the folded name: "Foo" and "foo" share a slot. */
+static uint32_t disk_hash(const struct disk_dir *t, const struct qstr *name)
 {
-	return full_name_hash(NULL, name->name, name->len);
+	return t->casefold ? casefold_hash(NULL, name->name, name->len)
+			   : full_name_hash(NULL, name->name, name->len);
 }
 
 /* The inode @name names in @dir, or NULL; caller holds @dir's i_rwsem. */
 struct inode *disk_find(struct inode *dir, const struct qstr *name)
 {
-	struct disk_entry *e = *disk_slot(disk_dir(dir), name, disk_hash(name));
+	struct disk_entry *e = *disk_slot(disk_dir(dir), name, disk_hash(disk_dir(dir), name));
 
 	return e ? e->inode : NULL;
 }
@@ -103,14 +114,15 @@ static void disk_grow(struct disk_dir *t)
 	t->nbuckets = n;
 }
 
-static struct disk_entry *disk_entry_new(const struct qstr *name, struct inode *inode)
+static struct disk_entry *disk_entry_new(struct inode *dir, const struct qstr *name,
+					 struct inode *inode)
 {
 	struct disk_entry *e = malloc(sizeof(*e) + name->len);
 
 	if (!e)
 		return NULL;
 	e->inode = inode;
-	e->hash = disk_hash(name);
+	e->hash = disk_hash(disk_dir(dir), name);
 	e->len = name->len;
 	memcpy(e->name, name->name, name->len);
 	return e;
@@ -132,7 +144,7 @@ static void disk_insert(struct inode *dir, struct disk_entry *e)
 static struct disk_entry *disk_remove(struct inode *dir, const struct qstr *name)
 {
 	struct disk_dir *t = disk_dir(dir);
-	struct disk_entry **p = disk_slot(t, name, disk_hash(name)), *e = *p;
+	struct disk_entry **p = disk_slot(t, name, disk_hash(t, name)), *e = *p;
 
 	if (e) {
 		*p = e->next;
@@ -153,7 +165,7 @@ static struct dentry *disk_lookup(struct inode *dir, struct dentry *dentry, unsi
 	if (inode)
 		ihold(inode);		/* the dentry's */
 	if (disk_flavor(dir->i_sb)->new_dentry)
-		disk_flavor(dir->i_sb)->new_dentry(dentry);
+		disk_flavor(dir->i_sb)->new_dentry(dentry, inode);
 	d_add(dentry, inode);
 	return NULL;
 }
@@ -165,11 +177,11 @@ static int disk_mknod(struct inode *dir, struct dentry *dentry, unsigned int mod
 {
 	struct qstr name = d_qstr(dentry);
 	struct inode *inode = simple_new_inode(dir, mode, target);
-	struct disk_entry *e = inode ? disk_entry_new(&name, inode) : NULL;
+	struct disk_entry *e = inode ? disk_entry_new(dir, &name, inode) : NULL;
 
 	if (e && S_ISDIR(mode)) {
 		inode->i_op = &disk_dir_inode_operations;
-		inode->i_private = disk_dir_new();
+		inode->i_private = disk_dir_new(dir->i_sb);
 	}
 	if (!e || (S_ISDIR(mode) && !inode->i_private)) {
 		free(e);
@@ -183,7 +195,7 @@ static int disk_mknod(struct inode *dir, struct dentry *dentry, unsigned int mod
 	disk_insert(dir, e);
 	simple_link_dir(dir, inode);
 	if (disk_flavor(dir->i_sb)->new_dentry)
-		disk_flavor(dir->i_sb)->new_dentry(dentry);
+		disk_flavor(dir->i_sb)->new_dentry(dentry, inode);
 	d_instantiate(dentry, inode);	/* with new_inode()'s reference */
 	return 0;
 }
@@ -231,8 +243,9 @@ static int disk_rmdir(struct inode *dir, struct dentry *dentry)
 static void disk_exchange(struct inode *old_dir, const struct qstr *old_name,
 			  struct inode *new_dir, const struct qstr *new_name)
 {
-	struct disk_entry *a = *disk_slot(disk_dir(old_dir), old_name, disk_hash(old_name));
-	struct disk_entry *b = *disk_slot(disk_dir(new_dir), new_name, disk_hash(new_name));
+	struct disk_dir *ot = disk_dir(old_dir), *nt = disk_dir(new_dir);
+	struct disk_entry *a = *disk_slot(ot, old_name, disk_hash(ot, old_name));
+	struct disk_entry *b = *disk_slot(nt, new_name, disk_hash(nt, new_name));
 	struct inode *t = a->inode;
 
 	a->inode = b->inode;
@@ -254,7 +267,7 @@ static int disk_rename(struct inode *old_dir, struct dentry *old_dentry,
 	if (victim && S_ISDIR(victim->i_mode) && disk_dir(victim)->nr)
 		return -ENOTEMPTY;
 	/* the new entry first: nothing has changed if that fails */
-	moved = disk_entry_new(&new_name, source);
+	moved = disk_entry_new(new_dir, &new_name, source);
 	if (!moved)
 		return -ENOSPC;
 	simple_rename_dirs(old_dir, new_dir, source, victim, flags);
@@ -293,7 +306,7 @@ void disk_destroy_inode(struct inode *inode)
 		disk_dir_free(inode->i_private);
 }
 
-static void disk_free_inode(struct inode *inode)
+void disk_free_inode(struct inode *inode)
 {
 	if (S_ISLNK(inode->i_mode))
 		simple_free_link(inode);
@@ -384,7 +397,7 @@ int disk_fill_super_flavor(struct super_block *sb, const struct disk_flavor *f, 
 	root = d_inode(sb->s_root);
 	dsb->root = root;
 	ihold(root);	/* the root's table outlives the root dentry */
-	root->i_private = disk_dir_new();
+	root->i_private = disk_dir_new(sb);
 	return root->i_private ? 0 : -ENOMEM;
 }
 

@@ -13,7 +13,9 @@ struct disk_flavor {
 	const struct super_operations *s_op;	/* disk_destroy_inode, disk_kill_sb inside */
 	const struct dentry_operations *d_op;
 	void (*new_inode)(struct inode *inode);	/* before it is published */
-	void (*new_dentry)(struct dentry *dentry);	/* as ->lookup or a creation fills it */
+	/* as ->lookup or a creation fills it, before @inode (or NULL) is its */
+	void (*new_dentry)(struct dentry *dentry, struct inode *inode);
+	bool casefold;				/* the tables compare names folded */
 };
 
 struct disk_sb {				/* s_fs_info */
@@ -26,6 +28,7 @@ const struct disk_flavor *disk_flavor(const struct super_block *sb);
 int disk_fill_super_flavor(struct super_block *sb, const struct disk_flavor *f, void *info);
 struct inode *disk_find(struct inode *dir, const struct qstr *name);
 void disk_destroy_inode(struct inode *inode);
+void disk_free_inode(struct inode *inode);
 void disk_kill_sb(struct super_block *sb);
 
 #endif /* NB_DISKFS_H */

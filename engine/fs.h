@@ -213,5 +213,6 @@ void simple_free_link(struct inode *inode);
 extern const struct file_system_type tmpfs_fs_type;
 extern const struct file_system_type disk_fs_type;
 extern const struct file_system_type nfs_fs_type;
+extern const struct file_system_type casefold_fs_type;
 
 #endif /* NB_FS_H */

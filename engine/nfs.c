@@ -201,8 +201,9 @@ static void nfs_new_inode(struct inode *inode)
 	inode->i_op = &nfs_symlink_inode_operations;
 }
 
-static void nfs_new_dentry(struct dentry *dentry)
+static void nfs_new_dentry(struct dentry *dentry, struct inode *inode)
 {
+	(void)inode;
 	nfs_set_verified(dentry, nfs_now());
 }
 

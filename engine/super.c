@@ -61,7 +61,7 @@ static void free_anon_dev(unsigned int dev)
 /* ---- filesystem types ---- */
 
 static const struct file_system_type *const fs_types[] = {
-	&tmpfs_fs_type, &disk_fs_type, &nfs_fs_type, NULL
+	&tmpfs_fs_type, &disk_fs_type, &nfs_fs_type, &casefold_fs_type, NULL
 };
 
 int nb_fs_types(struct nb_fs_type_info *out, int max)

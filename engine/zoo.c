@@ -26,6 +26,15 @@ static const struct nb_zoo_entry zoo_catalogue[ZOO_MAX] = {
 		"must not touch one (several filesystems did)",
 		"nfs",
 	},
+	[ZOO_PRUNE_FREES_FSDATA] = {
+		"prune-frees-fsdata", "rcuwalk,rcufull",
+		"casefold's d_prune frees the directory's d_fsdata at once, while a lockless "
+		"d_hash or d_compare may be reading it",
+		"Al Viro's 2019 rule for ->d_prune and ->d_release: they overlap lockless "
+		"d_hash, d_compare, d_revalidate and d_manage, so must not free what those "
+		"use without an RCU delay",
+		"casefold",
+	},
 	[ZOO_SYMLINK_FREE_NORCU] = {
 		"symlink-free-norcu", "rcuwalk,rcufull",
 		"a symlink body is freed when its inode dies, not a grace period later",

@@ -31,6 +31,7 @@ enum nb_zoo_bug {
 	ZOO_STAT_ATTRS_OUTSIDE_WINDOW,	/* stat under RCU copies after validating */
 	ZOO_REVALIDATE_INODE_TWICE,	/* nfs's RCU d_revalidate reads d_inode twice */
 	ZOO_GET_LINK_NULL_DENTRY,	/* nfs's get_link uses the dentry it has not got */
+	ZOO_PRUNE_FREES_FSDATA,	/* casefold's d_prune frees what d_hash/d_compare read */
 	ZOO_MAX
 };
 

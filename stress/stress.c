@@ -61,7 +61,7 @@ struct stress {
 	const char *fs;			/* --fs: the root's type; NULL: by round */
 	long budget;			/* --dentry-budget */
 	long evicted;			/* by the writer's shrinks, this strategy */
-	int fs_rounds[2];		/* rounds on a tmpfs root, on disk or nfs */
+	int fs_rounds[2];		/* rounds on a tmpfs root, on another type */
 	struct model m;
 	_Atomic bool stop;
 	_Atomic int phase;		/* enum phase: the writer's, for the readers */
@@ -454,10 +454,12 @@ static void op_retarget(struct writer *w, struct entry *e)
  * The filesystems the writer mounts, at random: each answers as tmpfs
  * does, so the model need not know which is where; what differs is the
  * dcache under the readers (negative dentries kept, the LRU, eviction,
- * lookup_slow's lock).
+ * lookup_slow's lock, revalidation, d_hash and d_compare).  casefold
+ * answers as tmpfs because the model's names differ in more than case.
  */
 static const char *const mount_types[] = {
 	"tmpfs", "disk", "disk,lookup=exclusive", "nfs", "nfs,interval=0", "nfs,reval=echild",
+	"casefold", "casefold,strict",
 };
 
 static void op_mount(struct writer *w, struct entry *e)
@@ -1455,7 +1457,8 @@ static void stress_usage(FILE *f)
 		"  --rcu-flavor F   memb (default) or qsbr\n"
 		"  --fs TYPE[,OPTION...]  the root's filesystem type (default: tmpfs and disk,\n"
 		"                   round by round); the writer mounts tmpfs, disk,\n"
-		"                   disk,lookup=exclusive and nfs at random either way\n"
+		"                   disk,lookup=exclusive, nfs (three ways) and casefold\n"
+		"                   (plain and strict) at random either way\n"
 		"  --dentry-budget N  unused dentries kept before d_alloc reclaims, racing\n"
 		"                   the readers (default 64; 0: only the writer's shrinks)\n"
 		"  --delays N       in the debug builds (asan, tsan, zoo), a walker spins a few\n"
@@ -1677,7 +1680,7 @@ static int stress_verdict(struct stress *st)
 		return 1;
 	}
 	printf("stress %s: PASS: %ld lookups checked (%ld unchecked), %ld changes, "
-	       "0 violations, %d rounds (%d on a tmpfs root, %d on disk or nfs), %ld dentries "
+	       "0 violations, %d rounds (%d on a tmpfs root, %d on another type), %ld dentries "
 	       "evicted by the writer, %.1f s, the writer waited %.1f%% of the time%s%s\n",
 	       st->s->name, atomic_load(&st->lookups), unchecked, st->changes_before, st->rounds,
 	       st->fs_rounds[0], st->fs_rounds[1], st->evicted, elapsed(),

@@ -25,7 +25,7 @@ from checks import Checks  # noqa: E402
 
 VERDICT = re.compile(r"^stress (\S+): PASS: (\d+) lookups checked \((\d+) unchecked\), "
                      r"(\d+) changes, 0 violations, (\d+) rounds \((\d+) on a tmpfs root, "
-                     r"(\d+) on disk or nfs\)")
+                     r"(\d+) on another type\)")
 # The work each strategy's run must do, whatever the machine: small enough
 # for a ThreadSanitizer build on two busy cores, enough to race.
 MIN_LOOKUPS = 10000

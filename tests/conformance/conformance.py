@@ -339,9 +339,9 @@ def main():
                     help="operations per random script (default 150)")
     ap.add_argument("--strategy", default="global",
                     help="engine strategies to check: NAME, A,B,... or all (default global)")
-    ap.add_argument("--fs", default="tmpfs:disk:nfs,interval=0",
+    ap.add_argument("--fs", default="tmpfs:disk:nfs,interval=0:casefold",
                     help="engine filesystem types to check, each against the kernel's tmpfs: "
-                         "a colon list of TYPE[,OPTION...] (default tmpfs:disk:nfs,interval=0)")
+                         "a colon list of TYPE[,OPTION...] (default tmpfs:disk:nfs,interval=0:casefold)")
     ap.add_argument("--nameibench", default=os.path.join(ROOT, "bin", "nameibench"),
                     help="the binary to test")
     ap.add_argument("--edge-cases", default=os.path.join(HERE, "edge_cases.txt"))
