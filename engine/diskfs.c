@@ -161,6 +161,8 @@ static struct dentry *disk_lookup(struct inode *dir, struct dentry *dentry, unsi
 	(void)flags;
 	if (name.len > NAME_MAX)
 		return ERR_PTR(-ENAMETOOLONG);
+	if (unlikely(IS_STALE(dir)))
+		return ERR_PTR(-ESTALE);	/* the server let go of the directory */
 	inode = disk_find(dir, &name);
 	if (inode)
 		ihold(inode);		/* the dentry's */
@@ -176,8 +178,13 @@ static int disk_mknod(struct inode *dir, struct dentry *dentry, unsigned int mod
 		      const char *target)
 {
 	struct qstr name = d_qstr(dentry);
-	struct inode *inode = simple_new_inode(dir, mode, target);
-	struct disk_entry *e = inode ? disk_entry_new(dir, &name, inode) : NULL;
+	struct inode *inode;
+	struct disk_entry *e;
+
+	if (unlikely(IS_STALE(dir)))
+		return -ESTALE;
+	inode = simple_new_inode(dir, mode, target);
+	e = inode ? disk_entry_new(dir, &name, inode) : NULL;
 
 	if (e && S_ISDIR(mode)) {
 		inode->i_op = &disk_dir_inode_operations;
@@ -223,11 +230,29 @@ static void disk_entry_put(struct disk_entry *e)
 	free(e);
 }
 
+/*
+ * A name the client still caches may be gone from the server (another
+ * client's server_remove): ENOENT, as the server answers; a directory it
+ * let go of is ESTALE.  Neither happens without a second client.
+ */
+static int disk_server_check(struct inode *dir, const struct qstr *name)
+{
+	if (unlikely(IS_STALE(dir)))
+		return -ESTALE;
+	if (unlikely(!disk_find(dir, name)))
+		return -ENOENT;
+	return 0;
+}
+
 static int disk_unlink(struct inode *dir, struct dentry *dentry)
 {
 	struct qstr name = d_qstr(dentry);
-	struct disk_entry *e = disk_remove(dir, &name);
+	int err = disk_server_check(dir, &name);
+	struct disk_entry *e;
 
+	if (err)
+		return err;
+	e = disk_remove(dir, &name);
 	simple_unlink_dir(dir, e->inode);
 	disk_entry_put(e);	/* the dentry still holds the inode */
 	return 0;
@@ -235,6 +260,11 @@ static int disk_unlink(struct inode *dir, struct dentry *dentry)
 
 static int disk_rmdir(struct inode *dir, struct dentry *dentry)
 {
+	struct qstr name = d_qstr(dentry);
+	int err = disk_server_check(dir, &name);
+
+	if (err)
+		return err;
 	if (disk_dir(d_inode(dentry))->nr)
 		return -ENOTEMPTY;
 	return disk_unlink(dir, dentry);
@@ -258,7 +288,14 @@ static int disk_rename(struct inode *old_dir, struct dentry *old_dentry,
 	struct qstr old_name = d_qstr(old_dentry), new_name = d_qstr(new_dentry);
 	struct inode *source = d_inode(old_dentry), *victim = d_inode(new_dentry);
 	struct disk_entry *e, *moved;
+	int err = disk_server_check(old_dir, &old_name);
 
+	if (!err && IS_STALE(new_dir))
+		err = -ESTALE;
+	if (!err && victim)
+		err = disk_server_check(new_dir, &new_name);
+	if (err)
+		return err;
 	if (flags & RENAME_EXCHANGE) {
 		disk_exchange(old_dir, &old_name, new_dir, &new_name);
 		simple_rename_dirs(old_dir, new_dir, source, victim, flags);
@@ -276,6 +313,33 @@ static int disk_rename(struct inode *old_dir, struct dentry *old_dentry,
 	e = disk_remove(old_dir, &old_name);
 	free(e);		/* its inode reference goes to the new entry */
 	disk_insert(new_dir, moved);
+	return 0;
+}
+
+/*
+ * disk_server_remove - another client removes @name from @dir on the
+ * server (nfs's second client): the entry leaves the table, whose inode
+ * reference goes, and the inode's handle is stale (S_STALE).  Nothing in
+ * the dcache is told, nor are the cached attributes (links, sizes) that
+ * this client holds; it finds out when it revalidates.  A directory must
+ * be empty on the server, as rmdir wants.  Caller holds @dir's i_rwsem
+ * exclusively.
+ */
+int disk_server_remove(struct inode *dir, const struct qstr *name)
+{
+	struct inode *inode;
+	struct disk_entry *e;
+
+	if (IS_STALE(dir))
+		return -ESTALE;
+	inode = disk_find(dir, name);
+	if (!inode)
+		return -ENOENT;
+	if (S_ISDIR(inode->i_mode) && disk_dir(inode)->nr)
+		return -ENOTEMPTY;
+	atomic_fetch_or_explicit(&inode->i_flags, S_STALE, memory_order_relaxed);
+	e = disk_remove(dir, name);
+	disk_entry_put(e);
 	return 0;
 }
 

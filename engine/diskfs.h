@@ -29,6 +29,7 @@ int disk_fill_super_flavor(struct super_block *sb, const struct disk_flavor *f, 
 struct inode *disk_find(struct inode *dir, const struct qstr *name);
 void disk_destroy_inode(struct inode *inode);
 void disk_free_inode(struct inode *inode);
+int disk_server_remove(struct inode *dir, const struct qstr *name);
 void disk_kill_sb(struct super_block *sb);
 
 #endif /* NB_DISKFS_H */

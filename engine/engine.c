@@ -187,7 +187,7 @@ const char *nb_errno_name(int err)
 		{ EMFILE, "EMFILE" }, { ENOSPC, "ENOSPC" }, { EROFS, "EROFS" },
 		{ EMLINK, "EMLINK" }, { ENAMETOOLONG, "ENAMETOOLONG" },
 		{ ENOTEMPTY, "ENOTEMPTY" }, { ELOOP, "ELOOP" }, { ESTALE, "ESTALE" },
-		{ ENODEV, "ENODEV" },
+		{ ENODEV, "ENODEV" }, { EOPNOTSUPP, "EOPNOTSUPP" }, { ENOSYS, "ENOSYS" },
 	};
 	size_t i;
 

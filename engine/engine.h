@@ -122,6 +122,10 @@ struct nb_strategy {
 	/* the shrinker on demand: kill every unused dentry of the filesystem
 	 * @path is on; returns how many (NULL where the backend has none) */
 	int (*shrink)(struct nb_ctx *ctx, const char *path);
+	/* a second client removes @path on its filesystem's server, behind
+	 * this one's dcache (nfs; -EOPNOTSUPP on other types; NULL where the
+	 * backend has none): what -ESTALE and LOOKUP_REVAL are for */
+	int (*server_remove)(struct nb_ctx *ctx, const char *path);
 	/* the ancestor walk, both forms: NULL where the backend has none
 	 * (workload_unsupported() refuses such points) */
 	int (*ancestors)(struct nb_ctx *ctx, const char *path, nb_ancestor_fn fn, void *arg);

@@ -33,6 +33,7 @@
 
 /* i_flags */
 #define S_DEAD		0x1u	/* removed directory: no lookups or creations in it */
+#define S_STALE		0x2u	/* the server let go of it behind the dcache (nfs) */
 
 /* tmpfs accounts 20 bytes of directory size per entry (BOGO_DIRENT_SIZE) */
 #define BOGO_DIRENT_SIZE	20
@@ -122,6 +123,12 @@ struct super_operations {
 	void (*destroy_inode)(struct inode *inode);
 	void (*free_inode)(struct inode *inode);
 	void (*kill_sb)(struct super_block *sb);	/* after the dcache let go */
+	/*
+	 * Another client removes @name from @dir on the server (nfs): the
+	 * dcache is not told, and the handle goes stale (S_STALE).  Caller
+	 * holds @dir's i_rwsem exclusively.  NULL: no server to change.
+	 */
+	int (*server_remove)(struct inode *dir, const struct qstr *name);
 };
 
 /*
@@ -139,6 +146,11 @@ struct file_system_type {
 static inline bool IS_DEADDIR(const struct inode *inode)
 {
 	return READ_ONCE(((struct inode *)inode)->i_flags) & S_DEAD;
+}
+
+static inline bool IS_STALE(const struct inode *inode)
+{
+	return READ_ONCE(((struct inode *)inode)->i_flags) & S_STALE;
 }
 
 static inline unsigned int inode_nlink(const struct inode *inode)

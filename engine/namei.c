@@ -80,6 +80,13 @@ struct nameidata {
 	const struct path *dir;		/* LOOKUP_IN_ROOT: the start and the root */
 };
 
+/*
+ * LOOKUP_REVAL while an operation is being redone after -ESTALE: every
+ * walk of the retry, whichever helper starts it, asks the server (see
+ * RETRY_ESTALE).  Per thread, as the retry is the system call's own.
+ */
+static _Thread_local unsigned int walk_reval;
+
 static void nd_init(struct nameidata *nd, struct nb_ctx *ctx)
 {
 	nd->dir = NULL;
@@ -318,8 +325,21 @@ static bool unlazy_next(struct nameidata *nd, struct dentry *dentry)
 }
 
 /*
+ * needs_weak_revalidate - the walk ended on a dentry no name of this walk
+ * led to ("/", ".", "..", a mount's root: ND_JUMPED), which d_revalidate
+ * never saw, on a filesystem that doubts even those (nfs).
+ */
+static bool needs_weak_revalidate(const struct nameidata *nd)
+{
+	return unlikely(nd->state & ND_JUMPED) &&
+	       unlikely(d_flags(nd->path.dentry) & DCACHE_OP_WEAK_REVALIDATE);
+}
+
+/*
  * complete_walk - end of a successful walk: if still in RCU mode,
- * legitimize the result (the root is no longer needed).
+ * legitimize the result (the root is no longer needed); then, as Linux
+ * does, let the filesystem check a jumped-to result in REF mode
+ * (d_weak_revalidate: 0 is -ESTALE, for the caller's LOOKUP_REVAL retry).
  */
 static int complete_walk(struct nameidata *nd)
 {
@@ -339,6 +359,15 @@ static int complete_walk(struct nameidata *nd)
 	 */
 	if (unlikely(nd->flags & LOOKUP_IS_SCOPED) && !path_is_under(&nd->path, &nd->root))
 		return -EXDEV;
+	if (needs_weak_revalidate(nd)) {
+		struct dentry *dentry = nd->path.dentry;
+		int status;
+
+		nb_count(NB_CTR_REVALIDATE);
+		status = dentry->d_op->d_weak_revalidate(dentry, nd->flags);
+		if (status <= 0)
+			return status ? status : -ESTALE;
+	}
 	return 0;
 }
 
@@ -357,6 +386,7 @@ static __always_inline void set_root(struct nameidata *nd)
 
 static __always_inline int nd_jump_root(struct nameidata *nd)
 {
+	nd->state |= ND_JUMPED;
 	if (!nd->root.mnt)
 		set_root(nd);
 	if (in_rcu(nd)) {
@@ -398,7 +428,9 @@ static __always_inline const char *path_init(struct nameidata *nd, const struct 
 {
 	const char *s = name->name;
 
-	nd->flags = flags;
+	nd->flags = flags | walk_reval;
+	/* until a component is looked up by name, where we are is a jump */
+	nd->state |= ND_JUMPED;
 	if (in_rcu(nd)) {
 		rcu_read_lock();
 		nb_count(NB_CTR_RCU_WALK);
@@ -510,6 +542,7 @@ static bool __follow_mount_rcu(struct nameidata *nd, struct path *path)
 			if (mounted) {
 				path->mnt = mounted;
 				dentry = path->dentry = mounted->mnt_root;
+				nd->state |= ND_JUMPED;
 				nd->next_seq = read_seqcount_begin(&dentry->d_seq);
 				flags = d_flags(dentry);
 				/* crossed: an umount now must show in mount_lock */
@@ -531,7 +564,7 @@ static bool __follow_mount_rcu(struct nameidata *nd, struct path *path)
  * topmost first.  On entry path->mnt is borrowed from the nameidata; if
  * we moved, it is a counted reference of its own.
  */
-static int traverse_mounts(struct path *path)
+static int traverse_mounts(struct path *path, bool *jumped)
 {
 	unsigned int flags = d_flags(path->dentry);
 	bool need_mntput = false;
@@ -548,6 +581,7 @@ static int traverse_mounts(struct path *path)
 		path->dentry = ref_dget(mounted->mnt_root);
 		flags = d_flags(path->dentry);
 		need_mntput = true;
+		*jumped = true;
 	}
 	if (unlikely((flags & DCACHE_ENTRY_TYPE) == DCACHE_MISS_TYPE))
 		return -ENOENT;
@@ -556,6 +590,7 @@ static int traverse_mounts(struct path *path)
 
 static int handle_mounts(struct nameidata *nd, struct dentry *dentry, struct path *path)
 {
+	bool jumped = false;
 	int ret;
 
 	path->mnt = nd->path.mnt;
@@ -573,7 +608,9 @@ static int handle_mounts(struct nameidata *nd, struct dentry *dentry, struct pat
 		if (!unlazy_next(nd, dentry))
 			return -ECHILD;
 	}
-	ret = traverse_mounts(path);
+	ret = traverse_mounts(path, &jumped);
+	if (jumped)
+		nd->state |= ND_JUMPED;
 	if (unlikely(ret)) {
 		ref_dput(path->dentry);
 		if (path->mnt != nd->path.mnt)
@@ -999,21 +1036,26 @@ static int link_path_walk(const char *name, struct nameidata *nd)
 		int type;
 
 		hash_len = hash_name_last(nd->path.dentry, name, &nd->last_word);
-		if (unlikely(d_flags(nd->path.dentry) & DCACHE_OP_HASH)) {
-			int err = walk_d_hash(nd->path.dentry, name, &hash_len);
-
-			if (err < 0)
-				return err;
-		}
 		type = LAST_NORM;
 		if (name[0] == '.') {
 			switch (hashlen_len(hash_len)) {
 			case 2:
-				if (name[1] == '.')
+				if (name[1] == '.') {
 					type = LAST_DOTDOT;
+					nd->state |= ND_JUMPED;
+				}
 				break;
 			case 1:
 				type = LAST_DOT;
+			}
+		}
+		if (likely(type == LAST_NORM)) {
+			nd->state &= ~ND_JUMPED;
+			if (unlikely(d_flags(nd->path.dentry) & DCACHE_OP_HASH)) {
+				int err = walk_d_hash(nd->path.dentry, name, &hash_len);
+
+				if (err < 0)
+					return err;
 			}
 		}
 		nd->last.hash_len = hash_len;
@@ -1147,7 +1189,7 @@ static int path_lookupat(struct nameidata *nd, const struct filename *name,
 	 * dentry, say) is an answer: the walk finished without leaving it */
 	if (err && err != -ECHILD && in_rcu(nd))
 		nb_count(NB_CTR_RCU_DONE);
-	if (STAT_UNDER_RCU && !err && st && in_rcu(nd)) {
+	if (STAT_UNDER_RCU && !err && st && in_rcu(nd) && !needs_weak_revalidate(nd)) {
 		err = stat_under_rcu(nd, st);
 		terminate_walk(nd);
 		return err ? err : 1;
@@ -1702,6 +1744,36 @@ static int do_shrink(struct nb_ctx *ctx, const char *pathname)
 	return n > INT32_MAX ? INT32_MAX : (int)n;
 }
 
+/*
+ * do_server_remove - another client of the filesystem @pathname is on
+ * removes it on the server (super_operations->server_remove).  Only the
+ * parent is walked: the name itself is the server's business, and the
+ * dcache must not learn of the change from us.
+ */
+static int do_server_remove(struct nb_ctx *ctx, const char *pathname)
+{
+	struct filename name;
+	struct path path;
+	struct qstr last;
+	int type, err = user_path_parent(ctx, pathname, &name, &path, &last, &type);
+	struct inode *dir;
+
+	if (err)
+		return err;
+	dir = d_inode(path.dentry);
+	if (type != LAST_NORM)
+		err = -EINVAL;
+	else if (!path.dentry->d_sb->s_op->server_remove)
+		err = -EOPNOTSUPP;
+	if (!err) {
+		inode_lock(dir);
+		err = path.dentry->d_sb->s_op->server_remove(dir, &last);
+		inode_unlock(dir);
+	}
+	walk_path_put(&path);
+	return err;
+}
+
 static int do_umount(struct nb_ctx *ctx, const char *pathname, int flags)
 {
 	struct path path;
@@ -1935,12 +2007,29 @@ static void do_ancestor_stop(struct nb_ancestor_iter *it)
 	rcu_quiescent_state();						\
 } while (0)
 
+/*
+ * RETRY_ESTALE - what each Linux system call does with retry_estale(): a
+ * stale handle on the way (a directory the server let go of behind a
+ * dentry the walk trusted from cached data) is worth one more try, the
+ * whole operation again with LOOKUP_REVAL, so that every d_revalidate
+ * asks the server instead of trusting what it cached.
+ */
+#define RETRY_ESTALE(err, call) do {					\
+	(err) = (call);							\
+	if (unlikely((err) == -ESTALE)) {				\
+		nb_count(NB_CTR_REVAL_RETRY);				\
+		walk_reval = LOOKUP_REVAL;				\
+		(err) = (call);						\
+		walk_reval = 0;						\
+	}								\
+} while (0)
+
 static int op_stat(struct nb_ctx *ctx, const char *path, struct nb_kstat *st)
 {
 	int err;
 	OP_BEGIN(NB_OP_STAT);
 
-	err = vfs_statx(ctx, path, LOOKUP_FOLLOW, st);
+	RETRY_ESTALE(err, vfs_statx(ctx, path, LOOKUP_FOLLOW, st));
 	OP_END();
 	return err;
 }
@@ -1951,7 +2040,7 @@ static int op_stat_in_root(struct nb_ctx *ctx, const char *root, const char *pat
 	int err;
 	OP_BEGIN(NB_OP_STAT);
 
-	err = do_stat_in_root(ctx, root, path, st);
+	RETRY_ESTALE(err, do_stat_in_root(ctx, root, path, st));
 	OP_END();
 	return err;
 }
@@ -1961,7 +2050,7 @@ static int op_lstat(struct nb_ctx *ctx, const char *path, struct nb_kstat *st)
 	int err;
 	OP_BEGIN(NB_OP_LSTAT);
 
-	err = vfs_statx(ctx, path, 0, st);
+	RETRY_ESTALE(err, vfs_statx(ctx, path, 0, st));
 	OP_END();
 	return err;
 }
@@ -1972,7 +2061,7 @@ static int opname(struct nb_ctx *ctx, const char *a)			\
 	int err;							\
 	OP_BEGIN(kind);							\
 									\
-	err = fn(ctx, a);						\
+	RETRY_ESTALE(err, fn(ctx, a));					\
 	OP_END();							\
 	return err;							\
 }
@@ -1983,7 +2072,7 @@ static int opname(struct nb_ctx *ctx, const char *a, const char *b)	\
 	int err;							\
 	OP_BEGIN(kind);							\
 									\
-	err = fn(ctx, a, b);						\
+	RETRY_ESTALE(err, fn(ctx, a, b));				\
 	OP_END();							\
 	return err;							\
 }
@@ -1993,6 +2082,7 @@ DEFINE_OP1(op_create, NB_OP_CREATE, do_open_creat_excl)
 DEFINE_OP1(op_unlink, NB_OP_UNLINK, do_unlinkat)
 DEFINE_OP1(op_rmdir, NB_OP_RMDIR, do_rmdir)
 DEFINE_OP1(op_shrink, NB_OP_NONE, do_shrink)
+DEFINE_OP1(op_server_remove, NB_OP_NONE, do_server_remove)
 DEFINE_OP1(op_chdir, NB_OP_CHDIR, do_chdir)
 DEFINE_OP2(op_symlink, NB_OP_SYMLINK, do_symlinkat)
 DEFINE_OP2(op_rename, NB_OP_RENAME, do_rename)
@@ -2004,7 +2094,7 @@ static int op_umount(struct nb_ctx *ctx, const char *path, int flags)
 	int err;
 	OP_BEGIN(NB_OP_UMOUNT);
 
-	err = do_umount(ctx, path, flags);
+	RETRY_ESTALE(err, do_umount(ctx, path, flags));
 	OP_END();
 	return err;
 }
@@ -2068,6 +2158,7 @@ const struct nb_strategy STRATEGY_TABLE = {
 	.mount		= op_mount,
 	.umount		= op_umount,
 	.shrink		= op_shrink,
+	.server_remove	= op_server_remove,
 	.chdir		= op_chdir,
 	.ancestors	= op_ancestors,
 	.ancestor_first	= op_ancestor_first,

@@ -16,6 +16,7 @@
 #define LOOKUP_FOLLOW		0x0001	/* follow a trailing symlink */
 #define LOOKUP_DIRECTORY	0x0002	/* the result must be a directory */
 #define LOOKUP_PARENT		0x0010	/* inside link_path_walk, not at the last component */
+#define LOOKUP_REVAL		0x0020	/* -ESTALE once: every d_revalidate asks the server */
 #define LOOKUP_RCU		0x0040	/* RCU-walk mode */
 #define LOOKUP_MOUNTPOINT	0x0080	/* umount: step onto what is mounted on the result */
 #define LOOKUP_CREATE		0x0200	/* lookup_one_qstr_excl: a negative result is wanted */
@@ -26,6 +27,7 @@
 /* nd->state */
 #define ND_ROOT_PRESET		0x1	/* nd->root is the caller's (held by it) */
 #define ND_ROOT_GRABBED		0x2
+#define ND_JUMPED		0x4	/* the walk ends where no name led: "/", ".", "..", a mount */
 
 /* nd->last_type */
 enum { LAST_NORM, LAST_ROOT, LAST_DOT, LAST_DOTDOT };

@@ -20,9 +20,18 @@
  * symlink was created or last evicted (d_prune) is -ECHILD, for get_link
  * to be called again after try_to_unlazy().
  *
- * Every change is made through this client, so the server never disowns
- * a dentry: revalidation costs, and never changes an answer (ESTALE and
- * LOOKUP_REVAL, which need a second client, are not modelled).
+ * Changes made through this client are known to it at once; a second
+ * client's (server_remove, `nfs-server-remove P` in sh) only when this one
+ * asks the server.  Within the interval a dentry is trusted from cached
+ * data, so a walk may step into a directory the server has let go of:
+ * its ->lookup answers -ESTALE, and the operation is redone with
+ * LOOKUP_REVAL (RETRY_ESTALE in namei.c), under which every revalidation
+ * asks the server (in RCU mode: -ECHILD first) and finds the name gone.
+ * A walk that ends where no name led ("/", ".", "..", a mount's root) is
+ * checked by d_weak_revalidate, which can only answer -ESTALE: the
+ * handle is all there is to ask about.  Without a second client, as in
+ * the conformance tester and the stress test, revalidation costs and
+ * never changes an answer.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -131,14 +140,31 @@ static int nfs_d_revalidate(struct dentry *dentry, unsigned int flags)
 		} else if (inode && nfs_inode_stale(inode)) {
 			return -ECHILD;
 		}
-		if (ni->rcu_revalidate && nfs_fresh(dentry, now))
+		/* LOOKUP_REVAL: the server must be asked, which RCU mode cannot */
+		if (ni->rcu_revalidate && nfs_fresh(dentry, now) && !(flags & LOOKUP_REVAL))
 			return 1;	/* from cached data, nothing stored */
 		nb_count(NB_CTR_FS_ECHILD);
 		return -ECHILD;
 	}
-	if (nfs_fresh(dentry, now) && !(d_inode(dentry) && nfs_inode_stale(d_inode(dentry))))
+	if (nfs_fresh(dentry, now) && !(flags & LOOKUP_REVAL) &&
+	    !(d_inode(dentry) && nfs_inode_stale(d_inode(dentry))))
 		return 1;
 	return nfs_verify(dentry, now);
+}
+
+/*
+ * ->d_weak_revalidate (nfs_weak_revalidate): a dentry reached by a jump
+ * has no name of this walk to check, only its handle; the server says
+ * whether it still knows it, when the cached attributes are past their
+ * interval or the walk is a LOOKUP_REVAL retry.  REF mode only.
+ */
+static int nfs_d_weak_revalidate(struct dentry *dentry, unsigned int flags)
+{
+	struct inode *inode = d_inode(dentry);
+
+	if (!inode || (nfs_fresh(dentry, nfs_now()) && !(flags & LOOKUP_REVAL)))
+		return 1;
+	return IS_STALE(inode) ? -ESTALE : 1;
 }
 
 /*
@@ -158,6 +184,7 @@ static void nfs_d_prune(struct dentry *dentry)
 
 static const struct dentry_operations nfs_dentry_operations = {
 	.d_revalidate	= nfs_d_revalidate,
+	.d_weak_revalidate = nfs_d_weak_revalidate,
 	.d_prune	= nfs_d_prune,
 };
 
@@ -226,6 +253,7 @@ static const struct super_operations nfs_ops = {
 	.destroy_inode	= disk_destroy_inode,
 	.free_inode	= nfs_free_inode,
 	.kill_sb	= disk_kill_sb,
+	.server_remove	= disk_server_remove,
 };
 
 static const struct disk_flavor nfs_flavor = {

@@ -181,6 +181,7 @@ const char *nb_counter_name(enum nb_counter ctr)
 		[NB_CTR_INLOOKUP_WAIT] = "inlookup_waits",
 		[NB_CTR_REVALIDATE] = "revalidations",
 		[NB_CTR_FS_ECHILD] = "fs_echild",
+		[NB_CTR_REVAL_RETRY] = "reval_retries",
 	};
 
 	return names[ctr];
@@ -208,6 +209,8 @@ const char *nb_counter_meaning(enum nb_counter ctr)
 		[NB_CTR_REVALIDATE] = "calls of the filesystem's d_revalidate, in either mode",
 		[NB_CTR_FS_ECHILD] = "filesystem operations (d_revalidate, get_link) that could not "
 				     "answer in RCU mode (-ECHILD)",
+		[NB_CTR_REVAL_RETRY] = "operations redone with LOOKUP_REVAL after -ESTALE (a "
+				       "handle the server let go of)",
 	};
 
 	return meanings[ctr];

@@ -48,6 +48,7 @@ enum nb_counter {
 	NB_CTR_INLOOKUP_WAIT,	/* lookups that waited for another of the same name */
 	NB_CTR_REVALIDATE,	/* ->d_revalidate calls */
 	NB_CTR_FS_ECHILD,	/* filesystem operations that answered -ECHILD */
+	NB_CTR_REVAL_RETRY,	/* operations redone with LOOKUP_REVAL after -ESTALE */
 	NB_CTR_MAX
 };
 

@@ -196,6 +196,58 @@ def qsbr_build(nb):
     return base + "-qsbr" if os.access(base + "-qsbr", os.X_OK) else None
 
 
+def counter(out, kind, name):
+    m = re.search(r"\b%s\.%s=(\d+)" % (kind, name), out)
+    return int(m.group(1)) if m else None
+
+
+def test_nfs_second_client():
+    """A second nfs client removes names on the server (nfs-server-remove):
+    within the interval this client answers from its cache; a walk into a
+    directory the server let go of meets -ESTALE at ->lookup and is redone
+    with LOOKUP_REVAL, which finds the directory gone (ENOENT, one
+    reval_retries); a walk that ends on the stale directory by a jump
+    (".") is d_weak_revalidate's to check: -ESTALE once the interval is
+    past (interval=0), cached attributes within it."""
+    trusting = ["mkdir /n", "mount /n nfs,interval=86400000", "mkdir /n/d", "create /n/d/f",
+                "nfs-server-remove /n/d/f", "stat /n/d/f", "nfs-server-remove /n/d",
+                "stat /n/d/f", "counters", "stat /n/d/g", "counters", "stat /n/d",
+                "mkdir /n/e", "cd /n/e", "nfs-server-remove /n/e", "stat .", "create /n/e/x",
+                "counters", "cd /"]
+    asking = ["mkdir /m", "mount /m nfs,interval=0", "mkdir /m/e", "cd /m/e",
+              "nfs-server-remove /m/e", "stat .", "stat /m/e", "nfs-server-remove /m/e",
+              "nfs-server-remove /m/nope", "nfs-server-remove /nope", "nfs-server-remove /m",
+              "counters"]
+    for s in ("global", "dlock", "lockref", "rcuwalk", "rcufull"):
+        p = nb("sh", "--strategy", s, stdin="\n".join(trusting) + "\n")
+        o = p.stdout.splitlines()
+        ok = p.returncode == 0 and len(o) == len(trusting)
+        check("nfs, %s: within the interval a name the server removed still answers from "
+              "the cache" % s, ok and o[5].startswith("ok ino=") and o[7].startswith("ok ino="),
+              describe(p))
+        check("nfs, %s: a lookup in a directory the server let go of is -ESTALE, redone "
+              "with LOOKUP_REVAL: ENOENT, one retry" % s,
+              ok and o[9] == "err ENOENT" and o[11] == "err ENOENT" and
+              counter(o[8], "stat", "reval_retries") == 0 and
+              counter(o[10], "stat", "reval_retries") == 1, describe(p))
+        check("nfs, %s: '.' in a stale directory within the interval: the cached attributes; "
+              "a creation in it is ENOENT after the retry" % s,
+              ok and o[15].startswith("ok ino=") and "type=dir" in o[15] and
+              o[16] == "err ENOENT" and counter(o[17], "create", "reval_retries") == 1,
+              describe(p))
+        p = nb("sh", "--strategy", s, stdin="\n".join(asking) + "\n")
+        o = p.stdout.splitlines()
+        ok = p.returncode == 0 and len(o) == len(asking)
+        check("nfs, %s: past the interval d_weak_revalidate makes '.' in a stale directory "
+              "ESTALE, even after the retry; its name is ENOENT" % s,
+              ok and o[5] == "err ESTALE" and o[6] == "err ENOENT" and
+              counter(o[11], "stat", "reval_retries") == 1, describe(p))
+        check("nfs, %s: nfs-server-remove of a name the server does not have is ENOENT; "
+              "in a directory not on nfs (a mount's root is its parent's name) EOPNOTSUPP" % s,
+              ok and o[7] == "err ENOENT" and o[8] == "err ENOENT" and
+              o[9] == "err EOPNOTSUPP" and o[10] == "err EOPNOTSUPP", describe(p))
+
+
 def test_rcu_flavor_and_strategies():
     p = nb("sh", "--strategy", "rcufull", "--rcu-flavor", "qsbr", stdin="mkdir /a\nstat /a\n")
     if qsbr_build(NB):
@@ -229,6 +281,7 @@ def main():
     test_file_and_stdin_agree()
     test_counters_footprint()
     test_ancestors()
+    test_nfs_second_client()
     test_rcu_flavor_and_strategies()
     return 1 if check.failed else 0
 
