@@ -588,6 +588,7 @@ mref model_add(struct model *m, mref dir, int name, enum mtype type, unsigned in
 {
 	mref x = obj_new(m, type, dev, ino, body);
 
+	O(m, x)->casefold = O(m, dir)->casefold;	/* one filesystem */
 	cell_set(m, &O(m, x)->where, WHERE(dir, name));
 	cell_set(m, &O(m, dir)->child[name], x);
 	/* shmem_mknod(), then shmem_mkdir()'s ".." */
@@ -669,6 +670,15 @@ mref model_mount(struct model *m, mref dir, unsigned int dev)
 	push_version(m->mount_events, &m->n_mount_events, m->ver);
 	model_note_ns_event(m);
 	return r;
+}
+
+/*
+ * Before the version that holds @fsroot is published: the checker reads
+ * the flag of objects it reached through published cells only.
+ */
+void model_fs_casefold(struct model *m, mref fsroot)
+{
+	O(m, fsroot)->casefold = true;
 }
 
 /* Is the filesystem of root @r mounted (directly or not) under root @top? */
@@ -1685,6 +1695,38 @@ static bool finish(struct chk *c, struct wst s)
 	return emit(c, 0, s.cur, s.t);
 }
 
+/*
+ * The name a component names in directory @dir: on a casefold filesystem
+ * any case of it (ASCII, as the engine's casefold folds), as its d_hash
+ * and d_compare match; the model's names differ in more than case, so
+ * at most one matches.
+ */
+static char ascii_fold(char c)
+{
+	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+static int name_in_dir(const struct model *m, mref dir, const char *name, size_t len)
+{
+	int i;
+	size_t j;
+
+	if (!O(m, dir)->casefold)
+		return model_name_index(name, len);
+	for (i = 0; i < MODEL_NAMES; i++) {
+		const char *n = model_names[i];
+
+		if (strlen(n) != len)
+			continue;
+		for (j = 0; j < len; j++)
+			if (ascii_fold(n[j]) != ascii_fold(name[j]))
+				break;
+		if (j == len)
+			return i;
+	}
+	return -1;
+}
+
 static bool walk_step(struct chk *c, struct wst s)
 {
 	const char *p, *comp;
@@ -1720,7 +1762,7 @@ static bool walk_step(struct chk *c, struct wst s)
 		s.follow = true;
 		s.want_dir = true;
 	}
-	return lookup_child(c, s, model_name_index(comp, len), final);
+	return lookup_child(c, s, name_in_dir(c->m, s.cur, comp, len), final);
 }
 
 /* Every thousand steps of a search, say it is under way (stress's hang watch). */

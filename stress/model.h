@@ -112,6 +112,7 @@ struct mcell;
 struct mobj {
 	uint8_t type;			/* enum mtype */
 	bool fsroot;			/* the root of a filesystem */
+	bool casefold;			/* on a casefold filesystem: names compare folded */
 	unsigned int dev;
 	uint64_t ino;
 	const char *body;		/* a symlink's target, kept once per text */
@@ -186,6 +187,8 @@ void model_remove(struct model *m, mref dir, int name);
 void model_rename(struct model *m, mref from_dir, int from, mref to_dir, int to);
 void model_exchange(struct model *m, mref dir1, int name1, mref dir2, int name2);
 mref model_mount(struct model *m, mref dir, unsigned int dev);
+/* the filesystem whose root is @fsroot (new, unpublished) is casefold */
+void model_fs_casefold(struct model *m, mref fsroot);
 void model_umount(struct model *m, mref fsroot);	/* and everything below it */
 void model_note_ns_event(struct model *m);		/* rename_lock or mount_lock moved */
 

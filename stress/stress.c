@@ -467,15 +467,16 @@ static void op_mount(struct writer *w, struct entry *e)
 	struct stress *st = w->st;
 	struct model *m = &st->m;
 	struct nb_kstat k;
-	mref top;
+	const char *type;
+	mref top, root;
 	int err;
 
 	if (!e->obj || m->obj[e->obj].type != MT_DIR || m->nattached >= MAX_MOUNTS ||
 	    model_full(m))
 		return;
 	top = model_top(m, e->obj);
-	err = st->s->mount(w->ctx, e->path,
-			   mount_types[pick(&w->rng, sizeof(mount_types) / sizeof(mount_types[0]))]);
+	type = mount_types[pick(&w->rng, sizeof(mount_types) / sizeof(mount_types[0]))];
+	err = st->s->mount(w->ctx, e->path, type);
 	check_result(w, "mount", e->path, NULL, err, 0);
 	if (err || st->s->stat(w->ctx, e->path, &k)) {
 		if (!err)
@@ -484,7 +485,9 @@ static void op_mount(struct writer *w, struct entry *e)
 		return;
 	}
 	model_begin(m, "mount %s (dev %u)", e->path, k.dev);
-	model_mount(m, top, k.dev);
+	root = model_mount(m, top, k.dev);
+	if (!strncmp(type, "casefold", 8))
+		model_fs_casefold(m, root);
 	model_publish(m);
 }
 
@@ -903,6 +906,12 @@ static void make_path(uint64_t *rng, char *buf, size_t n, bool scoped)
 	}
 	if (pick(rng, 20) == 0 && len + 1 < n)
 		snprintf(buf + len, n - len, "/");
+	/* one in eight in other cases: the same names where a casefold
+	 * filesystem folds them (d_hash, d_compare), none elsewhere */
+	if (pick(rng, 8) == 0)
+		for (i = 0; buf[i]; i++)
+			buf[i] = (char)(buf[i] >= 'a' && buf[i] <= 'z' ? buf[i] - 32 :
+					buf[i] >= 'A' && buf[i] <= 'Z' ? buf[i] + 32 : buf[i]);
 }
 
 /*
@@ -1357,6 +1366,8 @@ static int round_begin(struct stress *st, struct nb_ctx **ctx)
 	err = st->s->stat(*ctx, "/", &root);
 	if (!err)
 		err = model_init(&st->m, root.dev, root.ino);
+	if (!err && st->fs && !strncmp(st->fs, "casefold", 8))
+		model_fs_casefold(&st->m, st->m.root);
 	if (!err)
 		err = model_readers(&st->m, st->readers);
 	if (!err)
