@@ -15,6 +15,13 @@ struct nb_ctx {
 	int kroot, kcwd;	/* the kernel strategy's "/" and working directory */
 };
 
+/*
+ * The context of the operation this thread is running (Linux's current,
+ * for what a filesystem asks of it: autofs, whether it is the daemon).
+ * Set by every operation's entry (OP_BEGIN); defined in namespace.c.
+ */
+extern _Thread_local struct nb_ctx *nb_current;
+
 /* set_fs_pwd: install @path (whose reference the context takes over). */
 static inline void set_fs_pwd(struct nb_ctx *ctx, const struct path *path)
 {

@@ -8,6 +8,7 @@
 
 #include "ctx.h"
 #include "engine.h"
+#include "fs.h"
 #include "rcu.h"
 
 /*
@@ -25,6 +26,20 @@ static const struct nb_strategy *const strategies[] = {
 #undef NB_STRATEGY
 	NULL,
 };
+
+/*
+ * The filesystem types, registered as Linux's initcalls do, before
+ * anything (main(), option parsing, nb_fs_select) can ask for one: from
+ * here, the top of the engine, so that super.c need name none.
+ */
+__attribute__((constructor)) static void nb_register_filesystems(void)
+{
+	register_filesystem(&tmpfs_fs_type);
+	register_filesystem(&disk_fs_type);
+	register_filesystem(&nfs_fs_type);
+	register_filesystem(&casefold_fs_type);
+	register_filesystem(&autofs_fs_type);
+}
 
 const struct nb_strategy *const *nb_strategies(void)
 {

@@ -126,6 +126,10 @@ struct nb_strategy {
 	 * this one's dcache (nfs; -EOPNOTSUPP on other types; NULL where the
 	 * backend has none): what -ESTALE and LOOKUP_REVAL are for */
 	int (*server_remove)(struct nb_ctx *ctx, const char *path);
+	/* expire the automount trigger @path names (autofs): 1 if what was
+	 * mounted on it was idle and is gone with the trigger, 0 if busy
+	 * (-EOPNOTSUPP elsewhere; NULL where the backend has none) */
+	int (*expire)(struct nb_ctx *ctx, const char *path);
 	/* the ancestor walk, both forms: NULL where the backend has none
 	 * (workload_unsupported() refuses such points) */
 	int (*ancestors)(struct nb_ctx *ctx, const char *path, nb_ancestor_fn fn, void *arg);
@@ -182,6 +186,7 @@ const struct nb_strategy *nb_ctx_strategy(const struct nb_ctx *ctx);
 
 /* Per-thread event counters, summed over threads (see engine/percpu.h). */
 #define NB_COUNTER_OPS	0		/* counter 0 counts operations */
+#define NB_COUNTERS_MAX	32		/* nb_counter_count() is at most this */
 int nb_counter_count(void);
 int nb_op_kind_count(void);
 const char *nb_counter_label(int counter);

@@ -129,6 +129,12 @@ struct super_operations {
 	 * holds @dir's i_rwsem exclusively.  NULL: no server to change.
 	 */
 	int (*server_remove)(struct inode *dir, const struct qstr *name);
+	/*
+	 * Expire the automount trigger @path names (autofs): unmount what is
+	 * mounted on it if idle and remove it, as the daemon does.  1 if it
+	 * did, 0 if busy.  NULL: nothing automounts here.
+	 */
+	int (*expire)(const struct path *path);
 };
 
 /*
@@ -205,11 +211,13 @@ void iput(struct inode *inode);
 
 /* super.c */
 const struct file_system_type *get_fs_type(const char *spec, const char **options);
+void register_filesystem(const struct file_system_type *type);
 struct super_block *sget(const struct file_system_type *type, const char *options);
 void kill_sb(struct super_block *sb);
 
 /* libfs.c: tmpfs's accounting, which every type here keeps (see there) */
 extern const struct dentry_operations simple_dentry_operations;
+int always_delete_dentry(const struct dentry *dentry);
 int simple_fill_root(struct super_block *sb, const struct inode_operations *dir_ops);
 bool next_fs_option(const char **options, char *opt, size_t n);
 struct inode *simple_new_inode(struct inode *dir, unsigned int mode, const char *target);
@@ -226,5 +234,6 @@ extern const struct file_system_type tmpfs_fs_type;
 extern const struct file_system_type disk_fs_type;
 extern const struct file_system_type nfs_fs_type;
 extern const struct file_system_type casefold_fs_type;
+extern const struct file_system_type autofs_fs_type;
 
 #endif /* NB_FS_H */

@@ -58,7 +58,7 @@ bool next_fs_option(const char **options, char *opt, size_t n)
 }
 
 /* always_delete_dentry: keep no unused dentries (tmpfs's negative ones) */
-static int always_delete_dentry(const struct dentry *dentry)
+int always_delete_dentry(const struct dentry *dentry)
 {
 	(void)dentry;
 	return 1;

@@ -114,6 +114,8 @@ bool is_local_mountpoint(const struct dentry *dentry);
 bool path_is_under(const struct path *path1, const struct path *path2);
 
 int do_new_mount(const struct path *path, const char *type);
+struct mount *vfs_kern_mount(const char *spec);
+int finish_automount(struct mount *m, const struct path *path);
 int path_umount(const struct path *path, int flags);
 
 #endif /* NB_MOUNT_H */

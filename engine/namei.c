@@ -526,16 +526,27 @@ static struct dentry *lookup_fast(struct nameidata *nd)
 
 /*
  * __follow_mount_rcu - skip to the top of the mount pile in RCU mode; the
- * crossing is valid only while mount_lock still reads nd->m_seq.
+ * crossing is valid only while mount_lock still reads nd->m_seq.  A
+ * managed dentry's filesystem is asked first (d_manage, rcu true: autofs
+ * says whether an expiry is under way without blocking); a trigger with
+ * nothing mounted on it needs d_automount, which REF-walk calls.
  */
 static bool __follow_mount_rcu(struct nameidata *nd, struct path *path)
 {
 	struct dentry *dentry = path->dentry;
 	unsigned int flags = d_flags(dentry);
 
-	if (likely(!(flags & DCACHE_MOUNTED)))
+	if (likely(!(flags & DCACHE_MANAGED_DENTRY)))
 		return true;
 	for (;;) {
+		/* a managed dentry that is no mountpoint may still block transit */
+		if (unlikely(flags & DCACHE_MANAGE_TRANSIT)) {
+			int res = dentry->d_op->d_manage(path, true);
+
+			if (res)
+				return res == -EISDIR;
+			flags = d_flags(dentry);
+		}
 		if (flags & DCACHE_MOUNTED) {
 			struct mount *mounted = __lookup_mnt(path->mnt, dentry);
 
@@ -555,34 +566,75 @@ static bool __follow_mount_rcu(struct nameidata *nd, struct path *path)
 			if (!zoo(SKIP_MOUNT_SEQ) && read_seqretry(&mount_lock, nd->m_seq))
 				return false;
 		}
-		return true;
+		return !(flags & DCACHE_NEED_AUTOMOUNT);
 	}
 }
 
 /*
- * traverse_mounts - REF-walk: step onto whatever is mounted on @path,
- * topmost first.  On entry path->mnt is borrowed from the nameidata; if
- * we moved, it is a counted reference of its own.
+ * follow_automount - a trigger with nothing mounted on it: the filesystem
+ * mounts something (d_automount) and the walk crosses it.  Not for a stat
+ * that does not ask for it (no LOOKUP_AUTOMOUNT) ending on the trigger,
+ * which sees the trigger itself; a walk through it, or one that wants a
+ * directory, always mounts.
  */
-static int traverse_mounts(struct path *path, bool *jumped)
+static int follow_automount(struct nameidata *nd, struct path *path)
+{
+	struct dentry *dentry = path->dentry;
+
+	if (!(nd->flags & (LOOKUP_PARENT | LOOKUP_DIRECTORY | LOOKUP_CREATE | LOOKUP_AUTOMOUNT)) &&
+	    d_inode(dentry))
+		return -EISDIR;
+	if (nd->total_link_count++ >= MAXSYMLINKS)
+		return -ELOOP;
+	return finish_automount(dentry->d_op->d_automount(path), path);
+}
+
+/*
+ * traverse_mounts - REF-walk: step onto whatever is mounted on @path,
+ * topmost first, asking the filesystem of a managed dentry (d_manage,
+ * which may wait for an expiry) and mounting an uncovered trigger
+ * (follow_automount).  On entry path->mnt is borrowed from the nameidata;
+ * if we moved, it is a counted reference of its own.
+ */
+static int traverse_mounts(struct nameidata *nd, struct path *path, bool *jumped)
 {
 	unsigned int flags = d_flags(path->dentry);
 	bool need_mntput = false;
+	int ret = 0;
 
-	while (flags & DCACHE_MOUNTED) {
-		struct mount *mounted = lookup_mnt(path);
+	while (flags & DCACHE_MANAGED_DENTRY) {
+		if (flags & DCACHE_MANAGE_TRANSIT) {
+			ret = path->dentry->d_op->d_manage(path, false);
+			flags = d_flags(path->dentry);
+			if (ret < 0)
+				break;
+		}
+		if (flags & DCACHE_MOUNTED) {
+			struct mount *mounted = lookup_mnt(path);
 
-		if (!mounted)
+			if (mounted) {
+				ref_dput(path->dentry);
+				if (need_mntput)
+					mntput(path->mnt);
+				path->mnt = mounted;
+				path->dentry = ref_dget(mounted->mnt_root);
+				flags = d_flags(path->dentry);
+				need_mntput = true;
+				continue;
+			}
+		}
+		if (!(flags & DCACHE_NEED_AUTOMOUNT))
 			break;
-		ref_dput(path->dentry);
-		if (need_mntput)
-			mntput(path->mnt);
-		path->mnt = mounted;
-		path->dentry = ref_dget(mounted->mnt_root);
+		ret = follow_automount(nd, path);
 		flags = d_flags(path->dentry);
-		need_mntput = true;
-		*jumped = true;
+		if (ret < 0)
+			break;
 	}
+	if (ret == -EISDIR)
+		ret = 0;
+	*jumped = need_mntput;
+	if (ret)
+		return ret;
 	if (unlikely((flags & DCACHE_ENTRY_TYPE) == DCACHE_MISS_TYPE))
 		return -ENOENT;
 	return 0;
@@ -608,7 +660,7 @@ static int handle_mounts(struct nameidata *nd, struct dentry *dentry, struct pat
 		if (!unlazy_next(nd, dentry))
 			return -ECHILD;
 	}
-	ret = traverse_mounts(path, &jumped);
+	ret = traverse_mounts(nd, path, &jumped);
 	if (jumped)
 		nd->state |= ND_JUMPED;
 	if (unlikely(ret)) {
@@ -972,8 +1024,8 @@ static inline bool walk_fast_rcu(struct nameidata *nd, bool last, struct dentry 
 	*found = d;
 	nd->next_seq = seq;
 	/* not mounted on, and a directory (or, last, not a symlink): one load */
-	type = d_flags(d) & (DCACHE_ENTRY_TYPE | DCACHE_MOUNTED);
-	if (unlikely(last ? type == DCACHE_SYMLINK_TYPE || (type & DCACHE_MOUNTED) :
+	type = d_flags(d) & (DCACHE_ENTRY_TYPE | DCACHE_MANAGED_DENTRY);
+	if (unlikely(last ? type == DCACHE_SYMLINK_TYPE || (type & DCACHE_MANAGED_DENTRY) :
 			    type != DCACHE_DIRECTORY_TYPE))
 		return false;
 	debug_check_magic(d, &d->d_magic, DENTRY_MAGIC, "dentry", "walk_fast_rcu");
@@ -1345,7 +1397,8 @@ static int do_stat_in_root(struct nb_ctx *ctx, const char *rootname, const char 
 
 	if (err)
 		return err;
-	err = filename_lookup_at(ctx, &root, pathname, LOOKUP_FOLLOW | LOOKUP_IN_ROOT, &path, st);
+	err = filename_lookup_at(ctx, &root, pathname,
+				 LOOKUP_FOLLOW | LOOKUP_AUTOMOUNT | LOOKUP_IN_ROOT, &path, st);
 	if (!err) {
 		generic_fillattr(d_inode(path.dentry), st);
 		debug_check_held_mount(&path);
@@ -1774,6 +1827,42 @@ static int do_server_remove(struct nb_ctx *ctx, const char *pathname)
 	return err;
 }
 
+/*
+ * do_expire - the automount daemon's expiry of the trigger @pathname
+ * names: the trigger itself is found under its parent's lock (a walk to
+ * it would cross, or mount, what it triggers), and its filesystem does
+ * the rest (super_operations->expire).
+ */
+static int do_expire(struct nb_ctx *ctx, const char *pathname)
+{
+	struct filename name;
+	struct path path, trigger;
+	struct qstr last;
+	int type, err = user_path_parent(ctx, pathname, &name, &path, &last, &type);
+
+	if (err)
+		return err;
+	if (type != LAST_NORM) {
+		err = -EINVAL;
+		goto out;
+	}
+	inode_lock(d_inode(path.dentry));
+	trigger.dentry = d_lookup(path.dentry, &last);
+	inode_unlock(d_inode(path.dentry));
+	trigger.mnt = path.mnt;
+	if (!trigger.dentry)
+		err = -ENOENT;
+	else if (!trigger.dentry->d_sb->s_op->expire)
+		err = -EOPNOTSUPP;
+	else
+		err = trigger.dentry->d_sb->s_op->expire(&trigger);
+	if (trigger.dentry)
+		dput(trigger.dentry);
+out:
+	walk_path_put(&path);
+	return err;
+}
+
 static int do_umount(struct nb_ctx *ctx, const char *pathname, int flags)
 {
 	struct path path;
@@ -1936,7 +2025,7 @@ restart:
 static int do_ancestors(struct nb_ctx *ctx, const char *pathname, nb_ancestor_fn fn, void *arg)
 {
 	struct path path;
-	int err = filename_lookup(ctx, pathname, LOOKUP_FOLLOW, &path);
+	int err = filename_lookup(ctx, pathname, LOOKUP_FOLLOW | LOOKUP_AUTOMOUNT, &path);
 
 	if (err)
 		return err;
@@ -1957,7 +2046,7 @@ static int do_ancestor_first(struct nb_ctx *ctx, const char *pathname, struct nb
 			     struct nb_kstat *st)
 {
 	struct path path;
-	int err = filename_lookup(ctx, pathname, LOOKUP_FOLLOW, &path);
+	int err = filename_lookup(ctx, pathname, LOOKUP_FOLLOW | LOOKUP_AUTOMOUNT, &path);
 
 	if (err)
 		return err;
@@ -1998,11 +2087,12 @@ static void do_ancestor_stop(struct nb_ancestor_iter *it)
  * Every operation: charged to its kind in the counters, under the
  * strategy's lock (global only), and followed by a quiescent state (QSBR).
  */
-#define OP_BEGIN(kind)	enum nb_op prev_op_ = nb_op_enter(kind); strategy_lock()
+#define OP_BEGIN(kind)	enum nb_op prev_op_ = nb_op_enter(kind); nb_current = ctx; strategy_lock()
 /* a later step of the same operation (the ancestor iterator) */
 #define OP_CONTINUE(kind) enum nb_op prev_op_ = nb_op_switch(kind); strategy_lock()
 #define OP_END()	do {						\
 	strategy_unlock();						\
+	nb_current = NULL;						\
 	nb_op_leave(prev_op_);						\
 	rcu_quiescent_state();						\
 } while (0)
@@ -2029,7 +2119,7 @@ static int op_stat(struct nb_ctx *ctx, const char *path, struct nb_kstat *st)
 	int err;
 	OP_BEGIN(NB_OP_STAT);
 
-	RETRY_ESTALE(err, vfs_statx(ctx, path, LOOKUP_FOLLOW, st));
+	RETRY_ESTALE(err, vfs_statx(ctx, path, LOOKUP_FOLLOW | LOOKUP_AUTOMOUNT, st));
 	OP_END();
 	return err;
 }
@@ -2050,7 +2140,7 @@ static int op_lstat(struct nb_ctx *ctx, const char *path, struct nb_kstat *st)
 	int err;
 	OP_BEGIN(NB_OP_LSTAT);
 
-	RETRY_ESTALE(err, vfs_statx(ctx, path, 0, st));
+	RETRY_ESTALE(err, vfs_statx(ctx, path, LOOKUP_AUTOMOUNT, st));
 	OP_END();
 	return err;
 }
@@ -2083,6 +2173,7 @@ DEFINE_OP1(op_unlink, NB_OP_UNLINK, do_unlinkat)
 DEFINE_OP1(op_rmdir, NB_OP_RMDIR, do_rmdir)
 DEFINE_OP1(op_shrink, NB_OP_NONE, do_shrink)
 DEFINE_OP1(op_server_remove, NB_OP_NONE, do_server_remove)
+DEFINE_OP1(op_expire, NB_OP_UMOUNT, do_expire)
 DEFINE_OP1(op_chdir, NB_OP_CHDIR, do_chdir)
 DEFINE_OP2(op_symlink, NB_OP_SYMLINK, do_symlinkat)
 DEFINE_OP2(op_rename, NB_OP_RENAME, do_rename)
@@ -2159,6 +2250,7 @@ const struct nb_strategy STRATEGY_TABLE = {
 	.umount		= op_umount,
 	.shrink		= op_shrink,
 	.server_remove	= op_server_remove,
+	.expire		= op_expire,
 	.chdir		= op_chdir,
 	.ancestors	= op_ancestors,
 	.ancestor_first	= op_ancestor_first,

@@ -15,6 +15,7 @@
 /* lookup flags (nd->flags) */
 #define LOOKUP_FOLLOW		0x0001	/* follow a trailing symlink */
 #define LOOKUP_DIRECTORY	0x0002	/* the result must be a directory */
+#define LOOKUP_AUTOMOUNT	0x0004	/* a trailing automount trigger is mounted (stat) */
 #define LOOKUP_PARENT		0x0010	/* inside link_path_walk, not at the last component */
 #define LOOKUP_REVAL		0x0020	/* -ESTALE once: every d_revalidate asks the server */
 #define LOOKUP_RCU		0x0040	/* RCU-walk mode */

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "census.h"
+#include "ctx.h"
 #include "debug.h"
 #include "engine.h"
 #include "fs.h"
@@ -417,25 +418,36 @@ static bool propagate_mount_busy(struct mount *mnt, int refcnt)
 	return !list_empty(&mnt->mnt_mounts) || mnt_get_count(mnt) > refcnt;
 }
 
+_Thread_local struct nb_ctx *nb_current;
+
+/* vfs_kern_mount - a fresh filesystem of @spec, not attached (d_automount's) */
+struct mount *vfs_kern_mount(const char *spec)
+{
+	return vfs_create_mount(spec);
+}
+
 /*
- * do_new_mount - mount a fresh filesystem on the directory @path names.
- * As lock_mount(): the new mount goes on top of whatever is already
- * mounted there, so stacked mounts are found topmost-first.
+ * do_add_mount - attach @mnt (the caller's reference, consumed) on the
+ * directory @path names.  @on_top: as lock_mount(), on top of whatever is
+ * mounted there already, so stacked mounts are found topmost-first (mount
+ * and its EBUSY-free stacking); otherwise, as finish_automount() wants,
+ * not at all if something got there first: 1, and @mnt discarded.
  */
-int do_new_mount(const struct path *path, const char *type)
+static int do_add_mount(struct mount *mnt, const struct path *path, bool on_top)
 {
 	struct path where = *path;
-	struct mount *mnt, *m;
+	struct mount *m;
 	struct dentry *dentry, *p;
 	int err = 0;
 
-	mnt = vfs_create_mount(type ? type : default_fs);
-	if (IS_ERR(mnt))
-		return (int)PTR_ERR(mnt);
 	path_get(&where);
 	mutex_lock(&namespace_sem);
 	for (;;) {
 		dentry = where.dentry;
+		if (!on_top && !d_cant_mount(dentry) && !READ_ONCE(where.mnt->mnt_ns)) {
+			err = 1;	/* detached meanwhile: d_automount says so next */
+			goto out;
+		}
 		if (d_cant_mount(dentry) || !READ_ONCE(where.mnt->mnt_ns)) {
 			err = -ENOENT;
 			goto out;
@@ -443,6 +455,11 @@ int do_new_mount(const struct path *path, const char *type)
 		m = lookup_mnt(&where);
 		if (!m)
 			break;
+		if (!on_top) {
+			mntput(m);
+			err = 1;	/* another walk's automount: cross that one */
+			goto out;
+		}
 		path_put(&where);
 		where.mnt = m;
 		where.dentry = dget(m->mnt_root);
@@ -469,8 +486,15 @@ int do_new_mount(const struct path *path, const char *type)
 		err = -ENOTDIR;
 		goto out;
 	}
-	d_set_mounted(dentry);
+	/*
+	 * The flag inside mount_lock's write section, with the hash entry
+	 * (mnt_set_mountpoint under lock_mount_hash): a walk that sees
+	 * DCACHE_MOUNTED and asks lookup_mnt() then finds the mount, where
+	 * before it could see the flag alone (an automounting walk then asked
+	 * d_automount again and again, to ELOOP).
+	 */
 	write_seqlock(&mount_lock);
+	d_set_mounted(dentry);
 	attach_mnt(mnt, where.mnt, dget(dentry));
 	write_sequnlock(&mount_lock);
 	mnt = NULL;	/* its reference is now the namespace's */
@@ -480,6 +504,36 @@ out:
 	if (mnt)
 		mntput(mnt);
 	return err;
+}
+
+/* do_new_mount - mount a fresh filesystem of @type on the directory @path names */
+int do_new_mount(const struct path *path, const char *type)
+{
+	struct mount *mnt = vfs_create_mount(type ? type : default_fs);
+
+	if (IS_ERR(mnt))
+		return (int)PTR_ERR(mnt);
+	return do_add_mount(mnt, path, true);
+}
+
+/*
+ * finish_automount - attach what ->d_automount made (a new mount, NULL if
+ * it made none, or an error) on the trigger @path names, unless another
+ * walk's automount got there first; either way the walk then crosses
+ * what is mounted there.  Returns 0 or an error.
+ */
+int finish_automount(struct mount *m, const struct path *path)
+{
+	int err;
+
+	if (IS_ERR(m))
+		return (int)PTR_ERR(m);
+	if (!m)
+		return 0;
+	err = do_add_mount(m, path, false);
+	if (!err)
+		nb_count(NB_CTR_AUTOMOUNT);
+	return err > 0 ? 0 : err;
 }
 
 /*

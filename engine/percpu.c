@@ -182,6 +182,7 @@ const char *nb_counter_name(enum nb_counter ctr)
 		[NB_CTR_REVALIDATE] = "revalidations",
 		[NB_CTR_FS_ECHILD] = "fs_echild",
 		[NB_CTR_REVAL_RETRY] = "reval_retries",
+		[NB_CTR_AUTOMOUNT] = "automounts",
 	};
 
 	return names[ctr];
@@ -211,6 +212,8 @@ const char *nb_counter_meaning(enum nb_counter ctr)
 				     "answer in RCU mode (-ECHILD)",
 		[NB_CTR_REVAL_RETRY] = "operations redone with LOOKUP_REVAL after -ESTALE (a "
 				       "handle the server let go of)",
+		[NB_CTR_AUTOMOUNT] = "filesystems a walk mounted on an automount trigger "
+				     "(d_automount, finish_automount)",
 	};
 
 	return meanings[ctr];

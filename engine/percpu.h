@@ -49,8 +49,11 @@ enum nb_counter {
 	NB_CTR_REVALIDATE,	/* ->d_revalidate calls */
 	NB_CTR_FS_ECHILD,	/* filesystem operations that answered -ECHILD */
 	NB_CTR_REVAL_RETRY,	/* operations redone with LOOKUP_REVAL after -ESTALE */
+	NB_CTR_AUTOMOUNT,	/* filesystems a walk mounted on a trigger (d_automount) */
 	NB_CTR_MAX
 };
+
+_Static_assert(NB_CTR_MAX <= 32, "more counters than NB_COUNTERS_MAX (engine.h, 32)");
 
 struct nb_thread {
 	_Atomic uint64_t c[NB_OP_MAX][NB_CTR_MAX];

@@ -14,11 +14,12 @@
 #include <errno.h>
 
 #include "fs.h"
+#include "shmem.h"
 #include "vfs.h"
 #include "zoo.h"
 
 /* simple_lookup: a miss in the dcache is a miss, full stop. */
-static struct dentry *shmem_lookup(struct inode *dir, struct dentry *dentry, unsigned int flags)
+struct dentry *shmem_lookup(struct inode *dir, struct dentry *dentry, unsigned int flags)
 {
 	(void)dir;
 	(void)flags;
@@ -30,7 +31,7 @@ static struct dentry *shmem_lookup(struct inode *dir, struct dentry *dentry, uns
 
 static const struct inode_operations shmem_dir_inode_operations;
 
-static int shmem_mknod(struct inode *dir, struct dentry *dentry, unsigned int mode,
+int shmem_mknod(struct inode *dir, struct dentry *dentry, unsigned int mode,
 		       const char *target)
 {
 	struct inode *inode = simple_new_inode(dir, mode, target);
@@ -50,33 +51,33 @@ static int shmem_mkdir(struct inode *dir, struct dentry *dentry)
 	return shmem_mknod(dir, dentry, S_IFDIR, NULL);
 }
 
-static int shmem_create(struct inode *dir, struct dentry *dentry)
+int shmem_create(struct inode *dir, struct dentry *dentry)
 {
 	return shmem_mknod(dir, dentry, S_IFREG, NULL);
 }
 
-static int shmem_symlink(struct inode *dir, struct dentry *dentry, const char *target)
+int shmem_symlink(struct inode *dir, struct dentry *dentry, const char *target)
 {
 	int err = simple_symlink_len(target);
 
 	return err ? err : shmem_mknod(dir, dentry, S_IFLNK, target);
 }
 
-static int shmem_unlink(struct inode *dir, struct dentry *dentry)
+int shmem_unlink(struct inode *dir, struct dentry *dentry)
 {
 	simple_unlink_dir(dir, d_inode(dentry));
 	dput(dentry);		/* undo the pin from shmem_mknod() */
 	return 0;
 }
 
-static int shmem_rmdir(struct inode *dir, struct dentry *dentry)
+int shmem_rmdir(struct inode *dir, struct dentry *dentry)
 {
 	if (!simple_empty(dentry))
 		return -ENOTEMPTY;
 	return shmem_unlink(dir, dentry);
 }
 
-static int shmem_rename(struct inode *old_dir, struct dentry *old_dentry,
+int shmem_rename(struct inode *old_dir, struct dentry *old_dentry,
 			struct inode *new_dir, struct dentry *new_dentry, unsigned int flags)
 {
 	struct inode *victim = d_inode(new_dentry);
@@ -106,13 +107,13 @@ static const struct inode_operations shmem_dir_inode_operations = {
  * debugfs, bpf, jffs2, ubifs and ceph that RCU-walk exposed (the zoo's
  * symlink-free-norcu).
  */
-static void shmem_destroy_inode(struct inode *inode)
+void shmem_destroy_inode(struct inode *inode)
 {
 	if (zoo(SYMLINK_FREE_NORCU) && S_ISLNK(inode->i_mode))
 		simple_free_link(inode);
 }
 
-static void shmem_free_inode(struct inode *inode)
+void shmem_free_inode(struct inode *inode)
 {
 	if (S_ISLNK(inode->i_mode))
 		simple_free_link(inode);

@@ -35,6 +35,13 @@ static const struct nb_zoo_entry zoo_catalogue[ZOO_MAX] = {
 		"use without an RCU delay",
 		"casefold",
 	},
+	[ZOO_AUTOFS_RELEASE_NORCU] = {
+		"autofs-release-norcu", "rcuwalk,rcufull",
+		"autofs's d_release frees a trigger's autofs_info at once, while a lockless "
+		"d_manage may be reading it",
+		"autofs_dentry_release() and autofs_free_ino()'s plain kfree (Al Viro, 2019): "
+		"autofs_d_manage() in RCU mode reads the info of a dentry being killed",
+	},
 	[ZOO_SYMLINK_FREE_NORCU] = {
 		"symlink-free-norcu", "rcuwalk,rcufull",
 		"a symlink body is freed when its inode dies, not a grace period later",

@@ -62,7 +62,7 @@ struct run {
 	struct nb_ctx *ctx;
 	pthread_t *tid;
 	uint64_t *ops_start, *ops_prev, *ops_end;
-	double c0[16], c1[16];
+	double c0[NB_COUNTERS_MAX], c1[NB_COUNTERS_MAX];
 };
 
 static uint64_t now_ns(void)

@@ -56,7 +56,7 @@ struct bench_result {
 	uint64_t lat_p50, lat_p90, lat_p99, lat_p999, lat_max;	/* ns */
 	uint64_t lat_samples;
 	bool have_counters;		/* the kernel strategy has none */
-	double per_op[16];		/* engine counters per operation, NB_CTR_* order */
+	double per_op[NB_COUNTERS_MAX];	/* engine counters per operation, NB_CTR_* order */
 	int ncounters;
 	int seconds;			/* timeline rows */
 	uint64_t *timeline;		/* [seconds][readers + writers] ops in each second */

@@ -25,7 +25,7 @@
 enum sh_op {
 	SH_MKDIR, SH_CREATE, SH_SYMLINK, SH_UNLINK, SH_RMDIR, SH_RENAME, SH_EXCHANGE,
 	SH_MOUNT, SH_SHRINK, SH_UMOUNT, SH_STAT, SH_LSTAT, SH_STAT_IN_ROOT, SH_CD, SH_ANCESTORS,
-	SH_COUNTERS, SH_SERVER_REMOVE,
+	SH_COUNTERS, SH_SERVER_REMOVE, SH_EXPIRE,
 };
 
 static const struct sh_cmd {
@@ -44,6 +44,7 @@ static const struct sh_cmd {
 	{ "mount",   SH_MOUNT,   1, 2, "mount P [TYPE[,OPTION...]]" },
 	{ "shrink",  SH_SHRINK,  1, 1, "shrink P" },
 	{ "nfs-server-remove", SH_SERVER_REMOVE, 1, 1, "nfs-server-remove P" },
+	{ "expire",  SH_EXPIRE,  1, 1, "expire P" },
 	{ "umount",  SH_UMOUNT,  1, 2, "umount P [lazy]" },
 	{ "stat",    SH_STAT,    1, 1, "stat P" },
 	{ "lstat",   SH_LSTAT,   1, 1, "lstat P" },
@@ -245,6 +246,13 @@ static void sh_exec(struct nb_ctx *ctx, const struct sh_cmd *cmd, char **arg, FI
 	case SH_SERVER_REMOVE:
 		print_result(out, s->server_remove ? s->server_remove(ctx, sh_path(arg[0]))
 						   : -ENOSYS);
+		break;
+	case SH_EXPIRE:
+		err = s->expire ? s->expire(ctx, sh_path(arg[0])) : -ENOSYS;
+		if (err < 0)
+			print_result(out, err);
+		else
+			fprintf(out, "ok expired=%d\n", err);
 		break;
 	case SH_SHRINK:
 		err = s->shrink(ctx, sh_path(arg[0]));

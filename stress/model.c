@@ -681,6 +681,12 @@ void model_fs_casefold(struct model *m, mref fsroot)
 	O(m, fsroot)->casefold = true;
 }
 
+void model_fs_autofs(struct model *m, mref fsroot)
+{
+	O(m, fsroot)->autofs = true;
+	O(m, fsroot)->last_ino = 1;
+}
+
 /* Is the filesystem of root @r mounted (directly or not) under root @top? */
 static bool mounted_below(const struct model *m, mref r, mref top)
 {

@@ -113,6 +113,8 @@ struct mobj {
 	uint8_t type;			/* enum mtype */
 	bool fsroot;			/* the root of a filesystem */
 	bool casefold;			/* on a casefold filesystem: names compare folded */
+	bool autofs;			/* an autofs root: a directory made in it is a trigger */
+	uint64_t last_ino;		/* an autofs root: its filesystem's newest inode */
 	unsigned int dev;
 	uint64_t ino;
 	const char *body;		/* a symlink's target, kept once per text */
@@ -189,6 +191,8 @@ void model_exchange(struct model *m, mref dir1, int name1, mref dir2, int name2)
 mref model_mount(struct model *m, mref dir, unsigned int dev);
 /* the filesystem whose root is @fsroot (new, unpublished) is casefold */
 void model_fs_casefold(struct model *m, mref fsroot);
+/* ... is an autofs map (the writer's business: the checker never reads it) */
+void model_fs_autofs(struct model *m, mref fsroot);
 void model_umount(struct model *m, mref fsroot);	/* and everything below it */
 void model_note_ns_event(struct model *m);		/* rename_lock or mount_lock moved */
 

@@ -61,6 +61,7 @@ struct stress {
 	const char *fs;			/* --fs: the root's type; NULL: by round */
 	long budget;			/* --dentry-budget */
 	long evicted;			/* by the writer's shrinks, this strategy */
+	long automounted, expired;	/* autofs triggers made and mounted, expired */
 	int fs_rounds[2];		/* rounds on a tmpfs root, on another type */
 	struct model m;
 	_Atomic bool stop;
@@ -293,6 +294,79 @@ static void random_body(struct writer *w, char *buf, size_t n)
 		snprintf(buf + len, n - len, "%s", last[pick(&w->rng, sizeof(last) / sizeof(last[0]))]);
 }
 
+/*
+ * op_trigger - a directory made in an autofs root is a trigger, pending
+ * until the daemon (the writer, which mounted the map) walks through it
+ * and mounts the map's filesystem there; till then a reader's walk sees
+ * the trigger itself, an empty directory.  Two changes, as the engine
+ * makes them: the trigger (its parent's links and size change at once,
+ * which walks that copy them under RCU see before any mount), then the
+ * mount, made by the writer's stat, which learns its device; readers that
+ * then mount too lose to it.  The trigger's inode number, which no lookup
+ * here can ask for, is the next of its filesystem's: those are handed out
+ * in order, and every inode of an autofs filesystem is the writer's.
+ */
+static void op_trigger(struct writer *w, struct entry *e)
+{
+	struct stress *st = w->st;
+	struct model *m = &st->m;
+	struct nb_kstat k;
+	uint64_t ino = m->obj[e->dir].last_ino + 1;
+	mref t;
+	int err = st->s->mkdir(w->ctx, e->path);
+
+	check_result(w, "mkdir (an autofs trigger)", e->path, NULL, err, e->obj ? -EEXIST : 0);
+	if (err)
+		return;
+	model_begin(m, "mkdir %s (an autofs trigger, %u:%" PRIu64 ")", e->path,
+		    m->obj[e->dir].dev, ino);
+	t = model_add(m, e->dir, e->name, MT_DIR, m->obj[e->dir].dev, ino, NULL);
+	m->obj[e->dir].last_ino = ino;
+	model_publish(m);
+	w->population++;
+	err = st->s->stat(w->ctx, e->path, &k);
+	if (err || k.ino != 1 || k.type != NB_DIR) {
+		writer_violation(w, "stat (automounting) of the trigger it just made:", e->path, NULL,
+				 err, "0, the root of what it mounted");
+		return;
+	}
+	model_begin(m, "automount %s (dev %u)", e->path, k.dev);
+	model_mount(m, t, k.dev);
+	model_publish(m);
+	st->automounted++;
+}
+
+static bool is_trigger(const struct model *m, const struct entry *e)
+{
+	return e->obj && m->obj[e->dir].autofs && m->obj[e->obj].type == MT_DIR;
+}
+
+/*
+ * op_expire - the automount daemon's expiry of a trigger: what is mounted
+ * on it unmounted, if idle, and the trigger removed, as one change (no
+ * walk mounts on a trigger being expired: autofs holds them back).
+ */
+static void op_expire(struct writer *w, struct entry *e)
+{
+	struct stress *st = w->st;
+	struct model *m = &st->m;
+	mref fs = model_mounted_on(m, e->obj);
+	int n = st->s->expire(w->ctx, e->path);
+
+	if (n < 0 || n > 1) {
+		writer_violation(w, "expire", e->path, NULL, n < 0 ? n : -EIO, "0 or 1 expired");
+		return;
+	}
+	if (!n)
+		return;		/* busy: a reader holds what is mounted there */
+	model_begin(m, "expire %s (dev %u)", e->path, m->obj[fs].dev);
+	model_umount(m, fs);
+	model_remove(m, e->dir, e->name);
+	model_publish(m);
+	w->population--;
+	st->expired++;
+}
+
 static void op_create(struct writer *w, struct entry *e, enum mtype type)
 {
 	struct stress *st = w->st;
@@ -303,6 +377,10 @@ static void op_create(struct writer *w, struct entry *e, enum mtype type)
 
 	if ((type == MT_DIR && e->depth >= MAX_DEPTH - 1) || model_full(&st->m))
 		return;
+	if (type == MT_DIR && st->m.obj[e->dir].autofs) {
+		op_trigger(w, e);
+		return;
+	}
 	if (type == MT_LNK)
 		random_body(w, body, sizeof(body));
 	err = type == MT_DIR ? s->mkdir(w->ctx, e->path) :
@@ -315,6 +393,8 @@ static void op_create(struct writer *w, struct entry *e, enum mtype type)
 		    type == MT_REG ? "create" : "symlink", e->path, type == MT_LNK ? " -> " : "",
 		    type == MT_LNK ? body : "", k.dev, k.ino);
 	model_add(&st->m, e->dir, e->name, ktype(&k), k.dev, k.ino, type == MT_LNK ? body : NULL);
+	if (st->m.obj[e->dir].autofs)
+		st->m.obj[e->dir].last_ino = k.ino;	/* for op_trigger */
 	model_publish(&st->m);
 	w->population++;
 }
@@ -459,7 +539,7 @@ static void op_retarget(struct writer *w, struct entry *e)
  */
 static const char *const mount_types[] = {
 	"tmpfs", "disk", "disk,lookup=exclusive", "nfs", "nfs,interval=0", "nfs,reval=echild",
-	"casefold", "casefold,strict",
+	"casefold", "casefold,strict", "autofs", "autofs,type=disk",
 };
 
 static void op_mount(struct writer *w, struct entry *e)
@@ -488,6 +568,8 @@ static void op_mount(struct writer *w, struct entry *e)
 	root = model_mount(m, top, k.dev);
 	if (!strncmp(type, "casefold", 8))
 		model_fs_casefold(m, root);
+	if (!strncmp(type, "autofs", 6))
+		model_fs_autofs(m, root);
 	model_publish(m);
 }
 
@@ -507,6 +589,11 @@ static bool op_umount(struct writer *w, struct entry *e, bool lazy)
 	if (!e->obj || !model_mounted_on(m, e->obj))
 		return true;
 	top = model_top(m, e->obj);
+	/* an automount: the daemon's expiry, never a bare umount (readers would mount anew) */
+	if (is_trigger(m, e) && top == model_mounted_on(m, e->obj)) {
+		op_expire(w, e);
+		return true;
+	}
 	for (i = 0; i < m->nattached; i++)
 		if (model_fs_root(m, model_mountpoint(m, m->attached[i])) == top)
 			submounts = true;
@@ -587,8 +674,28 @@ static void umount_hard(struct writer *w, struct entry *e)
 }
 
 /*
+ * Trigger churn in the autofs map mounted on @map: a trigger made (and
+ * mounted) or expired, among the names readers' hot paths walk through
+ * ("/m/a/..").
+ */
+static void child_entry(struct writer *w, const struct entry *parent, int name, struct entry *e);
+
+static void trigger_churn(struct writer *w, const struct entry *map)
+{
+	static const int names[] = { NAME_M, NAME_A, NAME_B };
+	struct entry t;
+
+	child_entry(w, map, names[pick(&w->rng, 3)], &t);
+	if (!t.obj)
+		op_create(w, &t, MT_DIR);
+	else if (is_trigger(&w->st->m, &t))
+		op_umount(w, &t, false);
+}
+
+/*
  * Mount churn on the directories readers cross most: mount, then try a
- * non-lazy umount (EBUSY while a reader holds the mount, and then lazy).
+ * non-lazy umount (EBUSY while a reader holds the mount, and then lazy);
+ * in an autofs map mounted there, mostly trigger churn.
  */
 static void mount_phase(struct writer *w)
 {
@@ -604,6 +711,8 @@ static void mount_phase(struct writer *w)
 		op_remove(w, &e);
 	else if (!model_mounted_on(&w->st->m, e.obj))
 		op_mount(w, &e);
+	else if (w->st->m.obj[model_top(&w->st->m, e.obj)].autofs && pick(&w->rng, 8))
+		trigger_churn(w, &e);
 	else
 		umount_hard(w, &e);
 }
@@ -1692,9 +1801,11 @@ static int stress_verdict(struct stress *st)
 	}
 	printf("stress %s: PASS: %ld lookups checked (%ld unchecked), %ld changes, "
 	       "0 violations, %d rounds (%d on a tmpfs root, %d on another type), %ld dentries "
-	       "evicted by the writer, %.1f s, the writer waited %.1f%% of the time%s%s\n",
+	       "evicted by the writer, %ld autofs triggers automounted and %ld expired, %.1f s, "
+	       "the writer waited %.1f%% of the time%s%s\n",
 	       st->s->name, atomic_load(&st->lookups), unchecked, st->changes_before, st->rounds,
-	       st->fs_rounds[0], st->fs_rounds[1], st->evicted, elapsed(),
+	       st->fs_rounds[0], st->fs_rounds[1], st->evicted, st->automounted, st->expired,
+	       elapsed(),
 	       100 * st->waited / elapsed(), st->bug ? ", injected bug not detected: " : "",
 	       st->bug ? st->bug : "");
 	return 0;
@@ -1740,6 +1851,7 @@ int cmd_stress(int argc, char **argv)
 		st.lookups = st.unchecked = st.violations = st.changes = st.progress = 0;
 		st.writer_steps = 0;
 		st.evicted = 0;
+		st.automounted = st.expired = 0;
 		st.fs_rounds[0] = st.fs_rounds[1] = 0;
 		err = stress_one(&st);
 		if (err) {

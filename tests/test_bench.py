@@ -189,7 +189,7 @@ def test_list_and_workload_files(tmp):
             "mixed", "ancestors", "noop", "stat-negative-disk", "path-search",
             "path-search-disk", "miss-one-dir", "miss-one-dir-excl", "stat-shared-disk",
             "stat-budget", "stat-hot-nfs", "stat-hot-nfs-echild", "stat-shared-nfs",
-            "stat-shared-nfs-echild"]
+            "stat-shared-nfs-echild", "stat-shared-autofs"]
     check("list shows every built-in workload", set(want) <= set(names), describe(p))
     p = nb("run", "--strategy", "lockref", "--workload",
            os.path.join(ROOT, "workloads", "example.wl"), "--threads", "1", *QUICK)
@@ -510,6 +510,15 @@ def test_fs_workloads(tmp):
                       per_op(e, "rcu_completed") == 0 and per_op(e, "unlazy") > 1 - 1e-3 and
                       per_op(e, "shared_stores") > 0 and errors(e) == 0,
                       json.dumps(e.get("counters_per_op")))
+    # autofs: every stat crosses a trigger the tree's making mounted, and
+    # d_manage lets an RCU walk across it without leaving RCU mode
+    for s in ("rcuwalk", "rcufull"):
+        d = fs_point(tmp, s, "stat-shared-autofs", 1)
+        if d:
+            check("%s on stat-shared-autofs: every walk crosses a mounted trigger in RCU mode, "
+                  "none mounts anything" % s,
+                  per_op(d, "rcu_completed") >= 1 - 1e-3 and per_op(d, "automounts") == 0 and
+                  errors(d) == 0, json.dumps(d.get("counters_per_op")))
     for s in ("lockref", "rcufull"):
         d = fs_point(tmp, s, "stat-budget", 1)
         if d:

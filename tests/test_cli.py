@@ -248,6 +248,61 @@ def test_nfs_second_client():
               o[9] == "err EOPNOTSUPP" and o[10] == "err EOPNOTSUPP", describe(p))
 
 
+def stat_fields(line):
+    m = re.match(r"ok ino=(\d+) dev=(\d+) type=(\w+)", line or "")
+    return (int(m.group(1)), int(m.group(2)), m.group(3)) if m else None
+
+
+def test_autofs():
+    """autofs: a directory made in the map's root is a trigger; the first
+    walk through it mounts a fresh filesystem of the map's type (ino 1, a
+    new device), later walks cross that mount (in RCU mode where the
+    strategy walks so: d_manage answers without blocking); expire unmounts
+    an idle one and removes the trigger, refuses a busy one."""
+    script = ["mkdir /auto", "mount /auto autofs", "mkdir /auto/t", "stat /auto",
+              "stat /auto/t", "counters", "stat /auto/t", "counters", "create /auto/t/f",
+              "stat /auto/t/f", "lstat /auto/t", "cd /auto/t", "expire /auto/t", "cd /",
+              "expire /auto/t", "stat /auto/t", "expire /auto/t", "create /auto/file",
+              "expire /auto/file", "mkdir /plain", "expire /plain", "mkdir /auto/u",
+              "stat /auto/u/x", "umount /auto", "mount /d autofs,type=disk",
+              "mkdir /dd", "mount /dd autofs,type=disk", "mkdir /dd/m", "create /dd/m/g",
+              "shrink /dd/m", "mount /plain autofs,type=autofs", "mount /plain autofs,type=nosuch",
+              "counters"]
+    for s in ("global", "dlock", "lockref", "rcuwalk", "rcufull"):
+        p = nb("sh", "--strategy", s, stdin="\n".join(script) + "\n")
+        o = p.stdout.splitlines()
+        ok = p.returncode == 0 and len(o) == len(script)
+        root, t1, t2 = (stat_fields(o[i]) if ok else None for i in (3, 4, 6))
+        check("autofs, %s: a trigger's first stat mounts a fresh filesystem there (ino 1, a "
+              "device of its own), the next crosses the same one" % s,
+              ok and root and t1 and t1[0] == 1 and t1[1] != root[1] and t1[2] == "dir" and
+              t2 == t1 and counter(o[5], "stat", "automounts") == 1 and
+              counter(o[7], "stat", "automounts") == 1, describe(p))
+        if s in ("rcuwalk", "rcufull"):
+            check("autofs, %s: the walk across a mounted trigger stays in RCU mode "
+                  "(d_manage in RCU mode)" % s,
+                  ok and counter(o[7], "stat", "rcu_completed") -
+                  counter(o[5], "stat", "rcu_completed") == 1, describe(p))
+        f = stat_fields(o[9]) if ok else None
+        check("autofs, %s: what is made under a trigger is in the mounted filesystem; lstat "
+              "of the trigger mounts too" % s,
+              ok and f and f[1] == t1[1] and f[2] == "reg" and stat_fields(o[10]) and
+              stat_fields(o[10])[:2] == t1[:2], describe(p))
+        check("autofs, %s: expire refuses a busy mount (a working directory in it), takes an "
+              "idle one and its trigger" % s,
+              ok and o[12] == "ok expired=0" and o[14] == "ok expired=1" and
+              o[15] == "err ENOENT" and o[16] == "err ENOENT", describe(p))
+        check("autofs, %s: expire of a file is EINVAL, off autofs EOPNOTSUPP; a lookup under a "
+              "fresh trigger is the empty filesystem's ENOENT; umount of a map with a mounted "
+              "trigger is EBUSY" % s,
+              ok and o[18] == "err EINVAL" and o[20] == "err EOPNOTSUPP" and
+              o[22] == "err ENOENT" and o[23] == "err EBUSY", describe(p))
+        check("autofs, %s: type=disk maps mount disk (shrink evicts there), type=autofs and "
+              "unknown types are EINVAL" % s,
+              ok and o[24] == "err ENOENT" and o[29] == "ok evicted=1" and
+              o[30] == "err EINVAL" and o[31] == "err EINVAL", describe(p))
+
+
 def test_rcu_flavor_and_strategies():
     p = nb("sh", "--strategy", "rcufull", "--rcu-flavor", "qsbr", stdin="mkdir /a\nstat /a\n")
     if qsbr_build(NB):
@@ -282,6 +337,7 @@ def main():
     test_counters_footprint()
     test_ancestors()
     test_nfs_second_client()
+    test_autofs()
     test_rcu_flavor_and_strategies()
     return 1 if check.failed else 0
 

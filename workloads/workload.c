@@ -84,6 +84,10 @@ static const struct workload builtins[] = {
 	{ .name = "stat-shared-nfs-echild", .summary = "stat-shared on nfs,reval=echild: "
 	  "revalidation cannot be done in RCU mode, every walk unlazies", TREE(5, 8, 8), STAT_ONLY,
 	  .fs = "nfs,reval=echild" },
+	/* automounts: each top directory a trigger the tree's making mounted */
+	{ .name = "stat-shared-autofs", .summary = "stat-shared on an autofs map: every walk "
+	  "crosses a mounted trigger, asking d_manage in RCU mode", TREE(5, 8, 8), STAT_ONLY,
+	  .fs = "autofs" },
 };
 
 const struct workload *workload_builtins(int *n)
