@@ -196,6 +196,14 @@ def qsbr_build(nb):
     return base + "-qsbr" if os.access(base + "-qsbr", os.X_OK) else None
 
 
+def sh_script(strategy, lines):
+    """Run @lines through sh: the process, its output lines, and whether it
+    printed one line for each and exited 0."""
+    p = nb("sh", "--strategy", strategy, stdin="\n".join(lines) + "\n")
+    o = p.stdout.splitlines()
+    return p, o, p.returncode == 0 and len(o) == len(lines)
+
+
 def counter(out, kind, name):
     m = re.search(r"\b%s\.%s=(\d+)" % (kind, name), out)
     return int(m.group(1)) if m else None
@@ -219,9 +227,7 @@ def test_nfs_second_client():
               "nfs-server-remove /m/nope", "nfs-server-remove /nope", "nfs-server-remove /m",
               "counters"]
     for s in ("global", "dlock", "lockref", "rcuwalk", "rcufull"):
-        p = nb("sh", "--strategy", s, stdin="\n".join(trusting) + "\n")
-        o = p.stdout.splitlines()
-        ok = p.returncode == 0 and len(o) == len(trusting)
+        p, o, ok = sh_script(s, trusting)
         check("nfs, %s: within the interval a name the server removed still answers from "
               "the cache" % s, ok and o[5].startswith("ok ino=") and o[7].startswith("ok ino="),
               describe(p))
@@ -235,9 +241,7 @@ def test_nfs_second_client():
               ok and o[15].startswith("ok ino=") and "type=dir" in o[15] and
               o[16] == "err ENOENT" and counter(o[17], "create", "reval_retries") == 1,
               describe(p))
-        p = nb("sh", "--strategy", s, stdin="\n".join(asking) + "\n")
-        o = p.stdout.splitlines()
-        ok = p.returncode == 0 and len(o) == len(asking)
+        p, o, ok = sh_script(s, asking)
         check("nfs, %s: past the interval d_weak_revalidate makes '.' in a stale directory "
               "ESTALE, even after the retry; its name is ENOENT" % s,
               ok and o[5] == "err ESTALE" and o[6] == "err ENOENT" and
@@ -269,9 +273,7 @@ def test_autofs():
               "shrink /dd/m", "mount /plain autofs,type=autofs", "mount /plain autofs,type=nosuch",
               "counters"]
     for s in ("global", "dlock", "lockref", "rcuwalk", "rcufull"):
-        p = nb("sh", "--strategy", s, stdin="\n".join(script) + "\n")
-        o = p.stdout.splitlines()
-        ok = p.returncode == 0 and len(o) == len(script)
+        p, o, ok = sh_script(s, script)
         root, t1, t2 = (stat_fields(o[i]) if ok else None for i in (3, 4, 6))
         check("autofs, %s: a trigger's first stat mounts a fresh filesystem there (ino 1, a "
               "device of its own), the next crosses the same one" % s,
