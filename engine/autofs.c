@@ -157,6 +157,8 @@ static struct mount *autofs_d_automount(struct path *path)
 	/* removed (an expiry's rmdir), or never made */
 	if (d_unhashed(path->dentry) || !d_inode(path->dentry))
 		return ERR_PTR(-ENOENT);
+	if (!d_can_lookup(path->dentry))
+		return ERR_PTR(-EISDIR);	/* only a directory is mounted on */
 	if (d_mountpoint(path->dentry))
 		return NULL;		/* another walk mounted it: cross that */
 	/* a map a lazy umount detached mounts nothing, nor one the daemon has
@@ -204,7 +206,7 @@ static const struct dentry_operations autofs_dentry_operations = {
  */
 static int autofs_mkdir(struct inode *dir, struct dentry *dentry)
 {
-	struct autofs_info *ino;
+	struct autofs_info *ino, *old;
 
 	if (d_parent(dentry) != dir->i_sb->s_root)
 		return shmem_mknod(dir, dentry, S_IFDIR, NULL);
@@ -213,13 +215,37 @@ static int autofs_mkdir(struct inode *dir, struct dentry *dentry)
 		return -ENOSPC;
 	ino->magic = AUTOFS_MAGIC;
 	atomic_init(&ino->flags, autofs_sbi(dir->i_sb)->daemon ? AUTOFS_INF_PENDING : 0);
-	/* release: pairs with the acquire in autofs_dentry_ino() */
-	atomic_store_explicit(&dentry->d_fsdata, ino, memory_order_release);
+	/*
+	 * release: pairs with the acquire in autofs_dentry_ino().  A negative
+	 * dentry an expired trigger left may still carry the old info, which
+	 * lockless d_manage callers may hold: a grace period for it too.
+	 */
+	old = atomic_exchange_explicit(&dentry->d_fsdata, ino, memory_order_release);
+	if (old)
+		call_rcu(&old->rcu, autofs_info_free_rcu);
 	d_lock(dentry);
 	WRITE_ONCE(dentry->d_flags,
 		   d_flags(dentry) | DCACHE_NEED_AUTOMOUNT | DCACHE_MANAGE_TRANSIT);
 	d_unlock(dentry);
 	return shmem_mknod(dir, dentry, S_IFDIR, NULL);
+}
+
+/*
+ * A trigger removed is no trigger (autofs_dir_rmdir clears the managed
+ * flags): the dentry may stay, negative, and become a file's.  Its info
+ * stays for lockless d_manage callers, until d_release.
+ */
+static int autofs_rmdir(struct inode *dir, struct dentry *dentry)
+{
+	int err = shmem_rmdir(dir, dentry);
+
+	if (!err) {
+		d_lock(dentry);
+		WRITE_ONCE(dentry->d_flags, d_flags(dentry) &
+			   ~(DCACHE_NEED_AUTOMOUNT | DCACHE_MANAGE_TRANSIT));
+		d_unlock(dentry);
+	}
+	return err;
 }
 
 static const struct inode_operations autofs_dir_inode_operations = {
@@ -228,7 +254,7 @@ static const struct inode_operations autofs_dir_inode_operations = {
 	.mkdir		= autofs_mkdir,
 	.symlink	= shmem_symlink,
 	.unlink		= shmem_unlink,
-	.rmdir		= shmem_rmdir,
+	.rmdir		= autofs_rmdir,
 	.rename		= shmem_rename,
 };
 
