@@ -542,20 +542,31 @@ static const char *const mount_types[] = {
 	"casefold", "casefold,strict", "autofs", "autofs,type=disk",
 };
 
-static void op_mount(struct writer *w, struct entry *e)
+/* The writer's own mounts attached: automounts come and go with their triggers. */
+static uint32_t writer_mounts(const struct model *m)
+{
+	uint32_t i, n = 0;
+
+	for (i = 0; i < m->nattached; i++) {
+		mref mp = model_mountpoint(m, m->attached[i]);
+
+		n += !(mp && model_parent(m, mp) && m->obj[model_parent(m, mp)].autofs);
+	}
+	return n;
+}
+
+static void op_mount_type(struct writer *w, struct entry *e, const char *type)
 {
 	struct stress *st = w->st;
 	struct model *m = &st->m;
 	struct nb_kstat k;
-	const char *type;
 	mref top, root;
 	int err;
 
-	if (!e->obj || m->obj[e->obj].type != MT_DIR || m->nattached >= MAX_MOUNTS ||
+	if (!e->obj || m->obj[e->obj].type != MT_DIR || writer_mounts(m) >= MAX_MOUNTS ||
 	    model_full(m))
 		return;
 	top = model_top(m, e->obj);
-	type = mount_types[pick(&w->rng, sizeof(mount_types) / sizeof(mount_types[0]))];
 	err = st->s->mount(w->ctx, e->path, type);
 	check_result(w, "mount", e->path, NULL, err, 0);
 	if (err || st->s->stat(w->ctx, e->path, &k)) {
@@ -571,6 +582,17 @@ static void op_mount(struct writer *w, struct entry *e)
 	if (!strncmp(type, "autofs", 6))
 		model_fs_autofs(m, root);
 	model_publish(m);
+}
+
+/* A mount of any type but autofs, whose maps map_churn() places. */
+static void op_mount(struct writer *w, struct entry *e)
+{
+	const char *type;
+
+	do
+		type = mount_types[pick(&w->rng, sizeof(mount_types) / sizeof(mount_types[0]))];
+	while (!strncmp(type, "autofs", 6));
+	op_mount_type(w, e, type);
 }
 
 /*
@@ -693,16 +715,39 @@ static void trigger_churn(struct writer *w, const struct entry *map)
 }
 
 /*
+ * The general mix's automounts: trigger churn in an autofs map mounted on
+ * a top name readers' paths go through ("/c/a/.."), or such a map mounted
+ * where none is.  Not on the mount phase's names (m, a, b), whose
+ * unmounts must find idle mounts to race legitimize_mnt(), which a map
+ * with mounted triggers never is.
+ */
+static void map_churn(struct writer *w)
+{
+	static const int names[] = { NAME_C, NAME_D, NAME_E };
+	struct model *m = &w->st->m;
+	struct entry e;
+
+	top_entry(w, &e, names, 3);
+	if (!e.obj || m->obj[e.obj].type != MT_DIR)
+		return;
+	if (!model_mounted_on(m, e.obj)) {
+		op_mount_type(w, &e, pick(&w->rng, 2) ? "autofs" : "autofs,type=disk");
+		return;
+	}
+	if (m->obj[model_top(m, e.obj)].autofs)
+		trigger_churn(w, &e);
+}
+
+/*
  * Mount churn on the directories readers cross most: mount, then try a
- * non-lazy umount (EBUSY while a reader holds the mount, and then lazy);
- * in an autofs map mounted there, mostly trigger churn.
+ * non-lazy umount (EBUSY while a reader holds the mount, and then lazy).
  */
 static void mount_phase(struct writer *w)
 {
 	static const int names[] = { NAME_M, NAME_A, NAME_B };
 	struct entry e;
 
-	if (w->st->m.nattached >= MAX_MOUNTS - 1)
+	if (writer_mounts(&w->st->m) >= MAX_MOUNTS - 1)
 		umount_some(w);
 	top_entry(w, &e, names, 3);
 	if (!e.obj)
@@ -711,8 +756,6 @@ static void mount_phase(struct writer *w)
 		op_remove(w, &e);
 	else if (!model_mounted_on(&w->st->m, e.obj))
 		op_mount(w, &e);
-	else if (w->st->m.obj[model_top(&w->st->m, e.obj)].autofs && pick(&w->rng, 8))
-		trigger_churn(w, &e);
 	else
 		umount_hard(w, &e);
 }
@@ -872,10 +915,12 @@ static void writer_step(struct writer *w)
 		op_retarget(w, &a);
 	} else if (r < 88) {
 		op_shrink(w, &a);
-	} else if (r < 94) {
+	} else if (r < 92) {
 		op_mount(w, &a);
-	} else {
+	} else if (r < 96) {
 		op_umount(w, &a, pick(&w->rng, 2));
+	} else {
+		map_churn(w);
 	}
 }
 
