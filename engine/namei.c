@@ -594,9 +594,9 @@ static int follow_automount(struct nameidata *nd, struct path *path)
  * topmost first, asking the filesystem of a managed dentry (d_manage,
  * which may wait for an expiry) and mounting an uncovered trigger
  * (follow_automount).  On entry path->mnt is borrowed from the nameidata;
- * if we moved, it is a counted reference of its own.
+ * if we moved, it is a counted reference of its own, and the walk jumped.
  */
-static int traverse_mounts(struct nameidata *nd, struct path *path, bool *jumped)
+static int traverse_mounts(struct nameidata *nd, struct path *path)
 {
 	unsigned int flags = d_flags(path->dentry);
 	bool need_mntput = false;
@@ -632,7 +632,8 @@ static int traverse_mounts(struct nameidata *nd, struct path *path, bool *jumped
 	}
 	if (ret == -EISDIR)
 		ret = 0;
-	*jumped = need_mntput;
+	if (need_mntput)
+		nd->state |= ND_JUMPED;
 	if (ret)
 		return ret;
 	if (unlikely((flags & DCACHE_ENTRY_TYPE) == DCACHE_MISS_TYPE))
@@ -642,7 +643,6 @@ static int traverse_mounts(struct nameidata *nd, struct path *path, bool *jumped
 
 static int handle_mounts(struct nameidata *nd, struct dentry *dentry, struct path *path)
 {
-	bool jumped = false;
 	int ret;
 
 	path->mnt = nd->path.mnt;
@@ -660,9 +660,7 @@ static int handle_mounts(struct nameidata *nd, struct dentry *dentry, struct pat
 		if (!unlazy_next(nd, dentry))
 			return -ECHILD;
 	}
-	ret = traverse_mounts(nd, path, &jumped);
-	if (jumped)
-		nd->state |= ND_JUMPED;
+	ret = traverse_mounts(nd, path);
 	if (unlikely(ret)) {
 		ref_dput(path->dentry);
 		if (path->mnt != nd->path.mnt)
