@@ -59,11 +59,11 @@ TIMELINE_STRATEGIES = ["lockref", "rcufull"]
 # Measured at the top thread count only, where sharing or not sharing the
 # directory lock shows, and for the RCU-walk strategies, whose walks the
 # disk type's cached negative dentries and nfs's lockless revalidation
-# let finish in RCU mode: 30 points of 3 repetitions.
+# let finish in RCU mode: 34 points of 3 repetitions.
 FS_WORKLOADS = ("stat-negative,stat-negative-disk,path-search,path-search-disk,miss-one-dir,"
                 "miss-one-dir-excl,stat-shared,stat-shared-disk,stat-budget,stat-hot,"
                 "stat-hot-nfs,stat-hot-nfs-echild,stat-shared-nfs,stat-shared-nfs-echild,"
-                "stat-shared-autofs")
+                "stat-shared-autofs,automount-steady,automount-storm")
 FS_STRATEGIES = ["rcuwalk", "rcufull"]
 STATE = "make-report.json"
 

@@ -368,6 +368,11 @@ FS_SIDES = (
     ("waits for another lookup of the name per operation",
      lambda g: g.counter_values("inlookup_waits"), lambda v: count_est(ns.mean_ci(v)),
      per_op_est, lambda x: "%.3g" % x),
+    ("-ECHILD from the filesystem's operations per operation",
+     lambda g: g.counter_values("fs_echild"), lambda v: count_est(ns.mean_ci(v)),
+     per_op_est, lambda x: "%.3g" % x),
+    ("automounts per operation", lambda g: g.counter_values("automounts"),
+     lambda v: count_est(ns.mean_ci(v)), per_op_est, lambda x: "%.3g" % x),
 )
 
 
@@ -449,6 +454,7 @@ class Filesystems:
 
 PAIR_HEAD = ["variant", "twin", "strategy", "threads", "throughput, variant over twin",
              "walks finished in RCU mode (share)", "shared writes per op",
-             "waits for another lookup per op"]
+             "waits for another lookup per op", "-ECHILD from the filesystem per op",
+             "automounts per op"]
 BUDGET_HEAD = ["workload", "filesystem", "strategy", "threads", "evictions per op",
                "walks finished in RCU mode", "throughput"]

@@ -33,6 +33,7 @@ PLAIN_FS = "tmpfs"
 # What a workload's definition says about its filesystem, and what only names it.
 FS_KEYS = ("fs", "dentry_budget")
 NAME_KEYS = ("source", "summary")
+WRITER_KEYS = ("writers", "writer", "writer_rate")
 
 
 def strategy_key(name):
@@ -196,18 +197,26 @@ class Results:
         option or budget; the twin is, where the folder has it, for a
         budget the same filesystem without one, for a type with options
         (nfs,reval=echild) the same type without them, else plain tmpfs
-        with no budget."""
+        with no budget.  On a type other than tmpfs, a workload with
+        writers (automount-storm's expiries) pairs instead with the same
+        one without them (automount-steady): what the writer's churn of
+        the filesystem's own state costs its readers."""
         specs = {w: sp for w, sp in ((w, self.spec(w)) for w in self.workloads()) if sp}
-        rest = lambda sp: {k: v for k, v in sp.items()  # noqa: E731
-                           if k not in FS_KEYS + NAME_KEYS}
+        rest = lambda sp, also=(): {k: v for k, v in sp.items()  # noqa: E731
+                                    if k not in FS_KEYS + NAME_KEYS + also}
         fs = lambda sp: (sp.get("fs", PLAIN_FS), sp.get("dentry_budget") or 0)  # noqa: E731
         pairs = []
         for v, sv in specs.items():
             kind, budget = fs(sv)
-            wants = (([(kind, 0)] if budget else []) +
-                     ([(kind.split(",")[0], 0)] if "," in kind else []) + [(PLAIN_FS, 0)])
-            twin = next((w for want in wants if want != fs(sv) for w, sw in specs.items()
-                         if w != v and fs(sw) == want and rest(sw) == rest(sv)), None)
+            if sv.get("writers") and kind != PLAIN_FS:
+                twin = next((w for w, sw in specs.items() if fs(sw) == fs(sv) and
+                             not sw.get("writers") and
+                             rest(sw, WRITER_KEYS) == rest(sv, WRITER_KEYS)), None)
+            else:
+                wants = (([(kind, 0)] if budget else []) +
+                         ([(kind.split(",")[0], 0)] if "," in kind else []) + [(PLAIN_FS, 0)])
+                twin = next((w for want in wants if want != fs(sv) for w, sw in specs.items()
+                             if w != v and fs(sw) == want and rest(sw) == rest(sv)), None)
             if twin:
                 pairs.append((twin, v))
         return pairs

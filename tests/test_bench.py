@@ -189,7 +189,8 @@ def test_list_and_workload_files(tmp):
             "mixed", "ancestors", "noop", "stat-negative-disk", "path-search",
             "path-search-disk", "miss-one-dir", "miss-one-dir-excl", "stat-shared-disk",
             "stat-budget", "stat-hot-nfs", "stat-hot-nfs-echild", "stat-shared-nfs",
-            "stat-shared-nfs-echild", "stat-shared-autofs"]
+            "stat-shared-nfs-echild", "stat-shared-autofs", "automount-steady",
+            "automount-storm"]
     check("list shows every built-in workload", set(want) <= set(names), describe(p))
     p = nb("run", "--strategy", "lockref", "--workload",
            os.path.join(ROOT, "workloads", "example.wl"), "--threads", "1", *QUICK)
@@ -312,6 +313,10 @@ BAD_SPECS = [
     ("name = x\nmix = stat:70 frob:30\n", ":2: mix"),
     ("name = x\nwriters = 2\n", "writer = none"),
     ("name = x\nwriter = rename\nwriters = 1\ndepth = 2\n", "depth must be at least 3"),
+    ("name = x\nwriter = expire\nwriters = 1\n", "writer = expire expires autofs triggers: "
+     "it needs fs = autofs"),
+    ("name = x\nshape = trigger\ndepth = 1\nfs = autofs\n", "shape = trigger stats the top "
+     "directories: depth must be at least 2"),
     ("name = x\nmix = stat:0\n", "weight 0"),
     ("name = x\nfanout = 64\ndepth = 6\n", "more than"),
     ("name = x\nfs = ext4\n", ":2: fs: unknown filesystem type 'ext4' (known: tmpfs"),
@@ -519,6 +524,27 @@ def test_fs_workloads(tmp):
                   "none mounts anything" % s,
                   per_op(d, "rcu_completed") >= 1 - 1e-3 and per_op(d, "automounts") == 0 and
                   errors(d) == 0, json.dumps(d.get("counters_per_op")))
+    # automount-steady: a stat of a mounted trigger answers the mount's root
+    # in RCU mode.  automount-storm: the writer expires a trigger and makes
+    # it anew in two steps, and each fresh trigger is mounted once, by
+    # whichever walk meets it first (the losers of finish_automount's race
+    # discard theirs): the window's automounts are at most its remakings
+    # and the 8 triggers it may have found unmounted (2 of slack: counters
+    # and counts are read a moment apart).  Neither step is ever an error.
+    for s in ("lockref", "rcuwalk", "rcufull"):
+        d = fs_point(tmp, s, "automount-steady", 1) if s != "lockref" else {}
+        if d:
+            check("%s on automount-steady: every stat of a trigger finishes in RCU mode, "
+                  "none mounts anything" % s,
+                  per_op(d, "rcu_completed") >= 1 - 1e-3 and per_op(d, "automounts") == 0 and
+                  errors(d) == 0, json.dumps(d.get("counters_per_op")))
+        d = fs_point(tmp, s, "automount-storm", 2)
+        if d:
+            mounts = per_op(d, "automounts") * d["reader_ops"]
+            check("%s on automount-storm: no trigger mounted twice (%d automounts, %d "
+                  "remakings), no writer error" % (s, mounts, d["writer_ops"] // 2),
+                  mounts <= d["writer_ops"] // 2 + 8 + 2 and d["writer_errors"] == 0 and
+                  errors(d) < 1, json.dumps(d.get("counters_per_op")))
     for s in ("lockref", "rcufull"):
         d = fs_point(tmp, s, "stat-budget", 1)
         if d:

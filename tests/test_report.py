@@ -411,9 +411,42 @@ def test_bad_input(tmp):
               "results.json" in p.stderr, describe(p))
 
 
+def test_fs_pairs(tmp):
+    """Which workloads the report sets side by side, from their definitions
+    (nameibench list --json): a type, option or budget against its twin, and
+    on a type other than tmpfs a workload with writers against the same one
+    without them; on tmpfs a writer is no filesystem's part (rename-churn
+    pairs with nothing).  The pairs expected are written out here."""
+    sys.path.insert(0, os.path.join(ROOT, "plots"))
+    import nbresults
+    names = ["stat-shared", "stat-shared-disk", "stat-budget", "stat-shared-autofs",
+             "automount-steady", "automount-storm", "rename-churn", "stat-hot-nfs",
+             "stat-hot-nfs-echild", "stat-hot"]
+    p = subprocess.run([NB, "list", "--json"] + names, capture_output=True, text=True)
+    try:
+        specs = {w: d["spec"] for w, d in json.loads(p.stdout).items()}
+    except (ValueError, KeyError, TypeError):
+        check("list --json gives the definitions the pairs are made from", False, describe(p))
+        return
+    folder = os.path.join(tmp, "pairs")
+    os.makedirs(folder)
+    with open(os.path.join(folder, "results.json"), "w") as f:
+        json.dump([{"strategy": "rcufull", "workload": w, "threads": 1, "rep": 1,
+                    "ops_per_sec": 1.0, "skipped": None, "workload_spec": specs[w]}
+                   for w in names], f)
+    got = set(nbresults.Results(folder).fs_pairs())
+    want = {("stat-shared", "stat-shared-disk"), ("stat-shared-disk", "stat-budget"),
+            ("stat-shared", "stat-shared-autofs"), ("automount-steady", "automount-storm"),
+            ("stat-hot-nfs", "stat-hot-nfs-echild"), ("stat-hot", "stat-hot-nfs")}
+    check("fs pairs: each variant with its twin, automount-storm with automount-steady, "
+          "rename-churn with none", got == want,
+          "got %s, want %s" % (sorted(got), sorted(want)))
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="nameibench-report-")
     try:
+        test_fs_pairs(tmp)
         out = os.path.join(tmp, "run")
         if measure(out):
             test_plot_files(out)

@@ -13,13 +13,13 @@ files       = 4
 # which paths readers resolve: uniform, zipf (with its exponent), hot, disjoint
 paths       = zipf
 zipf        = 1.2
-# their shape: plain, negative, dotdot, symlink, mountpoint
+# their shape: plain, negative, dotdot, symlink, mountpoint, search, trigger
 shape       = dotdot
 
 # the readers' operations and their weights: stat, lstat, ancestors, mutate
 mix         = lstat:80 stat:20
 
-# writer threads, what they do (rename, mount, create-unlink) and how fast
+# writer threads, what they do (rename, mount, create-unlink, expire) and how fast
 writers     = 2
 writer      = create-unlink
 writer_rate = 500

@@ -88,6 +88,13 @@ static const struct workload builtins[] = {
 	{ .name = "stat-shared-autofs", .summary = "stat-shared on an autofs map: every walk "
 	  "crosses a mounted trigger, asking d_manage in RCU mode", TREE(5, 8, 8), STAT_ONLY,
 	  .fs = "autofs" },
+	{ .name = "automount-steady", .summary = "stat the 8 triggers of an autofs map, each "
+	  "mounted once: d_manage in RCU mode, then the mount's root (automount-storm's twin)",
+	  TREE(2, 8, 1), .shape = SHAPE_TRIGGER, STAT_ONLY, .fs = "autofs" },
+	{ .name = "automount-storm", .summary = "automount-steady while a writer expires the "
+	  "triggers and makes them anew: walks meet expiries and race to automount",
+	  TREE(2, 8, 1), .shape = SHAPE_TRIGGER, STAT_ONLY, .writers = 1, .wop = WOP_EXPIRE,
+	  .fs = "autofs" },
 };
 
 const struct workload *workload_builtins(int *n)
@@ -109,8 +116,8 @@ const struct workload *workload_builtin(const char *name)
 
 static const char *const dist_names[] = { "uniform", "zipf", "hot", "disjoint" };
 static const char *const shape_names[] = { "plain", "negative", "dotdot", "symlink", "mountpoint",
-					    "search" };
-static const char *const wop_names[] = { "none", "rename", "mount", "create-unlink" };
+					    "search", "trigger" };
+static const char *const wop_names[] = { "none", "rename", "mount", "create-unlink", "expire" };
 static const char *const rop_names[] = { "stat", "lstat", "ancestors", "mutate" };
 
 const char *wl_dist_name(enum wl_dist d) { return dist_names[d]; }
@@ -232,6 +239,13 @@ static int spec_check(const struct workload *wl, char *err, size_t n, const char
 	if ((wl->wop == WOP_CREATE_UNLINK || wl->mix[ROP_MUTATE]) && wl->depth < 2)
 		return spec_error(err, n, file, 0, "creating files needs directories: depth must "
 				  "be at least 2");
+	if ((wl->wop == WOP_EXPIRE || wl->shape == SHAPE_TRIGGER) && wl->depth < 2)
+		return spec_error(err, n, file, 0, "%s the top directories: depth must be at "
+				  "least 2", wl->wop == WOP_EXPIRE ? "writer = expire expires" :
+				  "shape = trigger stats");
+	if (wl->wop == WOP_EXPIRE && strncmp(wl->fs, "autofs", 6))
+		return spec_error(err, n, file, 0, "writer = expire expires autofs triggers: "
+				  "it needs fs = autofs");
 	if (wl->dist == DIST_DISJOINT && wl->shape != SHAPE_PLAIN)
 		return spec_error(err, n, file, 0, "paths = disjoint only takes shape = plain");
 	if (wl->shape == SHAPE_SEARCH && wl->depth < 2)
@@ -268,10 +282,10 @@ static const struct spec_key {
 	{ .key = "paths", .kind = SK_CHOICE, .off = F(dist), .names = dist_names, .nnames = 4 },
 	{ .key = "zipf", .kind = SK_NUM, .off = F(zipf_s), .lo = 0.01, .hi = 10,
 	  .what = "a number from 0.01 to 10" },
-	{ .key = "shape", .kind = SK_CHOICE, .off = F(shape), .names = shape_names, .nnames = 6 },
+	{ .key = "shape", .kind = SK_CHOICE, .off = F(shape), .names = shape_names, .nnames = 7 },
 	{ .key = "mix", .kind = SK_MIX, .off = F(mix) },
 	{ .key = "writers", .kind = SK_INT, .off = F(writers), .lo = 0, .hi = 64 },
-	{ .key = "writer", .kind = SK_CHOICE, .off = F(wop), .names = wop_names, .nnames = 4 },
+	{ .key = "writer", .kind = SK_CHOICE, .off = F(wop), .names = wop_names, .nnames = 5 },
 	{ .key = "writer_rate", .kind = SK_NUM, .off = F(writer_rate), .lo = 0, .hi = 1e9,
 	  .what = "operations per second (0: flat out)" },
 	{ .key = "noop", .kind = SK_YESNO, .off = F(noop) },
@@ -706,6 +720,8 @@ static int format_path(const struct workload *wl, long i, int reader, int try, c
 		return len + snprintf(buf + len, n - (size_t)len, "/f%ld", i % wl->files);
 	}
 	file_digits(wl, i, digit, &file);
+	if (wl->shape == SHAPE_TRIGGER)
+		return snprintf(buf, n, "/%d", digit[0]);
 	if (wl->shape == SHAPE_SEARCH)
 		digit[wl->depth - 2] = try;
 	len = snprintf(buf, n, "%s", tree_prefix(wl));
@@ -812,6 +828,26 @@ void wl_stream_free(struct wl_stream *st)
 
 /* ---- writers ---- */
 
+/*
+ * The automount daemon's expiry and the map's remaking: a top directory
+ * (each in turn, writer @w starting at the @w-th) expired, then made
+ * again, a fresh trigger that the next walk through it mounts.  An expiry that finds
+ * what is mounted busy leaves the trigger, and the remaking finds it:
+ * neither is an error.
+ */
+static int expire_step(const struct nb_strategy *s, struct nb_ctx *ctx, int w, uint64_t n,
+		       int fanout)
+{
+	char a[32];
+	int err;
+
+	snprintf(a, sizeof(a), "/%d", (int)(((uint64_t)w + n / 2) % (uint64_t)fanout));
+	if (!(n & 1))
+		return (err = s->expire ? s->expire(ctx, a) : -ENOSYS) < 0 ? err : 0;
+	err = s->mkdir(ctx, a);
+	return err == -EEXIST ? 0 : err;
+}
+
 int wl_writer_step(const struct workload *wl, const struct nb_strategy *s, struct nb_ctx *ctx,
 		   int w, uint64_t n)
 {
@@ -843,6 +879,8 @@ int wl_writer_step(const struct workload *wl, const struct nb_strategy *s, struc
 		snprintf(a + len, sizeof(a) - (size_t)len, "/w%d", w);
 		return n & 1 ? s->unlink(ctx, a) : s->create(ctx, a);
 	}
+	case WOP_EXPIRE:
+		return expire_step(s, ctx, w, n, wl->fanout);
 	case WOP_NONE:
 		break;
 	}
