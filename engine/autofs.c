@@ -90,15 +90,15 @@ static bool autofs_expiring(const struct autofs_info *ino)
 }
 
 /*
- * Wait until none of @mask is set on @ino's trigger.  Offline meanwhile:
+ * Wait until the expiry of @ino's trigger is over.  Offline meanwhile:
  * an expiry waits for a grace period, which a QSBR thread blocked here
  * would hold up; REF-walk holds references here, no read-side section.
  */
-static void autofs_wait(struct autofs_sb_info *sbi, struct autofs_info *ino, unsigned int mask)
+static void autofs_expire_wait(struct autofs_sb_info *sbi, struct autofs_info *ino)
 {
 	rcu_thread_offline();
 	pthread_mutex_lock(&sbi->lock);
-	while (autofs_flags(ino) & mask)
+	while (autofs_expiring(ino))
 		pthread_cond_wait(&sbi->changed, &sbi->lock);
 	pthread_mutex_unlock(&sbi->lock);
 	rcu_thread_online();
@@ -141,7 +141,7 @@ static int autofs_d_manage(const struct path *path, bool rcu)
 		nb_count(NB_CTR_FS_ECHILD);
 		return -ECHILD;
 	}
-	autofs_wait(autofs_sbi(path->dentry->d_sb), ino, AUTOFS_INF_EXPIRING);
+	autofs_expire_wait(autofs_sbi(path->dentry->d_sb), ino);
 	return 0;
 }
 
@@ -153,7 +153,7 @@ static struct mount *autofs_d_automount(struct path *path)
 	struct mount *m;
 
 	if (ino)
-		autofs_wait(sbi, ino, AUTOFS_INF_EXPIRING);
+		autofs_expire_wait(sbi, ino);
 	/* removed (an expiry's rmdir), or never made */
 	if (d_unhashed(path->dentry) || !d_inode(path->dentry))
 		return ERR_PTR(-ENOENT);
