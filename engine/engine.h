@@ -119,6 +119,10 @@ struct nb_strategy {
 	int (*mount)(struct nb_ctx *ctx, const char *path, const char *type);
 	int (*umount)(struct nb_ctx *ctx, const char *path, int flags);
 	int (*chdir)(struct nb_ctx *ctx, const char *path);
+	/* readlink(2): the first min(@size, its length) bytes of the body of
+	 * the symlink @path names (not followed), no terminator; returns how
+	 * many, -EINVAL for what is no symlink or a @size of 0 */
+	int (*readlink)(struct nb_ctx *ctx, const char *path, char *buf, size_t size);
 	/* the shrinker on demand: kill every unused dentry of the filesystem
 	 * @path is on; returns how many (NULL where the backend has none) */
 	int (*shrink)(struct nb_ctx *ctx, const char *path);

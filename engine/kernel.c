@@ -264,6 +264,11 @@ static int ret(int rc)
 	return rc ? -errno : 0;
 }
 
+static int readlink_ret(ssize_t n)
+{
+	return n < 0 ? -errno : (int)n;
+}
+
 static int kstat(struct nb_ctx *ctx, const char *path, struct nb_kstat *st, int flags)
 {
 	struct stat s;
@@ -408,6 +413,16 @@ static int k_umount(struct nb_ctx *ctx, const char *path, int flags)
 			 ret(umount2(buf, (flags & NB_UMOUNT_LAZY) ? MNT_DETACH : 0)));
 }
 
+static int k_readlink(struct nb_ctx *ctx, const char *path, char *buf, size_t size)
+{
+	int fd;
+	const char *rel = at(ctx, path, &fd);
+	if (!size || size > INT_MAX)
+		return -EINVAL;		/* as the engine's: the system call takes an int */
+	return KERNEL_OP(NB_OP_READLINK, *path ? readlink_ret(readlinkat(fd, rel, buf, size)) :
+			 -ENOENT);
+}
+
 static int k_chdir(struct nb_ctx *ctx, const char *path)
 {
 	int fd;
@@ -469,5 +484,6 @@ const struct nb_strategy nb_strategy_kernel = {
 	.mount		= k_mount,
 	.umount		= k_umount,
 	.chdir		= k_chdir,
+	.readlink	= k_readlink,
 	/* no ancestor walk: the kernel has none for us to call */
 };

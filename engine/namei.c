@@ -41,6 +41,7 @@
  * compiler drops the ones a strategy does not take.
  */
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1884,6 +1885,52 @@ static int do_chdir(struct nb_ctx *ctx, const char *pathname)
 	return 0;
 }
 
+/* ---- readlink ---- */
+
+/*
+ * vfs_readlink - copy @dentry's symlink body to @buf, at most @buflen
+ * bytes and no terminator (readlink_copy).  A body not in i_link comes
+ * from ->get_link, given the dentry: the caller holds a reference, so
+ * this is never RCU mode.
+ */
+static int vfs_readlink(struct dentry *dentry, char *buf, size_t buflen)
+{
+	struct inode *inode = d_inode(dentry);
+	const char *link = inode->i_link;
+	size_t len;
+
+	if (!link) {
+		link = inode->i_op->get_link(dentry, inode);
+		if (IS_ERR(link))
+			return (int)PTR_ERR(link);
+	}
+	len = strlen(link);
+	if (len > buflen)
+		len = buflen;
+	memcpy(buf, link, len);
+	return (int)len;
+}
+
+/*
+ * do_readlinkat - as Linux's: the last component is not followed, nor
+ * automounted, and what it names must be a symlink (-EINVAL otherwise, as
+ * for a size of 0, which is refused before any lookup).
+ */
+static int do_readlinkat(struct nb_ctx *ctx, const char *pathname, char *buf, size_t bufsiz)
+{
+	struct path path;
+	int err;
+
+	if (!bufsiz || bufsiz > INT_MAX)
+		return -EINVAL;
+	err = filename_lookup(ctx, pathname, 0, &path);
+	if (err)
+		return err;
+	err = d_is_symlink(path.dentry) ? vfs_readlink(path.dentry, buf, bufsiz) : -EINVAL;
+	walk_path_put(&path);
+	return err;
+}
+
 /* ---- the ancestor walk ---- */
 
 /*
@@ -2188,6 +2235,16 @@ static int op_umount(struct nb_ctx *ctx, const char *path, int flags)
 	return err;
 }
 
+static int op_readlink(struct nb_ctx *ctx, const char *path, char *buf, size_t size)
+{
+	int err;
+	OP_BEGIN(NB_OP_READLINK);
+
+	RETRY_ESTALE(err, do_readlinkat(ctx, path, buf, size));
+	OP_END();
+	return err;
+}
+
 static int op_ancestors(struct nb_ctx *ctx, const char *path, nb_ancestor_fn fn, void *arg)
 {
 	int err;
@@ -2250,6 +2307,7 @@ const struct nb_strategy STRATEGY_TABLE = {
 	.server_remove	= op_server_remove,
 	.expire		= op_expire,
 	.chdir		= op_chdir,
+	.readlink	= op_readlink,
 	.ancestors	= op_ancestors,
 	.ancestor_first	= op_ancestor_first,
 	.ancestor_next	= op_ancestor_next,

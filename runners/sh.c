@@ -25,7 +25,7 @@
 enum sh_op {
 	SH_MKDIR, SH_CREATE, SH_SYMLINK, SH_UNLINK, SH_RMDIR, SH_RENAME, SH_EXCHANGE,
 	SH_MOUNT, SH_SHRINK, SH_UMOUNT, SH_STAT, SH_LSTAT, SH_STAT_IN_ROOT, SH_CD, SH_ANCESTORS,
-	SH_COUNTERS, SH_SERVER_REMOVE, SH_EXPIRE,
+	SH_COUNTERS, SH_SERVER_REMOVE, SH_EXPIRE, SH_READLINK,
 };
 
 static const struct sh_cmd {
@@ -49,6 +49,7 @@ static const struct sh_cmd {
 	{ "stat",    SH_STAT,    1, 1, "stat P" },
 	{ "lstat",   SH_LSTAT,   1, 1, "lstat P" },
 	{ "stat_in_root", SH_STAT_IN_ROOT, 2, 2, "stat_in_root ROOT P" },
+	{ "readlink", SH_READLINK, 1, 2, "readlink P [SIZE]" },
 	{ "cd",      SH_CD,      1, 1, "cd P" },
 	{ "ancestors", SH_ANCESTORS, 1, 1, "ancestors P" },
 	{ "counters", SH_COUNTERS, 0, 0, "counters" },
@@ -66,6 +67,8 @@ static void sh_usage(FILE *f)
 		"Prints exactly one line per operation: \"ok\", \"err ENAME\" (the Linux\n"
 		"errno name), or for stat/lstat\n"
 		"  ok ino=N dev=N type=dir|reg|lnk nlink=N size=N\n"
+		"readlink prints \"ok len=N target=BODY\", the first N bytes of the symlink's\n"
+		"body read into a buffer of SIZE bytes (default 4096, 0 to 4096 allowed).\n"
 		"ancestors prints \"ok\" and the inode numbers of P and of each ancestor up to\n"
 		"\"/\", crossing mounts upward as \"..\" does; counters prints \"ok\" and, for\n"
 		"each kind of operation run so far, KIND.COUNTER=N pairs (see README.md).\n"
@@ -136,6 +139,30 @@ static void print_result(FILE *out, int err)
 		fprintf(out, "err %s\n", nb_errno_name(err));
 	else
 		fputs("ok\n", out);
+}
+
+/* readlink P [SIZE]: the body as far as a buffer of @size bytes holds it */
+static void print_readlink(FILE *out, struct nb_ctx *ctx, const struct nb_strategy *s,
+			   const char *path, size_t size)
+{
+	char buf[PATH_MAX];
+	int n = s->readlink ? s->readlink(ctx, path, buf, size) : -ENOSYS;
+
+	if (n < 0)
+		print_result(out, n);
+	else
+		fprintf(out, "ok len=%d target=%.*s\n", n, n, buf);
+}
+
+/* a readlink SIZE: digits only, 0 to PATH_MAX */
+static bool sh_size_ok(const char *w)
+{
+	size_t i, n = strlen(w);
+
+	for (i = 0; i < n; i++)
+		if (w[i] < '0' || w[i] > '9')
+			return false;
+	return n > 0 && n <= 4 && atoi(w) <= PATH_MAX;
 }
 
 static void print_stat(FILE *out, int err, const struct nb_kstat *st)
@@ -276,6 +303,9 @@ static void sh_exec(struct nb_ctx *ctx, const struct sh_cmd *cmd, char **arg, FI
 		err = s->stat_in_root(ctx, sh_path(arg[0]), sh_path(arg[1]), &st);
 		print_stat(out, err, &st);
 		break;
+	case SH_READLINK:
+		print_readlink(out, ctx, s, sh_path(arg[0]), arg[1] ? (size_t)atoi(arg[1]) : PATH_MAX);
+		break;
 	case SH_CD:
 		print_result(out, s->chdir(ctx, sh_path(arg[0])));
 		break;
@@ -319,6 +349,11 @@ static int sh_line(struct nb_ctx *ctx, char *line, size_t len, long lineno, FILE
 	if (n - 1 < cmd->min_args || n - 1 > cmd->max_args) {
 		fprintf(diag, "nameibench sh: line %ld: wrong number of arguments, usage: %s\n",
 			lineno, cmd->usage);
+		goto malformed;
+	}
+	if (cmd->op == SH_READLINK && tok[2] && !sh_size_ok(tok[2])) {
+		fprintf(diag, "nameibench sh: line %ld: readlink's SIZE is a whole number from 0 "
+			"to %d, not '%s'\n", lineno, PATH_MAX, tok[2]);
 		goto malformed;
 	}
 	if (cmd->op == SH_UMOUNT && tok[2] && strcmp(tok[2], "lazy")) {

@@ -72,7 +72,8 @@ def test_help():
     p = nb("sh", "--help")
     check("sh --help lists the global strategy and every operation",
           "global" in p.stdout and all(op in p.stdout for op in
-                                       ("mkdir P", "symlink TARGET P", "umount P [lazy]", "cd P")),
+                                       ("mkdir P", "symlink TARGET P", "umount P [lazy]", "cd P",
+                                        "readlink P [SIZE]")),
           describe(p))
 
 
@@ -104,15 +105,17 @@ def test_malformed_lines():
               "mkdir /a /b\n"
               "umount /a quickly\n"
               "rename /a\n"
+              "readlink /a 4097\n"
+              "readlink /a -1\n"
               "stat /a\n")
     p = nb("sh", stdin=script)
     out = p.stdout.splitlines()
     err = p.stderr.strip().splitlines()
     check("malformed lines print err EINVAL and the run goes on",
-          len(out) == 7 and out[0] == "ok" and out[1:6] == ["err EINVAL"] * 5 and
-          out[6].startswith("ok ino="), describe(p))
+          len(out) == 9 and out[0] == "ok" and out[1:8] == ["err EINVAL"] * 7 and
+          out[8].startswith("ok ino="), describe(p))
     check("each malformed line is reported on stderr with its line number",
-          len(err) == 5 and all("line %d:" % n in e for n, e in zip((2, 3, 4, 5, 6), err)),
+          len(err) == 7 and all("line %d:" % n in e for n, e in zip(range(2, 9), err)),
           describe(p))
     check("a malformed line makes the exit status 2", p.returncode == 2, describe(p))
     p = nb("sh", stdin="stat /\nstat /\x00x\n")

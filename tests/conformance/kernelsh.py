@@ -37,6 +37,8 @@ _libc.unshare.argtypes = [ctypes.c_int]
 _libc.renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p,
                             ctypes.c_uint]
 _libc.syscall.restype = ctypes.c_long
+_libc.readlink.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_size_t]
+_libc.readlink.restype = ctypes.c_ssize_t
 AT_FDCWD = -100
 RENAME_EXCHANGE = 2
 SYS_openat2 = 437           # x86_64 and every other architecture since 5.6
@@ -51,6 +53,17 @@ class OpenHow(ctypes.Structure):
 def _stat_line(st):
     return "ok ino=%d dev=%d type=%s nlink=%d size=%d" % (
         st.st_ino, st.st_dev, _type(st.st_mode), st.st_nlink, st.st_size)
+
+
+def _readlink(path, size):
+    """readlink(2) into a buffer of @size bytes, as `readlink P [SIZE]` prints it."""
+    if size == 0:
+        return "err EINVAL"     # bufsiz <= 0, before any lookup (the C API takes a size_t)
+    buf = ctypes.create_string_buffer(size)
+    n = _libc.readlink(path, buf, size)
+    if n < 0:
+        return _errname(ctypes.get_errno())
+    return "ok len=%d target=%s" % (n, buf.raw[:n].decode("utf-8", "surrogateescape"))
 
 
 def _stat_in_root(root, path):
@@ -158,6 +171,8 @@ def run_op(line):
             return _stat_line(os.stat(p[0]) if op == "stat" else os.lstat(p[0]))
         elif op == "stat_in_root":
             return _stat_in_root(p[0], p[1])
+        elif op == "readlink":
+            return _readlink(p[0], int(p[1]) if len(p) == 2 else shlang.PATH_MAX)
         elif op == "cd":
             os.chdir(p[0])
     except OSError as e:

@@ -12,8 +12,12 @@ ARITY = {
     "mkdir": (1, 1), "create": (1, 1), "symlink": (2, 2), "unlink": (1, 1),
     "rmdir": (1, 1), "rename": (2, 2), "exchange": (2, 2), "mount": (1, 1), "umount": (1, 2),
     "stat": (1, 1), "lstat": (1, 1), "stat_in_root": (2, 2), "cd": (1, 1), "shrink": (1, 1),
+    "readlink": (1, 2),
 }
+PATH_MAX = 4096
 
+# readlink: the body's first N bytes, compared as text
+READLINK_RE = re.compile(r"^ok len=(\d+) target=(.*)$")
 STAT_RE = re.compile(
     r"^ok ino=(\d+) dev=(\d+) type=(dir|reg|lnk) nlink=(\d+) size=(-?\d+)$")
 
@@ -35,6 +39,9 @@ def parse_op(line):
         raise ValueError("wrong number of arguments for %s" % op)
     if op == "umount" and len(args) == 2 and args[1] != "lazy":
         raise ValueError("umount takes 'lazy' or nothing after the path")
+    if op == "readlink" and len(args) == 2 and not (
+            args[1].isdigit() and len(args[1]) <= 4 and int(args[1]) <= PATH_MAX):
+        raise ValueError("readlink's SIZE is a whole number from 0 to %d" % PATH_MAX)
     paths = [b"" if a == '""' else a.encode("utf-8", "surrogateescape") for a in args]
     return op, paths
 
@@ -56,7 +63,7 @@ class Result:
             ino, dev, typ, nlink, size = m.groups()
             self.stat = {"ino": int(ino), "dev": int(dev), "type": typ,
                          "nlink": int(nlink), "size": int(size)}
-        elif text != "ok":
+        elif text != "ok" and not READLINK_RE.match(text):
             raise ValueError("not a result line: %r" % text)
 
     @property
