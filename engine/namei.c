@@ -1183,8 +1183,24 @@ static void generic_fillattr(const struct inode *inode, struct nb_kstat *st)
 	st->size = READ_ONCE(((struct inode *)inode)->i_size);
 }
 
+/*
+ * An answer made at the end of a walk still in RCU mode (STAT_UNDER_RCU):
+ * ->answer reads what it needs from nd->path and nd->inode with no
+ * reference taken, then checks that the dentry and the mount table are
+ * still what the walk saw (rcu_answer_valid), so that the answer is one a
+ * REF-walk could have given.  It returns 0 (answered), -ECHILD (redo the
+ * lookup in REF-walk), or an error it validated too.
+ */
+struct rcu_answer {
+	int (*answer)(struct nameidata *nd, struct rcu_answer *a);
+	struct nb_kstat *st;		/* stat's */
+	char *buf;			/* readlink's: its buffer, its size, what it read */
+	size_t size;
+	int len;
+};
+
 /* The dentry and the mount table are still what the RCU walk saw. */
-static bool stat_rcu_valid(const struct nameidata *nd)
+static bool rcu_answer_valid(const struct nameidata *nd)
 {
 	if (read_seqcount_retry(&nd->path.dentry->d_seq, nd->seq) ||
 	    (!zoo(SKIP_MOUNT_SEQ) && read_seqretry(&mount_lock, nd->m_seq))) {
@@ -1195,18 +1211,18 @@ static bool stat_rcu_valid(const struct nameidata *nd)
 }
 
 /*
- * stat_under_rcu - the stat callback at the end of an RCU walk: fill the
+ * stat_under_rcu - stat's rcu_answer at the end of an RCU walk: fill the
  * answer from the inode the walk read, then check that the dentry and the
  * mount table are still what the walk saw.  If they are, the answer is one
  * a REF-walk could have given, and no reference was ever taken.  Returns
  * 0, or -ECHILD to redo the lookup in REF-walk.
  */
-static int stat_under_rcu(struct nameidata *nd, struct nb_kstat *st)
+static int stat_under_rcu(struct nameidata *nd, struct rcu_answer *a)
 {
-	if ((nd->flags & LOOKUP_DIRECTORY) && !d_can_lookup(nd->path.dentry))
-		return -ECHILD;		/* let REF-walk give the stable ENOTDIR */
+	struct nb_kstat *st = a->st;
+
 	if (zoo(STAT_ATTRS_OUTSIDE_WINDOW)) {
-		if (!stat_rcu_valid(nd))
+		if (!rcu_answer_valid(nd))
 			return -ECHILD;
 		debug_delay();
 		generic_fillattr(nd->inode, st);
@@ -1217,7 +1233,7 @@ static int stat_under_rcu(struct nameidata *nd, struct nb_kstat *st)
 	debug_check_magic(nd->inode, &nd->inode->i_magic, INODE_MAGIC, "inode", "stat_under_rcu");
 	generic_fillattr(zoo(INODE_REFETCH) ? d_inode(nd->path.dentry) : nd->inode, st);
 	/* after the copy: it validates what was copied */
-	if (!stat_rcu_valid(nd))
+	if (!rcu_answer_valid(nd))
 		return -ECHILD;
 	nb_count(NB_CTR_RCU_DONE);
 	return 0;
@@ -1225,11 +1241,11 @@ static int stat_under_rcu(struct nameidata *nd, struct nb_kstat *st)
 
 /*
  * path_lookupat - the whole walk.  Returns 0 with a counted *path; or, when
- * @st is given and the walk can answer stat under RCU, 1 with *st filled
- * and no reference held.
+ * @ans is given and the walk can answer under RCU, 1 with @ans's answer
+ * made and no reference held.
  */
 static int path_lookupat(struct nameidata *nd, const struct filename *name,
-			 unsigned int flags, struct path *path, struct nb_kstat *st)
+			 unsigned int flags, struct path *path, struct rcu_answer *ans)
 {
 	const char *s = path_init(nd, name, flags);
 	int err;
@@ -1240,8 +1256,12 @@ static int path_lookupat(struct nameidata *nd, const struct filename *name,
 	 * dentry, say) is an answer: the walk finished without leaving it */
 	if (err && err != -ECHILD && in_rcu(nd))
 		nb_count(NB_CTR_RCU_DONE);
-	if (STAT_UNDER_RCU && !err && st && in_rcu(nd) && !needs_weak_revalidate(nd)) {
-		err = stat_under_rcu(nd, st);
+	if (STAT_UNDER_RCU && !err && ans && in_rcu(nd) && !needs_weak_revalidate(nd)) {
+		/* "P/" on what is no directory: REF-walk gives the stable ENOTDIR */
+		if ((nd->flags & LOOKUP_DIRECTORY) && !d_can_lookup(nd->path.dentry))
+			err = -ECHILD;
+		else
+			err = ans->answer(nd, ans);
 		terminate_walk(nd);
 		return err ? err : 1;
 	}
@@ -1279,12 +1299,12 @@ static bool restart_walk(int err)
 }
 
 /*
- * filename_lookup_stat - the whole lookup: RCU-walk first where the
+ * filename_lookup_at - the whole lookup: RCU-walk first where the
  * strategy has it, REF-walk again after -ECHILD.  @dir is the start (and
  * root) of a LOOKUP_IN_ROOT walk, else NULL.
  */
 static int filename_lookup_at(struct nb_ctx *ctx, const struct path *dir, const char *pathname,
-			      unsigned int flags, struct path *path, struct nb_kstat *st)
+			      unsigned int flags, struct path *path, struct rcu_answer *ans)
 {
 	struct filename name;
 	struct nameidata nd;
@@ -1294,25 +1314,25 @@ static int filename_lookup_at(struct nb_ctx *ctx, const struct path *dir, const 
 		return err;
 	nd_init(&nd, ctx);
 	nd.dir = dir;
-	err = path_lookupat(&nd, &name, first_mode(flags), path, st);
+	err = path_lookupat(&nd, &name, first_mode(flags), path, ans);
 	if (restart_walk(err)) {
 		nd_init(&nd, ctx);
 		nd.dir = dir;
-		err = path_lookupat(&nd, &name, flags, path, st);
+		err = path_lookupat(&nd, &name, flags, path, ans);
 	}
 	return err;
 }
 
-static int filename_lookup_stat(struct nb_ctx *ctx, const char *pathname, unsigned int flags,
-				struct path *path, struct nb_kstat *st)
+static int filename_lookup_answer(struct nb_ctx *ctx, const char *pathname, unsigned int flags,
+				  struct path *path, struct rcu_answer *ans)
 {
-	return filename_lookup_at(ctx, NULL, pathname, flags, path, st);
+	return filename_lookup_at(ctx, NULL, pathname, flags, path, ans);
 }
 
 static int filename_lookup(struct nb_ctx *ctx, const char *pathname, unsigned int flags,
 			   struct path *path)
 {
-	return filename_lookup_stat(ctx, pathname, flags, path, NULL);
+	return filename_lookup_answer(ctx, pathname, flags, path, NULL);
 }
 
 static int path_parentat(struct nameidata *nd, const struct filename *name, unsigned int flags,
@@ -1371,8 +1391,9 @@ static void debug_check_held_mount(const struct path *path)
 static int vfs_statx(struct nb_ctx *ctx, const char *pathname, unsigned int flags,
 		     struct nb_kstat *st)
 {
+	struct rcu_answer ans = { .answer = stat_under_rcu, .st = st };
 	struct path path;
-	int err = filename_lookup_stat(ctx, pathname, flags, &path, st);
+	int err = filename_lookup_answer(ctx, pathname, flags, &path, &ans);
 
 	if (err)
 		return err > 0 ? 0 : err;	/* > 0: answered under RCU */
@@ -1391,13 +1412,14 @@ static int vfs_statx(struct nb_ctx *ctx, const char *pathname, unsigned int flag
 static int do_stat_in_root(struct nb_ctx *ctx, const char *rootname, const char *pathname,
 			   struct nb_kstat *st)
 {
+	struct rcu_answer ans = { .answer = stat_under_rcu, .st = st };
 	struct path root, path;
 	int err = filename_lookup(ctx, rootname, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &root);
 
 	if (err)
 		return err;
 	err = filename_lookup_at(ctx, &root, pathname,
-				 LOOKUP_FOLLOW | LOOKUP_AUTOMOUNT | LOOKUP_IN_ROOT, &path, st);
+				 LOOKUP_FOLLOW | LOOKUP_AUTOMOUNT | LOOKUP_IN_ROOT, &path, &ans);
 	if (!err) {
 		generic_fillattr(d_inode(path.dentry), st);
 		debug_check_held_mount(&path);
@@ -1887,6 +1909,17 @@ static int do_chdir(struct nb_ctx *ctx, const char *pathname)
 
 /* ---- readlink ---- */
 
+/* the first @buflen bytes of the body @link, no terminator, as Linux's */
+static int readlink_copy(char *buf, size_t buflen, const char *link)
+{
+	size_t len = strlen(link);
+
+	if (len > buflen)
+		len = buflen;
+	memcpy(buf, link, len);
+	return (int)len;
+}
+
 /*
  * vfs_readlink - copy @dentry's symlink body to @buf, at most @buflen
  * bytes and no terminator (readlink_copy).  A body not in i_link comes
@@ -1897,35 +1930,65 @@ static int vfs_readlink(struct dentry *dentry, char *buf, size_t buflen)
 {
 	struct inode *inode = d_inode(dentry);
 	const char *link = inode->i_link;
-	size_t len;
 
 	if (!link) {
 		link = inode->i_op->get_link(dentry, inode);
 		if (IS_ERR(link))
 			return (int)PTR_ERR(link);
 	}
-	len = strlen(link);
-	if (len > buflen)
-		len = buflen;
-	memcpy(buf, link, len);
-	return (int)len;
+	return readlink_copy(buf, buflen, link);
+}
+
+/*
+ * readlink_under_rcu - readlink's answer at the end of an RCU walk: the
+ * body of the inode the walk read, from i_link (freed a grace period
+ * after the inode: free_inode) or from ->get_link called with no dentry,
+ * which may answer -ECHILD; validated after the copy, as stat's is.
+ */
+static int readlink_under_rcu(struct nameidata *nd, struct rcu_answer *a)
+{
+	struct inode *inode = nd->inode;
+	const char *link = NULL;
+	int err = 0;
+
+	debug_delay();
+	debug_check_magic(inode, &inode->i_magic, INODE_MAGIC, "inode", "readlink_under_rcu");
+	if (!S_ISLNK(inode->i_mode))
+		err = -EINVAL;
+	else if (!(link = inode->i_link)) {
+		link = inode->i_op->get_link(NULL, inode);
+		if (IS_ERR(link))
+			err = (int)PTR_ERR(link);
+	}
+	if (err == -ECHILD)
+		return err;
+	if (!err) {
+		debug_check_body(link, "readlink_under_rcu");
+		a->len = readlink_copy(a->buf, a->size, link);
+	}
+	if (!rcu_answer_valid(nd))
+		return -ECHILD;
+	nb_count(NB_CTR_RCU_DONE);
+	return err;
 }
 
 /*
  * do_readlinkat - as Linux's: the last component is not followed, nor
  * automounted, and what it names must be a symlink (-EINVAL otherwise, as
- * for a size of 0, which is refused before any lookup).
+ * for a size of 0, which is refused before any lookup).  rcufull answers
+ * it under RCU, as it answers stat.
  */
 static int do_readlinkat(struct nb_ctx *ctx, const char *pathname, char *buf, size_t bufsiz)
 {
+	struct rcu_answer ans = { .answer = readlink_under_rcu, .buf = buf, .size = bufsiz };
 	struct path path;
 	int err;
 
 	if (!bufsiz || bufsiz > INT_MAX)
 		return -EINVAL;
-	err = filename_lookup(ctx, pathname, 0, &path);
+	err = filename_lookup_answer(ctx, pathname, 0, &path, &ans);
 	if (err)
-		return err;
+		return err > 0 ? ans.len : err;	/* > 0: answered under RCU */
 	err = d_is_symlink(path.dentry) ? vfs_readlink(path.dentry, buf, bufsiz) : -EINVAL;
 	walk_path_put(&path);
 	return err;

@@ -166,6 +166,18 @@ def test_counters_footprint():
           c is not None and c.get("stat.ops") == "1" and c.get("stat.ref_ops") == "0" and
           c.get("stat.shared_rmw") == "0" and c.get("stat.shared_stores") == "0" and
           c.get("stat.rcu_completed") == "1", describe(full))
+    # readlink too, by the same copy-and-validate scheme; rcuwalk
+    # legitimizes the symlink's dentry to read it
+    link = "mkdir /a\nsymlink /a/target /a/l\nreadlink /a/l\ncounters\n"
+    for strategy, refs in (("rcufull", "0"), ("rcuwalk", "4")):
+        p = nb("sh", "--strategy", strategy, stdin=link)
+        out = p.stdout.splitlines()
+        c = counters(out[-1]) if out else None
+        check("%s reads a symlink in RCU mode with %s reference-count operations" % (
+            strategy, refs), c is not None and out[-2] == "ok len=9 target=/a/target" and
+            c.get("readlink.ops") == "1" and c.get("readlink.rcu_completed") == "1" and
+            c.get("readlink.ref_ops") == refs and
+            (strategy != "rcufull" or c.get("readlink.shared_rmw") == "0"), describe(p))
     lr = nb("sh", "--strategy", "lockref", stdin=script)
     c = counters(lr.stdout.splitlines()[-1])
     check("lockref's stat takes and drops references (a get and a put per step)",

@@ -1,9 +1,10 @@
 /*
- * rcufull - RCU-walk with fallback to REF-walk, as rcuwalk, but stat and
- * lstat are answered under RCU (the 2024 stat-under-RCU design): at the
- * end of a walk still in RCU mode a callback copies the attributes from
- * the inode the walk read, then the final d_seq and mount_lock validate
- * the copy, and no reference count is touched.  A failed validation
+ * rcufull - RCU-walk with fallback to REF-walk, as rcuwalk, but stat,
+ * lstat and readlink are answered under RCU (the 2024 stat-under-RCU
+ * design): at the end of a walk still in RCU mode a callback copies the
+ * attributes (or the symlink body) from the inode the walk read, then the
+ * final d_seq and mount_lock validate the copy, and no reference count is
+ * touched.  A failed validation
  * redoes the lookup in REF-walk.
  *
  * One file per strategy (engine/strategy/): engine/namei.c is compiled
