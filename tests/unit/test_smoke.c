@@ -17,6 +17,10 @@
  *    detached root itself (Linux's follow_dotdot stays put at the root of
  *    a mount with no parent: each step held at some instant, in order);
  *  - ancestors of a file that never moves are exactly its directories;
+ *  - a symlink replaced by rename over it, again and again, reads as one
+ *    of the two bodies it alternates between, whole, never ENOENT (the
+ *    rename replaces it atomically): the bodies of the replaced ones are
+ *    freed while lockless readlinks (rcufull's) may be copying them;
  *  - -ECHILD never reaches the caller, and writers get the answers their
  *    own operations must get.
  *
@@ -31,6 +35,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -172,6 +177,24 @@ static void expect_ancestors(struct nb_ctx *ctx)
 			  &(struct nb_kstat){ .ino = a.n ? a.ino[0] : 0 });
 }
 
+/* bodies a writer alternates at /sl/cur; one longer than a dentry's inline name */
+static const char *const link_bodies[2] = {
+	"a/body/longer/than/forty/bytes/so/that/it/lives/in/its/own/allocation", "b",
+};
+
+static void expect_link(struct nb_ctx *ctx, const char *path)
+{
+	char buf[128];
+	int n = S->readlink(ctx, path, buf, sizeof(buf)), i;
+
+	atomic_fetch_add_explicit(&reads, 1, memory_order_relaxed);
+	for (i = 0; i < 2 && n >= 0; i++)
+		if ((size_t)n == strlen(link_bodies[i]) && !memcmp(buf, link_bodies[i], (size_t)n))
+			return;
+	violation("replaced symlink's body", path, n < 0 ? n : 0,
+		  &(struct nb_kstat){ .type = NB_LNK, .size = n });
+}
+
 static void *reader(void *arg)
 {
 	const uint64_t mover[] = { ino_moving_f };
@@ -183,7 +206,7 @@ static void *reader(void *arg)
 	nb_thread_start();
 	ctx = nb_ctx_new(S);
 	while (!atomic_load_explicit(&stop, memory_order_relaxed)) {
-		switch (i++ % 12) {
+		switch (i++ % 13) {
 		case 0: expect_always(ctx, "/stable/d1/d2/d3/file", ino_file, NB_REG); break;
 		case 1: expect_always(ctx, "/stable/d1/../d1/d2/./d3//file", ino_file, NB_REG); break;
 		case 2: expect_always(ctx, "/stable/link/d3/file", ino_file, NB_REG); break;
@@ -196,6 +219,7 @@ static void *reader(void *arg)
 		case 9: expect_mountpoint_parent(ctx, "/mnt/point/.."); break;
 		case 10: expect_regular_or_enoent(ctx, "/cu/f"); expect_never(ctx, "/cu/g"); break;
 		case 11: expect_ancestors(ctx); break;
+		case 12: expect_link(ctx, "/sl/cur"); break;
 		}
 	}
 	nb_ctx_free(ctx);
@@ -265,6 +289,7 @@ static void *mounter(void *arg)
 static void *creator(void *arg)
 {
 	struct nb_ctx *ctx;
+	unsigned int i = 0;
 
 	(void)arg;
 	nb_thread_start();
@@ -272,6 +297,9 @@ static void *creator(void *arg)
 	while (!atomic_load_explicit(&stop, memory_order_relaxed)) {
 		writer_expect("create /cu/f", S->create(ctx, "/cu/f"), 0);
 		writer_expect("unlink /cu/f", S->unlink(ctx, "/cu/f"), 0);
+		writer_expect("symlink BODY /sl/tmp",
+			      S->symlink(ctx, link_bodies[++i & 1], "/sl/tmp"), 0);
+		writer_expect("rename /sl/tmp /sl/cur", S->rename(ctx, "/sl/tmp", "/sl/cur"), 0);
 	}
 	nb_ctx_free(ctx);
 	nb_thread_stop();
@@ -291,7 +319,7 @@ static void setup(struct nb_ctx *ctx)
 	static const char *const dirs[] = {
 		"/stable", "/stable/d1", "/stable/d1/d2", "/stable/d1/d2/d3", "/r", "/r/a",
 		"/r/a/sub", "/x", "/x/p1", "/x/p2", "/x/p1/m", "/x/p1/m/y", "/mnt", "/mnt/point",
-		"/cu",
+		"/cu", "/sl",
 	};
 	struct nb_kstat st;
 	size_t i;
@@ -301,6 +329,7 @@ static void setup(struct nb_ctx *ctx)
 	CHECK_EQ(S->create(ctx, "/stable/d1/d2/d3/file"), 0);
 	CHECK_EQ(S->symlink(ctx, "d1/d2", "/stable/link"), 0);
 	CHECK_EQ(S->create(ctx, "/r/a/sub/f"), 0);
+	CHECK_EQ(S->symlink(ctx, link_bodies[0], "/sl/cur"), 0);
 	CHECK_EQ(S->stat(ctx, "/", &st), 0);
 	dev_root = st.dev;
 	ino_root = st.ino;
@@ -324,7 +353,7 @@ static void teardown(struct nb_ctx *ctx)
 	static const char *const gone[] = {
 		"/stable/d1/d2/d3/file", "/stable/link", "/stable/d1/d2/d3", "/stable/d1/d2",
 		"/stable/d1", "/stable", "/r/a/sub/f", "/r/a/sub", "/r/a", "/r", "/x/p1/m/y",
-		"/x/p1/m", "/x/p1", "/x/p2", "/x", "/mnt/point", "/mnt", "/cu",
+		"/x/p1/m", "/x/p1", "/x/p2", "/x", "/mnt/point", "/mnt", "/cu", "/sl/cur", "/sl",
 	};
 	size_t i;
 
