@@ -123,6 +123,9 @@ struct nb_strategy {
 	 * the symlink @path names (not followed), no terminator; returns how
 	 * many, -EINVAL for what is no symlink or a @size of 0 */
 	int (*readlink)(struct nb_ctx *ctx, const char *path, char *buf, size_t size);
+	/* access(2) as root: @mode is F_OK or R_OK|W_OK|X_OK bits; -EACCES
+	 * for X_OK on a regular file (created 0644, no execute bit) */
+	int (*access)(struct nb_ctx *ctx, const char *path, int mode);
 	/* the shrinker on demand: kill every unused dentry of the filesystem
 	 * @path is on; returns how many (NULL where the backend has none) */
 	int (*shrink)(struct nb_ctx *ctx, const char *path);

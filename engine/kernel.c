@@ -423,6 +423,16 @@ static int k_readlink(struct nb_ctx *ctx, const char *path, char *buf, size_t si
 			 -ENOENT);
 }
 
+static int k_access(struct nb_ctx *ctx, const char *path, int mode)
+{
+	int fd;
+	const char *rel = at(ctx, path, &fd);
+
+	if (mode & ~(R_OK | W_OK | X_OK))
+		return -EINVAL;		/* before any lookup, as the engine's */
+	return KERNEL_OP(NB_OP_ACCESS, *path ? ret(faccessat(fd, rel, mode, 0)) : -ENOENT);
+}
+
 static int k_chdir(struct nb_ctx *ctx, const char *path)
 {
 	int fd;
@@ -485,5 +495,6 @@ const struct nb_strategy nb_strategy_kernel = {
 	.umount		= k_umount,
 	.chdir		= k_chdir,
 	.readlink	= k_readlink,
+	.access		= k_access,
 	/* no ancestor walk: the kernel has none for us to call */
 };

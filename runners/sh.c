@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../engine/engine.h"
 #include "args.h"
@@ -25,7 +26,7 @@
 enum sh_op {
 	SH_MKDIR, SH_CREATE, SH_SYMLINK, SH_UNLINK, SH_RMDIR, SH_RENAME, SH_EXCHANGE,
 	SH_MOUNT, SH_SHRINK, SH_UMOUNT, SH_STAT, SH_LSTAT, SH_STAT_IN_ROOT, SH_CD, SH_ANCESTORS,
-	SH_COUNTERS, SH_SERVER_REMOVE, SH_EXPIRE, SH_READLINK,
+	SH_COUNTERS, SH_SERVER_REMOVE, SH_EXPIRE, SH_READLINK, SH_ACCESS,
 };
 
 static const struct sh_cmd {
@@ -50,6 +51,7 @@ static const struct sh_cmd {
 	{ "lstat",   SH_LSTAT,   1, 1, "lstat P" },
 	{ "stat_in_root", SH_STAT_IN_ROOT, 2, 2, "stat_in_root ROOT P" },
 	{ "readlink", SH_READLINK, 1, 2, "readlink P [SIZE]" },
+	{ "access",  SH_ACCESS,  2, 2, "access P f|[r][w][x]" },
 	{ "cd",      SH_CD,      1, 1, "cd P" },
 	{ "ancestors", SH_ANCESTORS, 1, 1, "ancestors P" },
 	{ "counters", SH_COUNTERS, 0, 0, "counters" },
@@ -152,6 +154,24 @@ static void print_readlink(FILE *out, struct nb_ctx *ctx, const struct nb_strate
 		print_result(out, n);
 	else
 		fprintf(out, "ok len=%d target=%.*s\n", n, n, buf);
+}
+
+/* access's MODE: "f" (F_OK), or r, w and x each at most once, in that order */
+static int sh_access_mode(const char *w)
+{
+	static const struct { char c; int bit; } bits[] = { { 'r', R_OK }, { 'w', W_OK },
+							      { 'x', X_OK } };
+	int mode = 0;
+	size_t i;
+
+	if (!strcmp(w, "f"))
+		return F_OK;
+	for (i = 0; i < ARRAY_SIZE(bits); i++)
+		if (*w == bits[i].c) {
+			mode |= bits[i].bit;
+			w++;
+		}
+	return *w || !mode ? -1 : mode;
 }
 
 /* a readlink SIZE: digits only, 0 to PATH_MAX */
@@ -306,6 +326,10 @@ static void sh_exec(struct nb_ctx *ctx, const struct sh_cmd *cmd, char **arg, FI
 	case SH_READLINK:
 		print_readlink(out, ctx, s, sh_path(arg[0]), arg[1] ? (size_t)atoi(arg[1]) : PATH_MAX);
 		break;
+	case SH_ACCESS:
+		print_result(out, s->access ? s->access(ctx, sh_path(arg[0]), sh_access_mode(arg[1]))
+					    : -ENOSYS);
+		break;
 	case SH_CD:
 		print_result(out, s->chdir(ctx, sh_path(arg[0])));
 		break;
@@ -354,6 +378,11 @@ static int sh_line(struct nb_ctx *ctx, char *line, size_t len, long lineno, FILE
 	if (cmd->op == SH_READLINK && tok[2] && !sh_size_ok(tok[2])) {
 		fprintf(diag, "nameibench sh: line %ld: readlink's SIZE is a whole number from 0 "
 			"to %d, not '%s'\n", lineno, PATH_MAX, tok[2]);
+		goto malformed;
+	}
+	if (cmd->op == SH_ACCESS && sh_access_mode(tok[2]) < 0) {
+		fprintf(diag, "nameibench sh: line %ld: access's MODE is f, or r, w and x in that "
+			"order (rx, w, rwx), not '%s'\n", lineno, tok[2]);
 		goto malformed;
 	}
 	if (cmd->op == SH_UMOUNT && tok[2] && strcmp(tok[2], "lazy")) {

@@ -107,15 +107,16 @@ def test_malformed_lines():
               "rename /a\n"
               "readlink /a 4097\n"
               "readlink /a -1\n"
+              "access /a xr\n"
               "stat /a\n")
     p = nb("sh", stdin=script)
     out = p.stdout.splitlines()
     err = p.stderr.strip().splitlines()
     check("malformed lines print err EINVAL and the run goes on",
-          len(out) == 9 and out[0] == "ok" and out[1:8] == ["err EINVAL"] * 7 and
-          out[8].startswith("ok ino="), describe(p))
+          len(out) == 10 and out[0] == "ok" and out[1:9] == ["err EINVAL"] * 8 and
+          out[9].startswith("ok ino="), describe(p))
     check("each malformed line is reported on stderr with its line number",
-          len(err) == 7 and all("line %d:" % n in e for n, e in zip(range(2, 9), err)),
+          len(err) == 8 and all("line %d:" % n in e for n, e in zip(range(2, 10), err)),
           describe(p))
     check("a malformed line makes the exit status 2", p.returncode == 2, describe(p))
     p = nb("sh", stdin="stat /\nstat /\x00x\n")
@@ -168,16 +169,18 @@ def test_counters_footprint():
           c.get("stat.rcu_completed") == "1", describe(full))
     # readlink too, by the same copy-and-validate scheme; rcuwalk
     # legitimizes the symlink's dentry to read it
-    link = "mkdir /a\nsymlink /a/target /a/l\nreadlink /a/l\ncounters\n"
+    link = ("mkdir /a\nsymlink /a/target /a/l\nreadlink /a/l\ncreate /a/f\naccess /a/f r\n"
+            "counters\n")
     for strategy, refs in (("rcufull", "0"), ("rcuwalk", "4")):
         p = nb("sh", "--strategy", strategy, stdin=link)
         out = p.stdout.splitlines()
         c = counters(out[-1]) if out else None
-        check("%s reads a symlink in RCU mode with %s reference-count operations" % (
-            strategy, refs), c is not None and out[-2] == "ok len=9 target=/a/target" and
-            c.get("readlink.ops") == "1" and c.get("readlink.rcu_completed") == "1" and
-            c.get("readlink.ref_ops") == refs and
-            (strategy != "rcufull" or c.get("readlink.shared_rmw") == "0"), describe(p))
+        for op, answer in (("readlink", "ok len=9 target=/a/target"), ("access", "ok")):
+            check("%s answers %s in RCU mode with %s reference-count operations" % (
+                strategy, op, refs), c is not None and answer in out and
+                c.get(op + ".ops") == "1" and c.get(op + ".rcu_completed") == "1" and
+                c.get(op + ".ref_ops") == refs and
+                (strategy != "rcufull" or c.get(op + ".shared_rmw") == "0"), describe(p))
     lr = nb("sh", "--strategy", "lockref", stdin=script)
     c = counters(lr.stdout.splitlines()[-1])
     check("lockref's stat takes and drops references (a get and a put per step)",

@@ -76,7 +76,7 @@ class Generator:
     WEIGHTS = [("mkdir", 18), ("create", 8), ("symlink", 10), ("unlink", 6),
                ("rmdir", 6), ("rename", 12), ("exchange", 5), ("mount", 3), ("umount", 4),
                ("stat", 18), ("lstat", 8), ("stat_in_root", 6), ("cd", 5), ("shrink", 3),
-               ("readlink", 5)]
+               ("readlink", 5), ("access", 5)]
     MAX_KNOWN = 64
 
     def __init__(self, rng):
@@ -173,6 +173,9 @@ class Generator:
             return "umount %s%s" % (p, " lazy" if rng.random() < 0.4 else "")
         if op == "cd" and rng.random() < 0.3:
             return "cd /"
+        if op == "access":
+            return "access %s %s" % (self.path(0.8), rng.choice(["f", "r", "w", "x", "rx",
+                                                                "rwx", "wx"]))
         if op == "readlink" and rng.random() < 0.2:
             # a buffer shorter than the body: readlink_copy() truncates, no NUL
             return "readlink %s %d" % (self.path(0.8), rng.choice([0, 1, 2, 3, 4096]))

@@ -39,6 +39,7 @@ _libc.renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.
 _libc.syscall.restype = ctypes.c_long
 _libc.readlink.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_size_t]
 _libc.readlink.restype = ctypes.c_ssize_t
+_libc.access.argtypes = [ctypes.c_char_p, ctypes.c_int]
 AT_FDCWD = -100
 RENAME_EXCHANGE = 2
 SYS_openat2 = 437           # x86_64 and every other architecture since 5.6
@@ -171,6 +172,14 @@ def run_op(line):
             return _stat_line(os.stat(p[0]) if op == "stat" else os.lstat(p[0]))
         elif op == "stat_in_root":
             return _stat_in_root(p[0], p[1])
+        elif op == "access":
+            # os.access() answers a bool, not the errno: the C call
+            m = p[1].decode()
+            mode = 0 if m == "f" else ((os.R_OK if "r" in m else 0) |
+                                       (os.W_OK if "w" in m else 0) |
+                                       (os.X_OK if "x" in m else 0))
+            if _libc.access(p[0], mode) != 0:
+                return _errname(ctypes.get_errno())
         elif op == "readlink":
             return _readlink(p[0], int(p[1]) if len(p) == 2 else shlang.PATH_MAX)
         elif op == "cd":

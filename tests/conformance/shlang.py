@@ -12,8 +12,9 @@ ARITY = {
     "mkdir": (1, 1), "create": (1, 1), "symlink": (2, 2), "unlink": (1, 1),
     "rmdir": (1, 1), "rename": (2, 2), "exchange": (2, 2), "mount": (1, 1), "umount": (1, 2),
     "stat": (1, 1), "lstat": (1, 1), "stat_in_root": (2, 2), "cd": (1, 1), "shrink": (1, 1),
-    "readlink": (1, 2),
+    "readlink": (1, 2), "access": (2, 2),
 }
+ACCESS_RE = re.compile(r"^(f|r?w?x?)$")
 PATH_MAX = 4096
 
 # readlink: the body's first N bytes, compared as text
@@ -39,6 +40,8 @@ def parse_op(line):
         raise ValueError("wrong number of arguments for %s" % op)
     if op == "umount" and len(args) == 2 and args[1] != "lazy":
         raise ValueError("umount takes 'lazy' or nothing after the path")
+    if op == "access" and not (ACCESS_RE.match(args[1]) and args[1]):
+        raise ValueError("access's MODE is f, or r, w and x in that order")
     if op == "readlink" and len(args) == 2 and not (
             args[1].isdigit() and len(args[1]) <= 4 and int(args[1]) <= PATH_MAX):
         raise ValueError("readlink's SIZE is a whole number from 0 to %d" % PATH_MAX)
