@@ -129,12 +129,18 @@ static int nfs_d_revalidate(struct dentry *dentry, unsigned int flags)
 	uint64_t now = nfs_now();
 
 	if (flags & LOOKUP_RCU) {
-		struct inode *inode = READ_ONCE(dentry->d_inode);
+		/*
+		 * d_inode(): an acquire, pairing with d_instantiate's release, so
+		 * that an inode a writer has just made is seen initialized (a
+		 * relaxed load let TSan see nfs_inode_stale() read a fresh
+		 * inode's i_nlink before its allocation).
+		 */
+		struct inode *inode = d_inode(dentry);
 
-		if (zoo(REVALIDATE_INODE_TWICE) && READ_ONCE(dentry->d_inode)) {
+		if (zoo(REVALIDATE_INODE_TWICE) && d_inode(dentry)) {
 			/* the 2019 ceph bug: d_inode read again after the check */
 			debug_delay();
-			inode = READ_ONCE(dentry->d_inode);
+			inode = d_inode(dentry);
 			if (nfs_inode_stale(inode))
 				return -ECHILD;
 		} else if (inode && nfs_inode_stale(inode)) {
