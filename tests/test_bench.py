@@ -509,9 +509,12 @@ def test_fs_workloads(tmp):
                       json.dumps(d.get("counters_per_op")))
             e = fs_point(tmp, s, w + "-echild", 1)
             if e:
+                # at least one -ECHILD a walk: make check once saw 1.0011 per
+                # op (a few walks meeting a second one), which is no failure
+                # of what is checked here
                 check("%s on %s-echild: the first revalidation answers -ECHILD, every walk "
                       "unlazies and none finishes in RCU mode, and it writes shared lines" %
-                      (s, w), abs(per_op(e, "fs_echild") - 1) < 1e-3 and
+                      (s, w), per_op(e, "fs_echild") > 1 - 1e-3 and
                       per_op(e, "rcu_completed") == 0 and per_op(e, "unlazy") > 1 - 1e-3 and
                       per_op(e, "shared_stores") > 0 and errors(e) == 0,
                       json.dumps(e.get("counters_per_op")))
