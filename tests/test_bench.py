@@ -448,6 +448,14 @@ def test_fs_records(tmp):
           js.get("stat-hot", {}).get("spec", {}).get("dentry_budget") == 0, describe(p))
 
 
+# Per-operation counters are read a moment apart from the operation count,
+# one counter at a time, while the readers run: each leads or lags by what
+# they did meanwhile, more on a slow machine (make check saw 0.999 and
+# 1.0011 for a counter that is exactly 1 per walk, under ASan and under
+# load).  1% of slack; every behaviour checked moves a counter by 100%.
+SLACK = 1e-2
+
+
 def test_fs_workloads(tmp):
     """The filesystem workloads do what their names say, by their counters.
 
@@ -465,11 +473,10 @@ def test_fs_workloads(tmp):
             d = fs_point(tmp, s, w, 2)
             if not d:
                 continue
-            # (counters and counts are read a few operations apart: 1e-3 of slack)
             check("%s on %s: every stat misses and leaves RCU mode for lookup_slow (unlazy "
                   "1 per op), and no reader waits for another's name" % (s, w),
-                  errors(d) > 1 - 1e-3 and per_op(d, "rcu_completed") == 0 and
-                  abs(per_op(d, "unlazy") + per_op(d, "echild_restarts") - 1) < 1e-3 and
+                  errors(d) > 1 - SLACK and per_op(d, "rcu_completed") == 0 and
+                  abs(per_op(d, "unlazy") + per_op(d, "echild_restarts") - 1) < SLACK and
                   per_op(d, "inlookup_waits") == 0,
                   "errors %r, per op %s" % (errors(d), json.dumps(d.get("counters_per_op"))))
     cold = fs_point(tmp, "rcufull", "stat-negative", 2)
@@ -496,26 +503,22 @@ def test_fs_workloads(tmp):
     # nfs: five components revalidated a stat; from cached data in RCU mode
     # (interval 1 s: a dentry past it costs one -ECHILD, at most each of the
     # tree's dentries once a second), or never in RCU mode (reval=echild).
-    # Counters and the op count are read a moment apart: 1e-3 of slack.
     for s in ("rcuwalk", "rcufull"):
         for w in ("stat-hot-nfs", "stat-shared-nfs"):
             d = fs_point(tmp, s, w, 1)
             if d:
                 check("%s on %s: every component revalidated, the walk finishes in RCU mode "
                       "but for dentries past their interval" % (s, w),
-                      per_op(d, "revalidations") >= 5 * (1 - 1e-3) and
-                      per_op(d, "rcu_completed") >= 1 - per_op(d, "fs_echild") - 1e-3 and
+                      per_op(d, "revalidations") >= 5 * (1 - SLACK) and
+                      per_op(d, "rcu_completed") >= 1 - per_op(d, "fs_echild") - SLACK and
                       per_op(d, "fs_echild") < 0.5 and errors(d) == 0,
                       json.dumps(d.get("counters_per_op")))
             e = fs_point(tmp, s, w + "-echild", 1)
             if e:
-                # at least one -ECHILD a walk: make check once saw 1.0011 per
-                # op (a few walks meeting a second one), which is no failure
-                # of what is checked here
                 check("%s on %s-echild: the first revalidation answers -ECHILD, every walk "
                       "unlazies and none finishes in RCU mode, and it writes shared lines" %
-                      (s, w), per_op(e, "fs_echild") > 1 - 1e-3 and
-                      per_op(e, "rcu_completed") == 0 and per_op(e, "unlazy") > 1 - 1e-3 and
+                      (s, w), abs(per_op(e, "fs_echild") - 1) < SLACK and
+                      per_op(e, "rcu_completed") == 0 and per_op(e, "unlazy") > 1 - SLACK and
                       per_op(e, "shared_stores") > 0 and errors(e) == 0,
                       json.dumps(e.get("counters_per_op")))
     # autofs: every stat crosses a trigger the tree's making mounted, and
@@ -525,7 +528,7 @@ def test_fs_workloads(tmp):
         if d:
             check("%s on stat-shared-autofs: every walk crosses a mounted trigger in RCU mode, "
                   "none mounts anything" % s,
-                  per_op(d, "rcu_completed") >= 1 - 1e-3 and per_op(d, "automounts") == 0 and
+                  per_op(d, "rcu_completed") >= 1 - SLACK and per_op(d, "automounts") == 0 and
                   errors(d) == 0, json.dumps(d.get("counters_per_op")))
     # automount-steady: a stat of a mounted trigger answers the mount's root
     # in RCU mode.  automount-storm: the writer expires a trigger and makes
@@ -539,7 +542,7 @@ def test_fs_workloads(tmp):
         if d:
             check("%s on automount-steady: every stat of a trigger finishes in RCU mode, "
                   "none mounts anything" % s,
-                  per_op(d, "rcu_completed") >= 1 - 1e-3 and per_op(d, "automounts") == 0 and
+                  per_op(d, "rcu_completed") >= 1 - SLACK and per_op(d, "automounts") == 0 and
                   errors(d) == 0, json.dumps(d.get("counters_per_op")))
         d = fs_point(tmp, s, "automount-storm", 2)
         if d:
