@@ -1922,22 +1922,26 @@ static int readlink_copy(char *buf, size_t buflen, const char *link)
 }
 
 /*
+ * A symlink's body for readlink: i_link, else ->get_link's, which gets
+ * @dentry in REF mode and NULL in RCU mode (where it may answer -ECHILD).
+ */
+static const char *readlink_body(struct inode *inode, struct dentry *dentry)
+{
+	const char *link = inode->i_link;
+
+	return link ? link : inode->i_op->get_link(dentry, inode);
+}
+
+/*
  * vfs_readlink - copy @dentry's symlink body to @buf, at most @buflen
- * bytes and no terminator (readlink_copy).  A body not in i_link comes
- * from ->get_link, given the dentry: the caller holds a reference, so
- * this is never RCU mode.
+ * bytes and no terminator (readlink_copy).  The caller holds a reference:
+ * never RCU mode.
  */
 static int vfs_readlink(struct dentry *dentry, char *buf, size_t buflen)
 {
-	struct inode *inode = d_inode(dentry);
-	const char *link = inode->i_link;
+	const char *link = readlink_body(d_inode(dentry), dentry);
 
-	if (!link) {
-		link = inode->i_op->get_link(dentry, inode);
-		if (IS_ERR(link))
-			return (int)PTR_ERR(link);
-	}
-	return readlink_copy(buf, buflen, link);
+	return IS_ERR(link) ? (int)PTR_ERR(link) : readlink_copy(buf, buflen, link);
 }
 
 /*
@@ -1956,11 +1960,8 @@ static int readlink_under_rcu(struct nameidata *nd, struct rcu_answer *a)
 	debug_check_magic(inode, &inode->i_magic, INODE_MAGIC, "inode", "readlink_under_rcu");
 	if (!S_ISLNK(inode->i_mode))
 		err = -EINVAL;
-	else if (!(link = inode->i_link)) {
-		link = inode->i_op->get_link(NULL, inode);
-		if (IS_ERR(link))
-			err = (int)PTR_ERR(link);
-	}
+	else if (IS_ERR(link = readlink_body(inode, NULL)))
+		err = (int)PTR_ERR(link);
 	if (err == -ECHILD)
 		return err;
 	if (!err) {

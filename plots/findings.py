@@ -360,19 +360,20 @@ def per_op_est(e):
 # what a pair is compared on besides throughput: (words, each repetition's
 # values, how a side reads, how a difference reads, how a mean reads in
 # the table)
+def per_op_side(words, counter):
+    """A FS_SIDES row for a counter compared per operation."""
+    return (words, lambda g: g.counter_values(counter), lambda v: count_est(ns.mean_ci(v)),
+            per_op_est, lambda x: "%.3g" % x)
+
+
 FS_SIDES = (
     ("walks finished in RCU mode", lambda g: g.share_values("rcu_completed", "rcu_walks"),
      lambda v: pct_est(share_est(v)), points_est, lambda x: "%.3g%%" % (100 * x)),
     ("shared writes per operation", lambda g: g.sum_values("shared_rmw", "shared_stores"),
      lambda v: count_est(ns.mean_ci(v)), per_op_est, lambda x: "%.3g" % x),
-    ("waits for another lookup of the name per operation",
-     lambda g: g.counter_values("inlookup_waits"), lambda v: count_est(ns.mean_ci(v)),
-     per_op_est, lambda x: "%.3g" % x),
-    ("-ECHILD from the filesystem's operations per operation",
-     lambda g: g.counter_values("fs_echild"), lambda v: count_est(ns.mean_ci(v)),
-     per_op_est, lambda x: "%.3g" % x),
-    ("automounts per operation", lambda g: g.counter_values("automounts"),
-     lambda v: count_est(ns.mean_ci(v)), per_op_est, lambda x: "%.3g" % x),
+    per_op_side("waits for another lookup of the name per operation", "inlookup_waits"),
+    per_op_side("-ECHILD from the filesystem's operations per operation", "fs_echild"),
+    per_op_side("automounts per operation", "automounts"),
 )
 
 
