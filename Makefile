@@ -46,7 +46,8 @@ STRATEGIES  := global dlock lockref rcuwalk rcufull
 ENGINE_SRCS := engine/dcache.c engine/inode.c engine/super.c engine/libfs.c engine/shmem.c \
                engine/diskfs.c engine/nfs.c engine/casefold.c engine/autofs.c engine/namespace.c \
                engine/vfs.c engine/engine.c engine/percpu.c engine/rcu.c engine/kernel.c \
-               engine/debug.c engine/zoo.c engine/slab.c engine/census.c engine/backend.c
+               engine/debug.c engine/zoo.c engine/slab.c engine/census.c engine/backend.c \
+               engine/file.c
 # The parts above the engine, one way down: runners -> workloads -> engine,
 # stress -> engine (README.md, "Architecture").
 WORKLOAD_SRCS := workloads/workload.c

@@ -44,8 +44,20 @@ static int engine_ctx_init(struct nb_ctx *ctx)
 	return 0;
 }
 
+/* exit_files: what the context left open is closed, as at exit */
+static void close_files(struct nb_ctx *ctx)
+{
+	unsigned int fd;
+
+	for (fd = 0; fd < ctx->files.max_fds; fd++)
+		if (ctx->files.slot[fd])
+			ctx->strategy->close(ctx, (int)fd);
+	fdtable_free(&ctx->files);
+}
+
 static void engine_ctx_release(struct nb_ctx *ctx)
 {
+	close_files(ctx);
 	path_put(&ctx->pwd);
 	path_put(&ctx->root);
 }

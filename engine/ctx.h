@@ -1,17 +1,20 @@
 /*
- * A context: what a task's fs_struct is to the kernel, a root and a working
- * directory, each a counted path.  Private to one thread.
+ * A context: what a task's fs_struct and files_struct are to the kernel, a
+ * root and a working directory, each a counted path, and a descriptor table.
+ * Private to one thread.
  */
 #ifndef NB_CTX_H
 #define NB_CTX_H
 
 #include "engine.h"
+#include "file.h"
 #include "namei.h"
 
 struct nb_ctx {
 	struct path root;
 	struct path pwd;
 	const struct nb_strategy *strategy;
+	struct fdtable files;	/* open files (the kernel backend: its own fds) */
 	int kroot, kcwd;	/* the kernel strategy's "/" and working directory */
 };
 

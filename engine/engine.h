@@ -126,6 +126,18 @@ struct nb_strategy {
 	/* access(2) as root: @mode is F_OK or R_OK|W_OK|X_OK bits; -EACCES
 	 * for X_OK on a regular file (created 0644, no execute bit) */
 	int (*access)(struct nb_ctx *ctx, const char *path, int mode);
+	/* openat(2): a descriptor, the lowest free in the context's own table
+	 * (which starts empty), or an error; @dfd is AT_FDCWD or a descriptor.
+	 * @flags are Linux's O_ flags (fcntl.h), those the engine models: the
+	 * access mode, O_CREAT (a regular file, 0644), O_EXCL, O_TRUNC,
+	 * O_DIRECTORY, O_NOFOLLOW, O_PATH and O_CLOEXEC; any other is -EINVAL */
+	int (*openat)(struct nb_ctx *ctx, int dfd, const char *path, int flags);
+	int (*close)(struct nb_ctx *ctx, int fd);
+	int (*fstat)(struct nb_ctx *ctx, int fd, struct nb_kstat *st);
+	/* statx(2) with AT_SYMLINK_NOFOLLOW and AT_EMPTY_PATH ("" is @dfd's
+	 * file, or the working directory for AT_FDCWD) */
+	int (*statx)(struct nb_ctx *ctx, int dfd, const char *path, int flags,
+		     struct nb_kstat *st);
 	/* the shrinker on demand: kill every unused dentry of the filesystem
 	 * @path is on; returns how many (NULL where the backend has none) */
 	int (*shrink)(struct nb_ctx *ctx, const char *path);

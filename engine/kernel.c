@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <stdint.h>
 #include <limits.h>
 #include <sched.h>
 #include <stdio.h>
@@ -48,6 +49,16 @@ static bool kernel_private_ns, kernel_mounted;
 
 static void kernel_stop(void);
 static void kernel_ctx_release(struct nb_ctx *ctx);
+
+/*
+ * Descriptors: the context's table (engine/file.h) holds each real one
+ * under the number the engine would have given, lowest free first, so
+ * that both answer the same "fd N"; the process's own table is shared by
+ * every thread, as will-it-scale's threads share theirs.
+ */
+#define KFD(fd)		((void *)(intptr_t)((fd) + 1))
+#define KFD_REAL(p)	((int)(intptr_t)(p) - 1)
+
 
 /* Once per process: our own mount namespace, propagating nothing back. */
 static void enter_private_namespace(void)
@@ -240,6 +251,12 @@ static int kernel_ctx_init(struct nb_ctx *ctx)
 
 static void kernel_ctx_release(struct nb_ctx *ctx)
 {
+	unsigned int fd;
+
+	for (fd = 0; fd < ctx->files.max_fds; fd++)
+		if (ctx->files.slot[fd])
+			close(KFD_REAL(ctx->files.slot[fd]));
+	fdtable_free(&ctx->files);
 	if (ctx->kroot >= 0)
 		close(ctx->kroot);
 	if (ctx->kcwd >= 0)
@@ -269,23 +286,17 @@ static int readlink_ret(ssize_t n)
 	return n < 0 ? -errno : (int)n;
 }
 
+static int kernel_fstatat(int dirfd, const char *rel, int flags, struct nb_kstat *st);
+
 static int kstat(struct nb_ctx *ctx, const char *path, struct nb_kstat *st, int flags)
 {
-	struct stat s;
 	int fd;
 	const char *rel = at(ctx, path, &fd);
 
 	/* the engine's empty path is ENOENT, as stat("") is */
 	if (!*path)
 		return -ENOENT;
-	if (fstatat(fd, rel, &s, flags))
-		return -errno;
-	st->ino = s.st_ino;
-	st->dev = (unsigned int)s.st_dev;
-	st->type = S_ISDIR(s.st_mode) ? NB_DIR : S_ISLNK(s.st_mode) ? NB_LNK : NB_REG;
-	st->nlink = (unsigned int)s.st_nlink;
-	st->size = s.st_size;
-	return 0;
+	return kernel_fstatat(fd, rel, flags, st);
 }
 
 #define KERNEL_OP(kind, expr) ({					\
@@ -446,6 +457,84 @@ static int k_chdir(struct nb_ctx *ctx, const char *path)
 	return 0;
 }
 
+static int kfd(const struct nb_ctx *ctx, int fd)
+{
+	void *p = fd_lookup(&ctx->files, fd);
+
+	return p ? KFD_REAL(p) : -1;	/* -1: the kernel's own EBADF */
+}
+
+/* at() for a walk from @dfd: AT_FDCWD, or one of the context's */
+static const char *at_dfd(const struct nb_ctx *ctx, int dfd, const char *path, int *dirfd)
+{
+	if (dfd == AT_FDCWD || *path == '/')
+		return at(ctx, path, dirfd);
+	*dirfd = kfd(ctx, dfd);
+	return path;
+}
+
+static int kernel_open(struct nb_ctx *ctx, int dfd, const char *path, int flags)
+{
+	int dirfd, real, fd = alloc_fd(&ctx->files);
+	const char *rel = at_dfd(ctx, dfd, path, &dirfd);
+
+	if (fd < 0)
+		return fd;
+	real = openat(dirfd, rel, flags | O_CLOEXEC, 0644);
+	if (real < 0) {
+		put_unused_fd(&ctx->files, fd);
+		return -errno;
+	}
+	fd_install(&ctx->files, fd, KFD(real));
+	return fd;
+}
+
+static int k_openat(struct nb_ctx *ctx, int dfd, const char *path, int flags)
+{
+	return KERNEL_OP(NB_OP_OPEN, kernel_open(ctx, dfd, path, flags));
+}
+
+static int kernel_close(struct nb_ctx *ctx, int fd)
+{
+	void *p = fd_remove(&ctx->files, fd);
+
+	return p ? ret(close(KFD_REAL(p))) : -EBADF;
+}
+
+static int k_close(struct nb_ctx *ctx, int fd)
+{
+	return KERNEL_OP(NB_OP_CLOSE, kernel_close(ctx, fd));
+}
+
+static int kernel_fstatat(int dirfd, const char *rel, int flags, struct nb_kstat *st)
+{
+	struct stat s;
+
+	if (fstatat(dirfd, rel, &s, flags))
+		return -errno;
+	st->ino = s.st_ino;
+	st->dev = (unsigned int)s.st_dev;
+	st->type = S_ISDIR(s.st_mode) ? NB_DIR : S_ISLNK(s.st_mode) ? NB_LNK : NB_REG;
+	st->nlink = (unsigned int)s.st_nlink;
+	st->size = s.st_size;
+	return 0;
+}
+
+static int k_fstat(struct nb_ctx *ctx, int fd, struct nb_kstat *st)
+{
+	return KERNEL_OP(NB_OP_FSTAT, kernel_fstatat(kfd(ctx, fd), "", AT_EMPTY_PATH, st));
+}
+
+static int k_statx(struct nb_ctx *ctx, int dfd, const char *path, int flags,
+		   struct nb_kstat *st)
+{
+	int dirfd;
+	const char *rel = at_dfd(ctx, dfd, path, &dirfd);
+
+	/* at() makes "/" "." for the *at() calls: "" stays "" */
+	return KERNEL_OP(NB_OP_STAT, kernel_fstatat(dirfd, *path ? rel : "", flags, st));
+}
+
 /*
  * Not offered: the kernel strategy stores absolute symlink bodies with its
  * private base in front (so that they resolve inside it), and resolving
@@ -496,5 +585,9 @@ const struct nb_strategy nb_strategy_kernel = {
 	.chdir		= k_chdir,
 	.readlink	= k_readlink,
 	.access		= k_access,
+	.openat		= k_openat,
+	.close		= k_close,
+	.fstat		= k_fstat,
+	.statx		= k_statx,
 	/* no ancestor walk: the kernel has none for us to call */
 };

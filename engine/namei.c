@@ -46,9 +46,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <fcntl.h>		/* O_ and AT_ flags, S_ modes: Linux's own */
+#include <sys/stat.h>
+
 #include "ctx.h"
 #include "debug.h"
 #include "engine.h"
+#include "file.h"
 #include "namei.h"
 #include "vfs.h"
 #include "zoo.h"
@@ -78,7 +82,8 @@ struct nameidata {
 		unsigned int seq;
 	} stack[MAXSYMLINKS];
 	struct nb_ctx	*ctx;
-	const struct path *dir;		/* LOOKUP_IN_ROOT: the start and the root */
+	const struct path *dir;		/* a relative walk's start if not pwd (a dfd's);
+					 * LOOKUP_IN_ROOT: the start and the root */
 };
 
 /*
@@ -449,7 +454,8 @@ static __always_inline const char *path_init(struct nameidata *nd, const struct 
 
 		return err ? ERR_PTR(err) : s;
 	}
-	nd->path = nd->ctx->pwd;
+	/* at a descriptor's directory (openat's dfd), or the working one */
+	nd->path = nd->dir ? *nd->dir : nd->ctx->pwd;
 	nd->inode = d_inode(nd->path.dentry);
 	if (in_rcu(nd))
 		nd->seq = read_seqcount_begin(&nd->path.dentry->d_seq);
@@ -582,7 +588,8 @@ static int follow_automount(struct nameidata *nd, struct path *path)
 {
 	struct dentry *dentry = path->dentry;
 
-	if (!(nd->flags & (LOOKUP_PARENT | LOOKUP_DIRECTORY | LOOKUP_CREATE | LOOKUP_AUTOMOUNT)) &&
+	if (!(nd->flags & (LOOKUP_PARENT | LOOKUP_DIRECTORY | LOOKUP_OPEN | LOOKUP_CREATE |
+			    LOOKUP_AUTOMOUNT)) &&
 	    d_inode(dentry))
 		return -EISDIR;
 	if (nd->total_link_count++ >= MAXSYMLINKS)
@@ -1389,12 +1396,12 @@ static void debug_check_held_mount(const struct path *path)
 		       "(legitimize_mnt and umount both missed the other)", (void *)path->mnt);
 }
 
-static int vfs_statx(struct nb_ctx *ctx, const char *pathname, unsigned int flags,
-		     struct nb_kstat *st)
+static int vfs_statx(struct nb_ctx *ctx, const struct path *dir, const char *pathname,
+		     unsigned int flags, struct nb_kstat *st)
 {
 	struct rcu_answer ans = { .answer = stat_under_rcu, .st = st };
 	struct path path;
-	int err = filename_lookup_answer(ctx, pathname, flags, &path, &ans);
+	int err = filename_lookup_at(ctx, dir, pathname, flags, &path, &ans);
 
 	if (err)
 		return err > 0 ? 0 : err;	/* > 0: answered under RCU */
@@ -1509,9 +1516,69 @@ static int do_symlinkat(struct nb_ctx *ctx, const char *target, const char *path
 	return err;
 }
 
+/* ---- open ---- */
+
 /*
- * open(O_CREAT|O_EXCL): the last component is looked up (or created) under
- * the directory lock and never followed; whatever exists is EEXIST.
+ * What an open(2)'s flags ask (build_open_flags): of the walk (lookup
+ * flags, the intent), and of may_open (the access wanted).  The engine
+ * takes Linux's O_ values (fcntl.h) and models the flags below; any other
+ * is -EINVAL here, where open(2) would ignore it, so that a flag we do not
+ * model can never pass for one we do.
+ */
+#define OPEN_FLAGS_MODELLED	(O_ACCMODE | O_CREAT | O_EXCL | O_TRUNC | O_DIRECTORY | \
+				 O_NOFOLLOW | O_PATH | O_CLOEXEC)
+#define MAY_OPEN_READ		4	/* MAY_READ, as access's */
+#define MAY_OPEN_WRITE		2	/* MAY_WRITE */
+
+struct open_flags {
+	int open_flag;
+	int acc_mode;
+	unsigned int intent;
+	unsigned int lookup_flags;
+};
+
+static int build_open_flags(int flags, struct open_flags *op)
+{
+	static const int acc[4] = { MAY_OPEN_READ, MAY_OPEN_WRITE,
+				    MAY_OPEN_READ | MAY_OPEN_WRITE, MAY_OPEN_READ | MAY_OPEN_WRITE };
+	int acc_mode = acc[flags & O_ACCMODE];
+
+	if (flags & ~OPEN_FLAGS_MODELLED)
+		return -EINVAL;
+	flags &= ~O_CLOEXEC;
+	if (flags & O_PATH) {
+		/* a place in the namespace: nothing else it asks counts */
+		flags &= O_DIRECTORY | O_NOFOLLOW | O_PATH;
+		acc_mode = 0;
+	}
+	/* Linux 6.4's 43b450632676: it once made a regular file (O_PATH
+	 * has dropped O_CREAT by now, as the kernel's order has it) */
+	if ((flags & (O_DIRECTORY | O_CREAT)) == (O_DIRECTORY | O_CREAT))
+		return -EINVAL;
+	if (flags & O_TRUNC)
+		acc_mode |= MAY_OPEN_WRITE;
+	op->open_flag = flags;
+	op->acc_mode = acc_mode;
+	/* open(2) mounts a trigger it ends on; O_PATH does not */
+	op->intent = flags & O_PATH ? 0 : LOOKUP_OPEN;
+	if (flags & O_CREAT) {
+		op->intent |= LOOKUP_CREATE;
+		if (flags & O_EXCL) {
+			op->intent |= LOOKUP_EXCL;
+			flags |= O_NOFOLLOW;
+		}
+	}
+	op->lookup_flags = 0;
+	if (flags & O_DIRECTORY)
+		op->lookup_flags |= LOOKUP_DIRECTORY;
+	if (!(flags & O_NOFOLLOW))
+		op->lookup_flags |= LOOKUP_FOLLOW;
+	return 0;
+}
+
+/*
+ * lookup_open - O_CREAT's last component, under the directory lock: what
+ * is there, or a new regular file (*@created).
  */
 static struct dentry *lookup_open(struct nameidata *nd, bool *created)
 {
@@ -1539,16 +1606,25 @@ static struct dentry *lookup_open(struct nameidata *nd, bool *created)
 	return dentry;
 }
 
-static const char *open_last_lookups(struct nameidata *nd, bool *created)
+/*
+ * open_last_lookups - the last component of an open.  Without O_CREAT it
+ * is any lookup's last component, and can be found in RCU mode; with it,
+ * the directory lock is needed, so REF-walk.
+ */
+static const char *open_last_lookups(struct nameidata *nd, const struct open_flags *op,
+				     bool *created)
 {
 	struct dentry *dir, *dentry;
 
+	nd->flags |= op->intent;
+	if (!(op->open_flag & O_CREAT))
+		return lookup_last(nd);
 	if (nd->last_type != LAST_NORM) {
 		if (nd->depth)
 			put_link(nd);
 		return handle_dots(nd, nd->last_type);
 	}
-	/* the create side of things needs the directory lock: REF-walk */
+	/* the create side of things */
 	if (in_rcu(nd) && !unlazy(nd))
 		return ERR_PTR(-ECHILD);
 	/* trailing slashes? */
@@ -1570,41 +1646,246 @@ static const char *open_last_lookups(struct nameidata *nd, bool *created)
 	return step_into(nd, WALK_TRAILING, dentry);
 }
 
-static int path_openat_creat_excl(struct nameidata *nd, const struct filename *name,
-				  unsigned int flags)
+/* may_open as root: only what the object's type refuses */
+static int may_open(const struct dentry *dentry, int acc_mode)
 {
-	bool created = false;
-	const char *s = path_init(nd, name, flags);
+	if (d_is_symlink(dentry))
+		return -ELOOP;		/* O_NOFOLLOW on a symlink */
+	if (d_is_dir(dentry) && (acc_mode & MAY_OPEN_WRITE))
+		return -EISDIR;
+	return 0;
+}
+
+/* handle_truncate: O_TRUNC on a regular file that was there */
+static void handle_truncate(struct inode *inode)
+{
+	inode_lock(inode);
+	WRITE_ONCE(inode->i_size, 0);
+	inode_unlock(inode);
+}
+
+/* do_open - the checks at the end of an open's walk, as fs/namei.c's */
+static int do_open(struct nameidata *nd, const struct open_flags *op, bool created)
+{
+	struct dentry *dentry;
 	int err;
 
-	while (!(err = link_path_walk(s, nd)) &&
-	       (s = open_last_lookups(nd, &created)) != NULL)
-		;
-	/* do_open(): O_EXCL on something that exists */
-	if (!err && !created) {
+	if (!created) {
 		err = complete_walk(nd);
-		if (!err)
-			err = -EEXIST;
+		if (err)
+			return err;
+	}
+	dentry = nd->path.dentry;
+	if (op->open_flag & O_CREAT) {
+		if ((op->open_flag & O_EXCL) && !created)
+			return -EEXIST;
+		if (d_is_dir(dentry))
+			return -EISDIR;
+	}
+	if ((nd->flags & LOOKUP_DIRECTORY) && !d_can_lookup(dentry))
+		return -ENOTDIR;
+	if (created)
+		return 0;	/* no permission to check, nothing to truncate */
+	err = may_open(dentry, op->acc_mode);
+	if (!err && (op->open_flag & O_TRUNC) && d_is_reg(dentry))
+		handle_truncate(d_inode(dentry));
+	return err;
+}
+
+/*
+ * path_openat - one try at an open: the walk, then do_open; O_PATH is a
+ * plain lookup (do_o_path).  0 with the result in *@path, counted.
+ */
+static int path_openat(struct nameidata *nd, const struct filename *name,
+		       const struct open_flags *op, unsigned int flags, struct path *path)
+{
+	bool created = false;
+	const char *s;
+	int err;
+
+	if (op->open_flag & O_PATH)
+		return path_lookupat(nd, name, flags, path, NULL);
+	s = path_init(nd, name, flags);
+	while (!(err = link_path_walk(s, nd)) &&
+	       (s = open_last_lookups(nd, op, &created)) != NULL)
+		;
+	if (!err)
+		err = do_open(nd, op, created);
+	if (!err) {
+		*path = nd->path;
+		nd->path.mnt = NULL;
+		nd->path.dentry = NULL;
 	}
 	terminate_walk(nd);
 	return err;
 }
 
-static int do_open_creat_excl(struct nb_ctx *ctx, const char *pathname)
+/* fdget: the open file @fd names in this context's table, or NULL */
+static struct file *fdget(struct nb_ctx *ctx, int fd)
 {
+	return fd_lookup(&ctx->files, fd);
+}
+
+/*
+ * The start of a walk at @dfd (openat's, statx's), in *@dir: NULL for the
+ * working directory, or the path of the file @dfd names.  A walk starting
+ * there looks into it, so it must be a directory if @pathname looks up
+ * anything; an absolute @pathname never reads @dfd at all.
+ */
+static int dfd_start(struct nb_ctx *ctx, int dfd, const char *pathname,
+		     const struct path **dir)
+{
+	struct file *file;
+
+	*dir = NULL;
+	if (dfd == AT_FDCWD || *pathname == '/')
+		return 0;
+	file = fdget(ctx, dfd);
+	if (!file)
+		return -EBADF;
+	if (*pathname && !d_can_lookup(file->f_path.dentry))
+		return -ENOTDIR;
+	*dir = &file->f_path;
+	return 0;
+}
+
+/* do_filp_open - RCU-walk first, REF-walk after -ECHILD; a new file */
+static struct file *do_filp_open(struct nb_ctx *ctx, int dfd, const char *pathname,
+				 const struct open_flags *op)
+{
+	const struct path *dir;
 	struct filename name;
 	struct nameidata nd;
+	struct file *file;
+	struct path path;
 	int err = getname(&name, pathname);
+
+	if (!err)
+		err = dfd_start(ctx, dfd, pathname, &dir);
+	if (err)
+		return ERR_PTR(err);
+	nd_init(&nd, ctx);
+	nd.dir = dir;
+	err = path_openat(&nd, &name, op, first_mode(op->lookup_flags), &path);
+	if (restart_walk(err)) {
+		nd_init(&nd, ctx);
+		nd.dir = dir;
+		err = path_openat(&nd, &name, op, op->lookup_flags, &path);
+	}
+	if (err)
+		return ERR_PTR(err);
+	file = malloc(sizeof(*file));
+	if (!file) {
+		walk_path_put(&path);
+		return ERR_PTR(-ENOMEM);
+	}
+	file->f_path = path;	/* the walk's reference, the file's now */
+	file->f_inode = d_inode(path.dentry);
+	file->f_flags = (unsigned int)op->open_flag;
+	file->f_mode = op->open_flag & O_PATH ? FMODE_PATH :
+		       (op->acc_mode & MAY_OPEN_READ ? FMODE_READ : 0) |
+		       ((op->open_flag & O_ACCMODE) != O_RDONLY ? FMODE_WRITE : 0);
+	return file;
+}
+
+/*
+ * fput - the last reference to an open file (no descriptor table shares
+ * one, so each close is the last): its path is put, and the dentry freed
+ * a grace period after that if this was the last of it (dput), since a
+ * lockless walker may still be looking at it; the struct file itself no
+ * lockless reader can reach (engine/file.h).
+ */
+static void fput(struct file *file)
+{
+	debug_check_held_mount(&file->f_path);
+	walk_path_put(&file->f_path);
+	free(file);
+}
+
+/* do_sys_openat2: a descriptor first, as Linux reserves one (-EMFILE) */
+static int do_sys_open(struct nb_ctx *ctx, int dfd, const char *pathname, int flags)
+{
+	struct open_flags op;
+	struct file *file;
+	int fd, err = build_open_flags(flags, &op);
 
 	if (err)
 		return err;
-	nd_init(&nd, ctx);
-	err = path_openat_creat_excl(&nd, &name, first_mode(0));
-	if (restart_walk(err)) {
-		nd_init(&nd, ctx);
-		err = path_openat_creat_excl(&nd, &name, 0);
+	fd = alloc_fd(&ctx->files);
+	if (fd < 0)
+		return fd;
+	file = do_filp_open(ctx, dfd, pathname, &op);
+	if (IS_ERR(file)) {
+		put_unused_fd(&ctx->files, fd);
+		return (int)PTR_ERR(file);
 	}
-	return err;
+	fd_install(&ctx->files, fd, file);
+	return fd;
+}
+
+static int close_fd(struct nb_ctx *ctx, int fd)
+{
+	struct file *file = fd_remove(&ctx->files, fd);
+
+	if (!file)
+		return -EBADF;
+	fput(file);
+	return 0;
+}
+
+/* vfs_fstat: what an open file stands on, whatever became of its name */
+static int vfs_fstat(struct nb_ctx *ctx, int fd, struct nb_kstat *st)
+{
+	struct file *file = fdget(ctx, fd);
+
+	if (!file)
+		return -EBADF;
+	generic_fillattr(file->f_inode, st);
+	return 0;
+}
+
+/*
+ * do_statx - statx(@dfd, @pathname, @flags): AT_SYMLINK_NOFOLLOW, and
+ * AT_EMPTY_PATH, with which "" is the file @dfd names (the working
+ * directory for AT_FDCWD) and no walk is made.
+ */
+static int do_statx(struct nb_ctx *ctx, int dfd, const char *pathname, int flags,
+		    struct nb_kstat *st)
+{
+	unsigned int lookup_flags = LOOKUP_AUTOMOUNT;
+	const struct path *dir;
+	size_t len;
+	int err;
+
+	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	if ((flags & AT_EMPTY_PATH) && !*pathname) {
+		if (dfd != AT_FDCWD)
+			return vfs_fstat(ctx, dfd, st);
+		generic_fillattr(d_inode(ctx->pwd.dentry), st);
+		return 0;
+	}
+	if (!(flags & AT_SYMLINK_NOFOLLOW))
+		lookup_flags |= LOOKUP_FOLLOW;
+	/* getname() refuses what it would before the walk reads @dfd */
+	err = getname_check(pathname, &len);
+	if (!err)
+		err = dfd_start(ctx, dfd, pathname, &dir);
+	return err ? err : vfs_statx(ctx, dir, pathname, lookup_flags, st);
+}
+
+/* creat() and close(): O_CREAT | O_EXCL, the create operation's open */
+static int do_open_creat_excl(struct nb_ctx *ctx, const char *pathname)
+{
+	struct open_flags op;
+	struct file *file;
+
+	build_open_flags(O_CREAT | O_EXCL | O_RDONLY, &op);
+	file = do_filp_open(ctx, AT_FDCWD, pathname, &op);
+	if (IS_ERR(file))
+		return (int)PTR_ERR(file);
+	fput(file);
+	return 0;
 }
 
 /* ---- removal ---- */
@@ -2280,7 +2561,7 @@ static int op_stat(struct nb_ctx *ctx, const char *path, struct nb_kstat *st)
 	int err;
 	OP_BEGIN(NB_OP_STAT);
 
-	RETRY_ESTALE(err, vfs_statx(ctx, path, LOOKUP_FOLLOW | LOOKUP_AUTOMOUNT, st));
+	RETRY_ESTALE(err, vfs_statx(ctx, NULL, path, LOOKUP_FOLLOW | LOOKUP_AUTOMOUNT, st));
 	OP_END();
 	return err;
 }
@@ -2301,7 +2582,7 @@ static int op_lstat(struct nb_ctx *ctx, const char *path, struct nb_kstat *st)
 	int err;
 	OP_BEGIN(NB_OP_LSTAT);
 
-	RETRY_ESTALE(err, vfs_statx(ctx, path, LOOKUP_AUTOMOUNT, st));
+	RETRY_ESTALE(err, vfs_statx(ctx, NULL, path, LOOKUP_AUTOMOUNT, st));
 	OP_END();
 	return err;
 }
@@ -2371,6 +2652,47 @@ static int op_access(struct nb_ctx *ctx, const char *path, int mode)
 	return err;
 }
 
+static int op_openat(struct nb_ctx *ctx, int dfd, const char *path, int flags)
+{
+	int fd;
+	OP_BEGIN(NB_OP_OPEN);
+
+	RETRY_ESTALE(fd, do_sys_open(ctx, dfd, path, flags));
+	OP_END();
+	return fd;
+}
+
+static int op_close(struct nb_ctx *ctx, int fd)
+{
+	int err;
+	OP_BEGIN(NB_OP_CLOSE);
+
+	err = close_fd(ctx, fd);
+	OP_END();
+	return err;
+}
+
+static int op_fstat(struct nb_ctx *ctx, int fd, struct nb_kstat *st)
+{
+	int err;
+	OP_BEGIN(NB_OP_FSTAT);
+
+	err = vfs_fstat(ctx, fd, st);
+	OP_END();
+	return err;
+}
+
+static int op_statx(struct nb_ctx *ctx, int dfd, const char *path, int flags,
+		    struct nb_kstat *st)
+{
+	int err;
+	OP_BEGIN(NB_OP_STAT);
+
+	RETRY_ESTALE(err, do_statx(ctx, dfd, path, flags, st));
+	OP_END();
+	return err;
+}
+
 static int op_ancestors(struct nb_ctx *ctx, const char *path, nb_ancestor_fn fn, void *arg)
 {
 	int err;
@@ -2435,6 +2757,10 @@ const struct nb_strategy STRATEGY_TABLE = {
 	.chdir		= op_chdir,
 	.readlink	= op_readlink,
 	.access		= op_access,
+	.openat		= op_openat,
+	.close		= op_close,
+	.fstat		= op_fstat,
+	.statx		= op_statx,
 	.ancestors	= op_ancestors,
 	.ancestor_first	= op_ancestor_first,
 	.ancestor_next	= op_ancestor_next,

@@ -20,6 +20,7 @@
 #define LOOKUP_REVAL		0x0020	/* -ESTALE once: every d_revalidate asks the server */
 #define LOOKUP_RCU		0x0040	/* RCU-walk mode */
 #define LOOKUP_MOUNTPOINT	0x0080	/* umount: step onto what is mounted on the result */
+#define LOOKUP_OPEN		0x0100	/* open(2), not O_PATH: a trailing trigger is mounted */
 #define LOOKUP_CREATE		0x0200	/* lookup_one_qstr_excl: a negative result is wanted */
 #define LOOKUP_EXCL		0x0400	/* ... and a positive one is EEXIST */
 #define LOOKUP_IN_ROOT		0x100000 /* openat2 RESOLVE_IN_ROOT: the start is the root */
@@ -40,5 +41,6 @@ struct filename {
 };
 
 int getname(struct filename *fn, const char *path);
+int getname_check(const char *path, size_t *len);
 
 #endif /* NB_NAMEI_H */

@@ -15,15 +15,25 @@
 #include "namei.h"
 #include "vfs.h"
 
-int getname(struct filename *fn, const char *path)
+/* What getname() refuses: 0, or its error (for a caller that checks first). */
+int getname_check(const char *path, size_t *lenp)
 {
 	size_t len = strnlen(path, PATH_MAX);
 
+	*lenp = len;
 	/* PATH_MAX counts the terminator */
 	if (len == PATH_MAX)
 		return -ENAMETOOLONG;
-	if (!len)
-		return -ENOENT;
+	return len ? 0 : -ENOENT;
+}
+
+int getname(struct filename *fn, const char *path)
+{
+	size_t len;
+	int err = getname_check(path, &len);
+
+	if (err)
+		return err;
 	memcpy(fn->name, path, len);
 	memset(fn->name + len, 0, NB_NAME_PAD);
 	fn->len = (unsigned int)len;

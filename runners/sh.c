@@ -11,6 +11,7 @@
 #include <ctype.h>
 #include <limits.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,7 +27,8 @@
 enum sh_op {
 	SH_MKDIR, SH_CREATE, SH_SYMLINK, SH_UNLINK, SH_RMDIR, SH_RENAME, SH_EXCHANGE,
 	SH_MOUNT, SH_SHRINK, SH_UMOUNT, SH_STAT, SH_LSTAT, SH_STAT_IN_ROOT, SH_CD, SH_ANCESTORS,
-	SH_COUNTERS, SH_SERVER_REMOVE, SH_EXPIRE, SH_READLINK, SH_ACCESS,
+	SH_COUNTERS, SH_SERVER_REMOVE, SH_EXPIRE, SH_READLINK, SH_ACCESS, SH_OPEN, SH_OPENAT,
+	SH_CLOSE, SH_FSTAT, SH_STATX,
 };
 
 static const struct sh_cmd {
@@ -52,6 +54,11 @@ static const struct sh_cmd {
 	{ "stat_in_root", SH_STAT_IN_ROOT, 2, 2, "stat_in_root ROOT P" },
 	{ "readlink", SH_READLINK, 1, 2, "readlink P [SIZE]" },
 	{ "access",  SH_ACCESS,  2, 2, "access P f|[r][w][x]" },
+	{ "open",    SH_OPEN,    1, 2, "open P [FLAG,...]" },
+	{ "openat",  SH_OPENAT,  2, 3, "openat DIRFD P [FLAG,...]" },
+	{ "close",   SH_CLOSE,   1, 1, "close FD" },
+	{ "fstat",   SH_FSTAT,   1, 1, "fstat FD" },
+	{ "statx",   SH_STATX,   2, 3, "statx DIRFD P [nofollow,empty_path]" },
 	{ "cd",      SH_CD,      1, 1, "cd P" },
 	{ "ancestors", SH_ANCESTORS, 1, 1, "ancestors P" },
 	{ "counters", SH_COUNTERS, 0, 0, "counters" },
@@ -69,6 +76,10 @@ static void sh_usage(FILE *f)
 		"Prints exactly one line per operation: \"ok\", \"err ENAME\" (the Linux\n"
 		"errno name), or for stat/lstat\n"
 		"  ok ino=N dev=N type=dir|reg|lnk nlink=N size=N\n"
+		"open and openat print \"ok fd=N\": descriptors are the context's own, the\n"
+		"lowest free first from 0.  Their FLAGs: rdonly (the default), wronly, rdwr,\n"
+		"creat, excl, trunc, directory, nofollow, path.  A DIRFD is a descriptor or\n"
+		"cwd (AT_FDCWD); statx's flags are nofollow and empty_path, or '-'.\n"
 		"readlink prints \"ok len=N target=BODY\", the first N bytes of the symlink's\n"
 		"body read into a buffer of SIZE bytes (default 4096, 0 to 4096 allowed).\n"
 		"ancestors prints \"ok\" and the inode numbers of P and of each ancestor up to\n"
@@ -183,6 +194,75 @@ static bool sh_size_ok(const char *w)
 		if (w[i] < '0' || w[i] > '9')
 			return false;
 	return n > 0 && n <= 4 && atoi(w) <= PATH_MAX;
+}
+
+/* A comma-separated list of flag names, or '-' for none: the bits, or -1. */
+struct sh_flag {
+	const char *name;
+	int bits;
+};
+
+static int sh_flag_list(const char *w, const struct sh_flag *flags, size_t n)
+{
+	int bits = 0;
+
+	if (!strcmp(w, "-"))
+		return 0;
+	while (*w) {
+		size_t len = strcspn(w, ","), i;
+
+		for (i = 0; i < n; i++)
+			if (strlen(flags[i].name) == len && !strncmp(w, flags[i].name, len))
+				break;
+		if (i == n)
+			return -1;
+		bits |= flags[i].bits;
+		w += len;
+		if (*w == ',' && !*++w)
+			return -1;	/* a trailing comma */
+	}
+	return bits;
+}
+
+static const struct sh_flag sh_open_flags[] = {
+	{ "rdonly", O_RDONLY }, { "wronly", O_WRONLY }, { "rdwr", O_RDWR },
+	{ "creat", O_CREAT }, { "excl", O_EXCL }, { "trunc", O_TRUNC },
+	{ "directory", O_DIRECTORY }, { "nofollow", O_NOFOLLOW }, { "path", O_PATH },
+};
+
+static const struct sh_flag sh_statx_flags[] = {
+	{ "nofollow", AT_SYMLINK_NOFOLLOW }, { "empty_path", AT_EMPTY_PATH },
+};
+
+/* open's flags: the list, or rdonly alone where none is given */
+static int sh_open_mode(const char *w)
+{
+	return w ? sh_flag_list(w, sh_open_flags, ARRAY_SIZE(sh_open_flags)) : O_RDONLY;
+}
+
+static int sh_statx_mode(const char *w)
+{
+	return w ? sh_flag_list(w, sh_statx_flags, ARRAY_SIZE(sh_statx_flags)) : 0;
+}
+
+/* A descriptor: digits (up to 6), or "cwd" for a DIRFD; SH_BAD_FD if neither */
+#define SH_BAD_FD	INT_MIN
+
+static int sh_fd(const char *w, bool dirfd)
+{
+	if (dirfd && !strcmp(w, "cwd"))
+		return AT_FDCWD;
+	if (!*w || strspn(w, "0123456789") != strlen(w) || strlen(w) > 6)
+		return SH_BAD_FD;
+	return atoi(w);
+}
+
+static void print_fd(FILE *out, int fd)
+{
+	if (fd < 0)
+		print_result(out, fd);
+	else
+		fprintf(out, "ok fd=%d\n", fd);
 }
 
 static void print_stat(FILE *out, int err, const struct nb_kstat *st)
@@ -330,6 +410,25 @@ static void sh_exec(struct nb_ctx *ctx, const struct sh_cmd *cmd, char **arg, FI
 		print_result(out, s->access ? s->access(ctx, sh_path(arg[0]), sh_access_mode(arg[1]))
 					    : -ENOSYS);
 		break;
+	case SH_OPEN:
+		print_fd(out, s->openat(ctx, AT_FDCWD, sh_path(arg[0]), sh_open_mode(arg[1])));
+		break;
+	case SH_OPENAT:
+		print_fd(out, s->openat(ctx, sh_fd(arg[0], true), sh_path(arg[1]),
+					sh_open_mode(arg[2])));
+		break;
+	case SH_CLOSE:
+		print_result(out, s->close(ctx, sh_fd(arg[0], false)));
+		break;
+	case SH_FSTAT:
+		err = s->fstat(ctx, sh_fd(arg[0], false), &st);
+		print_stat(out, err, &st);
+		break;
+	case SH_STATX:
+		err = s->statx(ctx, sh_fd(arg[0], true), sh_path(arg[1]), sh_statx_mode(arg[2]),
+			       &st);
+		print_stat(out, err, &st);
+		break;
 	case SH_CD:
 		print_result(out, s->chdir(ctx, sh_path(arg[0])));
 		break;
@@ -340,6 +439,45 @@ static void sh_exec(struct nb_ctx *ctx, const struct sh_cmd *cmd, char **arg, FI
 		print_counters(out);
 		break;
 	}
+}
+
+/* The descriptor and flag words of the descriptor commands; true if bad. */
+static bool sh_bad_args(const struct sh_cmd *cmd, char **arg, long lineno, FILE *diag)
+{
+	const char *fd = NULL, *flags = NULL, *what = NULL, *word;
+	bool dirfd = false;
+
+	switch (cmd->op) {
+	case SH_OPEN:
+		flags = arg[1];
+		break;
+	case SH_OPENAT:
+	case SH_STATX:
+		fd = arg[0];
+		dirfd = true;
+		flags = arg[2];
+		break;
+	case SH_CLOSE:
+	case SH_FSTAT:
+		fd = arg[0];
+		break;
+	default:
+		return false;
+	}
+	if (fd && sh_fd(fd, dirfd) == SH_BAD_FD) {
+		what = dirfd ? "a DIRFD is a descriptor number or cwd" : "an FD is a number";
+		word = fd;
+	} else if (flags && (cmd->op == SH_STATX ? sh_statx_mode(flags) :
+			     sh_open_mode(flags)) < 0) {
+		what = cmd->op == SH_STATX ? "statx's flags are nofollow, empty_path or -" :
+		       "open's flags are rdonly, wronly, rdwr, creat, excl, trunc, directory, "
+		       "nofollow, path or -";
+		word = flags;
+	}
+	if (!what)
+		return false;
+	fprintf(diag, "nameibench sh: line %ld: %s, not '%s'\n", lineno, what, word);
+	return true;
 }
 
 /*
@@ -385,6 +523,8 @@ static int sh_line(struct nb_ctx *ctx, char *line, size_t len, long lineno, FILE
 			"order (rx, w, rwx), not '%s'\n", lineno, tok[2]);
 		goto malformed;
 	}
+	if (sh_bad_args(cmd, tok + 1, lineno, diag))
+		goto malformed;
 	if (cmd->op == SH_UMOUNT && tok[2] && strcmp(tok[2], "lazy")) {
 		fprintf(diag, "nameibench sh: line %ld: umount takes 'lazy' or nothing after "
 			"the path, not '%s'\n", lineno, tok[2]);

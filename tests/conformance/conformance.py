@@ -76,13 +76,51 @@ class Generator:
     WEIGHTS = [("mkdir", 18), ("create", 8), ("symlink", 10), ("unlink", 6),
                ("rmdir", 6), ("rename", 12), ("exchange", 5), ("mount", 3), ("umount", 4),
                ("stat", 18), ("lstat", 8), ("stat_in_root", 6), ("cd", 5), ("shrink", 3),
-               ("readlink", 5), ("access", 5)]
+               ("readlink", 5), ("access", 5), ("open", 7), ("openat", 3), ("close", 4),
+               ("fstat", 5), ("statx", 4)]
+    OPEN_FLAGS = [("creat", 0.25), ("excl", 0.08), ("trunc", 0.1), ("directory", 0.15),
+                  ("nofollow", 0.15), ("path", 0.15)]
     MAX_KNOWN = 64
 
     def __init__(self, rng):
         self.rng = rng
         self.ops = [op for op, w in self.WEIGHTS for _ in range(w)]
         self.known, self.mounted = [], []
+        self.opened = 0
+
+    def fd(self, dirfd=False):
+        """A descriptor: mostly one that may be open (the generator does not
+        know which opens succeeded), sometimes none that can be."""
+        r = self.rng.random()
+        if dirfd and r < 0.3:
+            return "cwd"
+        if r > 0.95:
+            return self.rng.choice(["99", "65536"])
+        return str(self.rng.randint(0, min(self.opened, 8)))
+
+    def open_flags(self):
+        rng = self.rng
+        words = [rng.choice(["rdonly"] * 4 + ["wronly", "rdwr"])]
+        words += [w for w, p in self.OPEN_FLAGS if rng.random() < p]
+        rng.shuffle(words)
+        return ",".join(words) if words != ["rdonly"] or rng.random() < 0.5 else None
+
+    def open_op(self, op):
+        """open/openat/close/fstat/statx: descriptors the script may hold."""
+        rng = self.rng
+        if op in ("close", "fstat"):
+            return "%s %s" % (op, self.fd())
+        if op == "statx":
+            flags = rng.choice(["-", "nofollow", "empty_path", "nofollow,empty_path"])
+            p = '""' if "empty" in flags and rng.random() < 0.6 else self.path(0.8)
+            return "statx %s %s %s" % (self.fd(True), p, flags)
+        self.opened += 1
+        p = self.path(0.8)
+        flags = self.open_flags()
+        if flags and "creat" in flags:
+            self.remember(p)
+        head = "openat %s " % self.fd(True) if op == "openat" else "open "
+        return head + p + (" " + flags if flags else "")
 
     def component(self):
         r = self.rng.random()
@@ -166,6 +204,8 @@ class Generator:
             old, new = self.path(0.85), self.path(0.85 if op == "exchange" else 0.5)
             self.remember(new)
             return "%s %s %s" % (op, old, new)
+        if op in ("open", "openat", "close", "fstat", "statx"):
+            return self.open_op(op)
         if op == "stat_in_root":
             return "stat_in_root %s %s" % (self.path(0.8), self.path(0.5))
         if op == "umount":
@@ -210,6 +250,7 @@ class Generator:
 
     def script(self, length):
         self.known, self.mounted = [], []
+        self.opened = 0
         lines = self.prelude()
         while len(lines) < length:
             if self.rng.random() < 0.004:
@@ -296,8 +337,9 @@ def check_expectation(want, got, binds):
         return None if got == want else "expected %r" % want
     if words[0] != "ok" or r.err:
         return "expected %r" % want
-    if shlang.READLINK_RE.match(want) or shlang.READLINK_RE.match(got):
-        return None if got == want else "expected %r" % want    # a body: its text exactly
+    if (shlang.READLINK_RE.match(want) or shlang.READLINK_RE.match(got) or
+            shlang.OPEN_RE.match(want) or shlang.OPEN_RE.match(got)):
+        return None if got == want else "expected %r" % want    # a body, a descriptor: exactly
     for w in words[1:]:
         key, _, val = w.partition("=")
         if key in ("id", "dev"):

@@ -40,6 +40,8 @@ _libc.syscall.restype = ctypes.c_long
 _libc.readlink.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_size_t]
 _libc.readlink.restype = ctypes.c_ssize_t
 _libc.access.argtypes = [ctypes.c_char_p, ctypes.c_int]
+_libc.statx.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_uint,
+                        ctypes.c_void_p]
 AT_FDCWD = -100
 RENAME_EXCHANGE = 2
 SYS_openat2 = 437           # x86_64 and every other architecture since 5.6
@@ -49,6 +51,82 @@ RESOLVE_IN_ROOT = 0x10
 class OpenHow(ctypes.Structure):
     _fields_ = [("flags", ctypes.c_uint64), ("mode", ctypes.c_uint64),
                 ("resolve", ctypes.c_uint64)]
+
+
+class StatxTimestamp(ctypes.Structure):
+    _fields_ = [("tv_sec", ctypes.c_int64), ("tv_nsec", ctypes.c_uint32),
+                ("reserved", ctypes.c_int32)]
+
+
+class Statx(ctypes.Structure):
+    """struct statx (include/uapi/linux/stat.h), padded to its 256 bytes."""
+    _fields_ = [("mask", ctypes.c_uint32), ("blksize", ctypes.c_uint32),
+                ("attributes", ctypes.c_uint64), ("nlink", ctypes.c_uint32),
+                ("uid", ctypes.c_uint32), ("gid", ctypes.c_uint32),
+                ("mode", ctypes.c_uint16), ("spare0", ctypes.c_uint16),
+                ("ino", ctypes.c_uint64), ("size", ctypes.c_uint64),
+                ("blocks", ctypes.c_uint64), ("attributes_mask", ctypes.c_uint64),
+                ("atime", StatxTimestamp), ("btime", StatxTimestamp),
+                ("ctime", StatxTimestamp), ("mtime", StatxTimestamp),
+                ("rdev_major", ctypes.c_uint32), ("rdev_minor", ctypes.c_uint32),
+                ("dev_major", ctypes.c_uint32), ("dev_minor", ctypes.c_uint32),
+                ("spare", ctypes.c_uint64 * 14)]
+
+
+STATX_BASIC_STATS = 0x7ff
+
+
+class Descriptors:
+    """The script's descriptors under the numbers the engine gives them.
+
+    The engine's context starts with an empty table and hands out the
+    lowest free number; this process has its own descriptors already, so
+    each real one is kept here under that number instead.
+    """
+
+    def __init__(self):
+        self.real = []
+
+    def install(self, fd):
+        n = self.real.index(None) if None in self.real else len(self.real)
+        if n == len(self.real):
+            self.real.append(fd)
+        else:
+            self.real[n] = fd
+        return n
+
+    def get(self, word):
+        """The real descriptor for a script's word; -1 (EBADF) for none."""
+        if word == b"cwd":
+            return AT_FDCWD
+        n = int(word)
+        return self.real[n] if n < len(self.real) and self.real[n] is not None else -1
+
+    def remove(self, word):
+        fd = self.get(word)
+        if fd >= 0:
+            self.real[int(word)] = None
+        return fd
+
+
+_fds = Descriptors()        # one script per forked child: one table each
+
+
+def _open(dirword, path, flagword):
+    flags = shlang.flag_bits(flagword.decode(), shlang.OPEN_FLAGS) if flagword else 0
+    dirfd = AT_FDCWD if dirword is None else _fds.get(dirword)
+    fd = os.open(path, flags | os.O_CLOEXEC, 0o644,
+                 dir_fd=None if dirfd == AT_FDCWD else dirfd)
+    return "ok fd=%d" % _fds.install(fd)
+
+
+def _statx(dirfd, path, flags):
+    """statx(2) itself (glibc's wrapper), so AT_EMPTY_PATH is the kernel's."""
+    st = Statx()
+    if _libc.statx(dirfd, path, flags, STATX_BASIC_STATS, ctypes.byref(st)) != 0:
+        return _errname(ctypes.get_errno())
+    return "ok ino=%d dev=%d type=%s nlink=%d size=%d" % (
+        st.ino, os.makedev(st.dev_major, st.dev_minor), _type(st.mode), st.nlink, st.size)
 
 
 def _stat_line(st):
@@ -182,6 +260,20 @@ def run_op(line):
                 return _errname(ctypes.get_errno())
         elif op == "readlink":
             return _readlink(p[0], int(p[1]) if len(p) == 2 else shlang.PATH_MAX)
+        elif op == "open":
+            return _open(None, p[0], p[1] if len(p) == 2 else None)
+        elif op == "openat":
+            return _open(p[0], p[1], p[2] if len(p) == 3 else None)
+        elif op == "close":
+            fd = _fds.remove(p[0])
+            if fd < 0:
+                return _errname(errno.EBADF)
+            os.close(fd)
+        elif op == "fstat":
+            return _statx(_fds.get(p[0]), b"", 0x1000)      # fstat is statx(fd, "", AT_EMPTY_PATH)
+        elif op == "statx":
+            flags = shlang.flag_bits(p[2].decode(), shlang.STATX_FLAGS) if len(p) == 3 else 0
+            return _statx(_fds.get(p[0]), p[1], flags)
         elif op == "cd":
             os.chdir(p[0])
     except OSError as e:
