@@ -194,6 +194,52 @@ def test_counters_footprint():
           c.get("stat.ref_ops") == "4", describe(rw))
 
 
+def test_descriptors():
+    """open/close/fstat: Linux's descriptor rules, and what an open file holds."""
+    script = ("mkdir /a\ncreate /a/f\ncreate /a/g\n"
+              "open /a/f\nopen /a/g rdwr\nclose 0\nopen /a directory\n"  # lowest free: 0 again
+              "unlink /a/g\nfstat 1\n"                                   # unlinked, still open
+              "mkdir /m\nmount /m\ncreate /m/h\nopen /m/h\numount /m\n"  # a busy mount
+              "umount /m lazy\nfstat 2\nclose 2\nclose 2\n"
+              "open /a rdwr\nopen /a/f directory\nopen /a/f path,directory\n")
+    for strategy in ("global", "dlock", "lockref", "rcuwalk", "rcufull"):
+        p = nb("sh", "--strategy", strategy, stdin=script)
+        out = p.stdout.splitlines()
+        ok = len(out) == 21 and p.returncode == 0
+        check("%s: the lowest free descriptor, also after a close" % strategy,
+              ok and out[3:7] == ["ok fd=0", "ok fd=1", "ok", "ok fd=0"], describe(p))
+        check("%s: a file unlinked while open still stats, with no links" % strategy,
+              ok and out[8].startswith("ok ") and " type=reg nlink=0 " in out[8], describe(p))
+        check("%s: an open file keeps its mount busy; a lazy umount leaves it working" % strategy,
+              ok and out[12:16] == ["ok fd=2", "err EBUSY", "ok", out[15]] and
+              " type=reg nlink=1 " in out[15] and out[16:18] == ["ok", "err EBADF"],
+              describe(p))
+        check("%s: EISDIR for writing a directory, ENOTDIR for O_DIRECTORY on a file, "
+              "O_PATH still checks O_DIRECTORY" % strategy,
+              ok and out[18:] == ["err EISDIR", "err ENOTDIR", "err ENOTDIR"], describe(p))
+    # open must take references to what it returns (rcufull cannot answer it
+    # under RCU alone); fstat of the descriptor walks nothing and takes none
+    p = nb("sh", "--strategy", "rcufull",
+           stdin="mkdir /a\ncreate /a/f\nopen /a/f\nfstat 0\nclose 0\ncounters\n")
+    out = p.stdout.splitlines()
+    c = counters(out[-1]) if out else None
+    check("rcufull's open walks in RCU mode, then takes the file's references; fstat "
+          "takes none; close puts them",
+          c is not None and c.get("open.ops") == "1" and c.get("open.rcu_completed") == "1" and
+          int(c.get("open.ref_ops", 0)) >= 2 and c.get("fstat.ref_ops") == "0" and
+          c.get("fstat.rcu_walks") == "0" and int(c.get("close.ref_ops", 0)) >= 2,
+          describe(p))
+    for line, words in (("open /a bogus", ("open's flags", "bogus")),
+                        ("close x", ("FD", "'x'")),
+                        ("statx cwd /a sideways", ("statx's flags", "sideways")),
+                        ("openat nope /a", ("nope",))):
+        p = nb("sh", stdin=line + "\n")
+        err = p.stderr.strip().splitlines()
+        check("sh: '%s' is malformed: err EINVAL and one stderr line naming it" % line,
+              p.returncode == 2 and p.stdout == "err EINVAL\n" and len(err) == 1 and
+              all(w in err[0] for w in words), describe(p))
+
+
 def test_ancestors():
     script = ("mkdir /a\nmkdir /a/b\ncreate /a/b/f\nmount /a/b\nmkdir /a/b/x\n"
               "stat /a/b/x\nstat /a\nstat /\nancestors /a/b/x\nancestors /nope\n")
@@ -355,6 +401,7 @@ def main():
     test_empty_path_token()
     test_file_and_stdin_agree()
     test_counters_footprint()
+    test_descriptors()
     test_ancestors()
     test_nfs_second_client()
     test_autofs()
