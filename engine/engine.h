@@ -138,6 +138,11 @@ struct nb_strategy {
 	 * file, or the working directory for AT_FDCWD) */
 	int (*statx)(struct nb_ctx *ctx, int dfd, const char *path, int flags,
 		     struct nb_kstat *st);
+	/* getppid(2): will-it-scale's getppid1, the cost of entering the
+	 * kernel at all; the engine models no processes, so there it is one
+	 * call through the strategy table that does nothing, the floor of
+	 * every engine operation */
+	int (*getppid)(struct nb_ctx *ctx);
 	/* the shrinker on demand: kill every unused dentry of the filesystem
 	 * @path is on; returns how many (NULL where the backend has none) */
 	int (*shrink)(struct nb_ctx *ctx, const char *path);

@@ -550,6 +550,13 @@ static int k_stat_in_root(struct nb_ctx *ctx, const char *root, const char *path
 	return -ENOSYS;
 }
 
+/* getppid(2): a system call that does nothing, the baseline of entering the kernel */
+static int k_getppid(struct nb_ctx *ctx)
+{
+	(void)ctx;
+	return (int)syscall(SYS_getppid);	/* as call_getppid: never a cached value */
+}
+
 const struct nb_backend nb_backend_kernel = {
 	.name		= "kernel",
 	.start		= kernel_start,
@@ -589,5 +596,6 @@ const struct nb_strategy nb_strategy_kernel = {
 	.close		= k_close,
 	.fstat		= k_fstat,
 	.statx		= k_statx,
+	.getppid	= k_getppid,
 	/* no ancestor walk: the kernel has none for us to call */
 };

@@ -2732,6 +2732,13 @@ static void op_ancestor_stop(struct nb_ancestor_iter *it)
 	OP_END();
 }
 
+/* getppid(2): the engine models no processes; the call is the floor (engine.h) */
+static int op_getppid(struct nb_ctx *ctx)
+{
+	(void)ctx;
+	return 1;
+}
+
 const struct nb_strategy STRATEGY_TABLE = {
 	.name		= STRATEGY_NAME,
 	.summary	= STRATEGY_SUMMARY,
@@ -2757,6 +2764,7 @@ const struct nb_strategy STRATEGY_TABLE = {
 	.chdir		= op_chdir,
 	.readlink	= op_readlink,
 	.access		= op_access,
+	.getppid	= op_getppid,
 	.openat		= op_openat,
 	.close		= op_close,
 	.fstat		= op_fstat,

@@ -7,12 +7,18 @@
  * worker touches is written by another thread while it runs.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "../engine/compiler.h"
 #include "bench.h"
@@ -47,11 +53,25 @@ struct gate {
 	bool open;
 };
 
+/*
+ * What the workers and the main thread share, in one allocation: the gate,
+ * the flags, the slots, the workers (their errors and maxima), and for
+ * processes their histograms.  For processes (--tasks processes, the
+ * kernel strategy only) it is a MAP_SHARED mapping made before the forks,
+ * so that every child writes where the parent reads.
+ */
+struct run_shared {
+	struct gate start;
+	_Atomic int stop, measuring;
+};
+
 struct run {
 	const struct bench_config *cfg;
 	struct placement *pl;
-	struct gate start;
-	_Atomic int stop, measuring;
+	bool processes;			/* the workers are forked children */
+	struct run_shared *sh;
+	void *arena;			/* sh, slots, workers (and hists), arena_size bytes */
+	size_t arena_size;
 	struct slot *slots;
 	struct worker *workers;
 	int nworkers;
@@ -61,6 +81,7 @@ struct run {
 	bool backend_up;		/* started: run_free() stops it */
 	struct nb_ctx *ctx;
 	pthread_t *tid;
+	pid_t *pid;			/* processes: the children */
 	uint64_t *ops_start, *ops_prev, *ops_end;
 	double c0[NB_COUNTERS_MAX], c1[NB_COUNTERS_MAX];
 };
@@ -82,9 +103,26 @@ static void sleep_until(uint64_t t)
 		;
 }
 
-static void gate_init(struct gate *g)
+/* @pshared: the workers are processes, the gate in memory they all map */
+static int gate_init(struct gate *g, bool pshared)
 {
-	*g = (struct gate){ .lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER };
+	pthread_mutexattr_t ma;
+	pthread_condattr_t ca;
+	int share = pshared ? PTHREAD_PROCESS_SHARED : PTHREAD_PROCESS_PRIVATE, e;
+
+	*g = (struct gate){ .arrived = 0 };
+	pthread_mutexattr_init(&ma);
+	pthread_condattr_init(&ca);
+	e = pthread_mutexattr_setpshared(&ma, share);
+	if (!e)
+		e = pthread_condattr_setpshared(&ca, share);
+	if (!e)
+		e = pthread_mutex_init(&g->lock, &ma);
+	if (!e && (e = pthread_cond_init(&g->cond, &ca)))
+		pthread_mutex_destroy(&g->lock);
+	pthread_condattr_destroy(&ca);
+	pthread_mutexattr_destroy(&ma);
+	return -e;
 }
 
 static void gate_wait(struct gate *g)
@@ -97,12 +135,30 @@ static void gate_wait(struct gate *g)
 	pthread_mutex_unlock(&g->lock);
 }
 
-/* Once @n workers have checked in, let them all through. */
-static void gate_open(struct gate *g, int n)
+/*
+ * Once @n workers have checked in, let them all through.  A worker that
+ * is a process can die before it checks in (@gone says, looked at every
+ * 100 ms): then the gate opens for the rest, which find the stop flag set.
+ */
+static void gate_open(struct gate *g, int n, bool (*gone)(void *), void *arg)
 {
 	pthread_mutex_lock(&g->lock);
-	while (g->arrived < n)
-		pthread_cond_wait(&g->cond, &g->lock);
+	while (g->arrived < n) {
+		struct timespec ts;
+
+		if (!gone) {
+			pthread_cond_wait(&g->cond, &g->lock);
+			continue;
+		}
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 100000000;
+		if (ts.tv_nsec >= 1000000000) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000;
+		}
+		if (pthread_cond_timedwait(&g->cond, &g->lock, &ts) == ETIMEDOUT && gone(arg))
+			break;
+	}
 	g->open = true;
 	pthread_cond_broadcast(&g->cond);
 	pthread_mutex_unlock(&g->lock);
@@ -161,10 +217,37 @@ static int count_ancestor(void *arg, const struct nb_kstat *st)
 	return 0;
 }
 
+/* the ancestor iterator to the root: a step, a counted reference, at a time */
+static int walk_ancestors_iter(const struct nb_strategy *s, struct nb_ctx *ctx, const char *path)
+{
+	struct nb_ancestor_iter it;
+	struct nb_kstat kst;
+	int err = s->ancestor_first(ctx, path, &it, &kst);
+
+	if (err)
+		return err;
+	/* 0 at the root, with everything released */
+	while (s->ancestor_next(&it, &kst))
+		;
+	return 0;
+}
+
+/* will-it-scale's open1..3 and unlink1..2 loops: open, close, and maybe unlink */
+static int open_close(const struct nb_strategy *s, struct nb_ctx *ctx, const char *path,
+		      int flags)
+{
+	int fd = s->openat(ctx, AT_FDCWD, path, flags);
+
+	if (fd < 0)
+		return fd;
+	return s->close(ctx, fd);
+}
+
 static int reader_op(const struct nb_strategy *s, struct nb_ctx *ctx, struct wl_stream *st,
 		     unsigned int k, unsigned int *toggle)
 {
 	struct nb_kstat kst;
+	int err;
 
 	switch (st->op[k]) {
 	case ROP_STAT:
@@ -173,9 +256,35 @@ static int reader_op(const struct nb_strategy *s, struct nb_ctx *ctx, struct wl_
 		return s->lstat(ctx, st->path[k], &kst);
 	case ROP_ANCESTORS:
 		return s->ancestors(ctx, st->path[k], count_ancestor, NULL);
+	case ROP_ANCESTORS_ITER:
+		return walk_ancestors_iter(s, ctx, st->path[k]);
+	case ROP_OPEN:
+		return open_close(s, ctx, st->path[k], O_RDWR);
+	case ROP_FSTAT:
+		return s->fstat(ctx, st->fd, &kst);
+	case ROP_ACCESS:
+		return s->access(ctx, st->path[k], R_OK);
+	case ROP_UNLINK:
+		err = open_close(s, ctx, st->path[k], O_RDWR | O_CREAT);
+		return err ? err : s->unlink(ctx, st->path[k]);
+	case ROP_GETPPID:
+		return s->getppid(ctx) < 0 ? -EIO : 0;
 	default:
 		return (*toggle ^= 1) ? s->create(ctx, st->mutate) : s->unlink(ctx, st->mutate);
 	}
+}
+
+/*
+ * fstat's descriptor, opened on the reader's first path before the start
+ * (will-it-scale's fstat1/fstat2 open theirs in their setup); closed with
+ * the context.
+ */
+static int stream_open(const struct bench_config *cfg, struct nb_ctx *ctx, struct wl_stream *st)
+{
+	if (!cfg->wl.mix[ROP_FSTAT])
+		return 0;
+	st->fd = cfg->strategy->openat(ctx, AT_FDCWD, st->path[0], O_RDONLY);
+	return st->fd < 0 ? st->fd : 0;
 }
 
 /* Everything a worker allocates, it allocates after binding (first touch). */
@@ -184,12 +293,13 @@ static int worker_setup(struct worker *w, struct nb_ctx **ctx)
 	const struct bench_config *cfg = w->run->cfg;
 
 	w->err = placement_bind(cfg->topo, w->run->pl, w->index);
-	if (!w->err)
-		w->err = nb_thread_start();
+	/* a forked worker is a copy of the main thread, registered already */
+	if (!w->err && !w->run->processes && !(w->err = nb_thread_start()))
+		w->registered = true;
 	if (w->err)
 		return w->err;
-	w->registered = true;
-	w->hist = calloc(LAT_BUCKETS, sizeof(*w->hist));
+	if (!w->run->processes)		/* a process's is in the shared arena */
+		w->hist = calloc(LAT_BUCKETS, sizeof(*w->hist));
 	*ctx = cfg->wl.noop ? NULL : nb_ctx_new(cfg->strategy);
 	if (!w->hist || (!cfg->wl.noop && !*ctx))
 		w->err = -ENOMEM;
@@ -226,7 +336,9 @@ static void *reader_main(void *arg)
 
 	if (!ready && !cfg->wl.noop)
 		ready = w->err = wl_stream_make(&cfg->wl, w->index, cfg->threads, cfg->seed, &st);
-	gate_wait(&run->start);
+	if (!ready && !cfg->wl.noop)
+		ready = w->err = stream_open(cfg, ctx, &st);
+	gate_wait(&run->sh->start);
 	if (ready)
 		goto out;
 	for (;;) {
@@ -236,13 +348,13 @@ static void *reader_main(void *arg)
 		if (__builtin_expect(!(n & (LAT_SAMPLE - 1)), 0)) {
 			uint64_t t0, dt;
 
-			if (atomic_load_explicit(&run->stop, memory_order_relaxed))
+			if (atomic_load_explicit(&run->sh->stop, memory_order_relaxed))
 				break;
 			t0 = now_ns();
 			if (!cfg->wl.noop)
 				err = reader_op(s, ctx, &st, k, &toggle);
 			dt = now_ns() - t0;
-			if (atomic_load_explicit(&run->measuring, memory_order_relaxed)) {
+			if (atomic_load_explicit(&run->sh->measuring, memory_order_relaxed)) {
 				w->hist[lat_bucket(dt)]++;
 				if (dt > w->lat_max)
 					w->lat_max = dt;
@@ -281,9 +393,9 @@ static void *writer_main(void *arg)
 	uint64_t n = 0, errors = 0, next;
 	int ready = worker_setup(w, &ctx);
 
-	gate_wait(&run->start);
+	gate_wait(&run->sh->start);
 	next = now_ns();
-	while (!ready && !atomic_load_explicit(&run->stop, memory_order_relaxed)) {
+	while (!ready && !atomic_load_explicit(&run->sh->stop, memory_order_relaxed)) {
 		if (wl_writer_step(&cfg->wl, cfg->strategy, ctx, writer, n))
 			atomic_store_explicit(&slot->errors, ++errors, memory_order_relaxed);
 		atomic_store_explicit(&slot->ops, ++n, memory_order_relaxed);
@@ -409,33 +521,150 @@ static void summarize(const struct run *run, const uint64_t *start, const uint64
 }
 
 /*
- * Start every worker and let them through the gate together.  When a
- * pthread_create fails, the workers already started are told to stop
- * before the gate opens, so they leave without measuring, and are joined.
+ * A worker as a thread, or as a process (--tasks processes): a child of
+ * its own, with no descriptor table or address space shared, as
+ * will-it-scale's _processes tests run.  It dies with us (PR_SET_PDEATHSIG)
+ * and leaves by _exit(), so that nothing of the parent's (stdio buffers,
+ * atexit handlers) runs twice.
  */
-static int workers_start(struct run *run, pthread_t *tid, char *err, size_t errlen)
+static int worker_spawn(struct run *run, struct worker *w)
 {
+	void *(*fn)(void *) = w->writer ? writer_main : reader_main;
+	pid_t parent = getpid(), pid;
+
+	if (!run->processes)
+		return pthread_create(&run->tid[w->index], NULL, fn, w);
+	pid = fork();
+	if (pid < 0)
+		return errno;
+	if (pid == 0) {
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != parent)
+			_exit(1);
+		fn(w);
+		_exit(0);
+	}
+	run->pid[w->index] = pid;
+	return 0;
+}
+
+/* For the gate: has a worker process ended (left unreaped for worker_join)? */
+static bool worker_gone(void *arg)
+{
+	struct run *run = arg;
+	int i;
+
+	for (i = 0; i < run->nworkers; i++) {
+		siginfo_t info = { .si_pid = 0 };
+
+		if (!waitid(P_PID, (id_t)run->pid[i], &info, WEXITED | WNOHANG | WNOWAIT) &&
+		    info.si_pid) {
+			atomic_store(&run->sh->stop, 1);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Wait for worker @i; a process that did not end by returning is its error. */
+static void worker_join(struct run *run, int i)
+{
+	int status;
+
+	if (!run->processes) {
+		pthread_join(run->tid[i], NULL);
+		return;
+	}
+	while (waitpid(run->pid[i], &status, 0) < 0 && errno == EINTR)
+		;
+	if ((!WIFEXITED(status) || WEXITSTATUS(status)) && !run->workers[i].err)
+		run->workers[i].err = -ECHILD;
+}
+
+/* The CPU-time clock of every worker, for the machine sampler. */
+static void worker_clocks(const struct run *run, clockid_t *clocks)
+{
+	int i;
+
+	for (i = 0; i < run->nworkers; i++) {
+		clocks[i] = CLOCK_THREAD_CPUTIME_ID;	/* ours: never read unless set */
+		if (run->processes)
+			clock_getcpuclockid(run->pid[i], &clocks[i]);
+		else
+			pthread_getcpuclockid(run->tid[i], &clocks[i]);
+	}
+}
+
+/*
+ * Start every worker and let them through the gate together.  When a
+ * spawn fails, the workers already started are told to stop before the
+ * gate opens, so they leave without measuring, and are joined.
+ */
+static int workers_start(struct run *run, char *err, size_t errlen)
+{
+	uint64_t *hists = (uint64_t *)(run->workers + run->nworkers);
 	int i, rc = 0;
 
 	for (i = 0; i < run->nworkers; i++) {
 		struct worker *w = &run->workers[i];
 
 		*w = (struct worker){ .run = run, .index = i, .writer = i >= run->cfg->threads };
-		rc = pthread_create(&tid[i], NULL, w->writer ? writer_main : reader_main, w);
+		if (run->processes)
+			w->hist = hists + (size_t)i * LAT_BUCKETS;
+		rc = worker_spawn(run, w);
 		if (unlikely(rc))
 			break;
 	}
 	if (rc) {
-		atomic_store(&run->stop, 1);
-		snprintf(err, errlen, "cannot start thread %d of %d: %s", i + 1, run->nworkers,
-			 strerror(rc));
+		atomic_store(&run->sh->stop, 1);
+		snprintf(err, errlen, "cannot start %s %d of %d: %s",
+			 run->processes ? "process" : "thread", i + 1, run->nworkers, strerror(rc));
 	}
-	gate_open(&run->start, i);
+	gate_open(&run->sh->start, i, run->processes ? worker_gone : NULL, run);
+	if (!rc && atomic_load(&run->sh->stop)) {
+		rc = ECHILD;
+		snprintf(err, errlen, "a worker process died before the start");
+	}
 	if (!rc)
 		return 0;
 	while (i--)
-		pthread_join(tid[i], NULL);
+		worker_join(run, i);
 	return -rc;
+}
+
+/* The shared arena (struct run_shared): anonymous shared memory for processes. */
+static int arena_alloc(struct run *run, int total)
+{
+	size_t size = sizeof(struct run_shared) + sizeof(struct slot) * (size_t)total +
+		      sizeof(struct worker) * (size_t)total;
+
+	size = (size + 63) & ~(size_t)63;
+	if (run->processes)
+		size += sizeof(uint64_t) * LAT_BUCKETS * (size_t)total;
+	run->arena_size = size;
+	if (run->processes) {
+		run->arena = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+				  -1, 0);
+		if (run->arena == MAP_FAILED)
+			run->arena = NULL;
+	} else if ((run->arena = aligned_alloc(64, (size + 63) & ~(size_t)63))) {
+		memset(run->arena, 0, size);
+	}
+	if (!run->arena)
+		return -ENOMEM;
+	/* the slots first: aligned_alloc's and mmap's 64 bytes hold for them */
+	run->slots = run->arena;
+	run->sh = (struct run_shared *)(run->slots + total);
+	run->workers = (struct worker *)(run->sh + 1);
+	return 0;
+}
+
+static void arena_free(struct run *run)
+{
+	if (run->arena && run->processes)
+		munmap(run->arena, run->arena_size);
+	else
+		free(run->arena);
+	run->arena = NULL;
 }
 
 /*
@@ -478,20 +707,19 @@ static int run_prepare(struct run *run, struct bench_result *res, char *err, siz
 				      errlen) : -ENOMEM;
 	if (e)
 		return e;
-	run->slots = aligned_alloc(64, sizeof(*run->slots) * (size_t)total);
-	run->workers = calloc((size_t)total, sizeof(*run->workers));
+	e = arena_alloc(run, total);
 	run->tid = calloc((size_t)total, sizeof(*run->tid));
+	run->pid = calloc((size_t)total, sizeof(*run->pid));
 	run->ops_start = calloc((size_t)total, sizeof(*run->ops_start));
 	run->ops_end = calloc((size_t)total, sizeof(*run->ops_end));
 	run->ops_prev = calloc((size_t)total, sizeof(*run->ops_prev));
 	res->seconds = (int)(cfg->duration + 0.999);
 	res->timeline = calloc((size_t)res->seconds * (size_t)total, sizeof(*res->timeline));
-	if (!run->slots || !run->workers || !run->tid || !run->ops_start || !run->ops_end ||
+	if (e || !run->tid || !run->pid || !run->ops_start || !run->ops_end ||
 	    !run->ops_prev || !res->timeline) {
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
-	memset(run->slots, 0, sizeof(*run->slots) * (size_t)total);
 	return 0;
 }
 
@@ -502,6 +730,7 @@ static int run_measure(struct run *run, struct bench_result *res, char *err, siz
 	int total = run->nworkers, i, e = 0;
 	struct machine_sampler ms;
 	uint64_t t0 = now_ns(), tm0;
+	clockid_t clocks[total];
 
 	sleep_until(t0 + (uint64_t)(cfg->warmup * 1e9));
 	for (i = 0; i < total; i++) {
@@ -515,10 +744,11 @@ static int run_measure(struct run *run, struct bench_result *res, char *err, siz
 		*errors -= atomic_load_explicit(&run->slots[i].errors, memory_order_relaxed);
 	}
 	counters_now(run->c0);
-	machine_begin(&ms, &res->ms, cfg->topo->cpuset, res->placement.pu_os, run->tid, total,
-		      res->seconds);
+	worker_clocks(run, clocks);
+	machine_begin(&ms, &res->ms, cfg->topo->cpuset, res->placement.pu_os, clocks,
+		      run->processes ? run->pid : NULL, total, res->seconds);
 	tm0 = now_ns();
-	atomic_store_explicit(&run->measuring, 1, memory_order_relaxed);
+	atomic_store_explicit(&run->sh->measuring, 1, memory_order_relaxed);
 	for (int s = 1; s <= res->seconds && !e; s++) {
 		double at = s < cfg->duration ? s : cfg->duration;
 
@@ -537,7 +767,7 @@ static int run_measure(struct run *run, struct bench_result *res, char *err, siz
 		}
 	}
 	res->measured_s = (double)(now_ns() - tm0) / 1e9;
-	atomic_store_explicit(&run->measuring, 0, memory_order_relaxed);
+	atomic_store_explicit(&run->sh->measuring, 0, memory_order_relaxed);
 	for (i = 0; i < total; i++) {
 		run->ops_end[i] = atomic_load_explicit(&run->slots[i].ops, memory_order_relaxed);
 		if (run->workers[i].writer)
@@ -557,14 +787,15 @@ static int run_collect(struct run *run, struct bench_result *res, int e, char *e
 	const struct bench_config *cfg = run->cfg;
 	int i;
 
-	atomic_store(&run->stop, 1);
+	atomic_store(&run->sh->stop, 1);
 	for (i = 0; i < run->nworkers; i++)
-		pthread_join(run->tid[i], NULL);
+		worker_join(run, i);
 	for (i = 0; i < run->nworkers && !e; i++) {
 		if (run->workers[i].err) {
 			e = run->workers[i].err;
 			snprintf(err, errlen, "worker %d could not start: %s", i,
-				 e == -EINVAL || e == -EXDEV ? "cannot bind it to its PU" : strerror(-e));
+				 e == -EINVAL || e == -EXDEV ? "cannot bind it to its PU" :
+				 e == -ECHILD ? "its process died" : strerror(-e));
 		}
 	}
 	if (!e) {
@@ -582,11 +813,11 @@ static void run_free(struct run *run)
 {
 	int i;
 
-	for (i = 0; i < run->nworkers && run->workers; i++)
+	for (i = 0; i < run->nworkers && run->workers && !run->processes; i++)
 		free(run->workers[i].hist);
-	free(run->workers);
-	free(run->slots);
+	arena_free(run);
 	free(run->tid);
+	free(run->pid);
 	free(run->ops_start);
 	free(run->ops_end);
 	free(run->ops_prev);
@@ -598,22 +829,33 @@ static void run_free(struct run *run)
 
 int bench_run(const struct bench_config *cfg, struct bench_result *res, char *err, size_t errlen)
 {
-	struct run run = { .cfg = cfg };
-	int e = run_prepare(&run, res, err, errlen);
+	struct run run = { .cfg = cfg, .processes = cfg->tasks == TASKS_PROCESSES };
+	int e;
+
+	if (run.processes && cfg->strategy->backend->simulated) {
+		snprintf(err, errlen, "--tasks processes is for the kernel strategy: the engine's "
+			 "contexts live in this one process");
+		return -EINVAL;
+	}
+	e = run_prepare(&run, res, err, errlen);
 
 	if (e == 1)
 		return 0;	/* skipped: res->skipped says why */
 	if (e && !run.backend_up)
 		return e;	/* nothing started; res already freed */
 	if (!e) {
-		gate_init(&run.start);
+		e = gate_init(&run.sh->start, run.processes);
+		if (e)
+			snprintf(err, errlen, "cannot make the start gate: %s", strerror(-e));
+	}
+	if (!e) {
 		/* the main thread sleeps while the workers run: a QSBR thread, offline */
 		nb_thread_idle();
-		e = workers_start(&run, run.tid, err, errlen);
+		e = workers_start(&run, err, errlen);
 		if (!e)
 			e = run_collect(&run, res, run_measure(&run, res, err, errlen), err, errlen);
 		nb_thread_active();
-		gate_destroy(&run.start);
+		gate_destroy(&run.sh->start);
 	}
 	run_free(&run);
 	/* a point that did not finish leaves nothing for the caller to free */
@@ -676,6 +918,32 @@ static void print_rates(FILE *f, const struct bench_config *cfg, const struct be
 	print_ns(f, "p99.9", res->lat_p999);
 	print_ns(f, "max", res->lat_max);
 	fprintf(f, " (every %dth operation)\n", LAT_SAMPLE);
+}
+
+uint64_t bench_print_wis(FILE *f, const struct bench_config *cfg, const struct bench_result *res)
+{
+	int total = cfg->threads + cfg->wl.writers, sec, i;
+	uint64_t sum = 0;
+
+	fprintf(f, "testcase:%s (nameibench %s, %s, %s)\n", cfg->wl.summary, cfg->wl.name,
+		cfg->strategy->name, cfg->tasks == TASKS_PROCESSES ? "processes" : "threads");
+	/* will-it-scale prints its warm-up seconds; ours (--warmup) are not sampled */
+	fprintf(f, "warmup\nmeasurement\n");
+	for (sec = 0; sec < res->seconds; sec++) {
+		const uint64_t *row = res->timeline + (size_t)sec * (size_t)total;
+		uint64_t lo = UINT64_MAX, hi = 0, all = 0;
+
+		for (i = 0; i < cfg->threads; i++) {
+			lo = row[i] < lo ? row[i] : lo;
+			hi = row[i] > hi ? row[i] : hi;
+			all += row[i];
+		}
+		fprintf(f, "min:%" PRIu64 " max:%" PRIu64 " total:%" PRIu64 "\n", lo, hi, all);
+		sum += all;
+	}
+	sum = res->seconds ? sum / (uint64_t)res->seconds : 0;
+	fprintf(f, "average:%" PRIu64 "\n", sum);
+	return sum;
 }
 
 void bench_print_summary(FILE *f, const struct bench_config *cfg, const struct bench_result *res)

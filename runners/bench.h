@@ -23,8 +23,17 @@
 #define LAT_BUCKETS	(16 + 48 * 16)	/* log-linear: 16 linear steps per power of two */
 #define LAT_SAMPLE	64		/* every 64th operation is timed */
 
+/*
+ * How the workers run: as threads of this process, or (the kernel
+ * strategy only) as processes of their own, will-it-scale's two models:
+ * processes share no descriptor table, so that the kernel's fdget() takes
+ * no reference.
+ */
+enum task_model { TASKS_THREADS, TASKS_PROCESSES };
+
 struct bench_config {
 	const struct nb_strategy *strategy;
+	enum task_model tasks;
 	struct workload wl;
 	int threads;			/* readers; the workload adds its writers */
 	double duration, warmup;	/* seconds */
@@ -68,6 +77,14 @@ struct bench_result {
 int bench_run(const struct bench_config *cfg, struct bench_result *res, char *err, size_t errlen);
 void bench_result_free(struct bench_result *res);
 void bench_print_summary(FILE *f, const struct bench_config *cfg, const struct bench_result *res);
+/*
+ * The point in will-it-scale's output format: "testcase:", then a
+ * "min:N max:N total:N" line per measured second (the readers' operations
+ * that second, the least and most of one reader, and all of them), then
+ * "average:N", the mean total per second, which its runtest.py reads.
+ * Returns that average.
+ */
+uint64_t bench_print_wis(FILE *f, const struct bench_config *cfg, const struct bench_result *res);
 
 /*
  * The spin --syscall-cost adds: @iters iterations of a loop the compiler

@@ -414,34 +414,45 @@ static int read_proc_stat(const struct machine_sampler *s, uint64_t (*ticks)[3],
 	return found == s->nallowed ? 0 : -1;
 }
 
-/* Our threads that are runnable now, this one included. */
-static int our_running(void)
+/* Whether the task whose stat file is @path is running ("tid (comm) S ..."). */
+static bool task_running(const char *path)
+{
+	char buf[512], *paren;
+
+	if (read_first_line(path, buf, sizeof(buf)))
+		return false;
+	/* the state follows the last parenthesis */
+	paren = strrchr(buf, ')');
+	return paren && paren[1] == ' ' && paren[2] == 'R';
+}
+
+/* Our threads that are runnable now, this one included, and our worker processes. */
+static int our_running(const struct machine_sampler *s)
 {
 	DIR *d = opendir("/proc/self/task");
 	struct dirent *e;
-	int n = 0;
+	char path[300];
+	int n = 0, i;
 
+	for (i = 0; s->procs && i < s->nthreads; i++) {
+		snprintf(path, sizeof(path), "/proc/%d/stat", (int)s->procs[i]);
+		n += task_running(path);
+	}
 	if (!d)
-		return 0;
+		return n;
 	while ((e = readdir(d))) {
-		char path[300], buf[512], *paren;
-
 		if (e->d_name[0] == '.')
 			continue;
 		snprintf(path, sizeof(path), "/proc/self/task/%s/stat", e->d_name);
-		if (read_first_line(path, buf, sizeof(buf)))
-			continue;
-		/* "tid (comm) S ...": the state follows the last parenthesis */
-		paren = strrchr(buf, ')');
-		n += paren && paren[1] == ' ' && paren[2] == 'R';
+		n += task_running(path);
 	}
 	closedir(d);
 	return n;
 }
 
-static int runnable_others(int running)
+static int runnable_others(const struct machine_sampler *s, int running)
 {
-	int ours = our_running();
+	int ours = our_running(s);
 
 	return running > ours ? running - ours : 0;
 }
@@ -451,11 +462,10 @@ static void thread_cpu(const struct machine_sampler *s, uint64_t *out)
 	int i;
 
 	for (i = 0; i < s->nthreads; i++) {
-		clockid_t cid;
 		struct timespec ts;
 
 		out[i] = 0;
-		if (!pthread_getcpuclockid(s->tids[i], &cid) && !clock_gettime(cid, &ts))
+		if (!clock_gettime(s->clocks[i], &ts))
 			out[i] = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 	}
 }
@@ -465,7 +475,8 @@ static void sampler_free(struct machine_sampler *s)
 	free(s->allowed);
 	free(s->used);
 	free(s->thread_pu);
-	free(s->tids);
+	free(s->clocks);
+	free(s->procs);
 	free(s->cpu0);
 	free(s->cpu_tick);
 	free(s->ticks0);
@@ -474,7 +485,8 @@ static void sampler_free(struct machine_sampler *s)
 }
 
 void machine_begin(struct machine_sampler *s, struct machine_state *out, const char *allowed,
-		   const int *thread_pu, const pthread_t *tids, int n, int max_rows)
+		   const int *thread_pu, const clockid_t *clocks, const pid_t *procs, int n,
+		   int max_rows)
 {
 	int running = 0, i, k;
 
@@ -484,7 +496,8 @@ void machine_begin(struct machine_sampler *s, struct machine_state *out, const c
 	s->nthreads = n;
 	s->used = calloc((size_t)(s->nallowed > 0 ? s->nallowed : 1), sizeof(int));
 	s->thread_pu = calloc((size_t)n, sizeof(int));
-	s->tids = calloc((size_t)n, sizeof(pthread_t));
+	s->clocks = calloc((size_t)n, sizeof(clockid_t));
+	s->procs = procs ? calloc((size_t)n, sizeof(pid_t)) : NULL;
 	s->cpu0 = calloc((size_t)n, sizeof(uint64_t));
 	s->cpu_tick = calloc((size_t)n, sizeof(uint64_t));
 	s->ticks0 = calloc((size_t)(s->nallowed > 0 ? s->nallowed : 1), sizeof(*s->ticks0));
@@ -492,10 +505,12 @@ void machine_begin(struct machine_sampler *s, struct machine_state *out, const c
 			       sizeof(*s->ticks_tick));
 	out->rows = calloc((size_t)(max_rows > 0 ? max_rows : 1), sizeof(*out->rows));
 	out->pus = calloc((size_t)(s->nallowed > 0 ? s->nallowed : 1), sizeof(*out->pus));
-	if (s->nallowed <= 0 || !s->used || !s->thread_pu || !s->tids || !s->cpu0 ||
+	if (s->nallowed <= 0 || !s->used || !s->thread_pu || !s->clocks || (procs && !s->procs) || !s->cpu0 ||
 	    !s->cpu_tick || !s->ticks0 || !s->ticks_tick || !out->rows || !out->pus)
 		goto fail;
-	memcpy(s->tids, tids, (size_t)n * sizeof(pthread_t));
+	memcpy(s->clocks, clocks, (size_t)n * sizeof(clockid_t));
+	if (procs)
+		memcpy(s->procs, procs, (size_t)n * sizeof(pid_t));
 	/* the PUs the point runs on: every allowed one if its threads are unbound */
 	for (i = 0; i < n; i++) {
 		s->thread_pu[i] = -1;
@@ -514,7 +529,7 @@ void machine_begin(struct machine_sampler *s, struct machine_state *out, const c
 	if (read_proc_stat(s, s->ticks0, &running))
 		goto fail;
 	read_loadavg(out->load_before);
-	out->runnable_before = runnable_others(running);
+	out->runnable_before = runnable_others(s, running);
 	thread_cpu(s, s->cpu0);
 	memcpy(s->cpu_tick, s->cpu0, (size_t)n * sizeof(uint64_t));
 	memcpy(s->ticks_tick, s->ticks0, (size_t)s->nallowed * sizeof(*s->ticks0));
@@ -604,7 +619,7 @@ void machine_tick(struct machine_sampler *s)
 	}
 	thread_cpu(s, cpu);
 	shares(s, s->ticks_tick, ticks, s->cpu_tick, cpu, NULL, &f, &st, &fmax, &mach);
-	r = runnable_others(running);
+	r = runnable_others(s, running);
 	s->runnable_sum += r;
 	s->runnable_n++;
 	if (r > s->out->runnable_max)
@@ -636,7 +651,7 @@ void machine_end(struct machine_sampler *s)
 	}
 	thread_cpu(s, cpu);
 	read_loadavg(out->load_after);
-	r = runnable_others(running);
+	r = runnable_others(s, running);
 	out->runnable_after = r;
 	if (r > out->runnable_max)
 		out->runnable_max = r;

@@ -68,7 +68,8 @@ struct machine_sampler {
 	int *allowed;			/* OS indexes of the allowed PUs */
 	int *used;			/* indexes into allowed[] the point runs on */
 	int *thread_pu;			/* per thread, index into allowed[], -1: unbound */
-	pthread_t *tids;
+	clockid_t *clocks;		/* each worker's CPU-time clock */
+	pid_t *procs;			/* the workers, if processes (else NULL: our threads) */
 	uint64_t *cpu0, *cpu_tick;	/* the threads' CPU time (ns) at begin, at last tick */
 	uint64_t (*ticks0)[3], (*ticks_tick)[3];	/* per allowed PU: busy, idle, steal */
 	uint64_t t0, t_tick;
@@ -81,12 +82,15 @@ struct machine_sampler {
 /*
  * machine_begin - start sampling into @out: @allowed is the list of PUs the
  * run may use, @thread_pu the PU (OS index, -1 for unbound) of each of the
- * @n threads @tids.  machine_tick() once a second adds a row,
+ * @n workers whose CPU-time clocks are @clocks: our threads, or if @procs
+ * is not NULL the child processes @procs (counted as ours, not as
+ * others').  machine_tick() once a second adds a row,
  * machine_end() fills in the window.  Errors leave @out empty, never fail
  * the point: the machine state describes a measurement, it is not one.
  */
 void machine_begin(struct machine_sampler *s, struct machine_state *out, const char *allowed,
-		   const int *thread_pu, const pthread_t *tids, int n, int max_rows);
+		   const int *thread_pu, const clockid_t *clocks, const pid_t *procs, int n,
+		   int max_rows);
 void machine_tick(struct machine_sampler *s);
 void machine_end(struct machine_sampler *s);
 void machine_state_free(struct machine_state *ms);

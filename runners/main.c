@@ -22,6 +22,7 @@ static const struct command {
 	const char *summary;
 } commands[] = {
 	{ "run", cmd_run, "measure one point: a strategy, a workload, a thread count" },
+	{ "runtest", cmd_runtest, "will-it-scale's runtest.py: a workload at 1..N tasks, its CSV" },
 	{ "sweep", cmd_sweep, "measure many points into a results folder (resumable)" },
 	{ "compare", cmd_compare, "compare two results folders: %change, noise, regressions" },
 	{ "list", cmd_list, "list the built-in workloads" },

@@ -13,6 +13,7 @@
 
 int cmd_sh(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_runtest(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_compare(int argc, char **argv);

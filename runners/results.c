@@ -397,6 +397,7 @@ void point_json(FILE *f, const struct bench_config *cfg, const struct bench_resu
 	fputs("{\n", f);
 	json_kv_str(f, "  ", "strategy", cfg->strategy->name, false);
 	json_kv_str(f, "  ", "workload", cfg->wl.name, false);
+	fprintf(f, "  \"tasks\": \"%s\",\n", cfg->tasks == TASKS_PROCESSES ? "processes" : "threads");
 	fprintf(f, "  \"threads\": %d,\n  \"writers\": %d,\n  \"rep\": %d,\n  \"seed\": %" PRIu64 ",\n",
 		cfg->threads, cfg->wl.writers, id->rep, id->seed);
 	/* a deliberate slowdown must never pass for a measurement of the strategy */

@@ -240,14 +240,48 @@ static void run_usage(FILE *f)
 		"\n"
 		"options:\n"
 		"%s"
+		"  --tasks MODEL    threads (default) or processes: the kernel strategy's\n"
+		"                   workers as processes of their own, sharing no\n"
+		"                   descriptor table (will-it-scale's _processes tests)\n"
+		"  --format F       summary (default) or wis: will-it-scale's output, a\n"
+		"                   min/max/total line per second and the average\n"
+		"                   (--duration then a whole number of seconds)\n"
 		"  --json FILE      write the point, with its context, as JSON\n"
 		"  --csv FILE       write it as CSV (header and one row)\n", common_usage);
+}
+
+/* --tasks threads|processes: 0, or 2 after the one-line error */
+static int parse_tasks(const char *cmd, const char *v, enum task_model *tasks)
+{
+	if (!strcmp(v, "threads"))
+		*tasks = TASKS_THREADS;
+	else if (!strcmp(v, "processes"))
+		*tasks = TASKS_PROCESSES;
+	else
+		return arg_error(cmd, "--tasks must be threads or processes, not '%s'", v);
+	return 0;
+}
+
+/* --tasks processes forks kernel workers: the engine's contexts live in this process */
+static int check_tasks(const char *cmd, enum task_model tasks, const struct nb_strategy *s)
+{
+	if (tasks == TASKS_PROCESSES && s->backend->simulated)
+		return arg_error(cmd, "--tasks processes runs only the kernel strategy (the engine's "
+				 "contexts live in this one process), not '%s'", s->name);
+	return 0;
+}
+
+static bool whole_seconds(double d)
+{
+	return d >= 1 && d == (double)(long)d;
 }
 
 /* What "nameibench run" was asked for. */
 struct run_args {
 	const char *strategy, *workload, *json, *csv;
 	long threads;			/* -1: auto */
+	enum task_model tasks;
+	bool wis;			/* --format wis */
 	struct common c;
 };
 
@@ -278,6 +312,13 @@ static int run_parse(int argc, char **argv, struct run_args *a)
 			else if (arg_long(v, 1, 1000, &a->threads))
 				return arg_error("run", "--threads must be a whole number from 1 to "
 						 "1000 or auto, not '%s'", v);
+		} else if ((v = arg_value(argc, argv, &i, "--tasks"))) {
+			if (parse_tasks("run", v, &a->tasks))
+				return 2;
+		} else if ((v = arg_value(argc, argv, &i, "--format"))) {
+			if (strcmp(v, "summary") && strcmp(v, "wis"))
+				return arg_error("run", "--format must be summary or wis, not '%s'", v);
+			a->wis = !strcmp(v, "wis");
 		} else if ((v = arg_value(argc, argv, &i, "--json")))
 			a->json = v;
 		else if ((v = arg_value(argc, argv, &i, "--csv")))
@@ -290,6 +331,9 @@ static int run_parse(int argc, char **argv, struct run_args *a)
 	}
 	if (!a->strategy || !a->workload || !a->threads)
 		return arg_error("run", "--strategy, --workload and --threads are required");
+	if (a->wis && !whole_seconds(a->c.duration))
+		return arg_error("run", "--format wis reports whole seconds: --duration must be a "
+				 "whole number of them, not %g", a->c.duration);
 	return 0;
 }
 
@@ -305,6 +349,9 @@ static int run_config(struct run_args *a, struct bench_config *cfg, struct topo 
 	}
 	if (workload_load(a->workload, &cfg->wl, err, sizeof(err)))
 		return arg_error("run", "%s", err);
+	if (check_tasks("run", a->tasks, cfg->strategy))
+		return 2;
+	cfg->tasks = a->tasks;
 	if (a->threads > 0 && check_threads("run", a->threads, &cfg->wl))
 		return 2;
 	if (start("run", tp, &a->c))
@@ -329,9 +376,13 @@ static int run_report(const struct run_args *a, const struct one_point *p)
 {
 	int r = 0;
 
-	bench_print_summary(stdout, p->cfg, p->res);
-	machine_info_print(stdout, &p->ctx->machine);
-	printf("  PUs          %s (%s)\n", p->ctx->cpuset, p->ctx->cpuset_from);
+	if (a->wis) {
+		bench_print_wis(stdout, p->cfg, p->res);
+	} else {
+		bench_print_summary(stdout, p->cfg, p->res);
+		machine_info_print(stdout, &p->ctx->machine);
+		printf("  PUs          %s (%s)\n", p->ctx->cpuset, p->ctx->cpuset_from);
+	}
 	if (a->json && (r = write_atomically(a->json, fill_json, (void *)p)))
 		fprintf(stderr, "nameibench run: cannot write %s: %s\n", a->json, strerror(-r));
 	if (!r && a->csv && (r = write_atomically(a->csv, fill_csv, (void *)p)))
@@ -374,6 +425,278 @@ int cmd_run(int argc, char **argv)
 		bench_result_free(&res);
 	}
 	fingerprint_free(&fp);
+	topo_free(&tp);
+	nb_thread_stop();
+	return rc;
+}
+
+/* ---- runtest: will-it-scale's runtest.py ---- */
+
+static int split_list(char *s, char **words, int max);
+
+/*
+ * runtest.py's table: for 1, 2, ... tasks, the average of a _processes and
+ * a _threads run and the machine's idle share meanwhile (/proc/stat's
+ * "cpu" line before and after, idle + iowait over everything), and a
+ * linear column, the one-task figure times the tasks.
+ */
+struct wis_row {
+	int tasks;
+	long long processes, threads;	/* -1: not measured (runtest.py's own mark) */
+	double processes_idle, threads_idle;
+};
+
+struct wis_table {
+	struct wis_row *rows;
+	int n;
+	long long linear;
+};
+
+static void cpu_ticks(unsigned long long *busy, unsigned long long *idle)
+{
+	unsigned long long v[10] = { 0 };
+	FILE *f = fopen("/proc/stat", "r");
+	int i;
+
+	*busy = *idle = 0;
+	if (!f)
+		return;
+	if (fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2],
+		   &v[3], &v[4], &v[5], &v[6], &v[7], &v[8], &v[9]) >= 4) {
+		for (i = 0; i < 10; i++)
+			*busy += i == 3 || i == 4 ? 0 : v[i];
+		*idle = v[3] + v[4];
+	}
+	fclose(f);
+}
+
+static void fill_wis_csv(FILE *f, void *arg)
+{
+	const struct wis_table *t = arg;
+	int i;
+
+	fprintf(f, "tasks,processes,processes_idle,threads,threads_idle,linear\n0,0,100,0,100,0\n");
+	for (i = 0; i < t->n; i++)
+		fprintf(f, "%d,%lld,%0.2f,%lld,%0.2f,%lld\n", t->rows[i].tasks, t->rows[i].processes,
+			t->rows[i].processes_idle, t->rows[i].threads, t->rows[i].threads_idle,
+			t->linear * t->rows[i].tasks);
+}
+
+static void fill_title(FILE *f, void *arg)
+{
+	const struct bench_config *cfg = arg;
+
+	fprintf(f, "%s (nameibench %s, %s)\n", cfg->wl.summary, cfg->wl.name, cfg->strategy->name);
+}
+
+/* One run of runtest's table: its average, -1 if skipped; -EINTR or an error. */
+static long long wis_point(struct bench_config *cfg, enum task_model tasks, double *idle_pct)
+{
+	struct bench_result res;
+	unsigned long long b0, i0, b1, i1;
+	char err[512];
+	long long avg = -1;
+	int r;
+
+	cfg->tasks = tasks;
+	cpu_ticks(&b0, &i0);
+	r = bench_run(cfg, &res, err, sizeof(err));
+	cpu_ticks(&b1, &i1);
+	*idle_pct = b1 + i1 > b0 + i0 ? 100.0 * (double)(i1 - i0) / (double)(b1 + i1 - b0 - i0)
+				      : 0;
+	if (r) {
+		if (r != -EINTR)
+			fprintf(stderr, "nameibench runtest: %s\n", err);
+		return r;
+	}
+	if (!res.skipped[0]) {
+		FILE *null = fopen("/dev/null", "w");
+
+		avg = (long long)bench_print_wis(null ? null : stderr, cfg, &res);
+		if (null)
+			fclose(null);
+	} else {
+		fprintf(stderr, "nameibench runtest: %d tasks skipped: %s\n", cfg->threads,
+			res.skipped);
+	}
+	bench_result_free(&res);
+	return avg;
+}
+
+static void runtest_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: nameibench runtest WORKLOAD [--strategy S] [--counts N,...] [OPTIONS]\n"
+		"\n"
+		"will-it-scale's runtest.py: WORKLOAD (a wis-* test, or any workload) at 1, 2,\n"
+		"... tasks up to one per PU (or the --counts given), and its CSV on standard\n"
+		"output, tasks,processes,processes_idle,threads,threads_idle,linear, that its\n"
+		"postprocess.py plots.  The kernel strategy runs each count twice, as\n"
+		"processes (--tasks processes: no descriptor table shared) and as threads;\n"
+		"an engine strategy's contexts have private descriptor tables, as processes\n"
+		"do, so its figure is in the processes column and threads is -1 (not\n"
+		"measured, runtest.py's mark).  Each run is --duration whole seconds (default\n"
+		"5, as runtest.py's) after --warmup; its per-second lines are will-it-scale's\n"
+		"(nameibench run --format wis).  Progress goes to standard error.\n"
+		"\n"
+		"options:\n"
+		"  --strategy S     default kernel\n"
+		"  --counts LIST    the task counts, e.g. 1,2,4 (default 1 to the PUs)\n"
+		"  --output BASE    also write BASE.csv and BASE.title (postprocess.py's\n"
+		"                   input), rewritten after every row\n"
+		"%s", common_usage);
+}
+
+struct runtest_args {
+	const char *workload, *strategy, *output;
+	int counts[64], ncounts;
+	struct common c;
+};
+
+static int parse_counts(const char *v, struct runtest_args *a)
+{
+	char buf[512], *words[64];
+	int n, i;
+	long x;
+
+	snprintf(buf, sizeof(buf), "%s", v);
+	n = split_list(buf, words, 64);
+	for (i = 0; i < n; i++) {
+		if (arg_long(words[i], 1, 1000, &x))
+			return arg_error("runtest", "--counts is task counts from 1 to 1000, not '%s'",
+					 words[i]);
+		a->counts[i] = (int)x;
+	}
+	a->ncounts = n;
+	return n ? 0 : arg_error("runtest", "--counts names no task count");
+}
+
+/* 0: parsed; -1: help printed; else the exit status. */
+static int runtest_parse(int argc, char **argv, struct runtest_args *a)
+{
+	const char *v;
+	int i, r;
+
+	common_defaults(&a->c);
+	a->c.duration = 5;
+	a->strategy = "kernel";
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			runtest_usage(stdout);
+			return -1;
+		}
+		if ((r = common_option("runtest", argc, argv, &i, &a->c)) == 2)
+			return 2;
+		if (r)
+			continue;
+		if ((v = arg_value(argc, argv, &i, "--strategy")))
+			a->strategy = v;
+		else if ((v = arg_value(argc, argv, &i, "--output")))
+			a->output = v;
+		else if ((v = arg_value(argc, argv, &i, "--counts"))) {
+			if (parse_counts(v, a))
+				return 2;
+		} else if (arg_missing)
+			return arg_error("runtest", "%s needs a value", argv[i]);
+		else if (argv[i][0] == '-' || a->workload)
+			return arg_error("runtest", "unknown argument '%s' (see 'nameibench runtest "
+					 "--help')", argv[i]);
+		else
+			a->workload = argv[i];
+	}
+	if (!a->workload)
+		return arg_error("runtest", "which workload? (e.g. wis-open3; 'nameibench list')");
+	if (!whole_seconds(a->c.duration))
+		return arg_error("runtest", "--duration must be a whole number of seconds, not %g",
+				 a->c.duration);
+	return 0;
+}
+
+/* The table, row by row, each written out as soon as it is measured. */
+static int runtest_rows(struct runtest_args *a, struct bench_config *cfg, struct wis_table *t)
+{
+	bool kernel = !cfg->strategy->backend->simulated;
+	int i;
+
+	for (i = 0; i < a->ncounts; i++) {
+		struct wis_row *row = &t->rows[t->n];
+
+		*row = (struct wis_row){ .tasks = a->counts[i], .processes = -1, .threads = -1 };
+		cfg->threads = a->counts[i];
+		fprintf(stderr, "nameibench runtest: %s on %s, %d of %d: %d tasks\n", cfg->wl.name,
+			cfg->strategy->name, i + 1, a->ncounts, row->tasks);
+		row->processes = wis_point(cfg, kernel ? TASKS_PROCESSES : TASKS_THREADS,
+					   &row->processes_idle);
+		if (kernel && row->processes >= -1)
+			row->threads = wis_point(cfg, TASKS_THREADS, &row->threads_idle);
+		else
+			row->threads_idle = 100;
+		if (row->processes < -1 || row->threads < -1)
+			return (int)(row->processes < -1 ? row->processes : row->threads);
+		if (t->n == 0 && row->tasks == 1)
+			t->linear = row->processes > row->threads ? row->processes : row->threads;
+		t->n++;
+		if (a->output) {
+			char path[4096];
+			int r;
+
+			snprintf(path, sizeof(path), "%s.csv", a->output);
+			if ((r = write_atomically(path, fill_wis_csv, t))) {
+				fprintf(stderr, "nameibench runtest: cannot write %s: %s\n", path,
+					strerror(-r));
+				return r;
+			}
+		}
+	}
+	return 0;
+}
+
+int cmd_runtest(int argc, char **argv)
+{
+	struct runtest_args a = { 0 };
+	struct bench_config cfg = { 0 };
+	struct wis_table t = { 0 };
+	struct topo tp;
+	char err[512], path[4096];
+	int rc, i, r;
+
+	if ((rc = runtest_parse(argc, argv, &a)))
+		return rc < 0 ? 0 : rc;
+	if (!(cfg.strategy = nb_strategy_find(a.strategy))) {
+		nb_unknown_strategy("nameibench runtest", a.strategy);
+		return 2;
+	}
+	if (workload_load(a.workload, &cfg.wl, err, sizeof(err)))
+		return arg_error("runtest", "%s", err);
+	if (start("runtest", &tp, &a.c))
+		return 2;
+	if (!a.ncounts)		/* runtest.py's: 1 to the PUs, step 1 */
+		for (i = 0; i < tp.pus && i < 64; i++)
+			a.counts[a.ncounts++] = i + 1;
+	for (i = 0; i < a.ncounts; i++)
+		if ((rc = check_threads("runtest", a.counts[i], &cfg.wl)))
+			goto out;
+	resolve_syscall_cost("runtest", &a.c);
+	cfg.duration = a.c.duration;
+	cfg.warmup = a.c.warmup;
+	cfg.seed = (uint64_t)a.c.seed;
+	cfg.topo = &tp;
+	cfg.pin = a.c.pin;
+	cfg.interrupted = &interrupted;
+	apply_syscall_cost(&a.c, &cfg);
+	snprintf(path, sizeof(path), "%s.title", a.output ? a.output : "");
+	if (a.output && (r = write_atomically(path, fill_title, &cfg))) {
+		rc = arg_error("runtest", "cannot write %s: %s", path, strerror(-r));
+		goto out;
+	}
+	t.rows = calloc((size_t)a.ncounts, sizeof(*t.rows));
+	r = t.rows ? runtest_rows(&a, &cfg, &t) : -ENOMEM;
+	fill_wis_csv(stdout, &t);
+	rc = r == -EINTR ? 130 : r ? 1 : 0;
+	if (r == -EINTR)
+		fprintf(stderr, "nameibench runtest: interrupted; the %d rows measured are kept\n", t.n);
+	free(t.rows);
+out:
 	topo_free(&tp);
 	nb_thread_stop();
 	return rc;

@@ -49,7 +49,7 @@ def wait_for(cond, timeout=60.0):
 CONTEXT_KEYS = {"hostname", "cpu_model", "topology", "topology_counts", "kernel", "compiler",
                 "cflags", "liburcu_version", "rcu_flavor", "hwloc_version", "git_commit",
                 "git_dirty", "command", "start_utc", "pin_policy"}
-POINT_KEYS = {"strategy", "workload", "threads", "writers", "rep", "seed", "injected_delay_ns",
+POINT_KEYS = {"strategy", "workload", "tasks", "threads", "writers", "rep", "seed", "injected_delay_ns",
               "workload_spec",
               "duration_s", "warmup_s", "measured_s", "ops_per_sec", "reader_ops_per_sec",
               "writer_ops_per_sec", "per_thread_min_ops_per_sec", "per_thread_max_ops_per_sec",
@@ -653,6 +653,145 @@ def test_thread_start_fails(tmp):
               "Sanitizer" not in p.stderr and "throughput" not in p.stdout, describe(p))
 
 
+ENGINE_STRATEGIES = ("global", "dlock", "lockref", "rcuwalk", "rcufull")
+
+
+def children_of(pid):
+    """The processes whose parent is @pid, now."""
+    kids = set()
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % d) as f:
+                stat = f.read()
+        except OSError:
+            continue
+        # "pid (comm) S ppid ...": the fields after the last parenthesis
+        if int(stat[stat.rindex(")") + 2:].split()[1]) == pid:
+            kids.add(int(d))
+    return kids
+
+
+def workers_seen(args):
+    """Run nameibench @args; the most child processes and threads seen at once while it ran."""
+    p = subprocess.Popen([NB] + args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    kids = threads = 0
+    while p.poll() is None:
+        kids = max(kids, len(children_of(p.pid)))
+        try:
+            threads = max(threads, len(os.listdir("/proc/%d/task" % p.pid)))
+        except OSError:
+            pass
+        time.sleep(0.01)
+    out, err = p.communicate()
+    return p.returncode, kids, threads, out, err
+
+
+def test_wis(tmp):
+    """will-it-scale's tests by name: every one runs on every strategy with no
+    error, the kernel's in both task models; its output format and runtest's
+    CSV hold together."""
+    names = [l.split()[0] for l in nb("list").stdout.splitlines()]
+    wis = [n for n in names if n.startswith("wis-")]
+    check("list has will-it-scale's tests by name",
+          set(wis) == {"wis-" + t for t in ("stat1", "stat2", "fstat1", "fstat2", "open1",
+                                            "open2", "open3", "access1", "access2", "unlink1",
+                                            "unlink2", "getppid1")}, repr(wis))
+    runs = [(s, "threads") for s in ENGINE_STRATEGIES] + [("kernel", "threads"),
+                                                          ("kernel", "processes")]
+    for w in wis + ["ancestors-iter"]:
+        bad = []
+        for strategy, tasks in runs:
+            if strategy == "kernel" and w == "ancestors-iter":
+                continue
+            j = os.path.join(tmp, "wis-%s-%s-%s.json" % (w, strategy, tasks))
+            p = nb("run", "--strategy", strategy, "--workload", w, "--threads", "2", *QUICK,
+                   "--tasks", tasks, "--json", j)
+            try:
+                d = json.load(open(j))
+            except (OSError, ValueError):
+                d = {}
+            if not (p.returncode == 0 and d.get("reader_ops", 0) > 0 and
+                    d.get("reader_errors") == 0 and d.get("tasks") == tasks):
+                bad.append("%s/%s: %s %s" % (strategy, tasks, describe(p),
+                                             {k: d.get(k) for k in ("reader_ops",
+                                                                    "reader_errors", "tasks")}))
+        check("%s runs on every engine strategy and on the kernel as threads and as "
+              "processes, every operation answered without error" % w, not bad, "; ".join(bad))
+    rc, kids, threads, out, err = workers_seen(
+        ["run", "--strategy", "kernel", "--workload", "wis-getppid1", "--threads", "2",
+         "--duration", "1", "--warmup", "0.1", "--tasks", "processes"])
+    check("--tasks processes: the kernel's workers are two child processes",
+          rc == 0 and kids == 2, "exit %d, %d children, stderr %r" % (rc, kids, err))
+    rc, kids, threads, out, err = workers_seen(
+        ["run", "--strategy", "kernel", "--workload", "wis-getppid1", "--threads", "2",
+         "--duration", "1", "--warmup", "0.1"])
+    check("--tasks threads: no child process, the workers are threads",
+          rc == 0 and kids == 0 and threads >= 3,
+          "exit %d, %d children, %d threads" % (rc, kids, threads))
+    p = nb("run", "--strategy", "rcufull", "--workload", "wis-open3", "--threads", "2",
+           "--duration", "2", "--warmup", "0.05", "--format", "wis")
+    lines = p.stdout.splitlines()
+    rows = [tuple(int(x.split(":")[1]) for x in l.split()) for l in lines
+            if l.startswith("min:")]
+    avg = [int(l.split(":")[1]) for l in lines if l.startswith("average:")]
+    check("--format wis: testcase, warmup, measurement, a min/max/total line per second "
+          "(two readers: min + max = total) and their mean as the average",
+          p.returncode == 0 and lines[0].startswith("testcase:") and
+          lines[1:3] == ["warmup", "measurement"] and len(rows) == 2 and
+          all(0 < lo <= hi and lo + hi == tot for lo, hi, tot in rows) and
+          avg == [sum(r[2] for r in rows) // 2], describe(p))
+    base = os.path.join(tmp, "open3")
+    p = nb("runtest", "wis-open3", "--counts", "1,2", "--duration", "1", "--warmup", "0.05",
+           "--output", base)
+    table = list(csv.reader(p.stdout.splitlines()))
+    try:
+        with open(base + ".csv") as f:
+            saved = f.read()
+        with open(base + ".title") as f:
+            title = f.read()
+    except OSError:
+        saved = title = ""
+    check("runtest on the kernel: runtest.py's header and zero row, then per count the "
+          "processes and threads averages, idle shares and linear (the one-task best "
+          "times the tasks); the same CSV and the title written for postprocess.py",
+          p.returncode == 0 and len(table) == 4 and
+          table[0] == ["tasks", "processes", "processes_idle", "threads", "threads_idle",
+                       "linear"] and table[1] == ["0", "0", "100", "0", "100", "0"] and
+          [r[0] for r in table[2:]] == ["1", "2"] and
+          all(int(r[1]) > 0 and int(r[3]) > 0 and 0 <= float(r[2]) <= 100 and
+              0 <= float(r[4]) <= 100 for r in table[2:]) and
+          [int(r[5]) for r in table[2:]] == [max(int(table[2][1]), int(table[2][3])) * k
+                                             for k in (1, 2)] and
+          saved == p.stdout and title.startswith("will-it-scale open3:") and
+          "'" not in title and "kernel" in title, describe(p))
+    p = nb("runtest", "wis-stat1", "--strategy", "lockref", "--counts", "1",
+           "--duration", "1", "--warmup", "0.05")
+    table = list(csv.reader(p.stdout.splitlines()))
+    check("runtest on an engine strategy: its figure in the processes column (private "
+          "descriptor tables), threads -1, not measured",
+          p.returncode == 0 and len(table) == 3 and int(table[2][1]) > 0 and
+          table[2][3] == "-1" and table[2][5] == table[2][1], describe(p))
+    for args, words in ((["run", "--strategy", "rcufull", "--workload", "wis-open1",
+                          "--threads", "1", "--tasks", "processes"], ("kernel", "rcufull")),
+                        (["run", "--strategy", "kernel", "--workload", "wis-open1",
+                          "--threads", "1", "--tasks", "forks"], ("--tasks", "forks")),
+                        (["run", "--strategy", "kernel", "--workload", "wis-open1",
+                          "--threads", "1", "--format", "wis", "--duration", "1.5"],
+                         ("whole", "1.5")),
+                        (["run", "--strategy", "kernel", "--workload", "wis-open1",
+                          "--threads", "1", "--format", "csv"], ("--format", "csv")),
+                        (["runtest"], ("workload",)),
+                        (["runtest", "wis-open1", "--counts", "0"], ("--counts", "'0'")),
+                        (["runtest", "wis-nope"], ("unknown workload", "wis-nope"))):
+        p = nb(*args)
+        err = p.stderr.strip().splitlines()
+        check("%s: one line naming the problem, exit 2" % " ".join(args),
+              p.returncode == 2 and len(err) == 1 and all(w in err[0] for w in words),
+              describe(p))
+
+
 def test_bench_depth_rule():
     """make bench's "linear in depth" verdict (measure/bench.py): ns at
     depths 1, 5, 10 and 20."""
@@ -687,6 +826,7 @@ def main():
         test_fs_records(tmp)
         test_fs_workloads(tmp)
         test_thread_start_fails(tmp)
+        test_wis(tmp)
         test_bench_depth_rule()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -19,6 +19,10 @@
 #define TREE(d, f, n)	.depth = (d), .fanout = (f), .files = (n)
 #define DEFAULT_FS	"tmpfs"		/* the key's default: the engine's root type */
 #define STAT_ONLY	.mix = { [ROP_STAT] = 1 }
+/* a will-it-scale test: its tree (files directly under one directory), paths and operation */
+#define WIS(test, what, paths, op)						\
+	{ .name = "wis-" test, .summary = "will-it-scale " test ": " what, TREE(2, 1, 1),	\
+	  .dist = DIST_##paths, .mix = { [ROP_##op] = 1 } }
 
 static const struct workload builtins[] = {
 	{ .name = "noop", .summary = "the harness alone, no engine operation: the floor every "
@@ -52,6 +56,27 @@ static const struct workload builtins[] = {
 	  .writers = 1, .wop = WOP_RENAME, .writer_rate = 200 },
 	{ .name = "ancestors", .summary = "walk_ancestors from files at depth 5",
 	  TREE(5, 8, 8), .mix = { [ROP_ANCESTORS] = 1 } },
+	{ .name = "ancestors-iter", .summary = "the reference-taking ancestor iterator from files "
+	  "at depth 5 (ancestors' twin)", TREE(5, 8, 8), .mix = { [ROP_ANCESTORS_ITER] = 1 } },
+	/*
+	 * will-it-scale's tests by name: files directly under one temporary
+	 * directory (/0 here; /tmp there), a private one per task (1) or one
+	 * shared (2); open2 and unlink2 in a directory of the task's own
+	 */
+	WIS("stat1", "stat a private file", PRIVATE, STAT),
+	WIS("stat2", "stat one shared file", HOT, STAT),
+	WIS("fstat1", "fstat a descriptor of a private file", PRIVATE, FSTAT),
+	WIS("fstat2", "fstat a descriptor of one shared file", HOT, FSTAT),
+	WIS("open1", "open and close a private file in one shared directory", PRIVATE, OPEN),
+	WIS("open2", "open and close a file in a private directory", DISJOINT, OPEN),
+	WIS("open3", "open and close one shared file", HOT, OPEN),
+	WIS("access1", "access(R_OK) a private file", PRIVATE, ACCESS),
+	WIS("access2", "access(R_OK) one shared file", HOT, ACCESS),
+	WIS("unlink1", "create (open O_CREAT), close and unlink a private file in one shared "
+	    "directory", PRIVATE, UNLINK),
+	WIS("unlink2", "create, close and unlink a file in a private directory", DISJOINT, UNLINK),
+	WIS("getppid1", "getppid: what entering the kernel costs at all (an engine strategy: "
+	    "one call through its table)", HOT, GETPPID),
 	/* filesystem types: what a filesystem that keeps dentries changes */
 	{ .name = "stat-negative-disk", .summary = "stat-negative on the disk type: the misses' "
 	  "negative dentries stay cached", TREE(5, 8, 8), .shape = SHAPE_NEGATIVE, STAT_ONLY,
@@ -114,11 +139,12 @@ const struct workload *workload_builtin(const char *name)
 	return NULL;
 }
 
-static const char *const dist_names[] = { "uniform", "zipf", "hot", "disjoint" };
+static const char *const dist_names[] = { "uniform", "zipf", "hot", "disjoint", "private" };
 static const char *const shape_names[] = { "plain", "negative", "dotdot", "symlink", "mountpoint",
 					    "search", "trigger" };
 static const char *const wop_names[] = { "none", "rename", "mount", "create-unlink", "expire" };
-static const char *const rop_names[] = { "stat", "lstat", "ancestors", "mutate" };
+static const char *const rop_names[] = { "stat", "lstat", "ancestors", "mutate", "open", "fstat",
+					  "access", "unlink", "getppid", "ancestors-iter" };
 
 const char *wl_dist_name(enum wl_dist d) { return dist_names[d]; }
 const char *wl_shape_name(enum wl_shape s) { return shape_names[s]; }
@@ -246,8 +272,12 @@ static int spec_check(const struct workload *wl, char *err, size_t n, const char
 	if (wl->wop == WOP_EXPIRE && strncmp(wl->fs, "autofs", 6))
 		return spec_error(err, n, file, 0, "writer = expire expires autofs triggers: "
 				  "it needs fs = autofs");
-	if (wl->dist == DIST_DISJOINT && wl->shape != SHAPE_PLAIN)
-		return spec_error(err, n, file, 0, "paths = disjoint only takes shape = plain");
+	if ((wl->dist == DIST_DISJOINT || wl->dist == DIST_PRIVATE) && wl->shape != SHAPE_PLAIN)
+		return spec_error(err, n, file, 0, "paths = %s only takes shape = plain",
+				  dist_names[wl->dist]);
+	if (wl->mix[ROP_UNLINK] && wl->dist != DIST_DISJOINT && wl->dist != DIST_PRIVATE)
+		return spec_error(err, n, file, 0, "unlink removes the file it stands on: it needs "
+				  "paths = private or disjoint, a file no other reader uses");
 	if (wl->shape == SHAPE_SEARCH && wl->depth < 2)
 		return spec_error(err, n, file, 0, "shape = search tries a name in the leaf "
 				  "directories of one parent: depth must be at least 2");
@@ -279,7 +309,8 @@ static const struct spec_key {
 	{ .key = "depth", .kind = SK_INT, .off = F(depth), .lo = 1, .hi = 32 },
 	{ .key = "fanout", .kind = SK_INT, .off = F(fanout), .lo = 1, .hi = 64 },
 	{ .key = "files", .kind = SK_INT, .off = F(files), .lo = 1, .hi = 4096 },
-	{ .key = "paths", .kind = SK_CHOICE, .off = F(dist), .names = dist_names, .nnames = 4 },
+	{ .key = "paths", .kind = SK_CHOICE, .off = F(dist), .names = dist_names,
+	  .nnames = ARRAY_SIZE(dist_names) },
 	{ .key = "zipf", .kind = SK_NUM, .off = F(zipf_s), .lo = 0.01, .hi = 10,
 	  .what = "a number from 0.01 to 10" },
 	{ .key = "shape", .kind = SK_CHOICE, .off = F(shape), .names = shape_names, .nnames = 7 },
@@ -537,7 +568,8 @@ bool workload_default_fs(const struct workload *wl)
 
 const char *workload_unsupported(const struct workload *wl, const struct nb_strategy *s)
 {
-	if (wl->mix[ROP_ANCESTORS] && !s->ancestors)
+	if ((wl->mix[ROP_ANCESTORS] && !s->ancestors) ||
+	    (wl->mix[ROP_ANCESTORS_ITER] && !s->ancestor_first))
 		return "the kernel has no ancestor walk to call";
 	if ((wl->shape == SHAPE_MOUNTPOINT || wl->wop == WOP_MOUNT) && !s->backend->can_mount())
 		return "mounting needs a private mount namespace (run as root)";
@@ -609,6 +641,14 @@ int workload_build(const struct workload *wl, const struct nb_strategy *s, struc
 			if (!(r = s->mkdir(ctx, path)))
 				r = build_level(&chain, s, ctx, path, (size_t)n, 2, 0);
 		}
+	} else if (wl->dist == DIST_PRIVATE) {
+		/* one shared directory chain, a file for each reader: f<k> */
+		struct workload shared = *wl;
+
+		shared.fanout = 1;
+		shared.files = readers;
+		strcpy(path, tree_prefix(wl));
+		r = build_level(&shared, s, ctx, path, strlen(path), 1, 0);
 	} else {
 		strcpy(path, tree_prefix(wl));
 		r = build_level(wl, s, ctx, path, strlen(path), 1, 0);
@@ -719,6 +759,12 @@ static int format_path(const struct workload *wl, long i, int reader, int try, c
 			len += snprintf(buf + len, n - (size_t)len, "/0");
 		return len + snprintf(buf + len, n - (size_t)len, "/f%ld", i % wl->files);
 	}
+	if (wl->dist == DIST_PRIVATE) {
+		len = snprintf(buf, n, "%s", tree_prefix(wl));
+		for (level = 1; level < wl->depth; level++)
+			len += snprintf(buf + len, n - (size_t)len, "/0");
+		return len + snprintf(buf + len, n - (size_t)len, "/f%d", reader);
+	}
 	file_digits(wl, i, digit, &file);
 	if (wl->shape == SHAPE_TRIGGER)
 		return snprintf(buf, n, "/%d", digit[0]);
@@ -781,6 +827,7 @@ int wl_stream_make(const struct workload *wl, int reader, int readers, uint64_t 
 
 	(void)readers;
 	memset(st, 0, sizeof(*st));
+	st->fd = -1;
 	st->arena = malloc(per * WL_STREAM);
 	if (!st->arena)
 		return -ENOMEM;

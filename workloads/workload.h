@@ -21,10 +21,23 @@
 
 #include "../engine/engine.h"
 
-enum wl_dist { DIST_UNIFORM, DIST_ZIPF, DIST_HOT, DIST_DISJOINT };
+/*
+ * DIST_DISJOINT: a directory chain of the reader's own (/t<k>/...);
+ * DIST_PRIVATE: a file of the reader's own among everyone's in one shared
+ * directory (f<k>), as will-it-scale's tests make them in /tmp.
+ */
+enum wl_dist { DIST_UNIFORM, DIST_ZIPF, DIST_HOT, DIST_DISJOINT, DIST_PRIVATE };
 enum wl_shape { SHAPE_PLAIN, SHAPE_NEGATIVE, SHAPE_DOTDOT, SHAPE_SYMLINK, SHAPE_MOUNTPOINT,
 		SHAPE_SEARCH, SHAPE_TRIGGER };
-enum wl_rop { ROP_STAT, ROP_LSTAT, ROP_ANCESTORS, ROP_MUTATE, ROP_MAX };
+/*
+ * A reader's operations: ROP_OPEN is open(O_RDWR) and close, ROP_FSTAT
+ * fstat of a descriptor the reader opened on its first path before the
+ * start, ROP_UNLINK open(O_RDWR|O_CREAT), close and unlink (will-it-scale's
+ * unlink1 loop), ROP_GETPPID the cheapest call a strategy answers (the
+ * cost of entering the kernel at all, on the kernel).
+ */
+enum wl_rop { ROP_STAT, ROP_LSTAT, ROP_ANCESTORS, ROP_MUTATE, ROP_OPEN, ROP_FSTAT, ROP_ACCESS,
+	      ROP_UNLINK, ROP_GETPPID, ROP_ANCESTORS_ITER, ROP_MAX };
 enum wl_wop { WOP_NONE, WOP_RENAME, WOP_MOUNT, WOP_CREATE_UNLINK, WOP_EXPIRE };
 
 struct workload {
@@ -77,6 +90,7 @@ struct wl_stream {
 	char *path[WL_STREAM];
 	unsigned char op[WL_STREAM];	/* enum wl_rop */
 	char mutate[64];		/* this reader's own file, for ROP_MUTATE */
+	int fd;				/* ROP_FSTAT's: opened by the reader, or -1 */
 	char *arena;
 };
 
