@@ -2340,6 +2340,7 @@ static bool run_check_window(struct chk *c)
 	case LK_IN_ROOT:
 		return check_in_root(c);
 	case LK_ANCESTORS:
+	case LK_ANCESTORS_ITER:
 		c->land = land_ancestors;
 		return start(c, c->r->path, c->s0);
 	default:
@@ -2404,8 +2405,8 @@ static void describe_answer(FILE *f, const struct lookup_record *r)
 		fprintf(f, "%s", nb_errno_name(r->err));
 		return;
 	}
-	if (r->kind == LK_ANCESTORS) {
-		fprintf(f, "ancestors");
+	if (lk_ancestors(r->kind)) {
+		fprintf(f, "%s", model_kind_name(r->kind));
 		for (i = 0; i < r->nanc; i++) {
 			fprintf(f, " %u:%" PRIu64, r->anc[i].dev, r->anc[i].ino);
 			if (r->anc_by[i])	/* see handed_over_by() */
@@ -2498,7 +2499,7 @@ static void describe_answer_history(FILE *f, struct model *m, const struct looku
 	mref x;
 	uint32_t k;
 
-	if (r->err || r->kind == LK_ANCESTORS)
+	if (r->err || lk_ancestors(r->kind))
 		return;
 	x = answer_object(m, &r->st, w);
 	if (!x) {
@@ -2600,7 +2601,7 @@ static void describe_attrs(FILE *f, struct model *m, const struct lookup_record 
 		" they must have held, by tmpfs's rules, from the step that found the object%s\n",
 		mode == CHECK_ATOMIC ? ", at the walk's one version" :
 		r->attrs_rcu || r->anc_rcu ? " until it moved (copied under RCU)" : "");
-	if (r->kind != LK_ANCESTORS) {
+	if (!lk_ancestors(r->kind)) {
 		attr_verdict(f, m, r, &r->st, w, "the answer");
 		return;
 	}
@@ -2712,7 +2713,7 @@ enum check_result model_check(struct model *m, const struct lookup_record *r,
 	struct chk c;
 	bool ok;
 
-	if (r->kind == LK_ANCESTORS && r->nanc < 0) {
+	if (lk_ancestors(r->kind) && r->nanc < 0) {
 		snprintf(unchecked_why, sizeof(unchecked_why),
 			 "its ancestor list was longer than MODEL_ANCESTORS");
 		return CHECK_UNCHECKED;
@@ -2745,7 +2746,8 @@ const char *model_unchecked_why(void)
 
 const char *model_kind_name(enum lookup_kind kind)
 {
-	static const char *const kinds[] = { "stat", "lstat", "stat_in_root", "ancestors" };
+	static const char *const kinds[] = { "stat", "lstat", "stat_in_root", "ancestors",
+					     "ancestors-iter" };
 
 	return kinds[kind];
 }

@@ -217,7 +217,18 @@ void model_reader_begin(struct model *m, int reader);
 /* The batch's lookups before @next_s0 are checked (MODEL_IDLE: all of them). */
 void model_reader_checked(struct model *m, int reader, uint64_t next_s0);
 
-enum lookup_kind { LK_STAT, LK_LSTAT, LK_IN_ROOT, LK_ANCESTORS };
+/*
+ * LK_ANCESTORS is the callback form of the ancestor walk (RCU first, REF
+ * on a restart); LK_ANCESTORS_ITER the reference-taking iterator, whose
+ * every step is path_walk_parent() as the callback's REF fallback takes
+ * it, and so is checked as that fallback is (anc_rcu false).
+ */
+enum lookup_kind { LK_STAT, LK_LSTAT, LK_IN_ROOT, LK_ANCESTORS, LK_ANCESTORS_ITER };
+
+static inline bool lk_ancestors(enum lookup_kind kind)
+{
+	return kind == LK_ANCESTORS || kind == LK_ANCESTORS_ITER;
+}
 
 struct lookup_record {
 	enum lookup_kind kind;

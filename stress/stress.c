@@ -1100,6 +1100,35 @@ static int collect_ancestor(void *arg, const struct nb_kstat *st)
 	return 0;
 }
 
+/*
+ * The iterator's steps, collected as the callback's are: each handed over
+ * when ancestor_next() returns it, so collect_ancestor() records the
+ * version by then.
+ */
+static int iterate_ancestors(const struct nb_strategy *s, struct nb_ctx *ctx, const char *path,
+			     struct collect *col)
+{
+	struct nb_ancestor_iter it;
+	struct nb_kstat st;
+	int err = s->ancestor_first(ctx, path, &it, &st);
+
+	if (err)
+		return err;
+	do {
+		if (collect_ancestor(col, &st)) {
+			s->ancestor_stop(&it);	/* too long to record: stop early */
+			return 0;
+		}
+	} while (s->ancestor_next(&it, &st));
+	return 0;
+}
+
+/* The ancestor walk in either form, one in two each. */
+static enum lookup_kind ancestor_form(struct reader *rd)
+{
+	return pick(&rd->rng, 2) ? LK_ANCESTORS : LK_ANCESTORS_ITER;
+}
+
 /* Which lookup next: its kind, path and root, following the writer's phase. */
 static void choose_lookup(struct reader *rd, struct lookup_record *r)
 {
@@ -1107,7 +1136,7 @@ static void choose_lookup(struct reader *rd, struct lookup_record *r)
 	struct stress *st = rd->st;
 	unsigned int k = pick(&rd->rng, 100);
 
-	r->kind = k < 45 ? LK_STAT : k < 60 ? LK_LSTAT : k < 80 ? LK_IN_ROOT : LK_ANCESTORS;
+	r->kind = k < 45 ? LK_STAT : k < 60 ? LK_LSTAT : k < 80 ? LK_IN_ROOT : ancestor_form(rd);
 	r->path = r->kind == LK_IN_ROOT ? rd->p->scoped[pick(&rd->rng, PATHS)] :
 					  rd->p->plain[pick(&rd->rng, PATHS)];
 	/* mostly "/s", where the rename attack is; sometimes a churned mount */
@@ -1126,8 +1155,8 @@ static void choose_lookup(struct reader *rd, struct lookup_record *r)
 				 * them, or climb from below them */
 		if (!pick(&rd->rng, 4))
 			break;
-		r->kind = k < 35 ? LK_STAT : k < 50 ? LK_LSTAT : LK_ANCESTORS;
-		r->path = r->kind == LK_ANCESTORS ? rd->p->climb[pick(&rd->rng, PATHS)] :
+		r->kind = k < 35 ? LK_STAT : k < 50 ? LK_LSTAT : ancestor_form(rd);
+		r->path = lk_ancestors(r->kind) ? rd->p->climb[pick(&rd->rng, PATHS)] :
 						    rd->p->moving[pick(&rd->rng, PATHS)];
 		break;
 	case PHASE_MOUNT:	/* mounts churn: end inside them */
@@ -1179,6 +1208,9 @@ static void one_lookup(struct reader *rd, struct lookup_record *r)
 		r->err = s->ancestors(rd->ctx, r->path, collect_ancestor,
 				      &(struct collect){ .r = r, .m = m });
 		break;
+	case LK_ANCESTORS_ITER:
+		r->err = iterate_ancestors(s, rd->ctx, r->path, &(struct collect){ .r = r, .m = m });
+		break;
 	}
 	/* nothing the lookup saw comes after what s1 says; pairs with the
 	 * writer's fences in model_writer_busy() and model_publish() */
@@ -1186,13 +1218,23 @@ static void one_lookup(struct reader *rd, struct lookup_record *r)
 	r->s1 = atomic_load_explicit(&m->published, memory_order_relaxed);
 	r->seq_moved = nb_namespace_seq() != seq;
 	walks = nb_counter_self(NB_COUNTER_RCU_WALK) - walks;
-	r->rcu_complete = r->kind != LK_ANCESTORS && !r->err && walks &&
+	r->rcu_complete = !lk_ancestors(r->kind) && !r->err && walks &&
 			  nb_counter_self(NB_COUNTER_RCU_DONE) - done == walks &&
 			  nb_counter_self(NB_COUNTER_UNLAZY) == unlazy &&
 			  nb_counter_self(NB_COUNTER_ECHILD) == echild;
 	r->attrs_rcu = r->rcu_complete && r->kind != LK_IN_ROOT && s->stat_under_rcu;
 	/* an RCU strategy tries the ancestor walk in RCU mode first */
 	r->anc_rcu = r->anc_rcu && r->kind == LK_ANCESTORS && !r->err && walks;
+}
+
+/*
+ * Under one lock an answer is true of one version; else step by step.  The
+ * ancestor iterator takes the lock once a step, so even there its answer
+ * is a sequence of versions.
+ */
+static enum check_mode check_mode_of(const struct stress *st, const struct lookup_record *r)
+{
+	return st->s->one_lock && r->kind != LK_ANCESTORS_ITER ? CHECK_ATOMIC : CHECK_STEPS;
 }
 
 static void reader_violation(struct reader *rd, const struct lookup_record *r, const char *why)
@@ -1203,12 +1245,12 @@ static void reader_violation(struct reader *rd, const struct lookup_record *r, c
 		return;
 	printf(": %s\n", why);
 	if (r)
-		model_check(&st->m, r, st->s->name[0] == 'g' ? CHECK_ATOMIC : CHECK_STEPS, stdout);
+		model_check(&st->m, r, check_mode_of(st, r), stdout);
 	fail_end(st);
 }
 
 /* Check one record; false: a violation, reported, and the run stops. */
-static bool check_one(struct reader *rd, const struct lookup_record *r, enum check_mode mode)
+static bool check_one(struct reader *rd, const struct lookup_record *r)
 {
 	struct stress *st = rd->st;
 	enum check_result res;
@@ -1217,7 +1259,7 @@ static bool check_one(struct reader *rd, const struct lookup_record *r, enum che
 		reader_violation(rd, NULL, "-ECHILD escaped from a lookup");
 		return false;
 	}
-	res = model_check(&st->m, r, mode, NULL);
+	res = model_check(&st->m, r, check_mode_of(st, r), NULL);
 	if (res == CHECK_VIOLATION) {
 		atomic_fetch_add_explicit(&st->violations, 1, memory_order_relaxed);
 		reader_violation(rd, r, "an answer the namespace never allowed");
@@ -1244,13 +1286,11 @@ static bool check_one(struct reader *rd, const struct lookup_record *r, enum che
 static void check_batch(struct reader *rd)
 {
 	struct stress *st = rd->st;
-	/* under one lock an answer is true of one version; else step by step */
-	enum check_mode mode = st->s->one_lock ? CHECK_ATOMIC : CHECK_STEPS;
 	int i;
 
 	for (i = 0; i < BATCH && !atomic_load(&st->stop); i++) {
 		atomic_store_explicit(&rd->at, BATCH + i, memory_order_relaxed);
-		if (!check_one(rd, &rd->rec[i], mode))
+		if (!check_one(rd, &rd->rec[i]))
 			return;
 		if (i + 1 < BATCH)
 			model_reader_checked(&st->m, rd->index, rd->rec[i + 1].s0);

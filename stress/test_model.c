@@ -482,6 +482,41 @@ static void test_ancestors(void)
 }
 
 /*
+ * The iterator's answer is a step at a time, each a version of its own,
+ * even under one lock (the lock is taken once a step): a directory moved
+ * between two steps is seen under its new parent, and that is allowed
+ * step by step; a parent it never had is not.
+ */
+static void test_ancestors_iter(void)
+{
+	mref s, x, o, a;
+	uint64_t s0, v1;
+	struct lookup_record r;
+
+	fresh();
+	s = mk(M.root, NAME_S, MT_DIR);
+	x = mk(s, NAME_C, MT_DIR);
+	o = mk(M.root, NAME_O, MT_DIR);
+	a = mk(x, NAME_A, MT_DIR);
+	s0 = now();
+	/* the first two steps at s0: /s/c/a, then /s/c */
+	CHANGE(model_exchange(&M, s, NAME_C, M.root, NAME_O));	/* /o = x */
+	v1 = now();
+	r = rec(LK_ANCESTORS_ITER, "/s/c/a", s0);
+	r.attrs_unknown = true;
+	r.nanc = 3;
+	r.anc[0] = listed(a, 0, 0);
+	r.anc[1] = listed(x, 0, 0);
+	r.anc[2] = listed(M.root, 0, 0);	/* x's parent once it is /o */
+	r.anc_by[0] = r.anc_by[1] = s0;
+	r.anc_by[2] = v1;
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);
+	r.anc[2] = listed(o, 0, 0);		/* x was never under /o */
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_VIOLATION);
+	done();
+}
+
+/*
  * Attributes, by tmpfs's rules worked out by hand: a directory has 2 +
  * its subdirectories links and 40 + 20 bytes per entry, a file 1 link
  * (0 once unlinked), a symlink its target's length.  A link count or a
@@ -1015,6 +1050,7 @@ int main(void)
 	RUN(test_scoped_root_many_candidates);
 	RUN(test_scoped_root_renamed_often);
 	RUN(test_ancestors);
+	RUN(test_ancestors_iter);
 	RUN(test_stat_attributes);
 	RUN(test_stat_attributes_in_passing);
 	RUN(test_stat_attributes_under_rcu);
