@@ -155,7 +155,10 @@ struct nb_strategy {
 	 * (-EOPNOTSUPP elsewhere; NULL where the backend has none) */
 	int (*expire)(struct nb_ctx *ctx, const char *path);
 	/* the ancestor walk, both forms: NULL where the backend has none
-	 * (workload_unsupported() refuses such points) */
+	 * (workload_unsupported() refuses such points); the kernel's, which
+	 * has no call for either, are d_path (the callback form, which names
+	 * the ancestors and calls @fn for none) and an O_PATH descriptor a
+	 * step at a time (engine/kernel.c) */
 	int (*ancestors)(struct nb_ctx *ctx, const char *path, nb_ancestor_fn fn, void *arg);
 	int (*ancestor_first)(struct nb_ctx *ctx, const char *path, struct nb_ancestor_iter *it,
 			      struct nb_kstat *st);

@@ -45,10 +45,12 @@
 static char kernel_base[PATH_MAX];
 static char kernel_how[512];		/* how kernel_base was made, for results */
 static int kernel_rootfd = -1;
+static struct nb_kstat kernel_root;	/* the tree's directory: where ancestor_next stops */
 static bool kernel_private_ns, kernel_mounted;
 
 static void kernel_stop(void);
 static void kernel_ctx_release(struct nb_ctx *ctx);
+static int kernel_fstatat(int dirfd, const char *rel, int flags, struct nb_kstat *st);
 
 /*
  * Descriptors: the context's table (engine/file.h) holds each real one
@@ -100,6 +102,7 @@ static int kernel_start(unsigned int hash_bits)
 		kernel_stop();
 		return err;
 	}
+	kernel_fstatat(kernel_rootfd, "", AT_EMPTY_PATH, &kernel_root);
 	if (kernel_mounted)
 		snprintf(how, n, "a private tmpfs at %.360s, in this process's own mount namespace",
 			 kernel_base);
@@ -285,8 +288,6 @@ static int readlink_ret(ssize_t n)
 {
 	return n < 0 ? -errno : (int)n;
 }
-
-static int kernel_fstatat(int dirfd, const char *rel, int flags, struct nb_kstat *st);
 
 static int kstat(struct nb_ctx *ctx, const char *path, struct nb_kstat *st, int flags)
 {
@@ -550,6 +551,121 @@ static int k_stat_in_root(struct nb_ctx *ctx, const char *root, const char *path
 	return -ENOSYS;
 }
 
+/*
+ * The ancestor walk, for which the kernel has no call.  The callback form
+ * is the kernel's own walk up, d_path() of the resolved file (a readlink
+ * of /proc/self/fd/N: prepend_path() under RCU with rename_lock and
+ * mount_lock sampled, retried locked when they moved); it names the
+ * ancestors and hands none over, so @fn is never called, and it climbs to
+ * the machine's root, past the tree's directory.  The iterator is the
+ * reference-taking form step for step: an O_PATH descriptor (a counted
+ * struct path) on each ancestor in turn, openat(fd, "..") and then the
+ * close of the one below, up to the tree's directory (from a file, whose
+ * ".." the kernel does not resolve, the first step is d_path's dirname).
+ */
+static int kernel_d_path(struct nb_ctx *ctx, const char *path)
+{
+	char proc[32], buf[PATH_MAX];
+	int dfd, fd, err = 0;
+	const char *rel = at(ctx, path, &dfd);
+
+	if (!*path)
+		return -ENOENT;
+	fd = openat(dfd, rel, O_PATH | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	if (readlink(proc, buf, sizeof(buf)) < 0)
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+static int k_ancestors(struct nb_ctx *ctx, const char *path, nb_ancestor_fn fn, void *arg)
+{
+	(void)fn;
+	(void)arg;
+	return KERNEL_OP(NB_OP_ANCESTORS, kernel_d_path(ctx, path));
+}
+
+static int kernel_ancestor_first(struct nb_ctx *ctx, const char *path,
+				 struct nb_ancestor_iter *it, struct nb_kstat *st)
+{
+	int dfd, fd, err;
+	const char *rel = at(ctx, path, &dfd);
+
+	if (!*path)
+		return -ENOENT;
+	fd = openat(dfd, rel, O_PATH | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if ((err = kernel_fstatat(fd, "", AT_EMPTY_PATH, st))) {
+		close(fd);
+		return err;
+	}
+	*it = (struct nb_ancestor_iter){ .ctx = ctx, .dentry = KFD(fd) };
+	return 0;
+}
+
+/*
+ * The directory above @fd: openat(fd, "..") for a directory; a file has no
+ * ".." the kernel resolves, so from a file the step is to the directory
+ * its d_path names (/proc/self/fd/N, less the last component).
+ */
+static int kernel_parent(int fd, const struct nb_kstat *here)
+{
+	char proc[32], buf[PATH_MAX];
+	ssize_t n;
+
+	if (here->type == NB_DIR)
+		return openat(fd, "..", O_PATH | O_CLOEXEC);
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	n = readlink(proc, buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	*strrchr(buf, '/') = '\0';
+	return open(*buf ? buf : "/", O_PATH | O_CLOEXEC);
+}
+
+/* 1 with the parent in *@st, or 0 at the tree's directory, everything closed */
+static int kernel_ancestor_next(struct nb_ancestor_iter *it, struct nb_kstat *st)
+{
+	int fd = KFD_REAL(it->dentry), up = -1;
+	struct nb_kstat here;
+
+	if (!kernel_fstatat(fd, "", AT_EMPTY_PATH, &here) &&
+	    !(here.dev == kernel_root.dev && here.ino == kernel_root.ino))
+		up = kernel_parent(fd, &here);
+	close(fd);
+	it->dentry = up < 0 ? NULL : KFD(up);
+	if (up < 0)
+		return 0;
+	if (!kernel_fstatat(up, "", AT_EMPTY_PATH, st))
+		return 1;
+	close(up);
+	it->dentry = NULL;
+	return 0;
+}
+
+static int k_ancestor_first(struct nb_ctx *ctx, const char *path, struct nb_ancestor_iter *it,
+			    struct nb_kstat *st)
+{
+	return KERNEL_OP(NB_OP_ANCESTORS, kernel_ancestor_first(ctx, path, it, st));
+}
+
+static int k_ancestor_next(struct nb_ancestor_iter *it, struct nb_kstat *st)
+{
+	return KERNEL_OP(NB_OP_ANCESTORS, kernel_ancestor_next(it, st));
+}
+
+static void k_ancestor_stop(struct nb_ancestor_iter *it)
+{
+	if (it->dentry)
+		close(KFD_REAL(it->dentry));
+	it->dentry = NULL;
+}
+
 /* getppid(2): a system call that does nothing, the baseline of entering the kernel */
 static int k_getppid(struct nb_ctx *ctx)
 {
@@ -597,5 +713,10 @@ const struct nb_strategy nb_strategy_kernel = {
 	.fstat		= k_fstat,
 	.statx		= k_statx,
 	.getppid	= k_getppid,
-	/* no ancestor walk: the kernel has none for us to call */
+	/* no call for either form: d_path for the callback, an O_PATH
+	 * descriptor a step at a time for the iterator (see k_ancestors) */
+	.ancestors	= k_ancestors,
+	.ancestor_first	= k_ancestor_first,
+	.ancestor_next	= k_ancestor_next,
+	.ancestor_stop	= k_ancestor_stop,
 };

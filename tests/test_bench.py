@@ -371,9 +371,6 @@ def test_kernel(tmp):
     p = nb("run", "--strategy", "kernel", "--workload", "stat-hot", "--threads", "1", *QUICK)
     check("the kernel strategy runs and says where its tree is",
           p.returncode == 0 and "kernel tree" in p.stdout, describe(p))
-    p = nb("run", "--strategy", "kernel", "--workload", "ancestors", "--threads", "1", *QUICK)
-    check("a workload the kernel cannot run is skipped, not faked",
-          p.returncode == 0 and "skipped" in p.stdout and "ancestor" in p.stdout, describe(p))
     # its tree is on a filesystem of its own: no engine type, option or budget
     for w, why in (("stat-negative-disk", "(fs)"), ("miss-one-dir-excl", "(fs)"),
                    ("stat-budget", "(fs)"), ("path-search", None)):
@@ -718,11 +715,9 @@ def test_wis(tmp):
                                             "unlink2", "getppid1")}, repr(wis))
     runs = [(s, "threads") for s in ENGINE_STRATEGIES] + [("kernel", "threads"),
                                                           ("kernel", "processes")]
-    for w in wis + ["ancestors-iter"]:
+    for w in wis + ["ancestors", "ancestors-iter"]:
         bad = []
         for strategy, tasks in runs:
-            if strategy == "kernel" and w == "ancestors-iter":
-                continue
             j = os.path.join(tmp, "wis-%s-%s-%s.json" % (w, strategy, tasks))
             p, d = point_with_work(j, "--strategy", strategy, "--workload", w, "--threads",
                                    "2", "--tasks", tasks)

@@ -570,7 +570,7 @@ const char *workload_unsupported(const struct workload *wl, const struct nb_stra
 {
 	if ((wl->mix[ROP_ANCESTORS] && !s->ancestors) ||
 	    (wl->mix[ROP_ANCESTORS_ITER] && !s->ancestor_first))
-		return "the kernel has no ancestor walk to call";
+		return "this backend has no ancestor walk to call";
 	if ((wl->shape == SHAPE_MOUNTPOINT || wl->wop == WOP_MOUNT) && !s->backend->can_mount())
 		return "mounting needs a private mount namespace (run as root)";
 	if (!s->backend->fs_types && strcmp(wl->fs, DEFAULT_FS))
