@@ -17,6 +17,10 @@ Without --results: runs, into results/<UTC timestamp>/ (or --out DIR),
     and threads, to set its scaling beside the kernel's;
   - timeline/: one long stat-hot point for lockref and rcufull at the highest
     thread count, whose per-second timeline shows a collapse if one comes;
+  - syscalls/: will-it-scale's loops (getppid, access, fstat, open+close of
+    private and of shared files) and the ancestor walk's two forms (callback
+    and iterator), every strategy at the highest thread count
+    (--syscall-workloads);
   - fs/: the filesystem workloads (negative dentries on tmpfs and disk, a
     PATH search on both, misses in one directory under a shared and an
     exclusive i_rwsem, a dentry budget) for rcuwalk and rcufull at the
@@ -65,6 +69,10 @@ FS_WORKLOADS = ("stat-negative,stat-negative-disk,path-search,path-search-disk,m
                 "stat-hot-nfs,stat-hot-nfs-echild,stat-shared-nfs,stat-shared-nfs-echild,"
                 "stat-shared-autofs,automount-steady,automount-storm")
 FS_STRATEGIES = ["rcuwalk", "rcufull"]
+# syscalls/: will-it-scale's loops and the ancestor walk's two forms, every
+# strategy at the top thread count: 54 points of 3 repetitions.
+SYSCALL_WORKLOADS = ("wis-getppid1,wis-access2,wis-fstat2,wis-open1,wis-open3,ancestors,"
+                     "ancestors-iter,ancestors-rename,ancestors-iter-rename")
 STATE = "make-report.json"
 
 # Defaults, full and --quick.  time_cap bounds the main sweep's rounds and
@@ -157,6 +165,9 @@ def measure(args, out):
     fs = [x for x in FS_STRATEGIES if x in strategies]
     if fs and args.fs_workloads:
         s.sweep(os.path.join(out, "fs"), fs, args.fs_workloads.split(","), top, args.sub_cap)
+    if args.syscall_workloads:
+        s.sweep(os.path.join(out, "syscalls"), strategies, args.syscall_workloads.split(","),
+                top, args.sub_cap)
     ts = [x for x in TIMELINE_STRATEGIES if x in strategies]
     if ts and "stat-hot" in workloads:
         # one repetition: its seconds are the samples its interval comes from
@@ -170,7 +181,7 @@ def arguments(args):
     """What shapes the measurement, as make-report.json records it."""
     keys = ("quick", "strategies", "workloads", "threads", "duration", "warmup",
             "timeline_duration", "reps", "rep_min", "rep_max", "rep_target", "time_cap",
-            "sub_cap", "fs_workloads")
+            "sub_cap", "fs_workloads", "syscall_workloads")
     return {k: getattr(args, k) for k in keys}
 
 
@@ -273,6 +284,9 @@ def parse_args():
     ap.add_argument("--threads", default="auto", help="default: auto")
     ap.add_argument("--fs-workloads", default=FS_WORKLOADS, metavar="LIST",
                     help="the fs/ series' workloads ('' for none; default: %s)" % FS_WORKLOADS)
+    ap.add_argument("--syscall-workloads", default=SYSCALL_WORKLOADS, metavar="LIST",
+                    help="the syscalls/ series' workloads ('' for none; default: %s)" %
+                    SYSCALL_WORKLOADS)
     ap.add_argument("--reps", help="N, or auto (the default): repeat each point until its "
                                    "95%% interval is within --rep-target")
     ap.add_argument("--rep-min", type=int, help="auto: at least (default 3)")

@@ -15,6 +15,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import nbresults as nr  # noqa: E402
+import syscalls  # noqa: E402
 
 WIDTH, HEIGHT = 900, 540
 # oversubscribed points are ringed in this (no strategy's) colour, so that
@@ -481,6 +482,9 @@ def draw_all(folder, timeline=None):
         pf = Plotter(fs, p.out)
         plots += [pf.fs_pair(twin, variant) for twin, variant in fs.fs_pairs()]
         plots.append(pf.evictions())
+    sc = r.sub("syscalls")
+    if sc:
+        plots += syscalls.draw(Plotter(sc, p.out))
     return r, [x for x in plots if x]
 
 

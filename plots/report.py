@@ -21,6 +21,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import findings  # noqa: E402
 import nbresults as nr  # noqa: E402
 import plot  # noqa: E402
+import syscalls  # noqa: E402
 
 
 
@@ -418,7 +419,8 @@ class Report:
         self.r, self.plots = plot.draw_all(folder, timeline)
         r = self.r
         self.extra = [x for x in (r.sub("rates"),) if x]
-        subs = [x for x in (r.sub(n) for n in ("rates", "timeline", "calibrated", "fs")) if x]
+        subs = [x for x in (r.sub(n) for n in ("rates", "timeline", "calibrated", "fs",
+                                                  "syscalls")) if x]
         self.tl = plot.timeline_points(r, timeline)
         self.noise = nr.nbstats.noise([g for res in [r] + subs for g in res.groups.values()],
                                       list(r.groups.values()),
@@ -428,6 +430,10 @@ class Report:
         self.calibrated = findings.calibrated_rows(r, cal, self.findings) if cal else None
         fs = r.filesystems()
         self.fs = findings.Filesystems(fs, self.findings) if fs else None
+        sc = r.sub("syscalls")
+        self.sys = syscalls.Syscalls(sc, self.findings) if sc else None
+        if self.sys:
+            self.findings.items += self.sys.items
         self.published = published(r)
         w = nr.nbstats.warning(self.noise)
         self.warnings = ([w] if w else []) + slowed_warnings([r] + subs)
@@ -479,6 +485,23 @@ class Report:
             if self.fs.budget_rows:
                 b += [("p", "Under a dentry budget, with intervals:"),
                       ("table", findings.BUDGET_HEAD, self.fs.budget_rows)]
+        if self.sys and self.sys.calls:
+            b += [("h2", "System calls"),
+                  ("p", "will-it-scale's loops (the wis-* workloads, syscalls/) on every "
+                        "strategy at the highest thread count, million operations/s with "
+                        "their 95% intervals.  open must take the file's references (rcufull "
+                        "cannot answer it under RCU alone); access, stat and fstat need not."),
+                  ("table",) + self.sys.table()]
+        if self.sys and self.sys.form_table()[1]:
+            b += [("h2", "The ancestor walk's two forms"),
+                  ("p", "ancestors, the callback under RCU with a REF-walk fallback, "
+                        "against ancestors-iter, the iterator taking a reference on each "
+                        "ancestor in turn (syscalls/): what a walk costs a thread (threads "
+                        "over throughput, with its 95% interval), and per walk the "
+                        "reference-count operations and the restarts (unlazy or -ECHILD).  "
+                        "The kernel has neither call: its figures are d_path and an O_PATH "
+                        "descriptor a step at a time, and it keeps no counters."),
+                  ("table",) + self.sys.form_table()]
         if self.published:
             b += [("h2", "Beside published results"),
                   ("table", ["ours", "published", "their figure", "our figure", "shapes"],

@@ -43,6 +43,8 @@ STRATEGIES = ["global", "lockref", "rcuwalk", "rcufull", "kernel"]
 WORKLOADS = ["stat-hot", "rename-churn"]
 # fs/: a variant beside its tmpfs twin, and a workload under a dentry budget
 FS_WORKLOADS = ["stat-negative", "stat-negative-disk", "stat-budget"]
+# syscalls/: open against access of one shared file, the ancestor walk's two forms
+SYSCALL_WORKLOADS = ["wis-open3", "wis-access2", "ancestors", "ancestors-iter"]
 # the strategies' colours, as every plot draws them (plots/nbresults.py)
 COLOURS = {"global": "#7f7f7f", "dlock": "#d62728", "lockref": "#ff7f0e",
            "rcuwalk": "#1f77b4", "rcufull": "#2ca02c", "kernel": "#000000"}
@@ -55,7 +57,7 @@ def expected_plots():
     names = ["%s-%s" % (kind, w) for w in WORKLOADS
              for kind in ("throughput", "scaling", "footprint", "latency")]
     return names + ["rcu-outcomes-rename-churn", "timeline", "heatmap",
-                    "fs-stat-negative-disk", "evictions"]
+                    "fs-stat-negative-disk", "evictions", "syscalls", "ancestor-forms"]
 
 
 def measure(out):
@@ -63,7 +65,8 @@ def measure(out):
                         "--strategies", ",".join(STRATEGIES), "--workloads", ",".join(WORKLOADS),
                         "--threads", "1,2", "--rep-min", "3", "--rep-max", "4", "--duration",
                         "0.1", "--warmup", "0.02", "--time-cap", "20", "--sub-cap", "2",
-                        "--timeline-duration", "2", "--fs-workloads", ",".join(FS_WORKLOADS)],
+                        "--timeline-duration", "2", "--fs-workloads", ",".join(FS_WORKLOADS),
+                        "--syscall-workloads", ",".join(SYSCALL_WORKLOADS)],
                        capture_output=True, text=True)
     html = os.path.join(out, "report.html")
     check("make_report measures, reports, and prints the path of report.html",
@@ -191,6 +194,51 @@ def test_findings(out):
     test_reps_marks(out, md, pts)
     test_calibrated(out, md)
     test_filesystems(out, md, items)
+    test_syscalls(out, md, items)
+
+
+def test_syscalls(out, md, items):
+    """syscalls/ measured every strategy at the top thread count, and its
+    tables and findings are what its points say."""
+    pts = load_points(os.path.join(out, "syscalls"))
+    check("syscalls/ measured its workloads for every strategy at the top thread count",
+          pts and {p["workload"] for p in pts} == set(SYSCALL_WORKLOADS) and
+          {p["strategy"] for p in pts} == set(STRATEGIES) and {p["threads"] for p in pts} == {2},
+          "%s" % sorted({(p["strategy"], p["workload"], p["threads"]) for p in pts}))
+
+    def vals(s, w, key=lambda p: p["ops_per_sec"]):
+        return [key(p) for p in pts if (p["strategy"], p["workload"]) == (s, w)]
+    rows = table_rows(section(md, "System calls"))
+    head = rows[0] if rows else []
+    cells = {(r[0].split()[0], s): c for r in rows[1:] for s, c in zip(head[1:], r[1:])}
+    bad = [(k, c) for k, c in cells.items()
+           if not c.startswith("%.3g Mops/s" % (mean(vals(k[1], k[0])) / 1e6))]
+    check("the system calls table gives each strategy's mean on wis-open3 and wis-access2",
+          {w for w, _ in cells} == {"wis-open3", "wis-access2"} and
+          {s for _, s in cells} == set(STRATEGIES) and not bad, "%s; %s" % (bad, rows))
+    rows = table_rows(section(md, "The ancestor walk's two forms"))
+    forms = {r[0]: r for r in rows[1:]}
+    bad = []
+    for s, r in forms.items():
+        for col, w in ((3, "ancestors"), (6, "ancestors-iter")):
+            want = mean(vals(s, w, lambda p: 2e9 / p["ops_per_sec"]))
+            if not r[col].startswith("%.0f" % want):
+                bad.append((s, w, r[col], want))
+    check("the forms table gives each strategy's ns per walk a thread from the points",
+          set(forms) == set(STRATEGIES) and not bad, "%s; %s" % (bad, rows))
+    refs = {s: (mean(vals(s, "ancestors", lambda p: p["counters_per_op"]["ref_ops"])),
+                mean(vals(s, "ancestors-iter", lambda p: p["counters_per_op"]["ref_ops"])))
+            for s in ("rcuwalk", "rcufull")}
+    check("the iterator takes more references per walk than the RCU callback (a counted "
+          "step per ancestor against the start's alone), as the forms table says",
+          all(it > cb and forms[s][4] == "%.3g" % cb and forms[s][7] == "%.3g" % it
+              for s, (cb, it) in refs.items()), "%s; %s" % (refs, rows))
+    for l in (l for l in items if l.startswith("- **Ancestor walk")):
+        for s, ratio, lo, hi in re.findall(r"(\w+): quiet, a walk by the iterator costs "
+                                           r"([\d.]+)x \[([\d.]+), ([\d.]+)\]", l):
+            want = mean(vals(s, "ancestors")) / mean(vals(s, "ancestors-iter"))
+            check("%s: the iterator's stated cost is the means' ratio (%.3g), resolved" % (
+                s, want), ratio == "%.3g" % want and not float(lo) <= 1 <= float(hi), l)
 
 
 def test_filesystems(out, md, items):
@@ -353,7 +401,8 @@ def test_resume(tmp):
     runs = os.path.join(tmp, "runs")
     argv = [PY, MAKE_REPORT, "--nameibench", NB, "--runs", runs, "--strategies", "rcufull",
             "--workloads", "stat-hot", "--threads", "1", "--reps", "3", "--duration", "0.3",
-            "--warmup", "0.02", "--timeline-duration", "0.5", "--fs-workloads", ""]
+            "--warmup", "0.02", "--timeline-duration", "0.5", "--fs-workloads", "",
+            "--syscall-workloads", ""]
     # like ^C at a terminal: SIGINT to the whole process group, once a point is in
     p = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                          start_new_session=True)

@@ -58,6 +58,12 @@ static const struct workload builtins[] = {
 	  TREE(5, 8, 8), .mix = { [ROP_ANCESTORS] = 1 } },
 	{ .name = "ancestors-iter", .summary = "the reference-taking ancestor iterator from files "
 	  "at depth 5 (ancestors' twin)", TREE(5, 8, 8), .mix = { [ROP_ANCESTORS_ITER] = 1 } },
+	{ .name = "ancestors-rename", .summary = "ancestors while a writer renames directories "
+	  "above the files back and forth: walks that restart", TREE(5, 8, 8),
+	  .mix = { [ROP_ANCESTORS] = 1 }, .writers = 1, .wop = WOP_RENAME, .writer_rate = 1000 },
+	{ .name = "ancestors-iter-rename", .summary = "ancestors-iter under the same renames "
+	  "(ancestors-rename's twin)", TREE(5, 8, 8), .mix = { [ROP_ANCESTORS_ITER] = 1 },
+	  .writers = 1, .wop = WOP_RENAME, .writer_rate = 1000 },
 	/*
 	 * will-it-scale's tests by name: files directly under one temporary
 	 * directory (/0 here; /tmp there), a private one per task (1) or one
