@@ -174,7 +174,7 @@ static void d_free(struct dentry *d)
 {
 	put_external_name(external_name(d));
 	census_add(CENSUS_DENTRY, -1);
-	if (zoo(DENTRY_FREE_NORCU))
+	if (zoo(DENTRY_FREE_NORCU) || unlikely(d_flags(d) & DCACHE_NORCU))
 		nb_cache_free(&dentry_cache, d);
 	else
 		call_rcu(&d->d_u.d_rcu, __d_free_rcu);
@@ -413,6 +413,18 @@ void dont_mount(struct dentry *dentry)
 bool d_cant_mount(const struct dentry *dentry)
 {
 	return d_flags(dentry) & DCACHE_CANT_MOUNT;
+}
+
+/*
+ * d_set_norcu - the dentry opts out of the RCU delay on its freeing, as
+ * Linux's d_alloc_pseudo() dentries (pipes, sockets) do: right only for
+ * what no lockless walk can ever reach.
+ */
+void d_set_norcu(struct dentry *dentry)
+{
+	d_lock(dentry);
+	WRITE_ONCE(dentry->d_flags, d_flags(dentry) | DCACHE_NORCU);
+	d_unlock(dentry);
 }
 
 void d_set_mounted(struct dentry *dentry)

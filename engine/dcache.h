@@ -84,6 +84,9 @@ struct qstr {
 #define DCACHE_REFERENCED	0x40000u	/* used since it last met the shrinker */
 #define DCACHE_DENTRY_KILLED	0x80000u	/* dead: whoever unlinks it last frees it */
 #define DCACHE_PAR_LOOKUP	0x100000u	/* in the in-lookup hash (d_alloc_parallel) */
+#define DCACHE_NORCU		0x200000u	/* freed with no grace period: only what no
+						 * lockless walker can reach (Linux's
+						 * d_alloc_pseudo; here only the zoo) */
 
 /*
  * What a filesystem may supply for its dentries (include/linux/dcache.h).
@@ -326,6 +329,7 @@ void d_exchange(struct dentry *dentry1, struct dentry *dentry2);
 bool is_subdir(struct dentry *new_dentry, struct dentry *old_dentry);
 void d_set_mounted(struct dentry *dentry);
 void d_clear_mounted(struct dentry *dentry);
+void d_set_norcu(struct dentry *dentry);
 void dont_mount(struct dentry *dentry);
 bool d_cant_mount(const struct dentry *dentry);
 

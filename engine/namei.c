@@ -1779,6 +1779,14 @@ static struct file *do_filp_open(struct nb_ctx *ctx, int dfd, const char *pathna
 		walk_path_put(&path);
 		return ERR_PTR(-ENOMEM);
 	}
+	/*
+	 * The zoo's open-dentry-norcu: the file's dentry freed at once at its
+	 * last put, as when DCACHE_RCUACCESS was set only where thought needed
+	 * and the open path missed it (before Linux 5.1's 5467a68cbf68): a
+	 * walker that found the name before an unlink may still be reading it.
+	 */
+	if (zoo(OPEN_DENTRY_NORCU))
+		d_set_norcu(path.dentry);
 	file->f_path = path;	/* the walk's reference, the file's now */
 	file->f_inode = d_inode(path.dentry);
 	file->f_flags = (unsigned int)op->open_flag;

@@ -42,6 +42,14 @@ static const struct nb_zoo_entry zoo_catalogue[ZOO_MAX] = {
 		"autofs_dentry_release() and autofs_free_ino()'s plain kfree (Al Viro, 2019): "
 		"autofs_d_manage() in RCU mode reads the info of a dentry being killed",
 	},
+	[ZOO_OPEN_DENTRY_NORCU] = {
+		"open-dentry-norcu", "dlock,lockref",
+		"an open file's dentry is freed at once at its last put (the close after an "
+		"unlink), while a walker that found the name before the unlink may read it",
+		"the DCACHE_RCUACCESS whack-a-mole ended by 5467a68cbf68 (\"dcache: sort the "
+		"freeing-without-RCU-delay mess for good\", Linux 5.1): the RCU delay was "
+		"opt-in and the paths that needed it kept being missed",
+	},
 	[ZOO_SYMLINK_FREE_NORCU] = {
 		"symlink-free-norcu", "rcuwalk,rcufull",
 		"a symlink body is freed when its inode dies, not a grace period later",

@@ -22,6 +22,7 @@
  * the engine is torn down (the census).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <signal.h>
@@ -399,16 +400,33 @@ static void op_create(struct writer *w, struct entry *e, enum mtype type)
 	w->population++;
 }
 
+/*
+ * A file removed while open, one in two: the unlink leaves the dentry to
+ * the file, and the close's final dput frees it, after a grace period,
+ * since a walker may have found the name before the unlink (the zoo's
+ * open-dentry-norcu frees it at once).  Opening what the model says is a
+ * regular file must succeed.
+ */
+static int open_for_removal(struct writer *w, const struct entry *e)
+{
+	int fd = w->st->s->openat(w->ctx, AT_FDCWD, e->path, O_RDONLY);
+
+	check_result(w, "open", e->path, NULL, fd < 0 ? fd : 0, 0);
+	return fd;
+}
+
 static void op_remove(struct writer *w, struct entry *e)
 {
 	struct stress *st = w->st;
 	struct model *m = &st->m;
 	bool dir;
-	int err, want;
+	int err, want, fd = -1;
 
 	if (!e->obj || protected(w, e))
 		return;
 	dir = m->obj[e->obj].type == MT_DIR;
+	if (m->obj[e->obj].type == MT_REG && pick(&w->rng, 2))
+		fd = open_for_removal(w, e);
 	if (dir)
 		want = model_mounted_on(m, e->obj) ? -EBUSY :
 		       !model_is_empty(m, e->obj) ? -ENOTEMPTY : 0;
@@ -416,12 +434,14 @@ static void op_remove(struct writer *w, struct entry *e)
 		want = 0;
 	err = dir ? st->s->rmdir(w->ctx, e->path) : st->s->unlink(w->ctx, e->path);
 	check_result(w, dir ? "rmdir" : "unlink", e->path, NULL, err, want);
-	if (err)
-		return;
-	model_begin(m, "%s %s", dir ? "rmdir" : "unlink", e->path);
-	model_remove(m, e->dir, e->name);
-	model_publish(m);
-	w->population--;
+	if (!err) {
+		model_begin(m, "%s %s", dir ? "rmdir" : "unlink", e->path);
+		model_remove(m, e->dir, e->name);
+		model_publish(m);
+		w->population--;
+	}
+	if (fd >= 0)
+		check_result(w, "close", e->path, NULL, st->s->close(w->ctx, fd), 0);
 }
 
 /* What renameat2 must answer, from the model (the kernel's order of checks). */
