@@ -563,17 +563,25 @@ static int k_stat_in_root(struct nb_ctx *ctx, const char *root, const char *path
  * close of the one below, up to the tree's directory (from a file, whose
  * ".." the kernel does not resolve, the first step is d_path's dirname).
  */
-static int kernel_d_path(struct nb_ctx *ctx, const char *path)
+/* An O_PATH descriptor (a counted struct path) on what @path names, or -errno. */
+static int kernel_open_path(struct nb_ctx *ctx, const char *path)
 {
-	char proc[32], buf[PATH_MAX];
-	int dfd, fd, err = 0;
+	int dfd, fd;
 	const char *rel = at(ctx, path, &dfd);
 
 	if (!*path)
 		return -ENOENT;
 	fd = openat(dfd, rel, O_PATH | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+static int kernel_d_path(struct nb_ctx *ctx, const char *path)
+{
+	char proc[32], buf[PATH_MAX];
+	int fd = kernel_open_path(ctx, path), err = 0;
+
 	if (fd < 0)
-		return -errno;
+		return fd;
 	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
 	if (readlink(proc, buf, sizeof(buf)) < 0)
 		err = -errno;
@@ -591,14 +599,10 @@ static int k_ancestors(struct nb_ctx *ctx, const char *path, nb_ancestor_fn fn, 
 static int kernel_ancestor_first(struct nb_ctx *ctx, const char *path,
 				 struct nb_ancestor_iter *it, struct nb_kstat *st)
 {
-	int dfd, fd, err;
-	const char *rel = at(ctx, path, &dfd);
+	int fd = kernel_open_path(ctx, path), err;
 
-	if (!*path)
-		return -ENOENT;
-	fd = openat(dfd, rel, O_PATH | O_CLOEXEC);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	if ((err = kernel_fstatat(fd, "", AT_EMPTY_PATH, st))) {
 		close(fd);
 		return err;
