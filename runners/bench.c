@@ -948,10 +948,11 @@ uint64_t bench_print_wis(FILE *f, const struct bench_config *cfg, const struct b
 
 void bench_print_summary(FILE *f, const struct bench_config *cfg, const struct bench_result *res)
 {
+	const char *task = cfg->tasks == TASKS_PROCESSES ? "process" : "thread";
 	int i;
 
-	fprintf(f, "%s on %s, %d reader thread%s", cfg->strategy->name, cfg->wl.name, cfg->threads,
-		cfg->threads == 1 ? "" : "s");
+	fprintf(f, "%s on %s, %d reader %s%s", cfg->strategy->name, cfg->wl.name, cfg->threads,
+		task, cfg->threads == 1 ? "" : cfg->tasks == TASKS_PROCESSES ? "es" : "s");
 	if (cfg->wl.writers)
 		fprintf(f, " + %d %s writer%s", cfg->wl.writers, wl_wop_name(cfg->wl.wop),
 			cfg->wl.writers == 1 ? "" : "s");
