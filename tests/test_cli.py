@@ -229,6 +229,15 @@ def test_descriptors():
           int(c.get("open.ref_ops", 0)) >= 2 and c.get("fstat.ref_ops") == "0" and
           c.get("fstat.rcu_walks") == "0" and int(c.get("close.ref_ops", 0)) >= 2,
           describe(p))
+    # statx of a path is stat: rcufull answers it under RCU, taking nothing
+    p = nb("sh", "--strategy", "rcufull",
+           stdin="mkdir /a\ncreate /a/f\nstatx cwd /a/f\nstatx cwd /a/f nofollow\ncounters\n")
+    out = p.stdout.splitlines()
+    c = counters(out[-1]) if out else None
+    check("rcufull answers statx of a path under RCU with no reference taken",
+          c is not None and c.get("stat.ops") == "2" and c.get("stat.rcu_completed") == "2" and
+          c.get("stat.ref_ops") == "0" and c.get("stat.shared_rmw") == "0" and
+          all(l.startswith("ok ino=") for l in out[2:4]), describe(p))
     for line, words in (("open /a bogus", ("open's flags", "bogus")),
                         ("close x", ("FD", "'x'")),
                         ("statx cwd /a sideways", ("statx's flags", "sideways")),
