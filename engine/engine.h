@@ -138,6 +138,12 @@ struct nb_strategy {
 	 * file, or the working directory for AT_FDCWD) */
 	int (*statx)(struct nb_ctx *ctx, int dfd, const char *path, int flags,
 		     struct nb_kstat *st);
+	/* getcwd(2): the working directory's path from the context's root,
+	 * NUL-terminated, into @buf; returns its length with the NUL, as the
+	 * system call does.  -ENOENT if the directory was removed, -ERANGE if
+	 * @size is too small; "(unreachable)" in front of a path that does
+	 * not lead back to the root (a lazily unmounted mount's) */
+	int (*getcwd)(struct nb_ctx *ctx, char *buf, size_t size);
 	/* the shrinker on demand: kill every unused dentry of the filesystem
 	 * @path is on; returns how many (NULL where the backend has none) */
 	int (*shrink)(struct nb_ctx *ctx, const char *path);

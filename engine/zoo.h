@@ -33,6 +33,7 @@ enum nb_zoo_bug {
 	ZOO_GET_LINK_NULL_DENTRY,	/* nfs's get_link uses the dentry it has not got */
 	ZOO_PRUNE_FREES_FSDATA,	/* casefold's d_prune frees what d_hash/d_compare read */
 	ZOO_AUTOFS_RELEASE_NORCU,	/* autofs's d_release frees what d_manage reads, at once */
+	ZOO_GETCWD_NO_RENAME_LOCK,	/* getcwd's lockless pass not checked against rename_lock */
 	ZOO_MAX
 };
 
