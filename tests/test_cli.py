@@ -73,7 +73,7 @@ def test_help():
     check("sh --help lists the global strategy and every operation",
           "global" in p.stdout and all(op in p.stdout for op in
                                        ("mkdir P", "symlink TARGET P", "umount P [lazy]", "cd P",
-                                        "readlink P [SIZE]")),
+                                        "readlink P [SIZE]", "getcwd [SIZE]")),
           describe(p))
 
 
@@ -108,15 +108,17 @@ def test_malformed_lines():
               "readlink /a 4097\n"
               "readlink /a -1\n"
               "access /a xr\n"
+              "getcwd 4097\n"
+              "getcwd 1 2\n"
               "stat /a\n")
     p = nb("sh", stdin=script)
     out = p.stdout.splitlines()
     err = p.stderr.strip().splitlines()
     check("malformed lines print err EINVAL and the run goes on",
-          len(out) == 10 and out[0] == "ok" and out[1:9] == ["err EINVAL"] * 8 and
-          out[9].startswith("ok ino="), describe(p))
+          len(out) == 12 and out[0] == "ok" and out[1:11] == ["err EINVAL"] * 10 and
+          out[11].startswith("ok ino="), describe(p))
     check("each malformed line is reported on stderr with its line number",
-          len(err) == 8 and all("line %d:" % n in e for n, e in zip(range(2, 10), err)),
+          len(err) == 10 and all("line %d:" % n in e for n, e in zip(range(2, 12), err)),
           describe(p))
     check("a malformed line makes the exit status 2", p.returncode == 2, describe(p))
     p = nb("sh", stdin="stat /\nstat /\x00x\n")
