@@ -2693,6 +2693,30 @@ restart:
 }
 
 /*
+ * pwd_unlinked - d_unlinked() of the working directory, as Linux's answers
+ * it.  There __d_move()'s ___d_drop() leaves d_hash.pprev set, so a rename
+ * never makes a dentry look unhashed; here the move clears DCACHE_HASHED
+ * until __d_rehash(), inside its rename_lock write section.  So "unlinked"
+ * is trusted only if rename_lock did not move across the read, and is read
+ * again with rename_lock held if it did (rmdir takes no rename_lock: a
+ * real unlink is seen either way).
+ */
+static bool pwd_unlinked(const struct dentry *dentry)
+{
+	unsigned int seq = read_seqbegin(&rename_lock);
+	bool unlinked = d_unlinked(dentry);
+
+	/* the retry's acquire fence orders the flag's load before the re-read;
+	 * pairs with the release fence in write_seqcount_begin() */
+	if (likely(!unlinked) || !read_seqretry(&rename_lock, seq))
+		return unlinked;
+	read_seqlock_excl(&rename_lock);
+	unlinked = d_unlinked(dentry);
+	read_sequnlock_excl(&rename_lock);
+	return unlinked;
+}
+
+/*
  * do_getcwd - SYSCALL_DEFINE2(getcwd): the length copied, with the NUL.
  * The context is this thread's, so its root and pwd need no fs->seq; the
  * pwd is counted, so d_unlinked() reads a dentry that stays.
@@ -2704,7 +2728,7 @@ static int do_getcwd(struct nb_ctx *ctx, char *buf, size_t size)
 	int error;
 
 	rcu_read_lock();
-	if (unlikely(d_unlinked(ctx->pwd.dentry))) {
+	if (unlikely(pwd_unlinked(ctx->pwd.dentry))) {
 		error = -ENOENT;
 	} else {
 		DECLARE_BUFFER(b, page, PATH_MAX);
