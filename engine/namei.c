@@ -2670,7 +2670,8 @@ restart:
 	b = *p;
 	read_seqbegin_or_lock(&rename_lock, &seq);
 	error = __prepend_path(path->dentry, path->mnt, root, &b);
-	/* the seqretry's acquire fence orders the pass's loads before the re-read */
+	/* the seqretry's acquire fence orders the pass's loads before the
+	 * re-read; pairs with the release fence in write_seqcount_begin() */
 	if (need_seqretry(&rename_lock, seq) && !zoo(GETCWD_NO_RENAME_LOCK)) {
 		nb_count(NB_CTR_SEQ_RETRY);
 		seq = 1;

@@ -1127,7 +1127,7 @@ static void choose_lookup(struct reader *rd, struct lookup_record *r)
 				 * them, or climb from below them */
 		if (!pick(&rd->rng, 4))
 			break;
-		r->kind = k < 20 ? LK_STAT : k < 40 ? LK_GETCWD : k < 50 ? LK_LSTAT : LK_ANCESTORS;
+		r->kind = k < 35 ? LK_STAT : k < 50 ? LK_LSTAT : k < 75 ? LK_GETCWD : LK_ANCESTORS;
 		/* getcwd from below them: each name and parent on the way up moves */
 		r->path = r->kind == LK_ANCESTORS || r->kind == LK_GETCWD ?
 			  rd->p->climb[pick(&rd->rng, PATHS)] : rd->p->moving[pick(&rd->rng, PATHS)];

@@ -58,8 +58,8 @@ FAST = {
     ("prune-frees-fsdata", "rcuwalk"), ("prune-frees-fsdata", "rcufull"),
     # and its autofs entry: 0.06-0.92 s on both, seeds 1 and 2
     ("autofs-release-norcu", "rcuwalk"), ("autofs-release-norcu", "rcufull"),
-    # getcwd without rename_lock's check: 0.5-8 s on both, seeds 1 to 5
-    # (2 cores shared with another build)
+    # getcwd without rename_lock's check: 0.2-11.2 s on both, seeds 1 to 8
+    # (2 cores shared with another engineer's builds, load average 2-3)
     ("getcwd-no-rename-lock", "rcuwalk"), ("getcwd-no-rename-lock", "rcufull"),
 }
 
