@@ -142,6 +142,25 @@ def test_empty_path_token():
           describe(p))
 
 
+def test_getcwd():
+    p = nb("sh", stdin="getcwd\nmkdir /d\ncd /d\ngetcwd\ngetcwd 3\ngetcwd 2\n"
+                        "rmdir /d\ngetcwd\ncounters\n")
+    out = p.stdout.splitlines()
+    check("getcwd prints the path and its length with the NUL; ERANGE, ENOENT",
+          p.returncode == 0 and out[:1] + out[3:6] + out[7:8] ==
+          ["ok len=2 cwd=/", "ok len=3 cwd=/d", "ok len=3 cwd=/d", "err ERANGE", "err ENOENT"],
+          describe(p))
+    check("getcwd is counted as its own kind of operation",
+          "getcwd.ops=5" in out[-1].split(), describe(p))
+    # rcuwalk's lockless pass writes nothing shared; lockref's takes
+    # rename_lock and mount_lock for reading, as Linux before 3.12
+    for strategy, rmw in (("rcuwalk", "0"), ("lockref", "2")):
+        p = nb("sh", "--strategy", strategy, stdin="mkdir /d\ncd /d\ngetcwd\ncounters\n")
+        c = counters(p.stdout.splitlines()[-1]) or {}
+        check("%s's getcwd: %s shared read-modify-writes, no reference taken" % (strategy, rmw),
+              c.get("getcwd.shared_rmw") == rmw and c.get("getcwd.ref_ops") == "0", describe(p))
+
+
 def test_file_and_stdin_agree():
     script = "mkdir /d\ncd /d\ncreate f\nstat f\nlstat ../d/f/\n"
     with tempfile.NamedTemporaryFile("w", suffix=".sh", delete=False) as f:
@@ -355,6 +374,7 @@ def main():
     test_malformed_lines()
     test_blank_and_comment_lines()
     test_empty_path_token()
+    test_getcwd()
     test_file_and_stdin_agree()
     test_counters_footprint()
     test_ancestors()
