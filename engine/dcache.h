@@ -231,6 +231,12 @@ static inline bool IS_ROOT(const struct dentry *d)
 	return d_parent(d) == d;
 }
 
+/* removed from its directory (rmdir, unlink, renamed over); a root never is */
+static inline bool d_unlinked(const struct dentry *d)
+{
+	return d_unhashed(d) && !IS_ROOT(d);
+}
+
 static inline int d_count(const struct dentry *d)
 {
 	return lockref_count(&d->d_lockref);

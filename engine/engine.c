@@ -203,6 +203,7 @@ const char *nb_errno_name(int err)
 		{ EMLINK, "EMLINK" }, { ENAMETOOLONG, "ENAMETOOLONG" },
 		{ ENOTEMPTY, "ENOTEMPTY" }, { ELOOP, "ELOOP" }, { ESTALE, "ESTALE" },
 		{ ENODEV, "ENODEV" }, { EOPNOTSUPP, "EOPNOTSUPP" }, { ENOSYS, "ENOSYS" },
+		{ ERANGE, "ERANGE" },
 	};
 	size_t i;
 

@@ -143,6 +143,12 @@ struct nb_strategy {
 	 * call through the strategy table that does nothing, the floor of
 	 * every engine operation */
 	int (*getppid)(struct nb_ctx *ctx);
+	/* getcwd(2): the working directory's path from the context's root,
+	 * NUL-terminated, into @buf; returns its length with the NUL, as the
+	 * system call does.  -ENOENT if the directory was removed, -ERANGE if
+	 * @size is too small; "(unreachable)" in front of a path that does
+	 * not lead back to the root (a lazily unmounted mount's) */
+	int (*getcwd)(struct nb_ctx *ctx, char *buf, size_t size);
 	/* the shrinker on demand: kill every unused dentry of the filesystem
 	 * @path is on; returns how many (NULL where the backend has none) */
 	int (*shrink)(struct nb_ctx *ctx, const char *path);

@@ -43,6 +43,7 @@
 #endif
 
 static char kernel_base[PATH_MAX];
+static char kernel_real_base[PATH_MAX];	/* kernel_base as getcwd(2) spells it */
 static char kernel_how[512];		/* how kernel_base was made, for results */
 static int kernel_rootfd = -1;
 static struct nb_kstat kernel_root;	/* the tree's directory: where ancestor_next stops */
@@ -103,6 +104,9 @@ static int kernel_start(unsigned int hash_bits)
 		return err;
 	}
 	kernel_fstatat(kernel_rootfd, "", AT_EMPTY_PATH, &kernel_root);
+	/* no symlink on the way (TMPDIR's), as the kernel's getcwd answers */
+	if (!realpath(kernel_base, kernel_real_base))
+		snprintf(kernel_real_base, sizeof(kernel_real_base), "%s", kernel_base);
 	if (kernel_mounted)
 		snprintf(how, n, "a private tmpfs at %.360s, in this process's own mount namespace",
 			 kernel_base);
@@ -458,6 +462,65 @@ static int k_chdir(struct nb_ctx *ctx, const char *path)
 	return 0;
 }
 
+/*
+ * The tree's path for what getcwd(2) answers in the host's: the tree's
+ * directory is the context's "/", and what is not under it (a lazily
+ * unmounted mount's "(unreachable)/...") is left as it is.
+ */
+static const char *tree_path(const char *host)
+{
+	size_t n = strlen(kernel_real_base);
+
+	if (strncmp(host, kernel_real_base, n) || (host[n] && host[n] != '/'))
+		return host;
+	return host[n] ? host + n : "/";
+}
+
+/*
+ * A task's working directory is its fs_struct's, which threads share:
+ * each thread that asks takes its own first (unshare(CLONE_FS)), then
+ * moves into the context's directory for the call and back.  The kernel
+ * gets a buffer big enough for the host's longer path; ERANGE is judged
+ * on the tree's, as the engine's.
+ */
+static int kernel_getcwd(const struct nb_ctx *ctx, char *buf, size_t size)
+{
+	static _Thread_local bool own_fs;
+	char host[PATH_MAX * 2];
+	const char *path;
+	long n;
+	int saved = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	if (!own_fs)
+		own_fs = !unshare(CLONE_FS);
+	if (saved < 0 || fchdir(ctx->kcwd)) {
+		int err = -errno;
+
+		if (saved >= 0)
+			close(saved);
+		return err;
+	}
+	n = syscall(SYS_getcwd, host, sizeof(host));
+	if (n < 0)
+		n = -errno;
+	if (fchdir(saved) && n >= 0)
+		n = -errno;
+	close(saved);
+	if (n < 0)
+		return (int)n;
+	path = tree_path(host);
+	n = (long)strlen(path) + 1;
+	if ((size_t)n > size)
+		return -ERANGE;
+	memcpy(buf, path, (size_t)n);
+	return (int)n;
+}
+
+static int k_getcwd(struct nb_ctx *ctx, char *buf, size_t size)
+{
+	return KERNEL_OP(NB_OP_GETCWD, kernel_getcwd(ctx, buf, size));
+}
+
 static int kfd(const struct nb_ctx *ctx, int fd)
 {
 	void *p = fd_lookup(&ctx->files, fd);
@@ -723,4 +786,5 @@ const struct nb_strategy nb_strategy_kernel = {
 	.ancestor_first	= k_ancestor_first,
 	.ancestor_next	= k_ancestor_next,
 	.ancestor_stop	= k_ancestor_stop,
+	.getcwd		= k_getcwd,
 };

@@ -2531,6 +2531,234 @@ static void do_ancestor_stop(struct nb_ancestor_iter *it)
 	it->mnt = it->dentry = NULL;
 }
 
+/* ---- getcwd (after fs/d_path.c) ---- */
+
+/*
+ * A path is built from the end of a buffer towards its start, a name at a
+ * time as the walk goes up: @buf is where the text begins, @len how much
+ * room is left in front of it, -1 once something did not fit.
+ */
+struct prepend_buffer {
+	char *buf;
+	int len;
+};
+
+#define DECLARE_BUFFER(name, start, size) \
+	struct prepend_buffer name = { .buf = (start) + (size), .len = (size) }
+
+static bool prepend_char(struct prepend_buffer *p, char c)
+{
+	if (likely(p->len > 0)) {
+		p->len--;
+		*--p->buf = c;
+		return true;
+	}
+	p->len = -1;
+	return false;
+}
+
+/* @str's @namelen bytes in front; what does not fit is lost, as Linux's */
+static bool prepend(struct prepend_buffer *p, const char *str, int namelen)
+{
+	if (p->len < 0)
+		return false;
+	if (p->len < namelen) {
+		/* fill what room there is from the end of the name */
+		p->buf -= p->len;
+		memcpy(p->buf, str + namelen - p->len, (size_t)p->len);
+		p->len = -1;
+		return false;
+	}
+	p->len -= namelen;
+	p->buf -= namelen;
+	memcpy(p->buf, str, (size_t)namelen);
+	return true;
+}
+
+/*
+ * dname_copy - copy @dentry's name to @dst as a racing rename may leave
+ * it: the pointer (acquire: pairs with the release in copy_name() and
+ * swap_names(), so the words of a new name are seen) and the length are
+ * loaded apart and may not match.  The copy goes a word at a time with
+ * relaxed atomic loads, stops at the name's zero padding, and never
+ * reads past d_iname or an external name's padding; garbage from a torn
+ * name is thrown away by the caller's rename_lock check.  Returns the
+ * bytes copied (at most NAME_MAX).
+ */
+static int dname_copy(const struct dentry *dentry, char *dst)
+{
+	const char *name = smp_load_acquire(&((struct dentry *)dentry)->d_name);
+	unsigned int len = hashlen_len(READ_ONCE(((struct dentry *)dentry)->d_hash_len));
+	const _Atomic uint64_t *w = (const _Atomic uint64_t *)(const void *)name;
+	unsigned int cap = name == (const char *)dentry->d_iname ? DNAME_INLINE_LEN : NAME_MAX;
+	unsigned int n = 0;
+
+	if (len > cap)
+		len = cap;
+	while (n < len) {
+		uint64_t word = atomic_load_explicit(w++, memory_order_relaxed);
+		unsigned int i;
+
+		for (i = 0; i < 8 && n < len; i++, n++) {
+			char c = (char)(word >> (8 * i));	/* little-endian, as hash.h */
+
+			if (!c)
+				return (int)n;
+			dst[n] = c;
+		}
+	}
+	return (int)n;
+}
+
+/* "/" and @dentry's name in front (prepend_name) */
+static bool prepend_name(struct prepend_buffer *p, const struct dentry *dentry)
+{
+	char name[NAME_MAX + 1];
+
+	return prepend(p, name, dname_copy(dentry, name)) && prepend_char(p, '/');
+}
+
+/*
+ * __prepend_path - the names from @dentry on @mnt up to @root, crossing
+ * from each mount's root to its mountpoint.  0: @root reached (or the
+ * buffer full); 1: the namespace's root reached instead, @root not on the
+ * way up; 2: a detached mount's root reached; 3: a root dentry that is no
+ * mount's root (escaped).  Lockless: the caller validates what it built.
+ */
+static int __prepend_path(const struct dentry *dentry, const struct mount *mnt,
+			  const struct path *root, struct prepend_buffer *p)
+{
+	while (dentry != root->dentry || mnt != root->mnt) {
+		const struct dentry *parent = d_parent(dentry);
+
+		if (dentry == mnt->mnt_root) {
+			struct mount *m = mnt_parent(mnt);
+
+			if (likely(mnt != m)) {
+				dentry = mnt_mountpoint(mnt);
+				mnt = m;
+				continue;
+			}
+			return READ_ONCE(((struct mount *)mnt)->mnt_ns) ? 1 : 2;
+		}
+		if (unlikely(dentry == parent))
+			return 3;
+		/* a rename of dentry now must move rename_lock's count */
+		debug_delay();
+		if (!prepend_name(p, dentry))
+			break;
+		dentry = parent;
+	}
+	return 0;
+}
+
+/*
+ * prepend_path - @path's names up to @root, in front of what @p holds.
+ * A first pass takes no lock, sampling mount_lock and rename_lock: every
+ * change of a d_parent or a d_name is made under rename_lock and every
+ * change of the mount tree under mount_lock, so a pass that sees neither
+ * count move saw one state of both.  A pass that saw one move is redone
+ * with that seqlock held (read_seqbegin_or_lock: a locked pass cannot be
+ * disturbed).  The REF-walk strategies take both locks from the start,
+ * the way Linux did before 232d2d60aa54 ("dcache: Translating dentry into
+ * pathname without taking rename_lock", 3.12).  Caller: rcu_read_lock(),
+ * which keeps every dentry and mount the lockless pass meets alive.
+ */
+static int prepend_path(const struct path *path, const struct path *root,
+			struct prepend_buffer *p)
+{
+	unsigned int seq, m_seq = WALK_RCU ? 0 : 1;
+	struct prepend_buffer b;
+	int error;
+
+restart_mnt:
+	read_seqbegin_or_lock(&mount_lock, &m_seq);
+	seq = WALK_RCU ? 0 : 1;
+restart:
+	b = *p;
+	read_seqbegin_or_lock(&rename_lock, &seq);
+	error = __prepend_path(path->dentry, path->mnt, root, &b);
+	/* the seqretry's acquire fence orders the pass's loads before the
+	 * re-read; pairs with the release fence in write_seqcount_begin() */
+	if (need_seqretry(&rename_lock, seq) && !zoo(GETCWD_NO_RENAME_LOCK)) {
+		nb_count(NB_CTR_SEQ_RETRY);
+		seq = 1;
+		goto restart;
+	}
+	done_seqretry(&rename_lock, seq);
+	if (need_seqretry(&mount_lock, m_seq)) {
+		nb_count(NB_CTR_SEQ_RETRY);
+		m_seq = 1;
+		goto restart_mnt;
+	}
+	done_seqretry(&mount_lock, m_seq);
+
+	if (unlikely(error == 3))
+		b = *p;
+	if (b.len == p->len)
+		prepend_char(&b, '/');
+	*p = b;
+	return error;
+}
+
+/*
+ * pwd_unlinked - d_unlinked() of the working directory, as Linux's answers
+ * it.  There __d_move()'s ___d_drop() leaves d_hash.pprev set, so a rename
+ * never makes a dentry look unhashed; here the move clears DCACHE_HASHED
+ * until __d_rehash(), inside its rename_lock write section.  So "unlinked"
+ * is trusted only if rename_lock did not move across the read, and is read
+ * again with rename_lock held if it did (rmdir takes no rename_lock: a
+ * real unlink is seen either way).
+ */
+static bool pwd_unlinked(const struct dentry *dentry)
+{
+	unsigned int seq = read_seqbegin(&rename_lock);
+	bool unlinked = d_unlinked(dentry);
+
+	/* the retry's acquire fence orders the flag's load before the re-read;
+	 * pairs with the release fence in write_seqcount_begin() */
+	if (likely(!unlinked) || !read_seqretry(&rename_lock, seq))
+		return unlinked;
+	read_seqlock_excl(&rename_lock);
+	unlinked = d_unlinked(dentry);
+	read_sequnlock_excl(&rename_lock);
+	return unlinked;
+}
+
+/*
+ * do_getcwd - SYSCALL_DEFINE2(getcwd): the length copied, with the NUL.
+ * The context is this thread's, so its root and pwd need no fs->seq; the
+ * pwd is counted, so d_unlinked() reads a dentry that stays.
+ */
+static int do_getcwd(struct nb_ctx *ctx, char *buf, size_t size)
+{
+	char page[PATH_MAX];
+	unsigned int len;
+	int error;
+
+	rcu_read_lock();
+	if (unlikely(pwd_unlinked(ctx->pwd.dentry))) {
+		error = -ENOENT;
+	} else {
+		DECLARE_BUFFER(b, page, PATH_MAX);
+
+		prepend_char(&b, 0);
+		if (unlikely(prepend_path(&ctx->pwd, &ctx->root, &b) > 0))
+			prepend(&b, "(unreachable)", 13);
+		len = (unsigned int)(PATH_MAX - b.len);
+		if (unlikely(len > PATH_MAX))
+			error = -ENAMETOOLONG;
+		else if (unlikely(len > size))
+			error = -ERANGE;
+		else {
+			memcpy(buf, b.buf, len);
+			error = (int)len;
+		}
+	}
+	rcu_read_unlock();
+	return error;
+}
+
 /* ---- the strategy's table ---- */
 
 /*
@@ -2701,6 +2929,16 @@ static int op_statx(struct nb_ctx *ctx, int dfd, const char *path, int flags,
 	return err;
 }
 
+static int op_getcwd(struct nb_ctx *ctx, char *buf, size_t size)
+{
+	int len;
+	OP_BEGIN(NB_OP_GETCWD);
+
+	len = do_getcwd(ctx, buf, size);	/* no walk: nothing to go stale */
+	OP_END();
+	return len;
+}
+
 static int op_ancestors(struct nb_ctx *ctx, const char *path, nb_ancestor_fn fn, void *arg)
 {
 	int err;
@@ -2777,6 +3015,7 @@ const struct nb_strategy STRATEGY_TABLE = {
 	.close		= op_close,
 	.fstat		= op_fstat,
 	.statx		= op_statx,
+	.getcwd		= op_getcwd,
 	.ancestors	= op_ancestors,
 	.ancestor_first	= op_ancestor_first,
 	.ancestor_next	= op_ancestor_next,

@@ -228,7 +228,7 @@ const char *nb_op_name(enum nb_op op)
 		[NB_OP_MOUNT] = "mount", [NB_OP_UMOUNT] = "umount", [NB_OP_CHDIR] = "cd",
 		[NB_OP_ANCESTORS] = "ancestors", [NB_OP_READLINK] = "readlink",
 		[NB_OP_ACCESS] = "access", [NB_OP_OPEN] = "open", [NB_OP_CLOSE] = "close",
-		[NB_OP_FSTAT] = "fstat",
+		[NB_OP_FSTAT] = "fstat", [NB_OP_GETCWD] = "getcwd",
 	};
 
 	return names[op];

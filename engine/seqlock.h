@@ -143,4 +143,30 @@ static inline void read_sequnlock_excl(seqlock_t *sl)
 	spin_unlock(&sl->lock);
 }
 
+/*
+ * The lockless-then-locked reader (read_seqbegin_or_lock and friends):
+ * @seq even, a lockless pass that need_seqretry() may send round again;
+ * odd, a pass with the lock held exclusively, which holds writers off and
+ * so never needs a retry.  The caller starts with 0 (lockless first) and,
+ * when need_seqretry() says so, sets 1 and goes round once more.
+ */
+static inline void read_seqbegin_or_lock(seqlock_t *sl, unsigned int *seq)
+{
+	if (!(*seq & 1))
+		*seq = read_seqbegin(sl);
+	else
+		read_seqlock_excl(sl);
+}
+
+static inline int need_seqretry(seqlock_t *sl, unsigned int seq)
+{
+	return !(seq & 1) && read_seqretry(sl, seq);
+}
+
+static inline void done_seqretry(seqlock_t *sl, unsigned int seq)
+{
+	if (seq & 1)
+		read_sequnlock_excl(sl);
+}
+
 #endif /* NB_SEQLOCK_H */

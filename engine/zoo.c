@@ -142,6 +142,15 @@ static const struct nb_zoo_entry zoo_catalogue[ZOO_MAX] = {
 		"the ordering the 2024 stat-under-RCU design must keep: only attributes read "
 		"before the final check belong to the object the walk validated",
 	},
+	[ZOO_GETCWD_NO_RENAME_LOCK] = {
+		"getcwd-no-rename-lock", "rcuwalk,rcufull",
+		"getcwd's lockless pass up d_parent is not checked against rename_lock, "
+		"so a rename during it is kept: names and parents of different moments",
+		"232d2d60aa54 (\"dcache: Translating dentry into pathname without taking "
+		"rename_lock\", 3.12): its retry after a rename did not start over and "
+		"getcwd answered \"/\" (fixed by ede4cebce16f, \"prepend_path() needs to "
+		"reinitialize dentry/vfsmount/mnt on restarts\"; xfstests generic/028)",
+	},
 };
 
 int nb_zoo_count(void)

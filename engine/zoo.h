@@ -34,6 +34,7 @@ enum nb_zoo_bug {
 	ZOO_PRUNE_FREES_FSDATA,	/* casefold's d_prune frees what d_hash/d_compare read */
 	ZOO_AUTOFS_RELEASE_NORCU,	/* autofs's d_release frees what d_manage reads, at once */
 	ZOO_OPEN_DENTRY_NORCU,	/* an open file's dentry freed at once at its last put */
+	ZOO_GETCWD_NO_RENAME_LOCK,	/* getcwd's lockless pass not checked against rename_lock */
 	ZOO_MAX
 };
 

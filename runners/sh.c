@@ -28,7 +28,7 @@ enum sh_op {
 	SH_MKDIR, SH_CREATE, SH_SYMLINK, SH_UNLINK, SH_RMDIR, SH_RENAME, SH_EXCHANGE,
 	SH_MOUNT, SH_SHRINK, SH_UMOUNT, SH_STAT, SH_LSTAT, SH_STAT_IN_ROOT, SH_CD, SH_ANCESTORS,
 	SH_COUNTERS, SH_SERVER_REMOVE, SH_EXPIRE, SH_READLINK, SH_ACCESS, SH_OPEN, SH_OPENAT,
-	SH_CLOSE, SH_FSTAT, SH_STATX,
+	SH_CLOSE, SH_FSTAT, SH_STATX, SH_GETCWD,
 };
 
 static const struct sh_cmd {
@@ -60,6 +60,7 @@ static const struct sh_cmd {
 	{ "fstat",   SH_FSTAT,   1, 1, "fstat FD" },
 	{ "statx",   SH_STATX,   2, 3, "statx DIRFD P [nofollow,empty_path]" },
 	{ "cd",      SH_CD,      1, 1, "cd P" },
+	{ "getcwd",  SH_GETCWD,  0, 1, "getcwd [SIZE]" },
 	{ "ancestors", SH_ANCESTORS, 1, 1, "ancestors P" },
 	{ "counters", SH_COUNTERS, 0, 0, "counters" },
 };
@@ -82,6 +83,9 @@ static void sh_usage(FILE *f)
 		"cwd (AT_FDCWD); statx's flags are nofollow and empty_path, or '-'.\n"
 		"readlink prints \"ok len=N target=BODY\", the first N bytes of the symlink's\n"
 		"body read into a buffer of SIZE bytes (default 4096, 0 to 4096 allowed).\n"
+		"getcwd prints \"ok len=N cwd=PATH\", N counting the NUL as getcwd(2) does,\n"
+		"into a buffer of SIZE bytes (the same range): ERANGE if PATH does not fit,\n"
+		"ENOENT if the directory was removed.\n"
 		"ancestors prints \"ok\" and the inode numbers of P and of each ancestor up to\n"
 		"\"/\", crossing mounts upward as \"..\" does; counters prints \"ok\" and, for\n"
 		"each kind of operation run so far, KIND.COUNTER=N pairs (see README.md).\n"
@@ -167,6 +171,19 @@ static void print_readlink(FILE *out, struct nb_ctx *ctx, const struct nb_strate
 		fprintf(out, "ok len=%d target=%.*s\n", n, n, buf);
 }
 
+/* getcwd [SIZE]: the working directory's path, in a buffer of @size bytes */
+static void print_getcwd(FILE *out, struct nb_ctx *ctx, const struct nb_strategy *s,
+			 size_t size)
+{
+	char buf[PATH_MAX];
+	int n = s->getcwd ? s->getcwd(ctx, buf, size) : -ENOSYS;
+
+	if (n < 0)
+		print_result(out, n);
+	else
+		fprintf(out, "ok len=%d cwd=%s\n", n, buf);
+}
+
 /* access's MODE: "f" (F_OK), or r, w and x each at most once, in that order */
 static int sh_access_mode(const char *w)
 {
@@ -185,7 +202,7 @@ static int sh_access_mode(const char *w)
 	return *w || !mode ? -1 : mode;
 }
 
-/* a readlink SIZE: digits only, 0 to PATH_MAX */
+/* a readlink or getcwd SIZE: digits only, 0 to PATH_MAX */
 static bool sh_size_ok(const char *w)
 {
 	size_t i, n = strlen(w);
@@ -406,6 +423,9 @@ static void sh_exec(struct nb_ctx *ctx, const struct sh_cmd *cmd, char **arg, FI
 	case SH_READLINK:
 		print_readlink(out, ctx, s, sh_path(arg[0]), arg[1] ? (size_t)atoi(arg[1]) : PATH_MAX);
 		break;
+	case SH_GETCWD:
+		print_getcwd(out, ctx, s, arg[0] ? (size_t)atoi(arg[0]) : PATH_MAX);
+		break;
 	case SH_ACCESS:
 		print_result(out, s->access ? s->access(ctx, sh_path(arg[0]), sh_access_mode(arg[1]))
 					    : -ENOSYS);
@@ -516,6 +536,11 @@ static int sh_line(struct nb_ctx *ctx, char *line, size_t len, long lineno, FILE
 	if (cmd->op == SH_READLINK && tok[2] && !sh_size_ok(tok[2])) {
 		fprintf(diag, "nameibench sh: line %ld: readlink's SIZE is a whole number from 0 "
 			"to %d, not '%s'\n", lineno, PATH_MAX, tok[2]);
+		goto malformed;
+	}
+	if (cmd->op == SH_GETCWD && tok[1] && !sh_size_ok(tok[1])) {
+		fprintf(diag, "nameibench sh: line %ld: getcwd's SIZE is a whole number from 0 "
+			"to %d, not '%s'\n", lineno, PATH_MAX, tok[1]);
 		goto malformed;
 	}
 	if (cmd->op == SH_ACCESS && sh_access_mode(tok[2]) < 0) {

@@ -387,6 +387,53 @@ static mref obj_new(struct model *m, enum mtype type, unsigned int dev, uint64_t
 	return m->nobj++;
 }
 
+/* ---- objects by number ---- */
+
+#define BY_ID_SLOTS	(2 * MODEL_OBJECTS)	/* a power of two, half full at most */
+
+static size_t id_slot(unsigned int dev, uint64_t ino)
+{
+	return (size_t)((ino * 0x9e3779b97f4a7c15ull) ^ ((uint64_t)dev << 40) ^ dev) &
+	       (BY_ID_SLOTS - 1);
+}
+
+/*
+ * by_id_add - the writer files @x, once everything a checker reads of it
+ * without a cell (dev, ino, fsroot, same_id) is set.  A pair's slot, once
+ * taken, keeps it; a newer object of the pair replaces the older there and
+ * links to it.
+ */
+static void by_id_add(struct model *m, mref x)
+{
+	size_t i = id_slot(O(m, x)->dev, O(m, x)->ino);
+	mref y;
+
+	while ((y = atomic_load_explicit(&m->by_id[i], memory_order_relaxed)) &&
+	       (O(m, y)->dev != O(m, x)->dev || O(m, y)->ino != O(m, x)->ino))
+		i = (i + 1) & (BY_ID_SLOTS - 1);
+	O(m, x)->same_id = y;
+	/* release: the object's fields before its number; pairs with the
+	 * acquire in model_find() */
+	atomic_store_explicit(&m->by_id[i], x, memory_order_release);
+}
+
+static uint64_t history_start(const struct model *m, mref x);
+
+mref model_find(const struct model *m, unsigned int dev, uint64_t ino, uint64_t w)
+{
+	size_t i = id_slot(dev, ino);
+	mref x, newest;
+
+	while ((x = atomic_load_explicit(&m->by_id[i], memory_order_acquire)) &&
+	       (O(m, x)->dev != dev || O(m, x)->ino != ino))
+		i = (i + 1) & (BY_ID_SLOTS - 1);
+	/* as answer_object(): else the newest (the root has no history) */
+	for (newest = x; x; x = O(m, x)->same_id)
+		if (history_start(m, x) <= w)
+			return x;
+	return newest;
+}
+
 /* Log an event's version: the entry is written before the count grows. */
 static void push_version(uint64_t *v, _Atomic size_t *np, uint64_t ver)
 {
@@ -458,12 +505,14 @@ int model_init(struct model *m, unsigned int root_dev, uint64_t root_ino)
 	m->log_size = 1 << 14;
 	m->log = calloc(m->log_size, sizeof(*m->log));
 	m->log_ver = calloc(m->log_size, sizeof(*m->log_ver));
+	m->by_id = calloc(BY_ID_SLOTS, sizeof(*m->by_id));
 	if (!m->obj || !m->attached || !m->mount_events || !m->ns_events || !m->log ||
-	    !m->log_ver)
+	    !m->log_ver || !m->by_id)
 		return -ENOMEM;
 	m->nobj = 1;			/* 0 is "none" */
 	m->root = obj_new(m, MT_DIR, root_dev, root_ino, NULL);
 	O(m, m->root)->fsroot = true;
+	by_id_add(m, m->root);
 	return 0;
 }
 
@@ -491,6 +540,7 @@ void model_destroy(struct model *m)
 	free((void *)m->ns_events);
 	free(m->log);
 	free((void *)m->log_ver);
+	free((void *)m->by_id);
 	free(m->floor);
 }
 
@@ -590,6 +640,7 @@ mref model_add(struct model *m, mref dir, int name, enum mtype type, unsigned in
 
 	O(m, x)->casefold = O(m, dir)->casefold;	/* one filesystem */
 	cell_set(m, &O(m, x)->where, WHERE(dir, name));
+	by_id_add(m, x);
 	cell_set(m, &O(m, dir)->child[name], x);
 	/* shmem_mknod(), then shmem_mkdir()'s ".." */
 	dir_attr_add(m, dir, ATTR_ENTRIES, 1);
@@ -665,6 +716,7 @@ mref model_mount(struct model *m, mref dir, unsigned int dev)
 
 	O(m, r)->fsroot = true;
 	cell_set(m, &O(m, r)->mountpoint, dir);
+	by_id_add(m, r);
 	cell_set(m, &O(m, dir)->mounted, r);
 	m->attached[m->nattached++] = r;
 	push_version(m->mount_events, &m->n_mount_events, m->ver);
@@ -2350,6 +2402,197 @@ static bool run_check_window(struct chk *c)
 
 static bool run_check(struct chk *c);
 
+/* ---- getcwd ---- */
+
+/* Why the calling thread's last check left its lookup unchecked. */
+static __thread char unchecked_why[320];
+
+
+/*
+ * getcwd_place - @x's parent and name at version @v as its dentry holds
+ * them: an unlinked object keeps the d_parent and d_name it had (the
+ * value before its DEAD_NAME).  False if the history no longer has it.
+ */
+static bool getcwd_place(const struct model *m, mref x, uint64_t v, uint32_t *w)
+{
+	const struct mcell *cell = cell_of(&O(m, x)->where);
+	struct msnap s;
+	uint32_t k;
+
+	if (!cell)
+		return false;
+	cell_snapshot(cell, &s);
+	for (k = s.n; k > snap_first(&s); k--)
+		if (s.ver[(k - 1) % MODEL_HISTORY] <= v)
+			break;
+	if (k == snap_first(&s))
+		return false;
+	*w = s.val[(k - 1) % MODEL_HISTORY];
+	if (WHERE_NAME(*w) != (int)DEAD_NAME)
+		return true;
+	if (k - 1 == snap_first(&s))
+		return false;
+	*w = s.val[(k - 2) % MODEL_HISTORY];
+	return WHERE_NAME(*w) != (int)DEAD_NAME;
+}
+
+/*
+ * getcwd_path_at - the path getcwd builds for @obj at version @v (as
+ * prepend_path: names up to the root, from a filesystem's root to its
+ * mountpoint, "(unreachable)" in front of what a detached root ends).
+ * @fold, if not NULL, gets a byte for each of the path's: 'f' where it
+ * belongs to a name on a casefold filesystem, whose dentry keeps the case
+ * of the lookup that made it (no d_add_ci, as ext4's), '.' elsewhere.
+ * False if the history no longer says.
+ */
+static bool getcwd_path_at(const struct model *m, mref obj, uint64_t v, char *buf, size_t n,
+			   char *fold)
+{
+	const char *parts[64];
+	bool folded[64];
+	bool reachable = true;
+	int k = 0;
+	size_t len = 0;
+
+	while (obj != m->root) {
+		uint32_t w;
+
+		if (k == 64)
+			return false;
+		if (O(m, obj)->fsroot) {
+			if (!cell_get(cell_of(&O(m, obj)->mountpoint), v, &w))
+				return false;
+			if (!w) {
+				reachable = false;
+				break;
+			}
+			obj = w;
+			continue;
+		}
+		if (!getcwd_place(m, obj, v, &w))
+			return false;
+		folded[k] = O(m, obj)->casefold;
+		parts[k++] = model_names[WHERE_NAME(w)];
+		obj = WHERE_PARENT(w);
+	}
+	len = (size_t)snprintf(buf, n, "%s%s", reachable ? "" : "(unreachable)", k ? "" : "/");
+	if (fold)
+		memset(fold, '.', len < n ? len : n);
+	while (k-- > 0 && len < n) {
+		size_t at = len;
+
+		len += (size_t)snprintf(buf + len, n - len, "/%s", parts[k]);
+		if (fold && len < n) {
+			fold[at] = '.';
+			memset(fold + at + 1, folded[k] ? 'f' : '.', len - at - 1);
+		}
+	}
+	return len < n;
+}
+
+/* Is @got the path @want, each byte @fold marks compared without case? */
+static bool getcwd_same(const char *want, const char *fold, const char *got)
+{
+	size_t i;
+
+	for (i = 0; want[i] && got[i]; i++)
+		if (fold[i] == 'f' ? ascii_fold(want[i]) != ascii_fold(got[i]) : want[i] != got[i])
+			return false;
+	return !want[i] && !got[i];
+}
+
+/* Was @obj unlinked (d_unlinked: a root never is) by version @v? */
+static bool getcwd_unlinked(const struct model *m, mref obj, uint64_t v, bool *lost)
+{
+	uint32_t w;
+
+	if (O(m, obj)->fsroot)
+		return false;
+	if (!cell_get(cell_of(&O(m, obj)->where), v, &w)) {
+		*lost = true;
+		return false;
+	}
+	return WHERE_NAME(w) == (int)DEAD_NAME;
+}
+
+/* A violation's report: the answer, and every path the window held. */
+static void getcwd_report(FILE *f, struct model *m, const struct lookup_record *r, mref obj,
+			  uint64_t w)
+{
+	char path[MODEL_CWD_SIZE + 16], last[sizeof(path)] = "";
+	uint64_t v;
+
+	fprintf(f, "  lookup: getcwd in \"%s\" (%u:%" PRIu64 ")\n  answer: ", r->path,
+		r->st.dev, r->st.ino);
+	if (r->err < 0)
+		fprintf(f, "%s\n", nb_errno_name(r->err));
+	else
+		fprintf(f, "len=%d \"%s\"\n", r->err, r->cwd);
+	fprintf(f, "  window: it began after version %" PRIu64 " and ended before version %"
+		PRIu64 " was complete; the working directory's paths then:\n", r->s0, w + 1);
+	for (v = r->s0; obj && v <= w; v++) {
+		bool lost = false, dead = getcwd_unlinked(m, obj, v, &lost);
+
+		if (!getcwd_path_at(m, obj, v, path, sizeof(path), NULL))
+			snprintf(path, sizeof(path), "(history lost)");
+		if (dead)
+			strcat(path, " (unlinked)");
+		if (strcmp(path, last))
+			fprintf(f, "    from %6" PRIu64 "  %s\n", v, path);
+		strcpy(last, path);
+	}
+	if (!obj)
+		fprintf(f, "    (the model has no such object)\n");
+	for (v = r->s0; v <= w; v++) {
+		size_t slot = v % m->log_size;
+
+		if (atomic_load_explicit(&m->log_ver[slot], memory_order_relaxed) == v)
+			fprintf(f, "    %6" PRIu64 "  %s\n", v, m->log[slot]);
+	}
+}
+
+/*
+ * check_getcwd - may getcwd have answered @r in its window s0 .. @w?  One
+ * rule for every strategy: the lockless pass is thrown away if rename_lock
+ * or mount_lock moved, and a locked pass holds them, so the path is true
+ * of one version.  The d_unlinked() check comes first and the walk after
+ * it, so a path needs the directory linked at s0 (after that it may be
+ * unlinked and still give its last path); ENOENT needs it unlinked by @w.
+ */
+static enum check_result check_getcwd(struct model *m, const struct lookup_record *r,
+				      uint64_t w, FILE *out)
+{
+	mref obj = model_find(m, r->st.dev, r->st.ino, w);
+	char path[MODEL_CWD_SIZE + 16], fold[sizeof(path)];
+	bool lost = false, ok = false;
+	uint64_t v;
+
+	if (obj && r->err == -ENOENT) {
+		ok = getcwd_unlinked(m, obj, w, &lost);
+	} else if (obj && (r->err > 0 || r->err == -ERANGE) &&
+		   !getcwd_unlinked(m, obj, r->s0, &lost)) {
+		for (v = r->s0; v <= w && !ok; v++) {
+			if (!getcwd_path_at(m, obj, v, path, sizeof(path), fold))
+				lost = true;
+			else if (r->err > 0)
+				ok = (size_t)r->err == strlen(path) + 1 &&
+				     getcwd_same(path, fold, r->cwd);
+			else
+				ok = strlen(path) + 1 > MODEL_CWD_SIZE;
+		}
+	}
+	if (ok)
+		return CHECK_OK;
+	if (lost) {
+		snprintf(unchecked_why, sizeof(unchecked_why), "getcwd: a place it needed had "
+			 "left the history (window %" PRIu64 " .. %" PRIu64 ")", r->s0, w);
+		return CHECK_UNCHECKED;
+	}
+	if (out)
+		getcwd_report(out, m, r, obj, w);
+	return CHECK_VIOLATION;
+}
+
 /* ---- the report ---- */
 
 static const char *type_name(enum mtype t)
@@ -2703,9 +2946,6 @@ static bool run_check(struct chk *c)
 	return ok;
 }
 
-/* Why the calling thread's last check left its lookup unchecked. */
-static __thread char unchecked_why[320];
-
 enum check_result model_check(struct model *m, const struct lookup_record *r,
 			      enum check_mode mode, FILE *out)
 {
@@ -2713,6 +2953,8 @@ enum check_result model_check(struct model *m, const struct lookup_record *r,
 	struct chk c;
 	bool ok;
 
+	if (r->kind == LK_GETCWD)
+		return check_getcwd(m, r, w, out);
 	if (lk_ancestors(r->kind) && r->nanc < 0) {
 		snprintf(unchecked_why, sizeof(unchecked_why),
 			 "its ancestor list was longer than MODEL_ANCESTORS");
@@ -2747,7 +2989,7 @@ const char *model_unchecked_why(void)
 const char *model_kind_name(enum lookup_kind kind)
 {
 	static const char *const kinds[] = { "stat", "lstat", "stat_in_root", "ancestors",
-					     "ancestors-iter" };
+					     "ancestors-iter", "getcwd" };
 
 	return kinds[kind];
 }

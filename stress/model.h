@@ -41,7 +41,14 @@
  *  - an ancestor walk that finished in RCU mode (walk_ancestors_rcu, no
  *    restart) is held to that walk's own promise: each object had not
  *    moved when its parent was sampled, and the mount table did not change
- *    from its first step to its last.
+ *    from its first step to its last;
+ *  - getcwd (LK_GETCWD), for every strategy: the path is the one its
+ *    working directory had at one version of the window (prepend_path
+ *    validates a whole pass against rename_lock and mount_lock), built as
+ *    d_path builds it, an unlinked object keeping its last name and a
+ *    detached mount's root giving "(unreachable)"; ENOENT only if the
+ *    directory was unlinked by the window's end, ERANGE only if a path of
+ *    the window does not fit.
  *
  * Every lookup is checked: the writer never outruns the history.  Lookups
  * are checked after the fact, a batch at a time, so what matters is the
@@ -118,6 +125,7 @@ struct mobj {
 	unsigned int dev;
 	uint64_t ino;
 	const char *body;		/* a symlink's target, kept once per text */
+	mref same_id;			/* the object made before it with its dev and ino */
 	/* cells, allocated on first use and then published (release) */
 	struct mcell *_Atomic where;	/* parent and name (or dead), see model.c */
 	struct mcell *_Atomic mounted;	/* directories: the root mounted directly here */
@@ -140,6 +148,9 @@ struct model {
 	char **bodies;			/* symlink bodies, one per text (open addressing) */
 	size_t body_slots, nbodies;
 	mref root;			/* "/" */
+	/* objects by dev and ino (model_find): open addressing, the newest
+	 * of each pair in its slot, stored with release once made */
+	mref _Atomic *by_id;
 	mref *attached;			/* the filesystem roots mounted now */
 	uint32_t nattached;
 	uint64_t *mount_events;		/* versions that changed the mount table */
@@ -207,6 +218,13 @@ bool model_is_empty(const struct model *m, mref dir);
 bool model_is_ancestor(const struct model *m, mref anc, mref obj);	/* within one fs */
 mref model_fs_root(const struct model *m, mref obj);
 int model_path(const struct model *m, mref obj, char *buf, size_t n);	/* 0, or -1 */
+/*
+ * model_find - for a checker, without a lock: the newest object numbered
+ * @dev, @ino whose history began by version @w (a filesystem mounted again
+ * may reuse a dev and its inode numbers), else the newest (the root has
+ * no history); 0 if none.
+ */
+mref model_find(const struct model *m, unsigned int dev, uint64_t ino, uint64_t w);
 
 /* ---- readers ---- */
 
@@ -223,19 +241,25 @@ void model_reader_checked(struct model *m, int reader, uint64_t next_s0);
  * every step is path_walk_parent() as the callback's REF fallback takes
  * it, and so is checked as that fallback is (anc_rcu false).
  */
-enum lookup_kind { LK_STAT, LK_LSTAT, LK_IN_ROOT, LK_ANCESTORS, LK_ANCESTORS_ITER };
+enum lookup_kind { LK_STAT, LK_LSTAT, LK_IN_ROOT, LK_ANCESTORS, LK_ANCESTORS_ITER,
+		   LK_GETCWD };
 
 static inline bool lk_ancestors(enum lookup_kind kind)
 {
 	return kind == LK_ANCESTORS || kind == LK_ANCESTORS_ITER;
 }
 
+#define MODEL_CWD_SIZE	512		/* LK_GETCWD's buffer */
+
 struct lookup_record {
 	enum lookup_kind kind;
 	const char *path;
 	const char *root;		/* LK_IN_ROOT */
-	int err;			/* the answer: 0 or -errno */
-	struct nb_kstat st;		/* ... and what it found */
+	int err;			/* the answer: 0 or -errno (LK_GETCWD: or the length) */
+	struct nb_kstat st;		/* ... and what it found (LK_GETCWD: the working
+					 * directory, found by path before the call) */
+	char cwd[MODEL_CWD_SIZE];	/* LK_GETCWD: the path getcwd gave */
+	char dir[64];			/* ... and the one it went into (path points here) */
 	struct nb_kstat anc[MODEL_ANCESTORS];
 	/* the version published when the walk handed anc[i] over (its
 	 * callback, after a full fence): what it copied of anc[i] held by

@@ -1156,7 +1156,8 @@ static void choose_lookup(struct reader *rd, struct lookup_record *r)
 	struct stress *st = rd->st;
 	unsigned int k = pick(&rd->rng, 100);
 
-	r->kind = k < 45 ? LK_STAT : k < 60 ? LK_LSTAT : k < 80 ? LK_IN_ROOT : ancestor_form(rd);
+	r->kind = k < 40 ? LK_STAT : k < 45 ? LK_GETCWD : k < 60 ? LK_LSTAT : k < 80 ? LK_IN_ROOT :
+		  ancestor_form(rd);
 	r->path = r->kind == LK_IN_ROOT ? rd->p->scoped[pick(&rd->rng, PATHS)] :
 					  rd->p->plain[pick(&rd->rng, PATHS)];
 	/* mostly "/s", where the rename attack is; sometimes a churned mount */
@@ -1175,9 +1176,10 @@ static void choose_lookup(struct reader *rd, struct lookup_record *r)
 				 * them, or climb from below them */
 		if (!pick(&rd->rng, 4))
 			break;
-		r->kind = k < 35 ? LK_STAT : k < 50 ? LK_LSTAT : ancestor_form(rd);
-		r->path = lk_ancestors(r->kind) ? rd->p->climb[pick(&rd->rng, PATHS)] :
-						    rd->p->moving[pick(&rd->rng, PATHS)];
+		r->kind = k < 35 ? LK_STAT : k < 50 ? LK_LSTAT : k < 75 ? LK_GETCWD : ancestor_form(rd);
+		/* getcwd from below them: each name and parent on the way up moves */
+		r->path = lk_ancestors(r->kind) || r->kind == LK_GETCWD ?
+			  rd->p->climb[pick(&rd->rng, PATHS)] : rd->p->moving[pick(&rd->rng, PATHS)];
 		break;
 	case PHASE_MOUNT:	/* mounts churn: end inside them */
 		if (k < 80 && pick(&rd->rng, 4)) {
@@ -1186,6 +1188,47 @@ static void choose_lookup(struct reader *rd, struct lookup_record *r)
 		}
 		break;
 	}
+}
+
+static void reader_violation(struct reader *rd, const struct lookup_record *r,
+			     const char *why);
+
+/*
+ * Back to "/" at once: every other lookup resolves a relative path from
+ * there (the model's), and a working directory holds its mount busy.
+ */
+static void leave_cwd(struct reader *rd)
+{
+	if (rd->st->s->chdir(rd->ctx, "/"))
+		reader_violation(rd, NULL, "chdir(\"/\") failed");
+}
+
+/*
+ * getcwd's working directory: the reader's context goes into @r's path,
+ * or the nearest of its prefixes that is a directory now (the moving
+ * directories come and go: a walk up needs one to stand in), and learns
+ * which object it stands on (stat of "." looks nothing up), before the
+ * window opens.  False, back at "/", if that fails (a prefix gone
+ * meanwhile): the record becomes a stat of the path.
+ */
+static bool enter_cwd(struct reader *rd, struct lookup_record *r)
+{
+	const struct nb_strategy *s = rd->st->s;
+	char *slash;
+
+	snprintf(r->dir, sizeof(r->dir), "%s", r->path);
+	r->path = r->dir;
+	while (s->chdir(rd->ctx, r->dir)) {
+		slash = strrchr(r->dir, '/');
+		if (!slash || slash == r->dir)
+			break;
+		*slash = '\0';
+	}
+	if (!s->stat(rd->ctx, ".", &r->st))
+		return true;
+	leave_cwd(rd);
+	r->kind = LK_STAT;
+	return false;
 }
 
 /*
@@ -1207,6 +1250,8 @@ static void one_lookup(struct reader *rd, struct lookup_record *r)
 	r->nanc = 0;
 	r->anc_rcu = true;		/* until collect_ancestor() hears of a restart */
 	memset(&r->st, 0, sizeof(r->st));
+	if (r->kind == LK_GETCWD)
+		enter_cwd(rd, r);
 	walks = nb_counter_self(NB_COUNTER_RCU_WALK);
 	done = nb_counter_self(NB_COUNTER_RCU_DONE);
 	unlazy = nb_counter_self(NB_COUNTER_UNLAZY);
@@ -1231,6 +1276,9 @@ static void one_lookup(struct reader *rd, struct lookup_record *r)
 	case LK_ANCESTORS_ITER:
 		r->err = iterate_ancestors(s, rd->ctx, r->path, &(struct collect){ .r = r, .m = m });
 		break;
+	case LK_GETCWD:
+		r->err = s->getcwd(rd->ctx, r->cwd, sizeof(r->cwd));
+		break;
 	}
 	/* nothing the lookup saw comes after what s1 says; pairs with the
 	 * writer's fences in model_writer_busy() and model_publish() */
@@ -1245,6 +1293,8 @@ static void one_lookup(struct reader *rd, struct lookup_record *r)
 	r->attrs_rcu = r->rcu_complete && r->kind != LK_IN_ROOT && s->stat_under_rcu;
 	/* an RCU strategy tries the ancestor walk in RCU mode first */
 	r->anc_rcu = r->anc_rcu && r->kind == LK_ANCESTORS && !r->err && walks;
+	if (r->kind == LK_GETCWD)
+		leave_cwd(rd);
 }
 
 /*
@@ -1661,8 +1711,9 @@ static void stress_usage(FILE *f)
 		"usage: nameibench stress --strategy S|all [OPTIONS]\n"
 		"       nameibench stress --list-bugs\n"
 		"\n"
-		"Readers resolve paths (stat, lstat, stat_in_root, ancestor walks) at full speed\n"
-		"while a writer renames and exchanges directories, creates and removes, retargets\n"
+		"Readers resolve paths (stat, lstat, stat_in_root, ancestor walks) and ask\n"
+		"getcwd in directories they go into, at full speed, while a writer renames\n"
+		"and exchanges directories, creates and removes, retargets\n"
 		"symlinks, mounts and unmounts, and evicts unused dentries; every answer is\n"
 		"checked against a model of the namespace that the writer keeps.  Prints a\n"
 		"verdict line; exit status 0 when\n"

@@ -1036,6 +1036,80 @@ static void test_symlink_chains_revisit_states(void)
 	done();
 }
 
+/*
+ * getcwd: the path its directory had at one version of the window (an
+ * unlinked object keeps its last name, a detached mount gives
+ * "(unreachable)"); a path mixing two moments is no answer.
+ */
+static struct lookup_record getcwd_rec(mref dir, uint64_t s0, int err, const char *cwd)
+{
+	struct lookup_record r = rec(LK_GETCWD, "/", s0);
+
+	answer(&r, dir);
+	r.err = err;
+	snprintf(r.cwd, sizeof(r.cwd), "%s", cwd);
+	return r;
+}
+
+static void test_getcwd(void)
+{
+	mref a, b, c, m, d;
+	uint64_t s0;
+	struct lookup_record r;
+
+	fresh();
+	a = mk(M.root, NAME_A, MT_DIR);
+	b = mk(a, NAME_B, MT_DIR);
+	c = mk(M.root, NAME_C, MT_DIR);
+	r = getcwd_rec(b, now(), 5, "/a/b");
+	CHECK_EQ(check(&r, CHECK_ATOMIC), CHECK_OK);
+	r = getcwd_rec(b, now(), 5, "/a/c");
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_VIOLATION);
+	r = getcwd_rec(b, now(), 4, "/a/b");	/* the length counts the NUL */
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_VIOLATION);
+	r = getcwd_rec(b, now(), -ENOENT, "");
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_VIOLATION);
+	r = getcwd_rec(b, now(), -ERANGE, "");
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_VIOLATION);
+
+	/* /a/b moves to /c/d: before, after, never /a/d nor /c/b */
+	s0 = now();
+	CHANGE(model_rename(&M, a, NAME_B, c, NAME_D));
+	r = getcwd_rec(b, s0, 5, "/a/b");
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);
+	r = getcwd_rec(b, s0, 5, "/c/d");
+	CHECK_EQ(check(&r, CHECK_ATOMIC), CHECK_OK);
+	r = getcwd_rec(b, s0, 5, "/a/d");
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_VIOLATION);
+	r = getcwd_rec(b, s0, 5, "/c/b");
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_VIOLATION);
+
+	/* rmdir'd in the window: ENOENT, or the last path; before it: ENOENT only */
+	s0 = now();
+	CHANGE(model_remove(&M, c, NAME_D));
+	r = getcwd_rec(b, s0, -ENOENT, "");
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);
+	r = getcwd_rec(b, s0, 5, "/c/d");
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);
+	r = getcwd_rec(b, now(), 5, "/c/d");
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_VIOLATION);
+	r = getcwd_rec(b, now(), -ENOENT, "");
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);
+
+	/* through a mount, and from it once it is detached */
+	m = mk(M.root, NAME_M, MT_DIR);
+	CHANGE(d = model_mount(&M, m, 2));
+	CHANGE(b = model_add(&M, d, NAME_B, MT_DIR, 2, 2, NULL));
+	r = getcwd_rec(b, now(), 5, "/m/b");
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);
+	CHANGE(model_umount(&M, d));
+	r = getcwd_rec(b, now(), 16, "(unreachable)/b");
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);
+	r = getcwd_rec(b, now(), 5, "/m/b");
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_VIOLATION);
+	done();
+}
+
 int main(void)
 {
 	check_suite = "model";
@@ -1062,5 +1136,6 @@ int main(void)
 	RUN(test_history_lost);
 	RUN(test_search_revisits_states);
 	RUN(test_symlink_chains_revisit_states);
+	RUN(test_getcwd);
 	return CHECK_DONE();
 }

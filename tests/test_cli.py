@@ -73,7 +73,7 @@ def test_help():
     check("sh --help lists the global strategy and every operation",
           "global" in p.stdout and all(op in p.stdout for op in
                                        ("mkdir P", "symlink TARGET P", "umount P [lazy]", "cd P",
-                                        "readlink P [SIZE]")),
+                                        "readlink P [SIZE]", "getcwd [SIZE]")),
           describe(p))
 
 
@@ -108,15 +108,17 @@ def test_malformed_lines():
               "readlink /a 4097\n"
               "readlink /a -1\n"
               "access /a xr\n"
+              "getcwd 4097\n"
+              "getcwd 1 2\n"
               "stat /a\n")
     p = nb("sh", stdin=script)
     out = p.stdout.splitlines()
     err = p.stderr.strip().splitlines()
     check("malformed lines print err EINVAL and the run goes on",
-          len(out) == 10 and out[0] == "ok" and out[1:9] == ["err EINVAL"] * 8 and
-          out[9].startswith("ok ino="), describe(p))
+          len(out) == 12 and out[0] == "ok" and out[1:11] == ["err EINVAL"] * 10 and
+          out[11].startswith("ok ino="), describe(p))
     check("each malformed line is reported on stderr with its line number",
-          len(err) == 8 and all("line %d:" % n in e for n, e in zip(range(2, 10), err)),
+          len(err) == 10 and all("line %d:" % n in e for n, e in zip(range(2, 12), err)),
           describe(p))
     check("a malformed line makes the exit status 2", p.returncode == 2, describe(p))
     p = nb("sh", stdin="stat /\nstat /\x00x\n")
@@ -138,6 +140,25 @@ def test_empty_path_token():
     p = nb("sh", stdin='stat ""\nmkdir ""\nsymlink "" /x\n')
     check('"" is the empty path: ENOENT', p.stdout.splitlines() == ["err ENOENT"] * 3,
           describe(p))
+
+
+def test_getcwd():
+    p = nb("sh", stdin="getcwd\nmkdir /d\ncd /d\ngetcwd\ngetcwd 3\ngetcwd 2\n"
+                        "rmdir /d\ngetcwd\ncounters\n")
+    out = p.stdout.splitlines()
+    check("getcwd prints the path and its length with the NUL; ERANGE, ENOENT",
+          p.returncode == 0 and out[:1] + out[3:6] + out[7:8] ==
+          ["ok len=2 cwd=/", "ok len=3 cwd=/d", "ok len=3 cwd=/d", "err ERANGE", "err ENOENT"],
+          describe(p))
+    check("getcwd is counted as its own kind of operation",
+          "getcwd.ops=5" in out[-1].split(), describe(p))
+    # rcuwalk's lockless pass writes nothing shared; lockref's takes
+    # rename_lock and mount_lock for reading, as Linux before 3.12
+    for strategy, rmw in (("rcuwalk", "0"), ("lockref", "2")):
+        p = nb("sh", "--strategy", strategy, stdin="mkdir /d\ncd /d\ngetcwd\ncounters\n")
+        c = counters(p.stdout.splitlines()[-1]) or {}
+        check("%s's getcwd: %s shared read-modify-writes, no reference taken" % (strategy, rmw),
+              c.get("getcwd.shared_rmw") == rmw and c.get("getcwd.ref_ops") == "0", describe(p))
 
 
 def test_file_and_stdin_agree():
@@ -408,6 +429,7 @@ def main():
     test_malformed_lines()
     test_blank_and_comment_lines()
     test_empty_path_token()
+    test_getcwd()
     test_file_and_stdin_agree()
     test_counters_footprint()
     test_descriptors()

@@ -77,7 +77,7 @@ class Generator:
                ("rmdir", 6), ("rename", 12), ("exchange", 5), ("mount", 3), ("umount", 4),
                ("stat", 18), ("lstat", 8), ("stat_in_root", 6), ("cd", 5), ("shrink", 3),
                ("readlink", 5), ("access", 5), ("open", 7), ("openat", 3), ("close", 4),
-               ("fstat", 5), ("statx", 4)]
+               ("fstat", 5), ("statx", 4), ("getcwd", 6)]
     OPEN_FLAGS = [("creat", 0.25), ("excl", 0.08), ("trunc", 0.1), ("directory", 0.15),
                   ("nofollow", 0.15), ("path", 0.15)]
     MAX_KNOWN = 64
@@ -216,6 +216,10 @@ class Generator:
         if op == "access":
             return "access %s %s" % (self.path(0.8), rng.choice(["f", "r", "w", "x", "rx",
                                                                 "rwx", "wx"]))
+        if op == "getcwd":
+            # a buffer too short for the path, or for its NUL: ERANGE
+            return "getcwd" + (" %d" % rng.choice([0, 1, 2, 3, 5, 8, 4096])
+                               if rng.random() < 0.3 else "")
         if op == "readlink" and rng.random() < 0.2:
             # a buffer shorter than the body: readlink_copy() truncates, no NUL
             return "readlink %s %d" % (self.path(0.8), rng.choice([0, 1, 2, 3, 4096]))
@@ -238,6 +242,28 @@ class Generator:
             lines.append("stat %s/s%d/" % (d, i))
         return lines
 
+    def cwd_story(self):
+        """getcwd where it has something to say: after cd into a directory,
+        after a rename of one of its ancestors (or of itself) and after an
+        rmdir of it (ENOENT).  The generator does not know which steps
+        succeed; the kernel and the engine must agree either way."""
+        rng = self.rng
+        dirs = [k for k in self.known if k.strip("/")]
+        d = rng.choice(dirs) if dirs and rng.random() < 0.85 else self.fresh_path()
+        lines = ["cd " + d, "getcwd"]
+        parts = [x for x in d.split("/") if x not in ("", ".")]
+        if d.startswith("/") and parts and ".." not in parts and rng.random() < 0.6:
+            cut = rng.randint(1, len(parts))
+            new = "/" + rng.choice(NAMES) + rng.choice(["", "2", "x"])
+            lines += ["rename /%s %s" % ("/".join(parts[:cut]), new), "getcwd"]
+            self.remember(new)
+            d = "/".join([new] + parts[cut:])
+        if rng.random() < 0.3:
+            lines += ["cd ..", "getcwd", "cd " + d]
+        if rng.random() < 0.4:
+            lines += ["rmdir " + d, "getcwd", "getcwd 1"]
+        return lines
+
     def prelude(self):
         """A few directories and files to start from."""
         lines = []
@@ -253,8 +279,11 @@ class Generator:
         self.opened = 0
         lines = self.prelude()
         while len(lines) < length:
-            if self.rng.random() < 0.004:
+            r = self.rng.random()
+            if r < 0.004:
                 lines += self.ladder()
+            elif r < 0.03:
+                lines += self.cwd_story()
             else:
                 lines.append(self.op())
         return lines
@@ -337,9 +366,10 @@ def check_expectation(want, got, binds):
         return None if got == want else "expected %r" % want
     if words[0] != "ok" or r.err:
         return "expected %r" % want
-    if (shlang.READLINK_RE.match(want) or shlang.READLINK_RE.match(got) or
-            shlang.OPEN_RE.match(want) or shlang.OPEN_RE.match(got)):
-        return None if got == want else "expected %r" % want    # a body, a descriptor: exactly
+    if any(r.match(want) or r.match(got)
+           for r in (shlang.READLINK_RE, shlang.GETCWD_RE, shlang.OPEN_RE)):
+        # a body, a path, a descriptor: exactly
+        return None if got == want else "expected %r" % want
     for w in words[1:]:
         key, _, val = w.partition("=")
         if key in ("id", "dev"):

@@ -46,6 +46,9 @@ AT_FDCWD = -100
 RENAME_EXCHANGE = 2
 SYS_openat2 = 437           # x86_64 and every other architecture since 5.6
 RESOLVE_IN_ROOT = 0x10
+# getcwd(2) itself: glibc's getcwd refuses a size of 0 and turns
+# "(unreachable)" into ENOENT, where the system call answers both
+SYS_getcwd = {"x86_64": 79, "aarch64": 17, "riscv64": 17}.get(os.uname().machine, 79)
 
 
 class OpenHow(ctypes.Structure):
@@ -143,6 +146,19 @@ def _readlink(path, size):
     if n < 0:
         return _errname(ctypes.get_errno())
     return "ok len=%d target=%s" % (n, buf.raw[:n].decode("utf-8", "surrogateescape"))
+
+
+def _getcwd(size):
+    """getcwd(2) into a buffer of @size bytes, as `getcwd [SIZE]` prints it.
+
+    The child is chrooted into the tree, so the kernel's answer is already
+    the engine's path: nothing to translate.
+    """
+    buf = ctypes.create_string_buffer(max(size, 1))
+    n = _libc.syscall(SYS_getcwd, buf, ctypes.c_size_t(size))
+    if n < 0:
+        return _errname(ctypes.get_errno())
+    return "ok len=%d cwd=%s" % (n, buf.raw[:n - 1].decode("utf-8", "surrogateescape"))
 
 
 def _stat_in_root(root, path):
@@ -276,6 +292,8 @@ def run_op(line):
             return _statx(_fds.get(p[0]), p[1], flags)
         elif op == "cd":
             os.chdir(p[0])
+        elif op == "getcwd":
+            return _getcwd(int(p[0]) if p else shlang.PATH_MAX)
     except OSError as e:
         return _errname(e.errno)
     return "ok"

@@ -13,7 +13,7 @@ ARITY = {
     "rmdir": (1, 1), "rename": (2, 2), "exchange": (2, 2), "mount": (1, 1), "umount": (1, 2),
     "stat": (1, 1), "lstat": (1, 1), "stat_in_root": (2, 2), "cd": (1, 1), "shrink": (1, 1),
     "readlink": (1, 2), "access": (2, 2), "open": (1, 2), "openat": (2, 3), "close": (1, 1),
-    "fstat": (1, 1), "statx": (2, 3),
+    "fstat": (1, 1), "statx": (2, 3), "getcwd": (0, 1),
 }
 # open's and statx's flag words, and the O_/AT_ bits each stands for
 OPEN_FLAGS = {"rdonly": 0o0, "wronly": 0o1, "rdwr": 0o2, "creat": 0o100, "excl": 0o200,
@@ -28,6 +28,8 @@ PATH_MAX = 4096
 OPEN_RE = re.compile(r"^ok fd=(\d+)$")
 # readlink: the body's first N bytes, compared as text
 READLINK_RE = re.compile(r"^ok len=(\d+) target=(.*)$")
+# getcwd: the length with its NUL and the path, compared as text
+GETCWD_RE = re.compile(r"^ok len=(\d+) cwd=(.*)$")
 STAT_RE = re.compile(
     r"^ok ino=(\d+) dev=(\d+) type=(dir|reg|lnk) nlink=(\d+) size=(-?\d+)$")
 
@@ -51,9 +53,9 @@ def parse_op(line):
         raise ValueError("umount takes 'lazy' or nothing after the path")
     if op == "access" and not (ACCESS_RE.match(args[1]) and args[1]):
         raise ValueError("access's MODE is f, or r, w and x in that order")
-    if op == "readlink" and len(args) == 2 and not (
-            args[1].isdigit() and len(args[1]) <= 4 and int(args[1]) <= PATH_MAX):
-        raise ValueError("readlink's SIZE is a whole number from 0 to %d" % PATH_MAX)
+    if op in ("readlink", "getcwd") and len(args) == ARITY[op][1] and not (
+            args[-1].isdigit() and len(args[-1]) <= 4 and int(args[-1]) <= PATH_MAX):
+        raise ValueError("%s's SIZE is a whole number from 0 to %d" % (op, PATH_MAX))
     if op in ("open", "openat", "statx"):
         table = STATX_FLAGS if op == "statx" else OPEN_FLAGS
         nargs = 1 if op == "open" else 2
@@ -96,7 +98,8 @@ class Result:
             ino, dev, typ, nlink, size = m.groups()
             self.stat = {"ino": int(ino), "dev": int(dev), "type": typ,
                          "nlink": int(nlink), "size": int(size)}
-        elif text != "ok" and not READLINK_RE.match(text) and not OPEN_RE.match(text):
+        elif text != "ok" and not any(r.match(text) for r in (READLINK_RE, GETCWD_RE,
+                                                              OPEN_RE)):
             raise ValueError("not a result line: %r" % text)
 
     @property

@@ -160,6 +160,58 @@ static void test_removed_cwd_lives_until_left(void)
 	end();
 }
 
+/*
+ * getcwd through inline names (up to 40 bytes, exactly 40 filling d_iname
+ * with no zero after it) and external ones, across a rename that changes
+ * one for the other, and a path longer than PATH_MAX: ENAMETOOLONG, as
+ * Linux's, however big the buffer (the path is built in a page).
+ */
+static void test_getcwd_names_and_length(void)
+{
+	char n40[41], n255[256], buf[PATH_MAX], want[PATH_MAX + 1];
+	int i;
+
+	begin();
+	memset(n40, 'i', 40);
+	n40[40] = '\0';
+	memset(n255, 'x', 255);
+	n255[255] = '\0';
+	CHECK_EQ(S->mkdir(ctx, "/d"), 0);
+	CHECK_EQ(S->chdir(ctx, "/d"), 0);
+	CHECK_EQ(S->mkdir(ctx, n40), 0);
+	CHECK_EQ(S->chdir(ctx, n40), 0);
+	snprintf(want, sizeof(want), "/d/%s", n40);
+	CHECK_EQ(S->getcwd(ctx, buf, sizeof(buf)), (int)strlen(want) + 1);
+	CHECK_EQ(strcmp(buf, want), 0);
+	CHECK_EQ(S->rename(ctx, "/d", "/e"), 0);
+	snprintf(want, sizeof(want), "/e/%s", n40);
+	CHECK_EQ(S->getcwd(ctx, buf, sizeof(buf)), (int)strlen(want) + 1);
+	CHECK_EQ(strcmp(buf, want), 0);
+	CHECK_EQ(S->chdir(ctx, "/"), 0);
+	snprintf(buf, sizeof(buf), "/e/%s", n40);
+	snprintf(want, sizeof(want), "/e/%s", n255);
+	CHECK_EQ(S->rename(ctx, buf, want), 0);		/* inline to external */
+	CHECK_EQ(S->chdir(ctx, want), 0);
+	CHECK_EQ(S->getcwd(ctx, buf, sizeof(buf)), (int)strlen(want) + 1);
+	CHECK_EQ(strcmp(buf, want), 0);
+	CHECK_EQ(S->getcwd(ctx, buf, strlen(want)), -ERANGE);
+	/* 16 more of them: 259 + 16 * 256 bytes, past PATH_MAX */
+	for (i = 0; i < 16; i++) {
+		CHECK_EQ(S->mkdir(ctx, n255), 0);
+		CHECK_EQ(S->chdir(ctx, n255), 0);
+	}
+	CHECK_EQ(S->getcwd(ctx, buf, sizeof(buf)), -ENAMETOOLONG);
+	for (i = 0; i < 16; i++) {
+		CHECK_EQ(S->chdir(ctx, ".."), 0);
+		CHECK_EQ(S->rmdir(ctx, n255), 0);
+	}
+	CHECK_EQ(S->chdir(ctx, "/"), 0);
+	snprintf(want, sizeof(want), "/e/%s", n255);
+	CHECK_EQ(S->rmdir(ctx, want), 0);
+	CHECK_EQ(S->rmdir(ctx, "/e"), 0);
+	end();
+}
+
 static void test_mount_hash_and_lifetimes(void)
 {
 	struct nb_census mid;
@@ -358,6 +410,7 @@ int main(void)
 		RUN(test_inode_numbers_are_never_reused);
 		RUN(test_rename_keeps_identity_and_frees_victim);
 		RUN(test_removed_cwd_lives_until_left);
+		RUN(test_getcwd_names_and_length);
 		RUN(test_mount_hash_and_lifetimes);
 		RUN(test_device_numbers_are_reused_lowest_first);
 		RUN(test_failed_operations_leak_nothing);
