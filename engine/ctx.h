@@ -16,6 +16,7 @@ struct nb_ctx {
 	const struct nb_strategy *strategy;
 	struct fdtable files;	/* open files (the kernel backend: its own fds) */
 	int kroot, kcwd;	/* the kernel strategy's "/" and working directory */
+	unsigned long kcwd_gen;	/* ... and which kcwd, unique among all contexts' */
 };
 
 /*

@@ -23,6 +23,7 @@
 #include <stdint.h>
 #include <limits.h>
 #include <sched.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -243,12 +244,16 @@ static void kernel_describe(struct nb_backend_info *info)
 	info->fstat_fd_ns = kernel_rootfd < 0 ? -1 : median_batches(call_fstat, 3, 10000000);
 }
 
+/* Every kcwd a context takes gets a number no other ever had (kernel_getcwd). */
+static _Atomic unsigned long kernel_cwd_gen;
+
 static int kernel_ctx_init(struct nb_ctx *ctx)
 {
 	if (kernel_rootfd < 0)
 		return -ENOENT;
 	ctx->kroot = dup(kernel_rootfd);
 	ctx->kcwd = dup(kernel_rootfd);
+	ctx->kcwd_gen = atomic_fetch_add(&kernel_cwd_gen, 1) + 1;
 	if (ctx->kroot < 0 || ctx->kcwd < 0) {
 		kernel_ctx_release(ctx);
 		return -EMFILE;
@@ -459,6 +464,7 @@ static int k_chdir(struct nb_ctx *ctx, const char *path)
 		return *path ? -errno : -ENOENT;
 	close(ctx->kcwd);
 	ctx->kcwd = nfd;
+	ctx->kcwd_gen = atomic_fetch_add(&kernel_cwd_gen, 1) + 1;
 	return 0;
 }
 
@@ -478,34 +484,51 @@ static const char *tree_path(const char *host)
 
 /*
  * A task's working directory is its fs_struct's, which threads share:
- * each thread that asks takes its own first (unshare(CLONE_FS)), then
- * moves into the context's directory for the call and back.  The kernel
- * gets a buffer big enough for the host's longer path; ERANGE is judged
- * on the tree's, as the engine's.
+ * each thread that asks takes its own first (unshare(CLONE_FS)) and moves
+ * into the context's directory, where it stays until another context (or
+ * another chdir of this one) asks, so that a getcwd loop is one system
+ * call a time, as will-it-scale's would be.  If the thread could not take
+ * a working directory of its own, it moves for the call and back.
  */
-static int kernel_getcwd(const struct nb_ctx *ctx, char *buf, size_t size)
+static long kernel_getcwd_here(const struct nb_ctx *ctx, char *host, size_t size)
 {
 	static _Thread_local bool own_fs;
-	char host[PATH_MAX * 2];
-	const char *path;
+	static _Thread_local unsigned long here;	/* the kcwd_gen this thread is in */
 	long n;
-	int saved = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	int saved;
 
 	if (!own_fs)
 		own_fs = !unshare(CLONE_FS);
+	if (own_fs && here == ctx->kcwd_gen)
+		return syscall(SYS_getcwd, host, size) < 0 ? -errno : 0;
+	if (own_fs) {
+		if (fchdir(ctx->kcwd))
+			return -errno;
+		here = ctx->kcwd_gen;
+		return syscall(SYS_getcwd, host, size) < 0 ? -errno : 0;
+	}
+	saved = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (saved < 0 || fchdir(ctx->kcwd)) {
-		int err = -errno;
-
+		n = -errno;
 		if (saved >= 0)
 			close(saved);
-		return err;
+		return n;
 	}
-	n = syscall(SYS_getcwd, host, sizeof(host));
-	if (n < 0)
-		n = -errno;
-	if (fchdir(saved) && n >= 0)
+	n = syscall(SYS_getcwd, host, size) < 0 ? -errno : 0;
+	if (fchdir(saved) && !n)
 		n = -errno;
 	close(saved);
+	return n;
+}
+
+/* The kernel gets a buffer big enough for the host's longer path; ERANGE
+ * is judged on the tree's, as the engine's. */
+static int kernel_getcwd(const struct nb_ctx *ctx, char *buf, size_t size)
+{
+	char host[PATH_MAX * 2];
+	const char *path;
+	long n = kernel_getcwd_here(ctx, host, sizeof(host));
+
 	if (n < 0)
 		return (int)n;
 	path = tree_path(host);

@@ -18,8 +18,9 @@ Without --results: runs, into results/<UTC timestamp>/ (or --out DIR),
   - timeline/: one long stat-hot point for lockref and rcufull at the highest
     thread count, whose per-second timeline shows a collapse if one comes;
   - syscalls/: will-it-scale's loops (getppid, access, fstat, open+close of
-    private and of shared files) and the ancestor walk's two forms (callback
-    and iterator), every strategy at the highest thread count
+    private and of shared files), getcwd quiet and under renames, and the
+    ancestor walk's two forms (callback and iterator), every strategy at the
+    highest thread count
     (--syscall-workloads);
   - fs/: the filesystem workloads (negative dentries on tmpfs and disk, a
     PATH search on both, misses in one directory under a shared and an
@@ -70,9 +71,10 @@ FS_WORKLOADS = ("stat-negative,stat-negative-disk,path-search,path-search-disk,m
                 "stat-shared-autofs,automount-steady,automount-storm")
 FS_STRATEGIES = ["rcuwalk", "rcufull"]
 # syscalls/: will-it-scale's loops and the ancestor walk's two forms, every
-# strategy at the top thread count: 54 points of 3 repetitions.
-SYSCALL_WORKLOADS = ("wis-getppid1,wis-access2,wis-fstat2,wis-open1,wis-open3,ancestors,"
-                     "ancestors-iter,ancestors-rename,ancestors-iter-rename")
+# strategy at the top thread count: 66 points of 3 repetitions.
+SYSCALL_WORKLOADS = ("wis-getppid1,wis-access2,wis-fstat2,wis-open1,wis-open3,getcwd,"
+                     "getcwd-rename,ancestors,ancestors-iter,ancestors-rename,"
+                     "ancestors-iter-rename")
 STATE = "make-report.json"
 
 # Defaults, full and --quick.  time_cap bounds the main sweep's rounds and

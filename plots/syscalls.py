@@ -14,7 +14,9 @@ plots/findings.py states its own; the rest go to its unresolved table:
     and cannot answer open without references;
   - one shared file opened against a private one each (wis-open3,
     wis-open1): the last component's reference, where open contends even
-    when the walk scales.
+    when the walk scales;
+  - getcwd quiet against getcwd under renames (getcwd, getcwd-rename): what
+    rename_lock moving under prepend_path's lockless pass costs.
 """
 
 import nbresults as nr
@@ -25,7 +27,8 @@ from findings import join, mops_est, x_est
 CALLS = [("wis-getppid1", "getppid"), ("wis-stat2", "stat, shared"),
          ("wis-access2", "access, shared"), ("wis-fstat2", "fstat, shared"),
          ("wis-open1", "open+close, private"), ("wis-open3", "open+close, shared"),
-         ("wis-unlink1", "create+unlink")]
+         ("wis-unlink1", "create+unlink"), ("getcwd", "getcwd"),
+         ("getcwd-rename", "getcwd, renames")]
 # the two forms (callback, iterator), quiet and under a rename writer
 FORMS = [("ancestors", "ancestors-iter", "quiet"),
          ("ancestors-rename", "ancestors-iter-rename", "under renames")]
@@ -118,15 +121,20 @@ class Syscalls:
                  "opening a private file each does %s the opens of one shared file (the "
                  "last component's reference)",
                  " (shared writes per open+close %s of the shared file, %s of private "
-                 "ones)")):
+                 "ones)"),
+                ("getcwd under renames", "getcwd", "getcwd-rename",
+                 "getcwd with no rename does %s the getcwds under renames (prepend_path's "
+                 "lockless pass against rename_lock)",
+                 " (rename_lock retries per call %s under renames, %s quiet)")):
             found = []
             for s in self.sc.strategies():
                 p = self.pair(s, a, b)
                 if not p:
                     continue
                 ga, gb, t = p
-                refs = ((per_op(gb, "ref_ops"), per_op(ga, "ref_ops")) if a == "wis-access2"
-                        else (per_op(gb, "shared_rmw"), per_op(ga, "shared_rmw")))
+                counter = {"wis-access2": "ref_ops", "wis-open1": "shared_rmw",
+                           "getcwd": "rename_lock_retries"}[a]
+                refs = (per_op(gb, counter), per_op(ga, counter))
                 why = counts % refs if "n/a" not in refs else ""
                 self.ratio_finding("%s, %d threads: %s against %s" % (s, t, a, b), ga, gb,
                                    lambda e, s=s, why=why: "%s: %s%s" % (

@@ -269,22 +269,38 @@ static int reader_op(const struct nb_strategy *s, struct nb_ctx *ctx, struct wl_
 		return err ? err : s->unlink(ctx, st->path[k]);
 	case ROP_GETPPID:
 		return s->getppid(ctx) < 0 ? -EIO : 0;
+	case ROP_GETCWD: {
+		char buf[PATH_MAX];
+		int n = s->getcwd(ctx, buf, sizeof(buf));
+
+		return n < 0 ? n : 0;
+	}
 	default:
 		return (*toggle ^= 1) ? s->create(ctx, st->mutate) : s->unlink(ctx, st->mutate);
 	}
 }
 
 /*
- * fstat's descriptor, opened on the reader's first path before the start
- * (will-it-scale's fstat1/fstat2 open theirs in their setup); closed with
- * the context.
+ * What a reader does before the start: fstat's descriptor, opened on its
+ * first path (will-it-scale's fstat1/fstat2 open theirs in their setup;
+ * closed with the context), and getcwd's working directory, the one its
+ * first path is in.
  */
 static int stream_open(const struct bench_config *cfg, struct nb_ctx *ctx, struct wl_stream *st)
 {
-	if (!cfg->wl.mix[ROP_FSTAT])
+	const struct nb_strategy *s = cfg->strategy;
+	char dir[1024];
+
+	if (cfg->wl.mix[ROP_FSTAT]) {
+		st->fd = s->openat(ctx, AT_FDCWD, st->path[0], O_RDONLY);
+		if (st->fd < 0)
+			return st->fd;
+	}
+	if (!cfg->wl.mix[ROP_GETCWD])
 		return 0;
-	st->fd = cfg->strategy->openat(ctx, AT_FDCWD, st->path[0], O_RDONLY);
-	return st->fd < 0 ? st->fd : 0;
+	snprintf(dir, sizeof(dir), "%s", st->path[0]);
+	*strrchr(dir, '/') = '\0';
+	return s->chdir(ctx, *dir ? dir : "/");
 }
 
 /* Everything a worker allocates, it allocates after binding (first touch). */

@@ -715,7 +715,7 @@ def test_wis(tmp):
                                             "unlink2", "getppid1")}, repr(wis))
     runs = [(s, "threads") for s in ENGINE_STRATEGIES] + [("kernel", "threads"),
                                                           ("kernel", "processes")]
-    for w in wis + ["ancestors", "ancestors-iter"]:
+    for w in wis + ["ancestors", "ancestors-iter", "getcwd"]:
         bad = []
         for strategy, tasks in runs:
             j = os.path.join(tmp, "wis-%s-%s-%s.json" % (w, strategy, tasks))

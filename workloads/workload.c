@@ -58,6 +58,12 @@ static const struct workload builtins[] = {
 	  TREE(5, 8, 8), .mix = { [ROP_ANCESTORS] = 1 } },
 	{ .name = "ancestors-iter", .summary = "the reference-taking ancestor iterator from files "
 	  "at depth 5 (ancestors' twin)", TREE(5, 8, 8), .mix = { [ROP_ANCESTORS_ITER] = 1 } },
+	{ .name = "getcwd", .summary = "getcwd from a directory at depth 4 (each reader in the "
+	  "one its first path is in): prepend_path up to the root", TREE(5, 8, 8),
+	  .mix = { [ROP_GETCWD] = 1 } },
+	{ .name = "getcwd-rename", .summary = "getcwd while a writer renames directories above the "
+	  "readers' back and forth: rename_lock moves under the lockless pass", TREE(5, 8, 8),
+	  .mix = { [ROP_GETCWD] = 1 }, .writers = 1, .wop = WOP_RENAME, .writer_rate = 1000 },
 	{ .name = "ancestors-rename", .summary = "ancestors while a writer renames directories "
 	  "above the files back and forth: walks that restart", TREE(5, 8, 8),
 	  .mix = { [ROP_ANCESTORS] = 1 }, .writers = 1, .wop = WOP_RENAME, .writer_rate = 1000 },
@@ -150,7 +156,8 @@ static const char *const shape_names[] = { "plain", "negative", "dotdot", "symli
 					    "search", "trigger" };
 static const char *const wop_names[] = { "none", "rename", "mount", "create-unlink", "expire" };
 static const char *const rop_names[] = { "stat", "lstat", "ancestors", "mutate", "open", "fstat",
-					  "access", "unlink", "getppid", "ancestors-iter" };
+					  "access", "unlink", "getppid", "ancestors-iter",
+					  "getcwd" };
 
 const char *wl_dist_name(enum wl_dist d) { return dist_names[d]; }
 const char *wl_shape_name(enum wl_shape s) { return shape_names[s]; }
@@ -577,6 +584,8 @@ const char *workload_unsupported(const struct workload *wl, const struct nb_stra
 	if ((wl->mix[ROP_ANCESTORS] && !s->ancestors) ||
 	    (wl->mix[ROP_ANCESTORS_ITER] && !s->ancestor_first))
 		return "this backend has no ancestor walk to call";
+	if (wl->mix[ROP_GETCWD] && !s->getcwd)
+		return "this backend has no getcwd to call";
 	if ((wl->shape == SHAPE_MOUNTPOINT || wl->wop == WOP_MOUNT) && !s->backend->can_mount())
 		return "mounting needs a private mount namespace (run as root)";
 	if (!s->backend->fs_types && strcmp(wl->fs, DEFAULT_FS))

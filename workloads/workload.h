@@ -34,10 +34,12 @@ enum wl_shape { SHAPE_PLAIN, SHAPE_NEGATIVE, SHAPE_DOTDOT, SHAPE_SYMLINK, SHAPE_
  * fstat of a descriptor the reader opened on its first path before the
  * start, ROP_UNLINK open(O_RDWR|O_CREAT), close and unlink (will-it-scale's
  * unlink1 loop), ROP_GETPPID the cheapest call a strategy answers (the
- * cost of entering the kernel at all, on the kernel).
+ * cost of entering the kernel at all, on the kernel), ROP_GETCWD getcwd
+ * from the directory of the reader's first path, where it went before
+ * the start.
  */
 enum wl_rop { ROP_STAT, ROP_LSTAT, ROP_ANCESTORS, ROP_MUTATE, ROP_OPEN, ROP_FSTAT, ROP_ACCESS,
-	      ROP_UNLINK, ROP_GETPPID, ROP_ANCESTORS_ITER, ROP_MAX };
+	      ROP_UNLINK, ROP_GETPPID, ROP_ANCESTORS_ITER, ROP_GETCWD, ROP_MAX };
 enum wl_wop { WOP_NONE, WOP_RENAME, WOP_MOUNT, WOP_CREATE_UNLINK, WOP_EXPIRE };
 
 struct workload {
