@@ -134,6 +134,16 @@ static const struct nb_zoo_entry zoo_catalogue[ZOO_MAX] = {
 		"the ordering the 2024 stat-under-RCU design must keep: only attributes read "
 		"before the final check belong to the object the walk validated",
 	},
+	[ZOO_RESOLVE_CACHED_UNLAZY] = {
+		"resolve-cached-unlazy", "rcuwalk,rcufull",
+		"RESOLVE_CACHED leaves RCU mode instead of failing with -EAGAIN: "
+		"try_to_unlazy() and try_to_unlazy_next() skip their LOOKUP_CACHED check",
+		"6c6ec2b0a3e0 (\"fs: add support for LOOKUP_CACHED\", 2021) and its fix "
+		"b93a6e389bdc7 (\"fix handling of nd->depth on LOOKUP_CACHED failures in "
+		"try_to_unlazy*\"), which moved the check into legitimize_links(); a 2025 "
+		"review found `nd->depth && !legitimize_links(nd)` skipping it at depth 0, "
+		"so io_uring's non-blocking open could block in lookup_slow",
+	},
 };
 
 int nb_zoo_count(void)

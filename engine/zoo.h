@@ -33,6 +33,7 @@ enum nb_zoo_bug {
 	ZOO_GET_LINK_NULL_DENTRY,	/* nfs's get_link uses the dentry it has not got */
 	ZOO_PRUNE_FREES_FSDATA,	/* casefold's d_prune frees what d_hash/d_compare read */
 	ZOO_AUTOFS_RELEASE_NORCU,	/* autofs's d_release frees what d_manage reads, at once */
+	ZOO_RESOLVE_CACHED_UNLAZY,	/* RESOLVE_CACHED leaves RCU mode instead of -EAGAIN */
 	ZOO_MAX
 };
 

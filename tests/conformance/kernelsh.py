@@ -120,6 +120,19 @@ def _open(dirword, path, flagword):
     return "ok fd=%d" % _fds.install(fd)
 
 
+def _openat2(dirword, path, flagword, resolveword):
+    """openat2(2) itself (SYS_openat2, struct open_how), the descriptor
+    mapped as openat's is; a mode only with O_CREAT, which openat2 demands."""
+    flags = shlang.flag_bits(flagword.decode(), shlang.OPEN_FLAGS) if flagword else 0
+    resolve = shlang.flag_bits(resolveword.decode(), shlang.RESOLVE_FLAGS) if resolveword else 0
+    how = OpenHow(flags | os.O_CLOEXEC, 0o644 if flags & os.O_CREAT else 0, resolve)
+    fd = _libc.syscall(SYS_openat2, _fds.get(dirword), ctypes.c_char_p(path),
+                       ctypes.byref(how), ctypes.c_size_t(ctypes.sizeof(how)))
+    if fd < 0:
+        return _errname(ctypes.get_errno())
+    return "ok fd=%d" % _fds.install(fd)
+
+
 def _statx(dirfd, path, flags):
     """statx(2) itself (glibc's wrapper), so AT_EMPTY_PATH is the kernel's."""
     st = Statx()
@@ -264,6 +277,9 @@ def run_op(line):
             return _open(None, p[0], p[1] if len(p) == 2 else None)
         elif op == "openat":
             return _open(p[0], p[1], p[2] if len(p) == 3 else None)
+        elif op == "openat2":
+            return _openat2(p[0], p[1], p[2] if len(p) >= 3 else None,
+                            p[3] if len(p) == 4 else None)
         elif op == "close":
             fd = _fds.remove(p[0])
             if fd < 0:
