@@ -22,6 +22,7 @@
  * the engine is torn down (the census).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <signal.h>
@@ -31,6 +32,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/openat2.h>
 
 #include "../engine/engine.h"
 #include "../runners/args.h"
@@ -1129,6 +1131,15 @@ static enum lookup_kind ancestor_form(struct reader *rd)
 	return pick(&rd->rng, 2) ? LK_ANCESTORS : LK_ANCESTORS_ITER;
 }
 
+/* One lookup in eight is openat2(RESOLVE_CACHED) of a plain path. */
+static void choose_cached(struct reader *rd, struct lookup_record *r)
+{
+	if (pick(&rd->rng, 8))
+		return;
+	r->kind = LK_CACHED;
+	r->path = rd->p->plain[pick(&rd->rng, PATHS)];
+}
+
 /* Which lookup next: its kind, path and root, following the writer's phase. */
 static void choose_lookup(struct reader *rd, struct lookup_record *r)
 {
@@ -1166,6 +1177,24 @@ static void choose_lookup(struct reader *rd, struct lookup_record *r)
 		}
 		break;
 	}
+	choose_cached(rd, r);
+}
+
+/*
+ * LK_CACHED: openat2(@path, RESOLVE_CACHED) as io_uring's non-blocking
+ * open makes it, then what the descriptor stands on (fstat, holding the
+ * file's reference) and close.
+ */
+static int cached_lookup(const struct nb_strategy *s, struct nb_ctx *ctx, const char *path,
+			 struct nb_kstat *st)
+{
+	int fd = s->openat2(ctx, AT_FDCWD, path, O_RDONLY, RESOLVE_CACHED), err;
+
+	if (fd < 0)
+		return fd;
+	err = s->fstat(ctx, fd, st);
+	s->close(ctx, fd);
+	return err;
 }
 
 /*
@@ -1211,6 +1240,9 @@ static void one_lookup(struct reader *rd, struct lookup_record *r)
 	case LK_ANCESTORS_ITER:
 		r->err = iterate_ancestors(s, rd->ctx, r->path, &(struct collect){ .r = r, .m = m });
 		break;
+	case LK_CACHED:
+		r->err = cached_lookup(s, rd->ctx, r->path, &r->st);
+		break;
 	}
 	/* nothing the lookup saw comes after what s1 says; pairs with the
 	 * writer's fences in model_writer_busy() and model_publish() */
@@ -1222,7 +1254,13 @@ static void one_lookup(struct reader *rd, struct lookup_record *r)
 			  nb_counter_self(NB_COUNTER_RCU_DONE) - done == walks &&
 			  nb_counter_self(NB_COUNTER_UNLAZY) == unlazy &&
 			  nb_counter_self(NB_COUNTER_ECHILD) == echild;
-	r->attrs_rcu = r->rcu_complete && r->kind != LK_IN_ROOT && s->stat_under_rcu;
+	/* fstat copies the attributes holding the file's reference */
+	r->attrs_rcu = r->rcu_complete && r->kind != LK_IN_ROOT && r->kind != LK_CACHED &&
+		       s->stat_under_rcu;
+	/* fstat reads them after the open, not at the walk's version */
+	r->attrs_unknown = r->kind == LK_CACHED;
+	r->left_rcu = nb_counter_self(NB_COUNTER_UNLAZY) != unlazy ||
+		      nb_counter_self(NB_COUNTER_ECHILD) != echild;
 	/* an RCU strategy tries the ancestor walk in RCU mode first */
 	r->anc_rcu = r->anc_rcu && r->kind == LK_ANCESTORS && !r->err && walks;
 }
