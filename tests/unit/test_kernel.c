@@ -6,6 +6,8 @@
  * as it fails, and hands no ancestor over.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
 
 #include "check.h"
 #include "engine.h"
@@ -51,6 +53,35 @@ static void test_ancestor_iterator(void)
 	CHECK_EQ(calls, 0);			/* d_path names them, hands none over */
 }
 
+/* The kernel strategy's openat2: SYS_openat2 from a mapped descriptor. */
+static void test_openat2(void)
+{
+	struct nb_kstat a, b;
+	int d, fd;
+
+	CHECK_EQ(S->mkdir(ctx, "/k"), 0);
+	CHECK_EQ(S->create(ctx, "/k/f"), 0);
+	d = nb_openat(S, ctx, AT_FDCWD, "/k", O_PATH | O_DIRECTORY);
+	CHECK(d >= 0);
+	CHECK_EQ(S->openat2(ctx, d, "..", O_RDONLY, RESOLVE_BENEATH), -EXDEV);
+	CHECK_EQ(S->openat2(ctx, d, "/k", O_RDONLY, RESOLVE_BENEATH), -EXDEV);
+	CHECK_EQ(S->openat2(ctx, d, "f", O_RDONLY, RESOLVE_BENEATH | RESOLVE_IN_ROOT), -EINVAL);
+	fd = S->openat2(ctx, d, "/f", O_RDONLY, RESOLVE_IN_ROOT);
+	CHECK(fd >= 0);
+	CHECK_EQ(S->fstat(ctx, fd, &a), 0);
+	CHECK_EQ(S->stat(ctx, "/k/f", &b), 0);
+	CHECK_EQ(a.ino, b.ino);
+	CHECK_EQ(S->close(ctx, fd), 0);
+	/* a name no walk has looked up: no dentry, positive or negative */
+	CHECK_EQ(S->openat2(ctx, d, "never-looked-up", O_RDONLY, RESOLVE_CACHED), -EAGAIN);
+	CHECK_EQ(S->openat2(ctx, d, "f", O_RDONLY | O_CREAT, RESOLVE_CACHED), -EAGAIN);
+	CHECK_EQ(S->openat2(ctx, d, "f", O_PATH | O_WRONLY, 0), -EINVAL);
+	fd = nb_openat(S, ctx, d, "f", O_PATH | O_WRONLY);	/* open(2) drops O_WRONLY */
+	CHECK(fd >= 0);
+	CHECK_EQ(S->close(ctx, fd), 0);
+	CHECK_EQ(S->close(ctx, d), 0);
+}
+
 int main(void)
 {
 	check_suite = "unit/kernel";
@@ -66,6 +97,7 @@ int main(void)
 		return 1;
 	}
 	RUN(test_ancestor_iterator);
+	RUN(test_openat2);
 	nb_ctx_free(ctx);
 	S->backend->stop();
 	return CHECK_DONE();
