@@ -247,11 +247,14 @@ static bool legitimize_root(struct nameidata *nd)
  * open): the walk must finish in RCU mode, so a switch to REF-walk fails
  * instead, leaving nothing held (the links pushed under RCU hold no
  * references: Linux's drop_links() and nd->depth = 0), and the caller's
- * -ECHILD becomes path_init()'s -EAGAIN on the REF-walk retry.  As Linux
- * since b93a6e389bdc7 ("fix handling of nd->depth on LOOKUP_CACHED failures
- * in try_to_unlazy*", fixing 6c6ec2b0a3e0), checked first, whatever the
- * depth: 2025's report on `nd->depth && !legitimize_links(nd)` was that a
- * check left inside legitimize_links() is skipped at depth 0.
+ * -ECHILD becomes path_init()'s -EAGAIN on the REF-walk retry.  Checked
+ * first, whatever the depth, as Linux does now: 6c6ec2b0a3e0 ("fs: add
+ * support for LOOKUP_CACHED") checked it in try_to_unlazy*, eacd9aa8cede
+ * ("fix handling of nd->depth on LOOKUP_CACHED failures in
+ * try_to_unlazy*"; b93a6e389bdc7 in the backport tree the report below
+ * quotes) moved it into legitimize_links(), and Chris Mason's December
+ * 2025 review found that `nd->depth && !legitimize_links(nd)` (a November
+ * 2025 patch) skipped it at depth 0, so lookup_slow could block.
  */
 static bool unlazy_refused(struct nameidata *nd)
 {

@@ -138,11 +138,12 @@ static const struct nb_zoo_entry zoo_catalogue[ZOO_MAX] = {
 		"resolve-cached-unlazy", "rcuwalk,rcufull",
 		"RESOLVE_CACHED leaves RCU mode instead of failing with -EAGAIN: "
 		"try_to_unlazy() and try_to_unlazy_next() skip their LOOKUP_CACHED check",
-		"6c6ec2b0a3e0 (\"fs: add support for LOOKUP_CACHED\", 2021) and its fix "
-		"b93a6e389bdc7 (\"fix handling of nd->depth on LOOKUP_CACHED failures in "
-		"try_to_unlazy*\"), which moved the check into legitimize_links(); a 2025 "
-		"review found `nd->depth && !legitimize_links(nd)` skipping it at depth 0, "
-		"so io_uring's non-blocking open could block in lookup_slow",
+		"6c6ec2b0a3e0 (\"fs: add support for LOOKUP_CACHED\") and its fix "
+		"eacd9aa8cede (\"fix handling of nd->depth on LOOKUP_CACHED failures in "
+		"try_to_unlazy*\", b93a6e389bdc7 in a backport tree), which moved the check "
+		"into legitimize_links(); Chris Mason's December 2025 review found "
+		"`nd->depth && !legitimize_links(nd)` skipping it at depth 0, so io_uring's "
+		"non-blocking open could block in lookup_slow",
 	},
 };
 
