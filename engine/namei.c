@@ -503,11 +503,12 @@ static __always_inline const char *path_init(struct nameidata *nd, const struct 
 {
 	const char *s = name->name;
 
+	/* set first: terminate_walk() reads it whatever we return */
+	nd->flags = flags | walk_reval;
 	/* LOOKUP_CACHED needs RCU-walk: its REF-walk retry is refused (a
 	 * strategy with no RCU mode answers it in REF-walk: ref_walk_cached) */
 	if (WALK_RCU && (flags & (LOOKUP_RCU | LOOKUP_CACHED)) == LOOKUP_CACHED)
 		return ERR_PTR(-EAGAIN);
-	nd->flags = flags | walk_reval;
 	/* until a component is looked up by name, where we are is a jump */
 	nd->state |= ND_JUMPED;
 	if (in_rcu(nd)) {
