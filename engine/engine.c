@@ -3,6 +3,7 @@
  * own lifetime is its backend's (backend.c).
  */
 #include <errno.h>
+#include <fcntl.h>		/* O_ flags, Linux's own */
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,6 +57,14 @@ const struct nb_strategy *nb_strategy_find(const char *name)
 	if (!strcmp(name, nb_strategy_kernel.name))
 		return &nb_strategy_kernel;
 	return NULL;
+}
+
+int nb_openat(const struct nb_strategy *s, struct nb_ctx *ctx, int dfd, const char *path,
+	      int flags)
+{
+	if (flags & O_PATH)		/* O_PATH beats everything else */
+		flags &= NB_O_PATH_FLAGS;
+	return s->openat2(ctx, dfd, path, flags, 0);
 }
 
 int nb_thread_start(void)

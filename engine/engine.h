@@ -130,8 +130,17 @@ struct nb_strategy {
 	 * (which starts empty), or an error; @dfd is AT_FDCWD or a descriptor.
 	 * @flags are Linux's O_ flags (fcntl.h), those the engine models: the
 	 * access mode, O_CREAT (a regular file, 0644), O_EXCL, O_TRUNC,
-	 * O_DIRECTORY, O_NOFOLLOW, O_PATH and O_CLOEXEC; any other is -EINVAL */
-	int (*openat)(struct nb_ctx *ctx, int dfd, const char *path, int flags);
+	 * O_DIRECTORY, O_NOFOLLOW, O_PATH and O_CLOEXEC; any other is -EINVAL.
+	 * openat2(2): @resolve is its RESOLVE_ flags (<linux/openat2.h>; 0 is
+	 * openat), each with Linux's errors: NO_XDEV (-EXDEV at a mount),
+	 * NO_SYMLINKS (-ELOOP at a symlink to follow), NO_MAGICLINKS (the
+	 * engine has no magic links: it changes nothing), BENEATH (-EXDEV for
+	 * "/", an absolute symlink or '..' out of @dfd), IN_ROOT (@dfd is "/"),
+	 * CACHED (-EAGAIN unless the dcache alone answers without blocking; at
+	 * once with O_CREAT or O_TRUNC); an unknown bit, or BENEATH with
+	 * IN_ROOT, is -EINVAL */
+	int (*openat2)(struct nb_ctx *ctx, int dfd, const char *path, int flags,
+		       uint64_t resolve);	/* nb_openat() for openat(2) */
 	int (*close)(struct nb_ctx *ctx, int fd);
 	int (*fstat)(struct nb_ctx *ctx, int fd, struct nb_kstat *st);
 	/* statx(2) with AT_SYMLINK_NOFOLLOW and AT_EMPTY_PATH ("" is @dfd's
@@ -237,6 +246,17 @@ uint64_t nb_namespace_seq(void);
 enum { NB_COUNTER_RCU_WALK = 1, NB_COUNTER_RCU_DONE = 2, NB_COUNTER_UNLAZY = 3,
        NB_COUNTER_ECHILD = 4 };
 void nb_counters_clear(void);
+
+/*
+ * nb_openat - openat(2) through the strategy's openat2: what Linux's
+ * build_open_how() makes of open's flags, where O_PATH drops every flag it
+ * does not permit (openat2 refuses them, -EINVAL), and no resolve flag.
+ * @flags are Linux's O_ values, as openat2's (fcntl.h).
+ */
+int nb_openat(const struct nb_strategy *s, struct nb_ctx *ctx, int dfd, const char *path,
+	      int flags);
+/* the flags O_PATH permits (O_PATH_FLAGS; where fcntl.h is included) */
+#define NB_O_PATH_FLAGS		(O_DIRECTORY | O_NOFOLLOW | O_PATH | O_CLOEXEC)
 
 /*
  * Strategies, by name; NULL if unknown.  nb_strategies() lists the

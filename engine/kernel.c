@@ -31,6 +31,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <linux/openat2.h>
 #include <sys/sysmacros.h>
 #include <sys/vfs.h>
 #include <unistd.h>
@@ -560,14 +561,44 @@ static const char *at_dfd(const struct nb_ctx *ctx, int dfd, const char *path, i
 	return path;
 }
 
-static int kernel_open(struct nb_ctx *ctx, int dfd, const char *path, int flags)
+/*
+ * at_resolve - at_dfd() for openat2: a scoped walk's path goes to the
+ * kernel as it is, from the descriptor it names (the working directory's
+ * for AT_FDCWD): RESOLVE_BENEATH refuses an absolute one itself, and
+ * RESOLVE_IN_ROOT resolves it in @dfd.  (An absolute symlink body carries
+ * the private base in front, so under either, or RESOLVE_NO_XDEV, one
+ * does not resolve as the engine's does: see k_stat_in_root.)
+ */
+static const char *at_resolve(const struct nb_ctx *ctx, int dfd, const char *path,
+			      uint64_t resolve, int *dirfd)
+{
+	if (!(resolve & (RESOLVE_BENEATH | RESOLVE_IN_ROOT)))
+		return at_dfd(ctx, dfd, path, dirfd);
+	*dirfd = dfd == AT_FDCWD ? ctx->kcwd : kfd(ctx, dfd);
+	return path;
+}
+
+/* openat2(2) itself: glibc has no wrapper before 2.41 */
+static int sys_openat2(int dirfd, const char *path, int flags, uint64_t resolve)
+{
+	struct open_how how = {
+		.flags = (uint64_t)(unsigned int)(flags | O_CLOEXEC),
+		.mode = flags & O_CREAT ? 0644 : 0,	/* openat2 refuses a mode otherwise */
+		.resolve = resolve,
+	};
+
+	return (int)syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
+}
+
+static int kernel_open(struct nb_ctx *ctx, int dfd, const char *path, int flags,
+		       uint64_t resolve)
 {
 	int dirfd, real, fd = alloc_fd(&ctx->files);
-	const char *rel = at_dfd(ctx, dfd, path, &dirfd);
+	const char *rel = at_resolve(ctx, dfd, path, resolve, &dirfd);
 
 	if (fd < 0)
 		return fd;
-	real = openat(dirfd, rel, flags | O_CLOEXEC, 0644);
+	real = sys_openat2(dirfd, rel, flags, resolve);
 	if (real < 0) {
 		put_unused_fd(&ctx->files, fd);
 		return -errno;
@@ -576,9 +607,10 @@ static int kernel_open(struct nb_ctx *ctx, int dfd, const char *path, int flags)
 	return fd;
 }
 
-static int k_openat(struct nb_ctx *ctx, int dfd, const char *path, int flags)
+static int k_openat2(struct nb_ctx *ctx, int dfd, const char *path, int flags,
+		     uint64_t resolve)
 {
-	return KERNEL_OP(NB_OP_OPEN, kernel_open(ctx, dfd, path, flags));
+	return KERNEL_OP(NB_OP_OPEN, kernel_open(ctx, dfd, path, flags, resolve));
 }
 
 static int kernel_close(struct nb_ctx *ctx, int fd)
@@ -798,7 +830,7 @@ const struct nb_strategy nb_strategy_kernel = {
 	.chdir		= k_chdir,
 	.readlink	= k_readlink,
 	.access		= k_access,
-	.openat		= k_openat,
+	.openat2	= k_openat2,
 	.close		= k_close,
 	.fstat		= k_fstat,
 	.statx		= k_statx,

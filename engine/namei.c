@@ -47,6 +47,7 @@
 #include <string.h>
 
 #include <fcntl.h>		/* O_ and AT_ flags, S_ modes: Linux's own */
+#include <linux/openat2.h>	/* openat2's RESOLVE_ flags */
 #include <sys/stat.h>
 
 #include "ctx.h"
@@ -83,7 +84,8 @@ struct nameidata {
 	} stack[MAXSYMLINKS];
 	struct nb_ctx	*ctx;
 	const struct path *dir;		/* a relative walk's start if not pwd (a dfd's);
-					 * LOOKUP_IN_ROOT: the start and the root */
+					 * LOOKUP_IS_SCOPED: the start and the root,
+					 * LOOKUP_IN_ROOT's for an absolute path too */
 };
 
 /*
@@ -241,12 +243,39 @@ static bool legitimize_root(struct nameidata *nd)
 }
 
 /*
+ * unlazy_refused - LOOKUP_CACHED (RESOLVE_CACHED, io_uring's non-blocking
+ * open): the walk must finish in RCU mode, so a switch to REF-walk fails
+ * instead, leaving nothing held (the links pushed under RCU hold no
+ * references: Linux's drop_links() and nd->depth = 0), and the caller's
+ * -ECHILD becomes path_init()'s -EAGAIN on the REF-walk retry.  Checked
+ * first, whatever the depth, as Linux does now: 6c6ec2b0a3e0 ("fs: add
+ * support for LOOKUP_CACHED") checked it in try_to_unlazy*, eacd9aa8cede
+ * ("fix handling of nd->depth on LOOKUP_CACHED failures in
+ * try_to_unlazy*"; b93a6e389bdc7 in the backport tree the report below
+ * quotes) moved it into legitimize_links(), and Chris Mason's December
+ * 2025 review found that `nd->depth && !legitimize_links(nd)` (a November
+ * 2025 patch) skipped it at depth 0, so lookup_slow could block.
+ */
+static bool unlazy_refused(struct nameidata *nd)
+{
+	if (likely(!(nd->flags & LOOKUP_CACHED)) || zoo(RESOLVE_CACHED_UNLAZY))
+		return false;
+	nd->depth = 0;
+	nd->path.mnt = NULL;
+	nd->path.dentry = NULL;
+	leave_rcu(nd);
+	return true;
+}
+
+/*
  * try_to_unlazy - switch to REF-walk where we stand: legitimize the links,
  * nd->path and the root.  On failure the nameidata is left for
  * terminate_walk() and the caller returns -ECHILD.
  */
 static bool try_to_unlazy(struct nameidata *nd)
 {
+	if (unlikely(unlazy_refused(nd)))
+		return false;
 	if (unlikely(!legitimize_links(nd)))
 		goto out1;
 	if (unlikely(!legitimize_path(nd, &nd->path, nd->seq)))
@@ -274,6 +303,8 @@ static bool try_to_unlazy_next(struct nameidata *nd, struct dentry *dentry)
 {
 	int res;
 
+	if (unlikely(unlazy_refused(nd)))
+		return false;
 	if (unlikely(!legitimize_links(nd)))
 		goto out2;
 	res = __legitimize_mnt(nd->path.mnt, walk_m_seq(nd));
@@ -352,8 +383,10 @@ static int complete_walk(struct nameidata *nd)
 	debug_delay();
 	if (in_rcu(nd)) {
 		/* a scoped walk keeps its root for the check below */
-		if (!(nd->state & ND_ROOT_PRESET))
+		if (!(nd->state & ND_ROOT_PRESET) && !(nd->flags & LOOKUP_IS_SCOPED))
 			nd->root.mnt = NULL;
+		/* the walk is done: taking the result's references cannot block */
+		nd->flags &= ~LOOKUP_CACHED;
 		if (!try_to_unlazy(nd))
 			return -ECHILD;
 		nb_count(NB_CTR_RCU_DONE);
@@ -392,6 +425,13 @@ static __always_inline void set_root(struct nameidata *nd)
 
 static __always_inline int nd_jump_root(struct nameidata *nd)
 {
+	if (unlikely(nd->flags & LOOKUP_BENEATH))
+		return -EXDEV;
+	/* path_init()'s jump for an absolute path (nothing walked yet, so no
+	 * nd->path) is allowed; a symlink's from another mount is a crossing
+	 * (and so is one from anywhere before nd->root is set: Linux's test) */
+	if (unlikely(nd->flags & LOOKUP_NO_XDEV) && nd->path.mnt && nd->path.mnt != nd->root.mnt)
+		return -EXDEV;
 	nd->state |= ND_JUMPED;
 	if (!nd->root.mnt)
 		set_root(nd);
@@ -415,18 +455,47 @@ static __always_inline int nd_jump_root(struct nameidata *nd)
 	return 0;
 }
 
-/* RESOLVE_IN_ROOT: start at nd->dir, which is the root too ("/" included). */
-static const char *path_init_in_root(struct nameidata *nd, const char *s)
+/*
+ * A scoped walk (RESOLVE_BENEATH, RESOLVE_IN_ROOT): its start is its root,
+ * held as set_root() holds one.  And rename_lock is sampled, for '..'
+ * (Linux samples it for every walk; only a scoped one reads it again).
+ */
+static void path_init_scoped(struct nameidata *nd)
 {
-	nd->path = *nd->dir;
-	nd->root = *nd->dir;
-	nd->state |= ND_ROOT_PRESET;
-	nd->inode = d_inode(nd->path.dentry);
-	if (in_rcu(nd))
-		nd->seq = nd->root_seq = read_seqcount_begin(&nd->path.dentry->d_seq);
-	else
-		walk_path_get(&nd->path);
-	return s;
+	nd->r_seq = read_seqbegin(&rename_lock);
+	nd->root = nd->path;
+	if (in_rcu(nd)) {
+		nd->root_seq = nd->seq;
+	} else {
+		walk_path_get(&nd->root);
+		nd->state |= ND_ROOT_GRABBED;
+	}
+}
+
+/*
+ * ref_walk_cached - LOOKUP_CACHED in a strategy that never walks in RCU
+ * mode (global, dlock, lockref: !WALK_RCU).  Linux's answer to
+ * RESOLVE_CACHED is RCU-walk's: the answer where every step is in the
+ * dcache and needs nothing that could block, else -EAGAIN from wherever
+ * RCU-walk would have had to leave RCU mode (try_to_unlazy: a miss for
+ * lookup_slow, a filesystem that must block - d_revalidate, d_manage,
+ * d_automount, ->get_link -, and the errors RCU mode cannot make stable:
+ * ENOTDIR, '..''s EXDEV).  A REF-walk strategy could never finish "without
+ * leaving RCU mode", and always refusing would differ from the kernel on a
+ * hit; so it walks holding references as ever and refuses, with -EAGAIN,
+ * at exactly those places (refuse_cached), giving every strategy the
+ * kernel's answers.  False in an RCU strategy: there try_to_unlazy()
+ * refuses, and path_init() refuses the REF-walk retry.
+ */
+static __always_inline bool ref_walk_cached(const struct nameidata *nd)
+{
+	return !WALK_RCU && unlikely(nd->flags & LOOKUP_CACHED);
+}
+
+/* @err, or -EAGAIN where ref_walk_cached() refuses what would give it */
+static int refuse_cached(const struct nameidata *nd, int err)
+{
+	return ref_walk_cached(nd) ? -EAGAIN : err;
 }
 
 static __always_inline const char *path_init(struct nameidata *nd, const struct filename *name,
@@ -434,7 +503,12 @@ static __always_inline const char *path_init(struct nameidata *nd, const struct 
 {
 	const char *s = name->name;
 
+	/* set first: terminate_walk() reads it whatever we return */
 	nd->flags = flags | walk_reval;
+	/* LOOKUP_CACHED needs RCU-walk: its REF-walk retry is refused (a
+	 * strategy with no RCU mode answers it in REF-walk: ref_walk_cached) */
+	if (WALK_RCU && (flags & (LOOKUP_RCU | LOOKUP_CACHED)) == LOOKUP_CACHED)
+		return ERR_PTR(-EAGAIN);
 	/* until a component is looked up by name, where we are is a jump */
 	nd->state |= ND_JUMPED;
 	if (in_rcu(nd)) {
@@ -443,13 +517,9 @@ static __always_inline const char *path_init(struct nameidata *nd, const struct 
 	}
 	/* one sample of the mount table for the whole walk */
 	nd->m_seq = read_seqbegin(&mount_lock);
-	if (flags & LOOKUP_IN_ROOT) {
-		/* and of rename_lock, for '..' (Linux samples it for every
-		 * walk; only a scoped one reads it again) */
-		nd->r_seq = read_seqbegin(&rename_lock);
-		return path_init_in_root(nd, s);
-	}
-	if (*s == '/') {
+	/* an absolute path starts at the root; RESOLVE_IN_ROOT's root is its
+	 * start, and RESOLVE_BENEATH's jump is refused (nd_jump_root) */
+	if (*s == '/' && !(flags & LOOKUP_IN_ROOT)) {
 		int err = nd_jump_root(nd);
 
 		return err ? ERR_PTR(err) : s;
@@ -461,6 +531,8 @@ static __always_inline const char *path_init(struct nameidata *nd, const struct 
 		nd->seq = read_seqcount_begin(&nd->path.dentry->d_seq);
 	else
 		walk_path_get(&nd->path);
+	if (flags & LOOKUP_IS_SCOPED)
+		path_init_scoped(nd);
 	return s;
 }
 
@@ -487,6 +559,21 @@ static inline int d_revalidate(struct dentry *dentry, unsigned int flags)
 static void d_invalidate(struct dentry *dentry)
 {
 	d_drop(dentry);
+}
+
+/*
+ * revalidate_cached - ref_walk_cached()'s d_revalidate: asked as RCU-walk
+ * asks it (LOOKUP_RCU: answer without blocking, which holding a reference
+ * only makes easier); anything but "valid" would have sent RCU-walk to
+ * REF-walk (unlazy_next), so it is -EAGAIN.  Consumes @dentry's reference
+ * on failure.
+ */
+static struct dentry *revalidate_cached(struct nameidata *nd, struct dentry *dentry)
+{
+	if (likely(d_revalidate(dentry, nd->flags | LOOKUP_RCU) > 0))
+		return dentry;
+	ref_dput(dentry);
+	return ERR_PTR(-EAGAIN);
 }
 
 static struct dentry *lookup_fast(struct nameidata *nd)
@@ -519,7 +606,9 @@ static struct dentry *lookup_fast(struct nameidata *nd)
 	} else {
 		dentry = ref_lookup(parent, &nd->last);
 		if (unlikely(!dentry))
-			return NULL;
+			return ref_walk_cached(nd) ? ERR_PTR(-EAGAIN) : NULL;
+		if (ref_walk_cached(nd))
+			return revalidate_cached(nd, dentry);
 		status = d_revalidate(dentry, nd->flags);
 	}
 	if (unlikely(status <= 0)) {
@@ -545,6 +634,9 @@ static bool __follow_mount_rcu(struct nameidata *nd, struct path *path)
 
 	if (likely(!(flags & DCACHE_MANAGED_DENTRY)))
 		return true;
+	/* REF-walk says -EXDEV, or mounts nothing on a trigger */
+	if (unlikely(nd->flags & LOOKUP_NO_XDEV))
+		return false;
 	for (;;) {
 		/* a managed dentry that is no mountpoint may still block transit */
 		if (unlikely(flags & DCACHE_MANAGE_TRANSIT)) {
@@ -588,10 +680,16 @@ static int follow_automount(struct nameidata *nd, struct path *path)
 {
 	struct dentry *dentry = path->dentry;
 
+	/* RCU-walk leaves RCU mode at any uncovered trigger (ref_walk_cached) */
+	if (ref_walk_cached(nd))
+		return -EAGAIN;
 	if (!(nd->flags & (LOOKUP_PARENT | LOOKUP_DIRECTORY | LOOKUP_OPEN | LOOKUP_CREATE |
 			    LOOKUP_AUTOMOUNT)) &&
 	    d_inode(dentry))
 		return -EISDIR;
+	/* no need to trigger automounts if mountpoint crossing is disabled */
+	if (nd->flags & LOOKUP_NO_XDEV)
+		return -EXDEV;
 	if (nd->total_link_count++ >= MAXSYMLINKS)
 		return -ELOOP;
 	return finish_automount(dentry->d_op->d_automount(path), path);
@@ -604,6 +702,21 @@ static int follow_automount(struct nameidata *nd, struct path *path)
  * (follow_automount).  On entry path->mnt is borrowed from the nameidata;
  * if we moved, it is a counted reference of its own, and the walk jumped.
  */
+/*
+ * manage_transit - may the walk pass @path's managed dentry (d_manage)?
+ * ref_walk_cached() asks as RCU-walk does, without blocking: any answer but
+ * yes (0) or "no, but stop here" (-EISDIR) is -EAGAIN.
+ */
+static int manage_transit(struct nameidata *nd, struct path *path)
+{
+	int ret;
+
+	if (likely(!ref_walk_cached(nd)))
+		return path->dentry->d_op->d_manage(path, false);
+	ret = path->dentry->d_op->d_manage(path, true);
+	return ret && ret != -EISDIR ? -EAGAIN : ret;
+}
+
 static int traverse_mounts(struct nameidata *nd, struct path *path)
 {
 	unsigned int flags = d_flags(path->dentry);
@@ -612,7 +725,11 @@ static int traverse_mounts(struct nameidata *nd, struct path *path)
 
 	while (flags & DCACHE_MANAGED_DENTRY) {
 		if (flags & DCACHE_MANAGE_TRANSIT) {
-			ret = path->dentry->d_op->d_manage(path, false);
+			if (nd->flags & LOOKUP_NO_XDEV) {
+				ret = refuse_cached(nd, -EXDEV);
+				break;
+			}
+			ret = manage_transit(nd, path);
 			flags = d_flags(path->dentry);
 			if (ret < 0)
 				break;
@@ -628,6 +745,11 @@ static int traverse_mounts(struct nameidata *nd, struct path *path)
 				path->dentry = ref_dget(mounted->mnt_root);
 				flags = d_flags(path->dentry);
 				need_mntput = true;
+				if (unlikely(nd->flags & LOOKUP_NO_XDEV)) {
+					/* RCU-walk refused any managed dentry */
+					ret = refuse_cached(nd, -EXDEV);
+					break;
+				}
 				continue;
 			}
 		}
@@ -687,9 +809,12 @@ static const char *walk_get_link(struct nameidata *nd, struct path *link, struct
 	const char *(*get)(struct dentry *, struct inode *) = inode->i_op->get_link;
 	const char *res;
 
-	if (!in_rcu(nd))
+	if (!in_rcu(nd) && !ref_walk_cached(nd))
 		return get(link->dentry, inode);
+	/* ref_walk_cached() asks as RCU-walk does, and cannot leave it */
 	res = get(NULL, inode);
+	if (res == ERR_PTR(-ECHILD) && ref_walk_cached(nd))
+		return ERR_PTR(-EAGAIN);
 	if (res == ERR_PTR(-ECHILD) && try_to_unlazy(nd))
 		res = get(link->dentry, inode);
 	return res;
@@ -709,6 +834,9 @@ static const char *pick_link(struct nameidata *nd, struct path *link, struct ino
 	last = nd->stack + nd->depth++;
 	last->link = *link;
 	last->seq = nd->next_seq;
+	/* pushed, so that terminate_walk() drops it */
+	if (unlikely(nd->flags & LOOKUP_NO_SYMLINKS))
+		return ERR_PTR(-ELOOP);
 	if (zoo(INODE_REFETCH) && in_rcu(nd))
 		inode = d_inode(link->dentry);
 	debug_check_magic(inode, &inode->i_magic, INODE_MAGIC, "inode", "pick_link");
@@ -863,6 +991,9 @@ static struct dentry *follow_dotdot_rcu(struct nameidata *nd)
 
 		if (!choose_mountpoint_rcu(nd->path.mnt, &nd->root, &path, &seq))
 			goto in_root;
+		/* a crossing: REF-walk gives the stable -EXDEV */
+		if (unlikely(nd->flags & LOOKUP_NO_XDEV))
+			return ERR_PTR(-ECHILD);
 		nd->path = path;
 		nd->inode = d_inode(path.dentry);
 		nd->seq = seq;
@@ -884,6 +1015,9 @@ static struct dentry *follow_dotdot_rcu(struct nameidata *nd)
 in_root:
 	if (!zoo(SKIP_MOUNT_SEQ) && read_seqretry(&mount_lock, nd->m_seq))
 		goto echild;
+	/* above the root: REF-walk gives the stable -EXDEV */
+	if (unlikely(nd->flags & LOOKUP_BENEATH))
+		return ERR_PTR(-ECHILD);
 	nd->next_seq = nd->seq;
 	return nd->path.dentry;
 echild:
@@ -903,6 +1037,8 @@ static struct dentry *follow_dotdot(struct nameidata *nd)
 		walk_path_put(&nd->path);
 		nd->path = path;
 		nd->inode = d_inode(path.dentry);
+		if (unlikely(nd->flags & LOOKUP_NO_XDEV))
+			return ERR_PTR(refuse_cached(nd, -EXDEV));
 	}
 	/* decided we are not at the root: a rename may move us meanwhile */
 	debug_delay();
@@ -910,6 +1046,8 @@ static struct dentry *follow_dotdot(struct nameidata *nd)
 	return ref_dget_parent(nd->path.dentry);
 
 in_root:
+	if (unlikely(nd->flags & LOOKUP_BENEATH))
+		return ERR_PTR(refuse_cached(nd, -EXDEV));
 	return ref_dget(nd->path.dentry);
 }
 
@@ -1156,7 +1294,7 @@ OK:
 			/* only a stable answer is ENOTDIR */
 			if (in_rcu(nd) && !unlazy(nd))
 				return -ECHILD;
-			return -ENOTDIR;
+			return refuse_cached(nd, -ENOTDIR);
 		}
 	}
 }
@@ -1248,6 +1386,16 @@ static int stat_under_rcu(struct nameidata *nd, struct rcu_answer *a)
 }
 
 /*
+ * An error validated in RCU mode (ENOENT from a cached negative dentry,
+ * say) is an answer: the walk finished without leaving it.
+ */
+static void count_rcu_error(const struct nameidata *nd, int err)
+{
+	if (err && err != -ECHILD && in_rcu(nd))
+		nb_count(NB_CTR_RCU_DONE);
+}
+
+/*
  * path_lookupat - the whole walk.  Returns 0 with a counted *path; or, when
  * @ans is given and the walk can answer under RCU, 1 with @ans's answer
  * made and no reference held.
@@ -1260,10 +1408,7 @@ static int path_lookupat(struct nameidata *nd, const struct filename *name,
 
 	while (!(err = link_path_walk(s, nd)) && (s = lookup_last(nd)) != NULL)
 		;
-	/* an error validated in RCU mode (ENOENT from a cached negative
-	 * dentry, say) is an answer: the walk finished without leaving it */
-	if (err && err != -ECHILD && in_rcu(nd))
-		nb_count(NB_CTR_RCU_DONE);
+	count_rcu_error(nd, err);
 	if (STAT_UNDER_RCU && !err && ans && in_rcu(nd) && !needs_weak_revalidate(nd)) {
 		/* "P/" on what is no directory: REF-walk gives the stable ENOTDIR */
 		if ((nd->flags & LOOKUP_DIRECTORY) && !d_can_lookup(nd->path.dentry))
@@ -1537,7 +1682,31 @@ struct open_flags {
 	unsigned int lookup_flags;
 };
 
-static int build_open_flags(int flags, struct open_flags *op)
+#define VALID_RESOLVE_FLAGS	(RESOLVE_NO_XDEV | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_SYMLINKS | \
+				 RESOLVE_BENEATH | RESOLVE_IN_ROOT | RESOLVE_CACHED)
+
+/* openat2's @resolve, as lookup flags; after build_open_flags' checks */
+static unsigned int resolve_lookup_flags(uint64_t resolve)
+{
+	static const struct { uint64_t resolve; unsigned int lookup; } map[] = {
+		{ RESOLVE_NO_XDEV, LOOKUP_NO_XDEV },
+		{ RESOLVE_NO_MAGICLINKS, LOOKUP_NO_MAGICLINKS },
+		{ RESOLVE_NO_SYMLINKS, LOOKUP_NO_SYMLINKS },
+		{ RESOLVE_BENEATH, LOOKUP_BENEATH },
+		{ RESOLVE_IN_ROOT, LOOKUP_IN_ROOT },
+		{ RESOLVE_CACHED, LOOKUP_CACHED },
+	};
+	unsigned int flags = 0;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(map); i++)
+		if (resolve & map[i].resolve)
+			flags |= map[i].lookup;
+	return flags;
+}
+
+/* build_open_flags - open(2)'s and openat2(2)'s (@resolve 0 for open) */
+static int build_open_flags(int flags, uint64_t resolve, struct open_flags *op)
 {
 	static const int acc[4] = { MAY_OPEN_READ, MAY_OPEN_WRITE,
 				    MAY_OPEN_READ | MAY_OPEN_WRITE, MAY_OPEN_READ | MAY_OPEN_WRITE };
@@ -1545,16 +1714,22 @@ static int build_open_flags(int flags, struct open_flags *op)
 
 	if (flags & ~OPEN_FLAGS_MODELLED)
 		return -EINVAL;
+	if (resolve & ~(uint64_t)VALID_RESOLVE_FLAGS)
+		return -EINVAL;
+	/* scoping flags are mutually exclusive */
+	if ((resolve & RESOLVE_BENEATH) && (resolve & RESOLVE_IN_ROOT))
+		return -EINVAL;
 	flags &= ~O_CLOEXEC;
-	if (flags & O_PATH) {
-		/* a place in the namespace: nothing else it asks counts */
-		flags &= O_DIRECTORY | O_NOFOLLOW | O_PATH;
-		acc_mode = 0;
-	}
-	/* Linux 6.4's 43b450632676: it once made a regular file (O_PATH
-	 * has dropped O_CREAT by now, as the kernel's order has it) */
+	/* Linux 6.4's 43b450632676: it once made a regular file (open(2)'s
+	 * O_PATH has dropped O_CREAT by now: nb_openat, build_open_how) */
 	if ((flags & (O_DIRECTORY | O_CREAT)) == (O_DIRECTORY | O_CREAT))
 		return -EINVAL;
+	if (flags & O_PATH) {
+		/* a place in the namespace: openat2 permits nothing else */
+		if (flags & ~NB_O_PATH_FLAGS)
+			return -EINVAL;
+		acc_mode = 0;
+	}
 	if (flags & O_TRUNC)
 		acc_mode |= MAY_OPEN_WRITE;
 	op->open_flag = flags;
@@ -1568,11 +1743,14 @@ static int build_open_flags(int flags, struct open_flags *op)
 			flags |= O_NOFOLLOW;
 		}
 	}
-	op->lookup_flags = 0;
+	op->lookup_flags = resolve_lookup_flags(resolve);
 	if (flags & O_DIRECTORY)
 		op->lookup_flags |= LOOKUP_DIRECTORY;
 	if (!(flags & O_NOFOLLOW))
 		op->lookup_flags |= LOOKUP_FOLLOW;
+	/* don't bother even trying for create/truncate (what O_PATH left) */
+	if ((resolve & RESOLVE_CACHED) && (flags & (O_TRUNC | O_CREAT)))
+		return -EAGAIN;
 	return 0;
 }
 
@@ -1709,6 +1887,7 @@ static int path_openat(struct nameidata *nd, const struct filename *name,
 	while (!(err = link_path_walk(s, nd)) &&
 	       (s = open_last_lookups(nd, op, &created)) != NULL)
 		;
+	count_rcu_error(nd, err);
 	if (!err)
 		err = do_open(nd, op, created);
 	if (!err) {
@@ -1730,15 +1909,16 @@ static struct file *fdget(struct nb_ctx *ctx, int fd)
  * The start of a walk at @dfd (openat's, statx's), in *@dir: NULL for the
  * working directory, or the path of the file @dfd names.  A walk starting
  * there looks into it, so it must be a directory if @pathname looks up
- * anything; an absolute @pathname never reads @dfd at all.
+ * anything; an absolute @pathname never reads @dfd at all, but under
+ * LOOKUP_IN_ROOT (in @lookup_flags), where @dfd is its root.
  */
 static int dfd_start(struct nb_ctx *ctx, int dfd, const char *pathname,
-		     const struct path **dir)
+		     unsigned int lookup_flags, const struct path **dir)
 {
 	struct file *file;
 
 	*dir = NULL;
-	if (dfd == AT_FDCWD || *pathname == '/')
+	if (dfd == AT_FDCWD || (*pathname == '/' && !(lookup_flags & LOOKUP_IN_ROOT)))
 		return 0;
 	file = fdget(ctx, dfd);
 	if (!file)
@@ -1761,7 +1941,7 @@ static struct file *do_filp_open(struct nb_ctx *ctx, int dfd, const char *pathna
 	int err = getname(&name, pathname);
 
 	if (!err)
-		err = dfd_start(ctx, dfd, pathname, &dir);
+		err = dfd_start(ctx, dfd, pathname, op->lookup_flags, &dir);
 	if (err)
 		return ERR_PTR(err);
 	nd_init(&nd, ctx);
@@ -1810,12 +1990,16 @@ static void fput(struct file *file)
 	free(file);
 }
 
-/* do_sys_openat2: a descriptor first, as Linux reserves one (-EMFILE) */
-static int do_sys_open(struct nb_ctx *ctx, int dfd, const char *pathname, int flags)
+/*
+ * do_sys_openat2 - open(2), openat(2) (@resolve 0) and openat2(2): the
+ * flags checked, then a descriptor reserved, as Linux does (-EMFILE).
+ */
+static int do_sys_openat2(struct nb_ctx *ctx, int dfd, const char *pathname, int flags,
+			  uint64_t resolve)
 {
 	struct open_flags op;
 	struct file *file;
-	int fd, err = build_open_flags(flags, &op);
+	int fd, err = build_open_flags(flags, resolve, &op);
 
 	if (err)
 		return err;
@@ -1878,7 +2062,7 @@ static int do_statx(struct nb_ctx *ctx, int dfd, const char *pathname, int flags
 	/* getname() refuses what it would before the walk reads @dfd */
 	err = getname_check(pathname, &len);
 	if (!err)
-		err = dfd_start(ctx, dfd, pathname, &dir);
+		err = dfd_start(ctx, dfd, pathname, 0, &dir);
 	return err ? err : vfs_statx(ctx, dir, pathname, lookup_flags, st);
 }
 
@@ -1888,7 +2072,7 @@ static int do_open_creat_excl(struct nb_ctx *ctx, const char *pathname)
 	struct open_flags op;
 	struct file *file;
 
-	build_open_flags(O_CREAT | O_EXCL | O_RDONLY, &op);
+	build_open_flags(O_CREAT | O_EXCL | O_RDONLY, 0, &op);
 	file = do_filp_open(ctx, AT_FDCWD, pathname, &op);
 	if (IS_ERR(file))
 		return (int)PTR_ERR(file);
@@ -2888,12 +3072,13 @@ static int op_access(struct nb_ctx *ctx, const char *path, int mode)
 	return err;
 }
 
-static int op_openat(struct nb_ctx *ctx, int dfd, const char *path, int flags)
+static int op_openat2(struct nb_ctx *ctx, int dfd, const char *path, int flags,
+		      uint64_t resolve)
 {
 	int fd;
 	OP_BEGIN(NB_OP_OPEN);
 
-	RETRY_ESTALE(fd, do_sys_open(ctx, dfd, path, flags));
+	RETRY_ESTALE(fd, do_sys_openat2(ctx, dfd, path, flags, resolve));
 	OP_END();
 	return fd;
 }
@@ -3011,7 +3196,7 @@ const struct nb_strategy STRATEGY_TABLE = {
 	.readlink	= op_readlink,
 	.access		= op_access,
 	.getppid	= op_getppid,
-	.openat		= op_openat,
+	.openat2	= op_openat2,
 	.close		= op_close,
 	.fstat		= op_fstat,
 	.statx		= op_statx,

@@ -23,8 +23,18 @@
 #define LOOKUP_OPEN		0x0100	/* open(2), not O_PATH: a trailing trigger is mounted */
 #define LOOKUP_CREATE		0x0200	/* lookup_one_qstr_excl: a negative result is wanted */
 #define LOOKUP_EXCL		0x0400	/* ... and a positive one is EEXIST */
-#define LOOKUP_IN_ROOT		0x100000 /* openat2 RESOLVE_IN_ROOT: the start is the root */
-#define LOOKUP_IS_SCOPED	LOOKUP_IN_ROOT	/* '..' must never leave nd->root */
+/* openat2(2)'s RESOLVE_ flags, as build_open_flags() turns them into these */
+#define LOOKUP_NO_SYMLINKS	0x010000 /* RESOLVE_NO_SYMLINKS: any symlink to follow is -ELOOP */
+#define LOOKUP_NO_MAGICLINKS	0x020000 /* RESOLVE_NO_MAGICLINKS: accepted, and changes
+					  * nothing: the engine has no magic links (procfs's
+					  * nd_jump_link(), the one place Linux tests it) */
+#define LOOKUP_NO_XDEV		0x040000 /* RESOLVE_NO_XDEV: crossing a mount is -EXDEV */
+#define LOOKUP_BENEATH		0x080000 /* RESOLVE_BENEATH: the start is the root, and
+					  * no jump to it ("/", '..' at it) is allowed */
+#define LOOKUP_IN_ROOT		0x100000 /* RESOLVE_IN_ROOT: the start is the root */
+#define LOOKUP_CACHED		0x200000 /* RESOLVE_CACHED: the dcache alone, never block:
+					  * -EAGAIN where RCU-walk would have to leave */
+#define LOOKUP_IS_SCOPED	(LOOKUP_BENEATH | LOOKUP_IN_ROOT) /* '..' never leaves nd->root */
 
 /* nd->state */
 #define ND_ROOT_PRESET		0x1	/* nd->root is the caller's (held by it) */

@@ -151,6 +151,17 @@ static const struct nb_zoo_entry zoo_catalogue[ZOO_MAX] = {
 		"getcwd answered \"/\" (fixed by ede4cebce16f, \"prepend_path() needs to "
 		"reinitialize dentry/vfsmount/mnt on restarts\"; xfstests generic/028)",
 	},
+	[ZOO_RESOLVE_CACHED_UNLAZY] = {
+		"resolve-cached-unlazy", "rcuwalk,rcufull",
+		"RESOLVE_CACHED leaves RCU mode instead of failing with -EAGAIN: "
+		"try_to_unlazy() and try_to_unlazy_next() skip their LOOKUP_CACHED check",
+		"6c6ec2b0a3e0 (\"fs: add support for LOOKUP_CACHED\") and its fix "
+		"eacd9aa8cede (\"fix handling of nd->depth on LOOKUP_CACHED failures in "
+		"try_to_unlazy*\", b93a6e389bdc7 in a backport tree), which moved the check "
+		"into legitimize_links(); Chris Mason's December 2025 review found "
+		"`nd->depth && !legitimize_links(nd)` skipping it at depth 0, so io_uring's "
+		"non-blocking open could block in lookup_slow",
+	},
 };
 
 int nb_zoo_count(void)

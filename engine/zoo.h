@@ -35,6 +35,7 @@ enum nb_zoo_bug {
 	ZOO_AUTOFS_RELEASE_NORCU,	/* autofs's d_release frees what d_manage reads, at once */
 	ZOO_OPEN_DENTRY_NORCU,	/* an open file's dentry freed at once at its last put */
 	ZOO_GETCWD_NO_RENAME_LOCK,	/* getcwd's lockless pass not checked against rename_lock */
+	ZOO_RESOLVE_CACHED_UNLAZY,	/* RESOLVE_CACHED leaves RCU mode instead of -EAGAIN */
 	ZOO_MAX
 };
 

@@ -236,7 +236,7 @@ static int walk_ancestors_iter(const struct nb_strategy *s, struct nb_ctx *ctx, 
 static int open_close(const struct nb_strategy *s, struct nb_ctx *ctx, const char *path,
 		      int flags)
 {
-	int fd = s->openat(ctx, AT_FDCWD, path, flags);
+	int fd = nb_openat(s, ctx, AT_FDCWD, path, flags);
 
 	if (fd < 0)
 		return fd;
@@ -292,7 +292,7 @@ static int stream_open(const struct bench_config *cfg, struct nb_ctx *ctx, struc
 	char dir[1024];
 
 	if (cfg->wl.mix[ROP_FSTAT]) {
-		st->fd = s->openat(ctx, AT_FDCWD, st->path[0], O_RDONLY);
+		st->fd = nb_openat(s, ctx, AT_FDCWD, st->path[0], O_RDONLY);
 		if (st->fd < 0)
 			return st->fd;
 	}

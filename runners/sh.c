@@ -12,6 +12,7 @@
 #include <limits.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,13 +23,13 @@
 #include "args.h"
 #include "nameibench.h"
 
-#define SH_MAX_TOKENS	4
+#define SH_MAX_TOKENS	5
 
 enum sh_op {
 	SH_MKDIR, SH_CREATE, SH_SYMLINK, SH_UNLINK, SH_RMDIR, SH_RENAME, SH_EXCHANGE,
 	SH_MOUNT, SH_SHRINK, SH_UMOUNT, SH_STAT, SH_LSTAT, SH_STAT_IN_ROOT, SH_CD, SH_ANCESTORS,
 	SH_COUNTERS, SH_SERVER_REMOVE, SH_EXPIRE, SH_READLINK, SH_ACCESS, SH_OPEN, SH_OPENAT,
-	SH_CLOSE, SH_FSTAT, SH_STATX, SH_GETCWD,
+	SH_OPENAT2, SH_CLOSE, SH_FSTAT, SH_STATX, SH_GETCWD,
 };
 
 static const struct sh_cmd {
@@ -56,6 +57,7 @@ static const struct sh_cmd {
 	{ "access",  SH_ACCESS,  2, 2, "access P f|[r][w][x]" },
 	{ "open",    SH_OPEN,    1, 2, "open P [FLAG,...]" },
 	{ "openat",  SH_OPENAT,  2, 3, "openat DIRFD P [FLAG,...]" },
+	{ "openat2", SH_OPENAT2, 2, 4, "openat2 DIRFD P [FLAG,...|-] [RESOLVE,...]" },
 	{ "close",   SH_CLOSE,   1, 1, "close FD" },
 	{ "fstat",   SH_FSTAT,   1, 1, "fstat FD" },
 	{ "statx",   SH_STATX,   2, 3, "statx DIRFD P [nofollow,empty_path]" },
@@ -77,10 +79,13 @@ static void sh_usage(FILE *f)
 		"Prints exactly one line per operation: \"ok\", \"err ENAME\" (the Linux\n"
 		"errno name), or for stat/lstat\n"
 		"  ok ino=N dev=N type=dir|reg|lnk nlink=N size=N\n"
-		"open and openat print \"ok fd=N\": descriptors are the context's own, the\n"
-		"lowest free first from 0.  Their FLAGs: rdonly (the default), wronly, rdwr,\n"
-		"creat, excl, trunc, directory, nofollow, path.  A DIRFD is a descriptor or\n"
-		"cwd (AT_FDCWD); statx's flags are nofollow and empty_path, or '-'.\n"
+		"open, openat and openat2 print \"ok fd=N\": descriptors are the context's\n"
+		"own, the lowest free first from 0.  Their FLAGs: rdonly (the default),\n"
+		"wronly, rdwr, creat, excl, trunc, directory, nofollow, path, or '-'.\n"
+		"openat2's RESOLVE words (openat2(2)'s RESOLVE_ flags, none by default):\n"
+		"beneath, in_root, no_xdev, no_symlinks, no_magiclinks, cached.  A DIRFD\n"
+		"is a descriptor or cwd (AT_FDCWD); statx's flags are nofollow and\n"
+		"empty_path, or '-'.\n"
 		"readlink prints \"ok len=N target=BODY\", the first N bytes of the symlink's\n"
 		"body read into a buffer of SIZE bytes (default 4096, 0 to 4096 allowed).\n"
 		"getcwd prints \"ok len=N cwd=PATH\", N counting the NUL as getcwd(2) does,\n"
@@ -247,6 +252,12 @@ static const struct sh_flag sh_open_flags[] = {
 	{ "directory", O_DIRECTORY }, { "nofollow", O_NOFOLLOW }, { "path", O_PATH },
 };
 
+static const struct sh_flag sh_resolve_flags[] = {
+	{ "beneath", RESOLVE_BENEATH }, { "in_root", RESOLVE_IN_ROOT },
+	{ "no_xdev", RESOLVE_NO_XDEV }, { "no_symlinks", RESOLVE_NO_SYMLINKS },
+	{ "no_magiclinks", RESOLVE_NO_MAGICLINKS }, { "cached", RESOLVE_CACHED },
+};
+
 static const struct sh_flag sh_statx_flags[] = {
 	{ "nofollow", AT_SYMLINK_NOFOLLOW }, { "empty_path", AT_EMPTY_PATH },
 };
@@ -255,6 +266,12 @@ static const struct sh_flag sh_statx_flags[] = {
 static int sh_open_mode(const char *w)
 {
 	return w ? sh_flag_list(w, sh_open_flags, ARRAY_SIZE(sh_open_flags)) : O_RDONLY;
+}
+
+/* openat2's resolve words: none where none are given */
+static int sh_resolve_mode(const char *w)
+{
+	return w ? sh_flag_list(w, sh_resolve_flags, ARRAY_SIZE(sh_resolve_flags)) : 0;
 }
 
 static int sh_statx_mode(const char *w)
@@ -431,11 +448,15 @@ static void sh_exec(struct nb_ctx *ctx, const struct sh_cmd *cmd, char **arg, FI
 					    : -ENOSYS);
 		break;
 	case SH_OPEN:
-		print_fd(out, s->openat(ctx, AT_FDCWD, sh_path(arg[0]), sh_open_mode(arg[1])));
+		print_fd(out, nb_openat(s, ctx, AT_FDCWD, sh_path(arg[0]), sh_open_mode(arg[1])));
 		break;
 	case SH_OPENAT:
-		print_fd(out, s->openat(ctx, sh_fd(arg[0], true), sh_path(arg[1]),
+		print_fd(out, nb_openat(s, ctx, sh_fd(arg[0], true), sh_path(arg[1]),
 					sh_open_mode(arg[2])));
+		break;
+	case SH_OPENAT2:
+		print_fd(out, s->openat2(ctx, sh_fd(arg[0], true), sh_path(arg[1]),
+					 sh_open_mode(arg[2]), (uint64_t)sh_resolve_mode(arg[3])));
 		break;
 	case SH_CLOSE:
 		print_result(out, s->close(ctx, sh_fd(arg[0], false)));
@@ -464,13 +485,16 @@ static void sh_exec(struct nb_ctx *ctx, const struct sh_cmd *cmd, char **arg, FI
 /* The descriptor and flag words of the descriptor commands; true if bad. */
 static bool sh_bad_args(const struct sh_cmd *cmd, char **arg, long lineno, FILE *diag)
 {
-	const char *fd = NULL, *flags = NULL, *what = NULL, *word;
+	const char *fd = NULL, *flags = NULL, *resolve = NULL, *what = NULL, *word;
 	bool dirfd = false;
 
 	switch (cmd->op) {
 	case SH_OPEN:
 		flags = arg[1];
 		break;
+	case SH_OPENAT2:
+		resolve = arg[3];
+		/* fall through */
 	case SH_OPENAT:
 	case SH_STATX:
 		fd = arg[0];
@@ -493,6 +517,10 @@ static bool sh_bad_args(const struct sh_cmd *cmd, char **arg, long lineno, FILE 
 		       "open's flags are rdonly, wronly, rdwr, creat, excl, trunc, directory, "
 		       "nofollow, path or -";
 		word = flags;
+	} else if (resolve && sh_resolve_mode(resolve) < 0) {
+		what = "openat2's resolve words are beneath, in_root, no_xdev, no_symlinks, "
+		       "no_magiclinks, cached";
+		word = resolve;
 	}
 	if (!what)
 		return false;

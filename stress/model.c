@@ -2946,15 +2946,43 @@ static bool run_check(struct chk *c)
 	return ok;
 }
 
+/*
+ * check_cached - RESOLVE_CACHED's rule, before its answer is checked as
+ * stat's: -EAGAIN is always allowed (a miss, a race, anything RCU-walk
+ * could not finish), any other answer only from a walk that never left
+ * RCU mode.  True if that decided, with the verdict in *@res.
+ */
+static bool check_cached(const struct lookup_record *r, FILE *out, enum check_result *res)
+{
+	if (r->err == -EAGAIN) {
+		*res = CHECK_OK;
+		return true;
+	}
+	if (!r->left_rcu)
+		return false;
+	if (out) {
+		fprintf(out, "  lookup: %s \"%s\"\n  answer: ", model_kind_name(r->kind), r->path);
+		describe_answer(out, r);
+		fprintf(out, "\n  RESOLVE_CACHED answered from a walk that left RCU mode "
+			"(it unlazied, or restarted in REF-walk): only -EAGAIN may come from such "
+			"a walk\n");
+	}
+	*res = CHECK_VIOLATION;
+	return true;
+}
+
 enum check_result model_check(struct model *m, const struct lookup_record *r,
 			      enum check_mode mode, FILE *out)
 {
 	uint64_t w = model_window_end(m, r->s1);
+	enum check_result res;
 	struct chk c;
 	bool ok;
 
 	if (r->kind == LK_GETCWD)
 		return check_getcwd(m, r, w, out);
+	if (r->kind == LK_CACHED && check_cached(r, out, &res))
+		return res;
 	if (lk_ancestors(r->kind) && r->nanc < 0) {
 		snprintf(unchecked_why, sizeof(unchecked_why),
 			 "its ancestor list was longer than MODEL_ANCESTORS");
@@ -2989,7 +3017,7 @@ const char *model_unchecked_why(void)
 const char *model_kind_name(enum lookup_kind kind)
 {
 	static const char *const kinds[] = { "stat", "lstat", "stat_in_root", "ancestors",
-					     "ancestors-iter", "getcwd" };
+					     "ancestors-iter", "getcwd", "cached" };
 
 	return kinds[kind];
 }

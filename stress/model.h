@@ -241,8 +241,14 @@ void model_reader_checked(struct model *m, int reader, uint64_t next_s0);
  * every step is path_walk_parent() as the callback's REF fallback takes
  * it, and so is checked as that fallback is (anc_rcu false).
  */
+/*
+ * LK_CACHED is openat2(RESOLVE_CACHED) of a path, then fstat and close:
+ * -EAGAIN is always allowed, any other answer only from a walk that never
+ * left RCU mode (left_rcu false), and then checked as stat's.  A strategy
+ * with no RCU mode never leaves it, and is checked as stat.
+ */
 enum lookup_kind { LK_STAT, LK_LSTAT, LK_IN_ROOT, LK_ANCESTORS, LK_ANCESTORS_ITER,
-		   LK_GETCWD };
+		   LK_GETCWD, LK_CACHED };
 
 static inline bool lk_ancestors(enum lookup_kind kind)
 {
@@ -272,6 +278,7 @@ struct lookup_record {
 	bool attrs_rcu;			/* st's attributes copied under RCU, validated
 					 * by the walk's d_seq (rcufull's stat) */
 	bool anc_rcu;			/* LK_ANCESTORS: that walk finished in RCU mode */
+	bool left_rcu;			/* LK_CACHED: its walk unlazied or restarted */
 	bool attrs_unknown;		/* nlink and size not recorded: identity only */
 };
 

@@ -32,6 +32,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/openat2.h>
 
 #include "../engine/engine.h"
 #include "../runners/args.h"
@@ -409,7 +410,7 @@ static void op_create(struct writer *w, struct entry *e, enum mtype type)
  */
 static int open_for_removal(struct writer *w, const struct entry *e)
 {
-	int fd = w->st->s->openat(w->ctx, AT_FDCWD, e->path, O_RDONLY);
+	int fd = nb_openat(w->st->s, w->ctx, AT_FDCWD, e->path, O_RDONLY);
 
 	check_result(w, "open", e->path, NULL, fd < 0 ? fd : 0, 0);
 	return fd;
@@ -1149,6 +1150,15 @@ static enum lookup_kind ancestor_form(struct reader *rd)
 	return pick(&rd->rng, 2) ? LK_ANCESTORS : LK_ANCESTORS_ITER;
 }
 
+/* One lookup in eight is openat2(RESOLVE_CACHED) of a plain path. */
+static void choose_cached(struct reader *rd, struct lookup_record *r)
+{
+	if (pick(&rd->rng, 8))
+		return;
+	r->kind = LK_CACHED;
+	r->path = rd->p->plain[pick(&rd->rng, PATHS)];
+}
+
 /* Which lookup next: its kind, path and root, following the writer's phase. */
 static void choose_lookup(struct reader *rd, struct lookup_record *r)
 {
@@ -1188,6 +1198,24 @@ static void choose_lookup(struct reader *rd, struct lookup_record *r)
 		}
 		break;
 	}
+	choose_cached(rd, r);
+}
+
+/*
+ * LK_CACHED: openat2(@path, RESOLVE_CACHED) as io_uring's non-blocking
+ * open makes it, then what the descriptor stands on (fstat, holding the
+ * file's reference) and close.
+ */
+static int cached_lookup(const struct nb_strategy *s, struct nb_ctx *ctx, const char *path,
+			 struct nb_kstat *st)
+{
+	int fd = s->openat2(ctx, AT_FDCWD, path, O_RDONLY, RESOLVE_CACHED), err;
+
+	if (fd < 0)
+		return fd;
+	err = s->fstat(ctx, fd, st);
+	s->close(ctx, fd);
+	return err;
 }
 
 static void reader_violation(struct reader *rd, const struct lookup_record *r,
@@ -1279,6 +1307,9 @@ static void one_lookup(struct reader *rd, struct lookup_record *r)
 	case LK_GETCWD:
 		r->err = s->getcwd(rd->ctx, r->cwd, sizeof(r->cwd));
 		break;
+	case LK_CACHED:
+		r->err = cached_lookup(s, rd->ctx, r->path, &r->st);
+		break;
 	}
 	/* nothing the lookup saw comes after what s1 says; pairs with the
 	 * writer's fences in model_writer_busy() and model_publish() */
@@ -1290,7 +1321,13 @@ static void one_lookup(struct reader *rd, struct lookup_record *r)
 			  nb_counter_self(NB_COUNTER_RCU_DONE) - done == walks &&
 			  nb_counter_self(NB_COUNTER_UNLAZY) == unlazy &&
 			  nb_counter_self(NB_COUNTER_ECHILD) == echild;
-	r->attrs_rcu = r->rcu_complete && r->kind != LK_IN_ROOT && s->stat_under_rcu;
+	/* fstat copies the attributes holding the file's reference */
+	r->attrs_rcu = r->rcu_complete && r->kind != LK_IN_ROOT && r->kind != LK_CACHED &&
+		       s->stat_under_rcu;
+	/* fstat reads them after the open, not at the walk's version */
+	r->attrs_unknown = r->kind == LK_CACHED;
+	r->left_rcu = nb_counter_self(NB_COUNTER_UNLAZY) != unlazy ||
+		      nb_counter_self(NB_COUNTER_ECHILD) != echild;
 	/* an RCU strategy tries the ancestor walk in RCU mode first */
 	r->anc_rcu = r->anc_rcu && r->kind == LK_ANCESTORS && !r->err && walks;
 	if (r->kind == LK_GETCWD)

@@ -1110,6 +1110,36 @@ static void test_getcwd(void)
 	done();
 }
 
+/*
+ * RESOLVE_CACHED: -EAGAIN always; another answer only from a walk that
+ * never left RCU mode, and then it must be an answer stat could give.
+ */
+static void test_cached(void)
+{
+	mref a, f;
+	struct lookup_record r;
+
+	fresh();
+	a = mk(M.root, NAME_A, MT_DIR);
+	f = mk(a, NAME_C, MT_REG);
+	r = rec(LK_CACHED, "/a/c", now());
+	r.err = -EAGAIN;
+	r.left_rcu = true;
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);
+	answer(&r, f);
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_VIOLATION);	/* unlazied, yet answered */
+	r.left_rcu = false;
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);
+	CHECK_EQ(check(&r, CHECK_ATOMIC), CHECK_OK);
+	answer(&r, a);
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_VIOLATION);	/* not what stat finds */
+	r = rec(LK_CACHED, "/a/x", now());
+	r.err = -ENOENT;
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);		/* a negative dentry, in RCU mode */
+	r.left_rcu = true;
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_VIOLATION);	/* lookup_slow's answer */
+}
+
 int main(void)
 {
 	check_suite = "model";
@@ -1137,5 +1167,6 @@ int main(void)
 	RUN(test_search_revisits_states);
 	RUN(test_symlink_chains_revisit_states);
 	RUN(test_getcwd);
+	RUN(test_cached);
 	return CHECK_DONE();
 }

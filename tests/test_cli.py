@@ -262,7 +262,10 @@ def test_descriptors():
     for line, words in (("open /a bogus", ("open's flags", "bogus")),
                         ("close x", ("FD", "'x'")),
                         ("statx cwd /a sideways", ("statx's flags", "sideways")),
-                        ("openat nope /a", ("nope",))):
+                        ("openat nope /a", ("nope",)),
+                        ("openat2 cwd /a - sideways", ("resolve words", "sideways")),
+                        ("openat2 cwd /a beneath", ("open's flags", "beneath")),
+                        ("openat2 cwd /a - cached,", ("resolve words", "cached,"))):
         p = nb("sh", stdin=line + "\n")
         err = p.stderr.strip().splitlines()
         check("sh: '%s' is malformed: err EINVAL and one stderr line naming it" % line,

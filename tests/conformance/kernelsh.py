@@ -45,7 +45,9 @@ _libc.statx.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_ui
 AT_FDCWD = -100
 RENAME_EXCHANGE = 2
 SYS_openat2 = 437           # x86_64 and every other architecture since 5.6
+CACHED_TRIES = 20           # openat2(RESOLVE_CACHED) asked again on EAGAIN (_openat2)
 RESOLVE_IN_ROOT = 0x10
+RESOLVE_CACHED = shlang.RESOLVE_FLAGS["cached"]
 # getcwd(2) itself: glibc's getcwd refuses a size of 0 and turns
 # "(unreachable)" into ENOENT, where the system call answers both
 SYS_getcwd = {"x86_64": 79, "aarch64": 17, "riscv64": 17}.get(os.uname().machine, 79)
@@ -120,6 +122,28 @@ def _open(dirword, path, flagword):
     dirfd = AT_FDCWD if dirword is None else _fds.get(dirword)
     fd = os.open(path, flags | os.O_CLOEXEC, 0o644,
                  dir_fd=None if dirfd == AT_FDCWD else dirfd)
+    return "ok fd=%d" % _fds.install(fd)
+
+
+def _openat2(dirword, path, flagword, resolveword):
+    """openat2(2) itself (SYS_openat2, struct open_how), the descriptor
+    mapped as openat's is; a mode only with O_CREAT, which openat2 demands."""
+    flags = shlang.flag_bits(flagword.decode(), shlang.OPEN_FLAGS) if flagword else 0
+    resolve = shlang.flag_bits(resolveword.decode(), shlang.RESOLVE_FLAGS) if resolveword else 0
+    how = OpenHow(flags | os.O_CLOEXEC, 0o644 if flags & os.O_CREAT else 0, resolve)
+    # RESOLVE_CACHED's EAGAIN also comes from a walk that a mount anywhere
+    # on the machine (mount_lock is global: another test's private tmpfs)
+    # pushed out of RCU mode; such a failure changes nothing, so it is
+    # asked again, as io_uring's callers retry, while a miss stays a miss
+    # (the refusal never fills the dcache)
+    for _ in range(CACHED_TRIES if resolve & RESOLVE_CACHED else 1):
+        fd = _libc.syscall(SYS_openat2, _fds.get(dirword), ctypes.c_char_p(path),
+                           ctypes.byref(how), ctypes.c_size_t(ctypes.sizeof(how)))
+        err = ctypes.get_errno() if fd < 0 else 0
+        if err != errno.EAGAIN:
+            break
+    if fd < 0:
+        return _errname(err)
     return "ok fd=%d" % _fds.install(fd)
 
 
@@ -280,6 +304,9 @@ def run_op(line):
             return _open(None, p[0], p[1] if len(p) == 2 else None)
         elif op == "openat":
             return _open(p[0], p[1], p[2] if len(p) == 3 else None)
+        elif op == "openat2":
+            return _openat2(p[0], p[1], p[2] if len(p) >= 3 else None,
+                            p[3] if len(p) == 4 else None)
         elif op == "close":
             fd = _fds.remove(p[0])
             if fd < 0:

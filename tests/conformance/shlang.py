@@ -12,14 +12,17 @@ ARITY = {
     "mkdir": (1, 1), "create": (1, 1), "symlink": (2, 2), "unlink": (1, 1),
     "rmdir": (1, 1), "rename": (2, 2), "exchange": (2, 2), "mount": (1, 1), "umount": (1, 2),
     "stat": (1, 1), "lstat": (1, 1), "stat_in_root": (2, 2), "cd": (1, 1), "shrink": (1, 1),
-    "readlink": (1, 2), "access": (2, 2), "open": (1, 2), "openat": (2, 3), "close": (1, 1),
-    "fstat": (1, 1), "statx": (2, 3), "getcwd": (0, 1),
+    "readlink": (1, 2), "access": (2, 2), "open": (1, 2), "openat": (2, 3), "openat2": (2, 4),
+    "close": (1, 1), "fstat": (1, 1), "statx": (2, 3), "getcwd": (0, 1),
 }
 # open's and statx's flag words, and the O_/AT_ bits each stands for
 OPEN_FLAGS = {"rdonly": 0o0, "wronly": 0o1, "rdwr": 0o2, "creat": 0o100, "excl": 0o200,
               "trunc": 0o1000, "directory": 0o200000, "nofollow": 0o400000,
               "path": 0o10000000}
 STATX_FLAGS = {"nofollow": 0x100, "empty_path": 0x1000}
+# openat2's resolve words, and the RESOLVE_ bits (linux/openat2.h) each stands for
+RESOLVE_FLAGS = {"no_xdev": 0x01, "no_magiclinks": 0x02, "no_symlinks": 0x04,
+                 "beneath": 0x08, "in_root": 0x10, "cached": 0x20}
 FD_RE = re.compile(r"^(cwd|\d{1,6})$")
 ACCESS_RE = re.compile(r"^(f|r?w?x?)$")
 PATH_MAX = 4096
@@ -56,15 +59,17 @@ def parse_op(line):
     if op in ("readlink", "getcwd") and len(args) == ARITY[op][1] and not (
             args[-1].isdigit() and len(args[-1]) <= 4 and int(args[-1]) <= PATH_MAX):
         raise ValueError("%s's SIZE is a whole number from 0 to %d" % (op, PATH_MAX))
-    if op in ("open", "openat", "statx"):
+    if op in ("open", "openat", "openat2", "statx"):
         table = STATX_FLAGS if op == "statx" else OPEN_FLAGS
         nargs = 1 if op == "open" else 2
         if len(args) > nargs:
             flag_bits(args[nargs], table)      # raises ValueError
-    if op in ("openat", "statx", "close", "fstat"):
+    if op == "openat2" and len(args) == 4:
+        flag_bits(args[3], RESOLVE_FLAGS)
+    if op in ("openat", "openat2", "statx", "close", "fstat"):
         if not FD_RE.match(args[0]) or (op in ("close", "fstat") and args[0] == "cwd"):
             raise ValueError("%s's descriptor is a number%s" % (
-                op, " or cwd" if op in ("openat", "statx") else ""))
+                op, " or cwd" if op in ("openat", "openat2", "statx") else ""))
     paths = [b"" if a == '""' else a.encode("utf-8", "surrogateescape") for a in args]
     return op, paths
 

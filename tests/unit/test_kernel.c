@@ -4,6 +4,7 @@
  *  - getcwd: the real system call, in a thread of its own fs_struct, its
  *    answer cut to the tree ("/" is the tree's directory) and ERANGE
  *    judged on that, as the engine's;
+ *  - openat2: SYS_openat2 from a mapped descriptor;
  *  - the ancestor walks, which have no system call of their own: the
  *    iterator must yield exactly what stat says each ancestor is, up to
  *    the tree's directory and no further; the callback form (d_path) must
@@ -12,6 +13,8 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
 
 #include "check.h"
 #include "engine.h"
@@ -146,6 +149,40 @@ static void test_ancestor_iterator(void)
 	nb_ctx_free(ctx);
 }
 
+/* The kernel strategy's openat2: SYS_openat2 from a mapped descriptor. */
+static void test_openat2(void)
+{
+	struct nb_kstat a, b;
+	int d, fd;
+	struct nb_ctx *ctx = nb_ctx_new(S);
+
+	CHECK(ctx != NULL);
+	if (!ctx)
+		return;
+	CHECK_EQ(S->mkdir(ctx, "/k"), 0);
+	CHECK_EQ(S->create(ctx, "/k/f"), 0);
+	d = nb_openat(S, ctx, AT_FDCWD, "/k", O_PATH | O_DIRECTORY);
+	CHECK(d >= 0);
+	CHECK_EQ(S->openat2(ctx, d, "..", O_RDONLY, RESOLVE_BENEATH), -EXDEV);
+	CHECK_EQ(S->openat2(ctx, d, "/k", O_RDONLY, RESOLVE_BENEATH), -EXDEV);
+	CHECK_EQ(S->openat2(ctx, d, "f", O_RDONLY, RESOLVE_BENEATH | RESOLVE_IN_ROOT), -EINVAL);
+	fd = S->openat2(ctx, d, "/f", O_RDONLY, RESOLVE_IN_ROOT);
+	CHECK(fd >= 0);
+	CHECK_EQ(S->fstat(ctx, fd, &a), 0);
+	CHECK_EQ(S->stat(ctx, "/k/f", &b), 0);
+	CHECK_EQ(a.ino, b.ino);
+	CHECK_EQ(S->close(ctx, fd), 0);
+	/* a name no walk has looked up: no dentry, positive or negative */
+	CHECK_EQ(S->openat2(ctx, d, "never-looked-up", O_RDONLY, RESOLVE_CACHED), -EAGAIN);
+	CHECK_EQ(S->openat2(ctx, d, "f", O_RDONLY | O_CREAT, RESOLVE_CACHED), -EAGAIN);
+	CHECK_EQ(S->openat2(ctx, d, "f", O_PATH | O_WRONLY, 0), -EINVAL);
+	fd = nb_openat(S, ctx, d, "f", O_PATH | O_WRONLY);	/* open(2) drops O_WRONLY */
+	CHECK(fd >= 0);
+	CHECK_EQ(S->close(ctx, fd), 0);
+	CHECK_EQ(S->close(ctx, d), 0);
+	nb_ctx_free(ctx);
+}
+
 int main(void)
 {
 	int err;
@@ -163,6 +200,7 @@ int main(void)
 	RUN(test_getcwd_in_the_tree);
 	RUN(test_getcwd_per_thread);
 	RUN(test_ancestor_iterator);
+	RUN(test_openat2);
 	S->backend->stop();
 	nb_thread_stop();
 	return CHECK_DONE();

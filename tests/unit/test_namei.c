@@ -6,6 +6,8 @@
  * inode numbering, and getname's limits.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
 
 #include "check.h"
 #include "ctx.h"
@@ -390,6 +392,213 @@ static void test_exit_with_mounts_attached(void)
 	nb_ctx_free(ctx);
 }
 
+/* ---- openat2's resolve flags (expected answers from fs/namei.c's rules) ---- */
+
+/* openat2 with @resolve; the object it opened, or the error, in *@ino */
+static int open2(int dfd, const char *path, int flags, uint64_t resolve)
+{
+	return S->openat2(ctx, dfd, path, flags, resolve);
+}
+
+/* The inode number an open of @path with @resolve from @dfd lands on (then
+ * closed), or the error (negative). */
+static long landed(int dfd, const char *path, uint64_t resolve)
+{
+	struct nb_kstat k;
+	int fd = open2(dfd, path, O_RDONLY, resolve);
+
+	if (fd < 0)
+		return fd;
+	CHECK_EQ(S->fstat(ctx, fd, &k), 0);
+	CHECK_EQ(S->close(ctx, fd), 0);
+	return (long)k.ino;
+}
+
+static long ino_of(const char *path)
+{
+	return (long)st(path, 0).ino;
+}
+
+/* Take away what a test made, children first (NULL-terminated). */
+static void remove_all(const char *const *paths)
+{
+	for (; *paths; paths++)
+		CHECK(!S->unlink(ctx, *paths) || !S->rmdir(ctx, *paths));
+}
+
+/*
+ * RESOLVE_BENEATH: the start is the root; '..' at it (follow_dotdot's
+ * in_root), an absolute path (path_init's nd_jump_root) and an absolute
+ * symlink (pick_link's) are -EXDEV, wherever they would have led; inside,
+ * '..' works and a relative symlink that stays inside is followed.
+ */
+static void test_resolve_beneath(void)
+{
+	int a;
+
+	begin();
+	CHECK_EQ(S->mkdir(ctx, "/a"), 0);
+	CHECK_EQ(S->mkdir(ctx, "/a/b"), 0);
+	CHECK_EQ(S->create(ctx, "/a/f"), 0);
+	CHECK_EQ(S->symlink(ctx, "/a/f", "/a/b/abs"), 0);
+	CHECK_EQ(S->symlink(ctx, "../f", "/a/b/up"), 0);
+	a = nb_openat(S, ctx, AT_FDCWD, "/a", O_PATH | O_DIRECTORY);
+	CHECK_EQ(a, 0);
+	CHECK_EQ(landed(a, "b", RESOLVE_BENEATH), ino_of("/a/b"));
+	CHECK_EQ(landed(a, "b/..", RESOLVE_BENEATH), ino_of("/a"));
+	CHECK_EQ(landed(a, "b/up", RESOLVE_BENEATH), ino_of("/a/f"));
+	CHECK_EQ(landed(a, "..", RESOLVE_BENEATH), -EXDEV);
+	CHECK_EQ(landed(a, "b/../../a", RESOLVE_BENEATH), -EXDEV);
+	CHECK_EQ(landed(a, "/a", RESOLVE_BENEATH), -EXDEV);
+	CHECK_EQ(landed(99, "/a", RESOLVE_BENEATH), -EXDEV);	/* never reads the dfd */
+	CHECK_EQ(landed(a, "b/abs", RESOLVE_BENEATH), -EXDEV);
+	CHECK_EQ(landed(AT_FDCWD, "..", RESOLVE_BENEATH), -EXDEV);	/* at "/", still its root */
+	CHECK_EQ(S->close(ctx, a), 0);
+	remove_all((const char *[]){ "/a/b/up", "/a/b/abs", "/a/f", "/a/b", "/a", NULL });
+	end();
+}
+
+/*
+ * RESOLVE_IN_ROOT: the start is "/": an absolute path or symlink body
+ * starts there (the dfd is read even for an absolute path), and '..'
+ * stops there.
+ */
+static void test_resolve_in_root(void)
+{
+	int a;
+
+	begin();
+	CHECK_EQ(S->mkdir(ctx, "/a"), 0);
+	CHECK_EQ(S->mkdir(ctx, "/a/b"), 0);
+	CHECK_EQ(S->mkdir(ctx, "/b"), 0);
+	CHECK_EQ(S->symlink(ctx, "/b", "/a/b/abs"), 0);
+	a = nb_openat(S, ctx, AT_FDCWD, "/a", O_PATH);
+	CHECK_EQ(a, 0);
+	CHECK_EQ(landed(a, "/b", RESOLVE_IN_ROOT), ino_of("/a/b"));
+	CHECK_EQ(landed(a, "b/abs", RESOLVE_IN_ROOT), ino_of("/a/b"));
+	CHECK_EQ(landed(a, "../../b", RESOLVE_IN_ROOT), ino_of("/a/b"));
+	CHECK_EQ(landed(a, "/", RESOLVE_IN_ROOT), ino_of("/a"));
+	CHECK_EQ(landed(99, "/b", RESOLVE_IN_ROOT), -EBADF);
+	CHECK_EQ(S->close(ctx, a), 0);
+	remove_all((const char *[]){ "/a/b/abs", "/a/b", "/a", "/b", NULL });
+	end();
+}
+
+/*
+ * RESOLVE_NO_XDEV: a step onto a mount (traverse_mounts), '..' out of a
+ * mount's root (follow_dotdot) and a symlink's jump to "/" from another
+ * mount (nd_jump_root) are -EXDEV; an absolute path to path_init is not a
+ * crossing, nor is a walk that stays in one mount.
+ */
+static void test_resolve_no_xdev(void)
+{
+	int m;
+
+	begin();
+	CHECK_EQ(S->mkdir(ctx, "/a"), 0);
+	CHECK_EQ(S->mkdir(ctx, "/a/m"), 0);
+	CHECK_EQ(S->mount(ctx, "/a/m", NULL), 0);
+	CHECK_EQ(S->mkdir(ctx, "/a/m/d"), 0);
+	CHECK_EQ(S->symlink(ctx, "/a", "/a/m/abs"), 0);
+	m = nb_openat(S, ctx, AT_FDCWD, "/a/m", O_PATH);
+	CHECK_EQ(m, 0);
+	CHECK_EQ(landed(AT_FDCWD, "/a", RESOLVE_NO_XDEV), ino_of("/a"));
+	CHECK_EQ(landed(AT_FDCWD, "/a/m", RESOLVE_NO_XDEV), -EXDEV);
+	CHECK_EQ(landed(m, "d", RESOLVE_NO_XDEV), ino_of("/a/m/d"));
+	CHECK_EQ(landed(m, "..", RESOLVE_NO_XDEV), -EXDEV);
+	CHECK_EQ(landed(m, "d/../..", RESOLVE_NO_XDEV), -EXDEV);
+	CHECK_EQ(landed(m, "abs", RESOLVE_NO_XDEV), -EXDEV);
+	CHECK_EQ(landed(m, "..", 0), ino_of("/a"));
+	CHECK_EQ(S->close(ctx, m), 0);
+	CHECK_EQ(S->umount(ctx, "/a/m", 0), 0);
+	remove_all((const char *[]){ "/a/m", "/a", NULL });
+	end();
+}
+
+/*
+ * RESOLVE_NO_SYMLINKS: any symlink the walk would follow is -ELOOP (the
+ * last component too, unless not followed); one it does not follow is
+ * opened as itself (O_PATH | O_NOFOLLOW) or refused as one (may_open's
+ * -ELOOP).  RESOLVE_NO_MAGICLINKS changes nothing: no magic links here.
+ */
+static void test_resolve_no_symlinks(void)
+{
+	int fd;
+
+	begin();
+	CHECK_EQ(S->mkdir(ctx, "/d"), 0);
+	CHECK_EQ(S->create(ctx, "/d/f"), 0);
+	CHECK_EQ(S->symlink(ctx, "f", "/d/l"), 0);
+	CHECK_EQ(S->symlink(ctx, "/d", "/dl"), 0);
+	CHECK_EQ(landed(AT_FDCWD, "/d/f", RESOLVE_NO_SYMLINKS), ino_of("/d/f"));
+	CHECK_EQ(landed(AT_FDCWD, "/d/l", RESOLVE_NO_SYMLINKS), -ELOOP);
+	CHECK_EQ(landed(AT_FDCWD, "/dl/f", RESOLVE_NO_SYMLINKS), -ELOOP);
+	CHECK_EQ(open2(AT_FDCWD, "/d/l", O_NOFOLLOW, RESOLVE_NO_SYMLINKS), -ELOOP);
+	fd = open2(AT_FDCWD, "/d/l", O_PATH | O_NOFOLLOW, RESOLVE_NO_SYMLINKS);
+	CHECK_EQ(fd, 0);
+	CHECK_EQ(S->close(ctx, fd), 0);
+	CHECK_EQ(open2(AT_FDCWD, "/d/l/", O_PATH | O_NOFOLLOW, RESOLVE_NO_SYMLINKS), -ELOOP);
+	CHECK_EQ(landed(AT_FDCWD, "/dl/l", RESOLVE_NO_MAGICLINKS), ino_of("/d/f"));
+	remove_all((const char *[]){ "/dl", "/d/l", "/d/f", "/d", NULL });
+	end();
+}
+
+/*
+ * RESOLVE_CACHED: a walk the dcache alone answers, without blocking, is
+ * answered; anything that would leave RCU-walk is -EAGAIN: a miss (on
+ * tmpfs every absent name: no negative dentry is kept), ENOTDIR (only
+ * REF-walk makes it stable), '..' out of a BENEATH root (follow_dotdot_rcu's
+ * -ECHILD); errors RCU-walk gives itself stay (nd_jump_root's EXDEV,
+ * pick_link's ELOOP); O_CREAT and O_TRUNC are refused before any walk.
+ * The same answers from every strategy, RCU-walk or not.
+ */
+static void test_resolve_cached(void)
+{
+	begin();
+	CHECK_EQ(S->mkdir(ctx, "/d"), 0);
+	CHECK_EQ(S->create(ctx, "/d/f"), 0);
+	CHECK_EQ(S->symlink(ctx, "f", "/d/l"), 0);
+	CHECK_EQ(S->mkdir(ctx, "/d/m"), 0);
+	CHECK_EQ(S->mount(ctx, "/d/m", NULL), 0);
+	CHECK_EQ(landed(AT_FDCWD, "/d/f", RESOLVE_CACHED), ino_of("/d/f"));
+	CHECK_EQ(landed(AT_FDCWD, "/d/l", RESOLVE_CACHED), ino_of("/d/f"));
+	CHECK_EQ(landed(AT_FDCWD, "/d/m/..", RESOLVE_CACHED), ino_of("/d"));
+	CHECK_EQ(landed(AT_FDCWD, "/d/nope", RESOLVE_CACHED), -EAGAIN);
+	CHECK_EQ(landed(AT_FDCWD, "/d/nope", 0), -ENOENT);
+	CHECK_EQ(landed(AT_FDCWD, "/d/nope", RESOLVE_CACHED), -EAGAIN);
+	CHECK_EQ(landed(AT_FDCWD, "/d/f/x", RESOLVE_CACHED), -EAGAIN);
+	CHECK_EQ(landed(AT_FDCWD, "/d/f/x", 0), -ENOTDIR);
+	CHECK_EQ(landed(AT_FDCWD, "d/../..", RESOLVE_CACHED | RESOLVE_BENEATH), -EAGAIN);
+	CHECK_EQ(landed(AT_FDCWD, "/d", RESOLVE_CACHED | RESOLVE_BENEATH), -EXDEV);
+	CHECK_EQ(landed(AT_FDCWD, "/d/m", RESOLVE_CACHED | RESOLVE_NO_XDEV), -EAGAIN);
+	CHECK_EQ(landed(AT_FDCWD, "/d/l", RESOLVE_CACHED | RESOLVE_NO_SYMLINKS), -ELOOP);
+	CHECK_EQ(open2(AT_FDCWD, "/d/f", O_CREAT, RESOLVE_CACHED), -EAGAIN);
+	CHECK_EQ(open2(AT_FDCWD, "/d/new", O_CREAT, RESOLVE_CACHED), -EAGAIN);
+	st("/d/new", -ENOENT);
+	CHECK_EQ(open2(AT_FDCWD, "/d/f", O_WRONLY | O_TRUNC, RESOLVE_CACHED), -EAGAIN);
+	CHECK_EQ(S->umount(ctx, "/d/m", 0), 0);
+	remove_all((const char *[]){ "/d/m", "/d/l", "/d/f", "/d", NULL });
+	end();
+}
+
+/* build_open_flags: what openat2 refuses before it looks at the path */
+static void test_resolve_refused(void)
+{
+	int fd;
+
+	begin();
+	CHECK_EQ(open2(AT_FDCWD, "/", O_RDONLY, RESOLVE_BENEATH | RESOLVE_IN_ROOT), -EINVAL);
+	CHECK_EQ(open2(AT_FDCWD, "/", O_RDONLY, 0x40), -EINVAL);		/* no such bit */
+	CHECK_EQ(open2(AT_FDCWD, "", O_RDONLY, RESOLVE_BENEATH | RESOLVE_IN_ROOT), -EINVAL);
+	CHECK_EQ(open2(AT_FDCWD, "/", O_PATH | O_TRUNC, RESOLVE_CACHED), -EINVAL);
+	CHECK_EQ(open2(AT_FDCWD, "/", O_PATH | O_WRONLY, 0), -EINVAL);
+	/* open(2)'s O_PATH drops what openat2's refuses (build_open_how) */
+	fd = nb_openat(S, ctx, AT_FDCWD, "/", O_PATH | O_WRONLY);
+	CHECK_EQ(fd, 0);
+	CHECK_EQ(S->close(ctx, fd), 0);
+	end();
+}
+
 int main(void)
 {
 	const struct nb_strategy *const *s;
@@ -416,6 +625,12 @@ int main(void)
 		RUN(test_failed_operations_leak_nothing);
 		RUN(test_ancestor_iterator);
 		RUN(test_exit_with_mounts_attached);
+		RUN(test_resolve_beneath);
+		RUN(test_resolve_in_root);
+		RUN(test_resolve_no_xdev);
+		RUN(test_resolve_no_symlinks);
+		RUN(test_resolve_cached);
+		RUN(test_resolve_refused);
 		nb_engine_exit();
 		CHECK_EMPTY_CENSUS();
 	}
