@@ -75,7 +75,8 @@ static bool casefold_dir_folds(const struct dentry *dir, const char *where)
 	/* a prune may free it now: correct code must not care (debug.h) */
 	debug_delay();
 	debug_check_magic(cd, &cd->magic, CASEFOLD_MAGIC, "casefold directory data", where);
-	return READ_ONCE(cd->casefold);
+	/* plain: written once, before the release that published cd */
+	return cd->casefold;
 }
 
 static bool casefold_valid(const struct super_block *sb, const char *name, unsigned int len)

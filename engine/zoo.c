@@ -41,6 +41,7 @@ static const struct nb_zoo_entry zoo_catalogue[ZOO_MAX] = {
 		"d_manage may be reading it",
 		"autofs_dentry_release() and autofs_free_ino()'s plain kfree (Al Viro, 2019): "
 		"autofs_d_manage() in RCU mode reads the info of a dentry being killed",
+		NULL,
 	},
 	[ZOO_OPEN_DENTRY_NORCU] = {
 		"open-dentry-norcu", "dlock,lockref",
@@ -49,30 +50,35 @@ static const struct nb_zoo_entry zoo_catalogue[ZOO_MAX] = {
 		"the DCACHE_RCUACCESS whack-a-mole ended by 5467a68cbf68 (\"dcache: sort the "
 		"freeing-without-RCU-delay mess for good\", Linux 5.1): the RCU delay was "
 		"opt-in and the paths that needed it kept being missed",
+		NULL,
 	},
 	[ZOO_SYMLINK_FREE_NORCU] = {
 		"symlink-free-norcu", "rcuwalk,rcufull",
 		"a symlink body is freed when its inode dies, not a grace period later",
 		"the 2019 use-after-frees in debugfs, bpf, jffs2, ubifs and ceph: ->i_link "
 		"freed with the inode's last iput() while an RCU walker was reading it",
+		NULL,
 	},
 	[ZOO_DENTRY_FREE_NORCU] = {
 		"dentry-free-norcu", "dlock,lockref,rcuwalk,rcufull",
 		"a dead dentry and its external name are freed at once, not after RCU",
 		"autofs freeing ->d_release data with a plain kfree (2019); the reason "
 		"dentries themselves are freed through call_rcu",
+		NULL,
 	},
 	[ZOO_INODE_REFETCH] = {
 		"inode-refetch", "rcuwalk,rcufull",
 		"under RCU, d_inode is read again instead of the inode the walk validated",
 		"d_inode read twice under RCU and found NULL once a concurrent unlink made "
 		"the dentry negative: why nameidata caches the inode it checked",
+		NULL,
 	},
 	[ZOO_SKIP_PARENT_SEQ] = {
 		"skip-parent-seq", "rcuwalk,rcufull",
 		"lookup_fast() does not re-check the parent's d_seq after finding the child",
 		"the hand-over-hand rule of RCU-walk: without it the child may be found in a "
 		"parent that had already moved",
+		NULL,
 	},
 	[ZOO_SKIP_MOUNT_SEQ] = {
 		"skip-mount-seq", "rcufull",
@@ -80,18 +86,21 @@ static const struct nb_zoo_entry zoo_catalogue[ZOO_MAX] = {
 		"m_seq, and stat under RCU checks d_seq only",
 		"the second sequence count the 2024 stat-under-RCU design must check (in "
 		"rcuwalk the final legitimize_mnt() re-checks m_seq and hides the omission)",
+		NULL,
 	},
 	[ZOO_GET_NOT_DEAD] = {
 		"get-not-dead", "lockref,rcuwalk,rcufull",
 		"legitimizing takes a plain lockref_get() instead of lockref_get_not_dead()",
 		"a reference on a dentry that is already being killed: the reason "
 		"lockref_get_not_dead() exists",
+		NULL,
 	},
 	[ZOO_RENAME_NO_SEQ] = {
 		"rename-no-seq", "rcuwalk,rcufull",
 		"d_move() changes parent and name without the d_seq write sections",
 		"the d_seq recheck that makes an RCU walk through a concurrent rename see a "
 		"consistent (parent, name) or restart",
+		NULL,
 	},
 	[ZOO_MNT_NO_BARRIER] = {
 		"mnt-no-barrier", "dlock,lockref,rcuwalk,rcufull",
@@ -99,6 +108,7 @@ static const struct nb_zoo_entry zoo_catalogue[ZOO_MAX] = {
 		"its count",
 		"the store-load race between legitimize_mnt() and umount's busy check: both "
 		"miss the other and a busy mount is unmounted",
+		NULL,
 	},
 	[ZOO_DOTDOT_ESCAPE] = {
 		"dotdot-escape", "dlock,lockref,rcuwalk,rcufull",
@@ -106,6 +116,7 @@ static const struct nb_zoo_entry zoo_catalogue[ZOO_MAX] = {
 		"re-check",
 		"the escape from a root that the kernel's openat2 rename_attack test hunts: "
 		"a rename moves the walker out from under its root between two '..'",
+		NULL,
 	},
 	[ZOO_ANCESTORS_NO_RECHECK] = {
 		"ancestors-no-recheck", "rcuwalk,rcufull",
@@ -113,6 +124,7 @@ static const struct nb_zoo_entry zoo_catalogue[ZOO_MAX] = {
 		"parent's",
 		"the hand-over-hand rule of RCU-walk, upward: without it the walk reports a "
 		"parent the child had already left by the time the parent was sampled",
+		NULL,
 	},
 	[ZOO_LEGITIMIZE_CURRENT_MSEQ] = {
 		"legitimize-current-mseq", "rcuwalk,rcufull",
@@ -120,12 +132,14 @@ static const struct nb_zoo_entry zoo_catalogue[ZOO_MAX] = {
 		"now, not the m_seq the walk sampled",
 		"legitimize_mnt(mnt, nd->m_seq): a fresh sample hides an umount that "
 		"finished during the walk, and the walker holds a mount that is gone",
+		NULL,
 	},
 	[ZOO_LAST_DSEQ_LATE] = {
 		"last-dseq-late", "rcuwalk,rcufull",
 		"__d_lookup_rcu() samples the child's d_seq after its parent and name checks",
 		"the order __d_lookup_rcu() documents (seq first, then the checks): sampled "
 		"late, the seq validates a child that a rename moved after it matched",
+		NULL,
 	},
 	[ZOO_RENAME_OUTSIDE_DSEQ] = {
 		"rename-outside-dseq", "rcuwalk,rcufull",
@@ -134,6 +148,7 @@ static const struct nb_zoo_entry zoo_catalogue[ZOO_MAX] = {
 		"__d_move()'s second, nested write section, on the target: without it a "
 		"walker standing on the target validates it across the move and walks on "
 		"from its new place",
+		NULL,
 	},
 	[ZOO_STAT_ATTRS_OUTSIDE_WINDOW] = {
 		"stat-attrs-outside-window", "rcufull",
@@ -141,6 +156,7 @@ static const struct nb_zoo_entry zoo_catalogue[ZOO_MAX] = {
 		"afterwards",
 		"the ordering the 2024 stat-under-RCU design must keep: only attributes read "
 		"before the final check belong to the object the walk validated",
+		NULL,
 	},
 	[ZOO_GETCWD_NO_RENAME_LOCK] = {
 		"getcwd-no-rename-lock", "rcuwalk,rcufull",
@@ -150,6 +166,7 @@ static const struct nb_zoo_entry zoo_catalogue[ZOO_MAX] = {
 		"rename_lock\", 3.12): its retry after a rename did not start over and "
 		"getcwd answered \"/\" (fixed by ede4cebce16f, \"prepend_path() needs to "
 		"reinitialize dentry/vfsmount/mnt on restarts\"; xfstests generic/028)",
+		NULL,
 	},
 	[ZOO_RESOLVE_CACHED_UNLAZY] = {
 		"resolve-cached-unlazy", "rcuwalk,rcufull",
@@ -161,6 +178,7 @@ static const struct nb_zoo_entry zoo_catalogue[ZOO_MAX] = {
 		"into legitimize_links(); Chris Mason's December 2025 review found "
 		"`nd->depth && !legitimize_links(nd)` skipping it at depth 0, so io_uring's "
 		"non-blocking open could block in lookup_slow",
+		NULL,
 	},
 };
 
