@@ -382,8 +382,11 @@ def mismatch(engine, kernel, lines, k=None):
 
 
 def shrink(engine, kernel, lines):
-    """Delta debugging (ddmin) on operation lines: a shortest failing script."""
+    """Delta debugging (ddmin) on operation lines: a shortest failing script
+    (the whole script if the mismatch does not come back when run again)."""
     d = mismatch(engine, kernel, lines)
+    if not d:
+        return lines
     lines = lines[:d[0] + 1]           # nothing after the first mismatch matters
     n = 2
     while len(lines) >= 2:
@@ -402,7 +405,16 @@ def shrink(engine, kernel, lines):
 
 
 def report(engine, kernel, lines, out):
-    idx, reason, e, k = mismatch(engine, kernel, lines)
+    d = mismatch(engine, kernel, lines)
+    if not d:
+        # it disagreed once and not when run again: an answer that hangs on
+        # timing (a clock tick, another process's mount), itself a finding
+        print("    the script (%d operations) disagreed once but not when run again: an "
+              "answer that depends on timing; the script:" % len(lines), file=out)
+        for line in lines:
+            print("       %s" % line, file=out)
+        return
+    idx, reason, e, k = d
     print("    shortest script that still disagrees (%d operations):" % len(lines), file=out)
     for i, line in enumerate(lines):
         mark = ">>" if i == idx else "  "

@@ -27,6 +27,12 @@ CLONE_NEWNS = 0x00020000
 CLONE_NEWUSER = 0x10000000
 MS_REC = 0x4000
 MS_PRIVATE = 1 << 18
+# Every tmpfs here is mounted noatime: the engine keeps no access times,
+# and relatime's update of a symlink's atime, due once a clock tick has
+# passed since it was made, is what sends the kernel's RCU-walk out of RCU
+# mode in pick_link(), which RESOLVE_CACHED turns into EAGAIN: a symlink's
+# age in ticks would decide the answer.
+MS_NOATIME = 1 << 10
 MNT_DETACH = 2
 
 _libc = ctypes.CDLL(None, use_errno=True)
@@ -235,7 +241,7 @@ def _enter_private_namespace():
 def _sandbox(base):
     """In the child: private namespace, fresh tmpfs, chroot below its top."""
     _enter_private_namespace()
-    _check(_libc.mount(b"none", base, b"tmpfs", 0, None), "mounting tmpfs")
+    _check(_libc.mount(b"none", base, b"tmpfs", MS_NOATIME, None), "mounting tmpfs")
     root = os.path.join(base, b"root")
     os.mkdir(root, 0o755)
     os.chroot(root)
@@ -281,7 +287,7 @@ def run_op(line):
             if _libc.renameat2(AT_FDCWD, p[0], AT_FDCWD, p[1], RENAME_EXCHANGE) != 0:
                 return _errname(ctypes.get_errno())
         elif op == "mount":
-            return _mount_result(_libc.mount(b"none", p[0], b"tmpfs", 0, None))
+            return _mount_result(_libc.mount(b"none", p[0], b"tmpfs", MS_NOATIME, None))
         elif op == "umount":
             return _mount_result(_libc.umount2(p[0], MNT_DETACH if len(p) == 2 else 0))
         elif op == "shrink":
