@@ -447,17 +447,23 @@ static void test_scoped_root_renamed_often(void)
 	done();
 }
 
+/* The ancestor tests' namespace: /s/c (x) with x/a, and /o, exchanged with /s/c. */
+static void ancestors_tree(mref *s, mref *x, mref *o, mref *a)
+{
+	fresh();
+	*s = mk(M.root, NAME_S, MT_DIR);
+	*x = mk(*s, NAME_C, MT_DIR);
+	*o = mk(M.root, NAME_O, MT_DIR);
+	*a = mk(*x, NAME_A, MT_DIR);
+}
+
 static void test_ancestors(void)
 {
 	mref s, x, o, a;
 	uint64_t s0;
 	struct lookup_record r;
 
-	fresh();
-	s = mk(M.root, NAME_S, MT_DIR);
-	x = mk(s, NAME_C, MT_DIR);
-	o = mk(M.root, NAME_O, MT_DIR);
-	a = mk(x, NAME_A, MT_DIR);
+	ancestors_tree(&s, &x, &o, &a);
 	s0 = now();
 	CHANGE(model_exchange(&M, s, NAME_C, M.root, NAME_O));	/* /o = x */
 	CHANGE(model_exchange(&M, s, NAME_C, M.root, NAME_O));	/* /s/c = x */
@@ -493,11 +499,7 @@ static void test_ancestors_iter(void)
 	uint64_t s0, v1;
 	struct lookup_record r;
 
-	fresh();
-	s = mk(M.root, NAME_S, MT_DIR);
-	x = mk(s, NAME_C, MT_DIR);
-	o = mk(M.root, NAME_O, MT_DIR);
-	a = mk(x, NAME_A, MT_DIR);
+	ancestors_tree(&s, &x, &o, &a);
 	s0 = now();
 	/* the first two steps at s0: /s/c/a, then /s/c */
 	CHANGE(model_exchange(&M, s, NAME_C, M.root, NAME_O));	/* /o = x */
