@@ -2827,8 +2827,17 @@ static int __prepend_path(const struct dentry *dentry, const struct mount *mnt,
 		}
 		if (unlikely(dentry == parent))
 			return 3;
-		/* a rename of dentry now must move rename_lock's count */
-		debug_delay();
+		/*
+		 * A rename of dentry now must move rename_lock's count.  getcwd
+		 * readers are a few in the stress mix, so the zoo's bug here
+		 * delays 32 times as often (one in --delays / 32) for a rename
+		 * to land between a parent read and its name.
+		 */
+		if (zoo(GETCWD_NO_RENAME_LOCK))
+			for (int i = 0; i < 32; i++)
+				debug_delay();
+		else
+			debug_delay();
 		if (!prepend_name(p, dentry))
 			break;
 		dentry = parent;

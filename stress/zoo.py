@@ -60,8 +60,8 @@ FAST = {
     ("autofs-release-norcu", "rcuwalk"), ("autofs-release-norcu", "rcufull"),
     # issue 16's open file: lockref 0.05-0.92 s (seeds 1 to 4), by poison
     ("open-dentry-norcu", "lockref"),
-    # getcwd without rename_lock's check: 0.2-11.2 s on both, seeds 1 to 8
-    # (2 cores shared with another engineer's builds, load average 2-3)
+    # getcwd without rename_lock's check: 0.12-4.0 s on both, seeds 1 to 5,
+    # since it delays 32 times as often (missed once on rcufull before)
     ("getcwd-no-rename-lock", "rcuwalk"), ("getcwd-no-rename-lock", "rcufull"),
     # the openat2 issue's RESOLVE_CACHED entry: 0.01 s on both, seeds 1 to 3
     # (one lookup in eight is cached, and most misses are names no dcache holds)
