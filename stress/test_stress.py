@@ -155,8 +155,9 @@ def check_too_slow(t, nb):
           re.match(r"^stress global: too slow to judge: \d+ of \d+ lookups checked, "
                    r"\d+ of 0 changes, \d+ of 0 rounds in [\d.]+ s", lines[0]))
     t("stress --max-duration: work not done in time is 'too slow to judge', exit 3", ok,
-      "required exit 3 and one 'too slow to judge' line, saw exit %d: %r"
-      % (p.returncode, lines[-1] if lines else ""))
+      "required exit 3 and one 'too slow to judge' line, saw exit %d: %s"
+      % (p.returncode, "\n".join(lines[:60]) if p.returncode == 1 else
+         repr(lines[-1] if lines else "")))
 
 
 def check_bad_input(t, nb):
