@@ -419,14 +419,22 @@ static void by_id_add(struct model *m, mref x)
 
 static uint64_t history_start(const struct model *m, mref x);
 
-mref model_find(const struct model *m, unsigned int dev, uint64_t ino, uint64_t w)
+/* The newest object numbered @dev:@ino, the head of its same_id chain; 0: none. */
+static mref model_find_newest(const struct model *m, unsigned int dev, uint64_t ino)
 {
 	size_t i = id_slot(dev, ino);
-	mref x, newest;
+	mref x;
 
 	while ((x = atomic_load_explicit(&m->by_id[i], memory_order_acquire)) &&
 	       (O(m, x)->dev != dev || O(m, x)->ino != ino))
 		i = (i + 1) & (BY_ID_SLOTS - 1);
+	return x;
+}
+
+mref model_find(const struct model *m, unsigned int dev, uint64_t ino, uint64_t w)
+{
+	mref x = model_find_newest(m, dev, ino), newest;
+
 	/* as answer_object(): else the newest (the root has no history) */
 	for (newest = x; x; x = O(m, x)->same_id)
 		if (history_start(m, x) <= w)
@@ -2559,30 +2567,46 @@ static void getcwd_report(FILE *f, struct model *m, const struct lookup_record *
  * it, so a path needs the directory linked at s0 (after that it may be
  * unlinked and still give its last path); ENOENT needs it unlinked by @w.
  */
+/* Could the working directory @obj have answered @r in its window ending at @w? */
+static bool getcwd_fits(struct model *m, const struct lookup_record *r, mref obj, uint64_t w,
+			bool *lost)
+{
+	char path[MODEL_CWD_SIZE + 16], fold[sizeof(path)];
+	uint64_t v;
+
+	if (r->err == -ENOENT)
+		return getcwd_unlinked(m, obj, w, lost);
+	if ((r->err <= 0 && r->err != -ERANGE) || getcwd_unlinked(m, obj, r->s0, lost))
+		return false;
+	for (v = r->s0; v <= w; v++) {
+		if (!getcwd_path_at(m, obj, v, path, sizeof(path), fold))
+			*lost = true;
+		else if (r->err > 0 ? (size_t)r->err == strlen(path) + 1 &&
+				      getcwd_same(path, fold, r->cwd)
+				    : strlen(path) + 1 > MODEL_CWD_SIZE)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * getcwd: the working directory is known by its dev and ino, which a
+ * filesystem mounted after another's end may reuse (anonymous device
+ * numbers are handed out lowest-free): for a path, every object so
+ * numbered that existed by the window's end is a candidate, and one that
+ * fits is enough.  ENOENT is judged on model_find()'s choice alone: an
+ * older object of the same number, long dead, must not excuse it.
+ */
 static enum check_result check_getcwd(struct model *m, const struct lookup_record *r,
 				      uint64_t w, FILE *out)
 {
-	mref obj = model_find(m, r->st.dev, r->st.ino, w);
-	char path[MODEL_CWD_SIZE + 16], fold[sizeof(path)];
-	bool lost = false, ok = false;
-	uint64_t v;
+	mref obj = model_find(m, r->st.dev, r->st.ino, w), x;
+	bool lost = false;
 
-	if (obj && r->err == -ENOENT) {
-		ok = getcwd_unlinked(m, obj, w, &lost);
-	} else if (obj && (r->err > 0 || r->err == -ERANGE) &&
-		   !getcwd_unlinked(m, obj, r->s0, &lost)) {
-		for (v = r->s0; v <= w && !ok; v++) {
-			if (!getcwd_path_at(m, obj, v, path, sizeof(path), fold))
-				lost = true;
-			else if (r->err > 0)
-				ok = (size_t)r->err == strlen(path) + 1 &&
-				     getcwd_same(path, fold, r->cwd);
-			else
-				ok = strlen(path) + 1 > MODEL_CWD_SIZE;
-		}
-	}
-	if (ok)
-		return CHECK_OK;
+	for (x = model_find_newest(m, r->st.dev, r->st.ino); x; x = O(m, x)->same_id)
+		if ((x == obj || (r->err != -ENOENT && history_start(m, x) <= w)) &&
+		    getcwd_fits(m, r, x, w, &lost))
+			return CHECK_OK;
 	if (lost) {
 		snprintf(unchecked_why, sizeof(unchecked_why), "getcwd: a place it needed had "
 			 "left the history (window %" PRIu64 " .. %" PRIu64 ")", r->s0, w);

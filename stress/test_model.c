@@ -1113,6 +1113,34 @@ static void test_getcwd(void)
 }
 
 /*
+ * getcwd of a filesystem's root whose device number a later filesystem
+ * takes within the window (the stress failure of seed 1056): the
+ * directory is known only by dev:ino, so the older root, where the reader
+ * was, must be a candidate beside the newest.
+ */
+static void test_getcwd_reused_dev(void)
+{
+	mref a, b, fs1, fs2;
+	uint64_t s0;
+	struct lookup_record r;
+
+	fresh();
+	a = mk(M.root, NAME_A, MT_DIR);
+	b = mk(M.root, NAME_B, MT_DIR);
+	CHANGE(fs1 = model_mount(&M, a, 4));
+	s0 = now();
+	CHANGE(model_umount(&M, fs1));			/* lazily: the reader is in it */
+	CHANGE(fs2 = model_mount(&M, b, 4));		/* dev 4 again, on /b */
+	r = getcwd_rec(fs1, s0, 3, "/a");
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);
+	r = getcwd_rec(fs2, s0, 3, "/b");
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_OK);
+	r = getcwd_rec(fs1, s0, 3, "/c");		/* neither ever was */
+	CHECK_EQ(check(&r, CHECK_STEPS), CHECK_VIOLATION);
+	done();
+}
+
+/*
  * RESOLVE_CACHED: -EAGAIN always; another answer only from a walk that
  * never left RCU mode, and then it must be an answer stat could give.
  */
@@ -1169,6 +1197,7 @@ int main(void)
 	RUN(test_search_revisits_states);
 	RUN(test_symlink_chains_revisit_states);
 	RUN(test_getcwd);
+	RUN(test_getcwd_reused_dev);
 	RUN(test_cached);
 	return CHECK_DONE();
 }
