@@ -129,11 +129,7 @@ static int autofs_d_manage(const struct path *path, bool rcu)
 	 * Triggers are few, so the zoo's bug here gets a delay at every call
 	 * (not one in --delays) for the stress test to meet the kill.
 	 */
-	if (zoo(AUTOFS_RELEASE_NORCU))
-		for (int i = 0; i < 256; i++)
-			debug_delay();
-	else
-		debug_delay();
+	debug_delays(zoo(AUTOFS_RELEASE_NORCU) ? 256 : 1);
 	debug_check_magic(ino, &ino->magic, AUTOFS_MAGIC, "autofs_info", "autofs d_manage");
 	if (!autofs_expiring(ino))
 		return 0;

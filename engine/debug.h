@@ -70,6 +70,16 @@ static inline void debug_delay(void)
 }
 
 /*
+ * @n chances of a delay at one step, for a zoo bug whose window the stress
+ * mix reaches too rarely at one chance (a few readers, or few objects).
+ */
+static inline void debug_delays(unsigned int n)
+{
+	while (n--)
+		debug_delay();
+}
+
+/*
  * Store pressure before a store that a full barrier must order against a
  * later load (the mount count in __legitimize_mnt()): a few stores to
  * cache lines the other threads write too, each a cache miss.  x86 commits

@@ -2833,11 +2833,7 @@ static int __prepend_path(const struct dentry *dentry, const struct mount *mnt,
 		 * delays 32 times as often (one in --delays / 32) for a rename
 		 * to land between a parent read and its name.
 		 */
-		if (zoo(GETCWD_NO_RENAME_LOCK))
-			for (int i = 0; i < 32; i++)
-				debug_delay();
-		else
-			debug_delay();
+		debug_delays(zoo(GETCWD_NO_RENAME_LOCK) ? 32 : 1);
 		if (!prepend_name(p, dentry))
 			break;
 		dentry = parent;

@@ -286,7 +286,8 @@ static int reader_op(const struct nb_strategy *s, struct nb_ctx *ctx, struct wl_
  * closed with the context), and getcwd's working directory, the one its
  * first path is in.
  */
-static int stream_open(const struct bench_config *cfg, struct nb_ctx *ctx, struct wl_stream *st)
+static int stream_prepare(const struct bench_config *cfg, struct nb_ctx *ctx,
+			  struct wl_stream *st)
 {
 	const struct nb_strategy *s = cfg->strategy;
 	char dir[1024];
@@ -353,7 +354,7 @@ static void *reader_main(void *arg)
 	if (!ready && !cfg->wl.noop)
 		ready = w->err = wl_stream_make(&cfg->wl, w->index, cfg->threads, cfg->seed, &st);
 	if (!ready && !cfg->wl.noop)
-		ready = w->err = stream_open(cfg, ctx, &st);
+		ready = w->err = stream_prepare(cfg, ctx, &st);
 	gate_wait(&run->sh->start);
 	if (ready)
 		goto out;
@@ -602,11 +603,12 @@ static void worker_clocks(const struct run *run, clockid_t *clocks)
 	int i;
 
 	for (i = 0; i < run->nworkers; i++) {
-		clocks[i] = CLOCK_THREAD_CPUTIME_ID;	/* ours: never read unless set */
-		if (run->processes)
-			clock_getcpuclockid(run->pid[i], &clocks[i]);
-		else
-			pthread_getcpuclockid(run->tid[i], &clocks[i]);
+		int e = run->processes ? clock_getcpuclockid(run->pid[i], &clocks[i])
+				       : pthread_getcpuclockid(run->tid[i], &clocks[i]);
+
+		/* none: -1 is no clock id (clock_gettime fails, the sampler counts 0) */
+		if (e)
+			clocks[i] = (clockid_t)-1;
 	}
 }
 
@@ -936,30 +938,48 @@ static void print_rates(FILE *f, const struct bench_config *cfg, const struct be
 	fprintf(f, " (every %dth operation)\n", LAT_SAMPLE);
 }
 
-uint64_t bench_print_wis(FILE *f, const struct bench_config *cfg, const struct bench_result *res)
+/* The readers' operations in measured second @sec: the least and most of one, and all. */
+static uint64_t wis_second(const struct bench_config *cfg, const struct bench_result *res, int sec,
+			   uint64_t *lo, uint64_t *hi)
 {
-	int total = cfg->threads + cfg->wl.writers, sec, i;
-	uint64_t sum = 0;
+	const uint64_t *row = res->timeline + (size_t)sec * (size_t)(cfg->threads + cfg->wl.writers);
+	uint64_t all = 0;
+	int i;
+
+	*lo = UINT64_MAX;
+	*hi = 0;
+	for (i = 0; i < cfg->threads; i++) {
+		*lo = row[i] < *lo ? row[i] : *lo;
+		*hi = row[i] > *hi ? row[i] : *hi;
+		all += row[i];
+	}
+	return all;
+}
+
+uint64_t bench_wis_average(const struct bench_config *cfg, const struct bench_result *res)
+{
+	uint64_t sum = 0, lo, hi;
+	int sec;
+
+	for (sec = 0; sec < res->seconds; sec++)
+		sum += wis_second(cfg, res, sec, &lo, &hi);
+	return res->seconds ? sum / (uint64_t)res->seconds : 0;
+}
+
+void bench_print_wis(FILE *f, const struct bench_config *cfg, const struct bench_result *res)
+{
+	uint64_t lo, hi, all;
+	int sec;
 
 	fprintf(f, "testcase:%s (nameibench %s, %s, %s)\n", cfg->wl.summary, cfg->wl.name,
 		cfg->strategy->name, cfg->tasks == TASKS_PROCESSES ? "processes" : "threads");
 	/* will-it-scale prints its warm-up seconds; ours (--warmup) are not sampled */
 	fprintf(f, "warmup\nmeasurement\n");
 	for (sec = 0; sec < res->seconds; sec++) {
-		const uint64_t *row = res->timeline + (size_t)sec * (size_t)total;
-		uint64_t lo = UINT64_MAX, hi = 0, all = 0;
-
-		for (i = 0; i < cfg->threads; i++) {
-			lo = row[i] < lo ? row[i] : lo;
-			hi = row[i] > hi ? row[i] : hi;
-			all += row[i];
-		}
+		all = wis_second(cfg, res, sec, &lo, &hi);
 		fprintf(f, "min:%" PRIu64 " max:%" PRIu64 " total:%" PRIu64 "\n", lo, hi, all);
-		sum += all;
 	}
-	sum = res->seconds ? sum / (uint64_t)res->seconds : 0;
-	fprintf(f, "average:%" PRIu64 "\n", sum);
-	return sum;
+	fprintf(f, "average:%" PRIu64 "\n", bench_wis_average(cfg, res));
 }
 
 void bench_print_summary(FILE *f, const struct bench_config *cfg, const struct bench_result *res)

@@ -81,10 +81,11 @@ void bench_print_summary(FILE *f, const struct bench_config *cfg, const struct b
  * The point in will-it-scale's output format: "testcase:", then a
  * "min:N max:N total:N" line per measured second (the readers' operations
  * that second, the least and most of one reader, and all of them), then
- * "average:N", the mean total per second, which its runtest.py reads.
- * Returns that average.
+ * "average:N", the mean total per second (bench_wis_average()), which
+ * its runtest.py reads.
  */
-uint64_t bench_print_wis(FILE *f, const struct bench_config *cfg, const struct bench_result *res);
+void bench_print_wis(FILE *f, const struct bench_config *cfg, const struct bench_result *res);
+uint64_t bench_wis_average(const struct bench_config *cfg, const struct bench_result *res);
 
 /*
  * The spin --syscall-cost adds: @iters iterations of a loop the compiler
